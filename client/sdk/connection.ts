@@ -1,0 +1,327 @@
+/**
+ * The real-time connection: one WebSocket to the user's hub, kept alive across network drops.
+ *
+ * - Reconnects with jittered exponential backoff and resumes from the last stored cursor, so it
+ *   receives exactly the events it missed, in order; events at or below the cursor are ignored, so a
+ *   replay after a lost ack shows nothing twice.
+ * - Sends go through an outbox keyed by `clientId`: unacknowledged sends are re-sent, in order, after
+ *   every reconnect, and the server answers a retry with the original message (exactly-once effect).
+ * - Acks the cursor after each batch of events is stored, which is what marks messages delivered.
+ */
+import { Emitter } from "./emitter.ts";
+import { MemoryStore, type ClientStore, type PendingSend } from "./store.ts";
+import { PROTOCOL_VERSION, ServerFrame, type ClientFrame, type ErrorCode, type Event, type Message, type Presence } from "./protocol/index.ts";
+
+export type ConnectionState = "idle" | "connecting" | "syncing" | "live" | "closed";
+
+export interface ConnectionEvents extends Record<string, unknown> {
+  /** Every event from the user's log, in cursor order, once. */
+  event: Event;
+  /** The replay after (re)connecting finished; `reset` = local state must be refetched over REST. */
+  synced: { cursor: number; reset: boolean };
+  state: ConnectionState;
+  presence: Presence;
+  typing: { conversationId: string; userId: string; typing: boolean };
+  /** A server error frame not tied to a pending request. */
+  error: { code: ErrorCode; message: string };
+  /** The token was refused: log in again. */
+  unauthorized: undefined;
+}
+
+export interface ConnectionOptions {
+  url: string;
+  token: string;
+  deviceId: string;
+  store?: ClientStore;
+  /** WebSocket implementation (defaults to the global one: browsers, Node ≥ 22). */
+  WebSocket?: typeof WebSocket;
+  /** Asked after repeated failed connects: false = the token is dead, stop and emit `unauthorized`. */
+  tokenStillValid?: () => Promise<boolean>;
+  /** Reconnect backoff bounds in ms. */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/** Errors worth retrying with the same clientId; others reject the send. */
+const RETRYABLE: ReadonlySet<string> = new Set(["unavailable", "internal", "rate_limited"]);
+const PING_EVERY_MS = 25_000;
+
+export class SendError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "SendError";
+  }
+}
+
+type Waiter = { resolve: (m: Message) => void; reject: (e: Error) => void };
+
+export class Connection extends Emitter<ConnectionEvents> {
+  state: ConnectionState = "idle";
+  cursor = 0;
+  private ws: WebSocket | null = null;
+  private readonly store: ClientStore;
+  private outbox: PendingSend[] = [];
+  private readonly waiters = new Map<string, Waiter>();
+  private readonly requests = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
+  private attempts = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private pingTimer: ReturnType<typeof setInterval> | null = null;
+  private loaded: Promise<void> | null = null;
+  private stopped = false;
+  private requestCounter = 0;
+
+  constructor(private readonly options: ConnectionOptions) {
+    super();
+    this.store = options.store ?? new MemoryStore();
+  }
+
+  /** Opens the socket; resolves once the first replay is done (`synced`). */
+  connect(): Promise<void> {
+    this.stopped = false;
+    this.loaded ??= (async () => {
+      this.cursor = await this.store.loadCursor();
+      this.outbox = await this.store.loadOutbox();
+    })();
+    return new Promise((resolve, reject) => {
+      const off = this.on("synced", () => {
+        off();
+        offAuth();
+        resolve();
+      });
+      const offAuth = this.on("unauthorized", () => {
+        off();
+        offAuth();
+        reject(new SendError("unauthorized", "token refused"));
+      });
+      void this.loaded!.then(() => this.open());
+    });
+  }
+
+  /** Closes for good (no reconnect). Pending sends stay in the store for the next session. */
+  close(): void {
+    this.stopped = true;
+    this.clearTimers();
+    this.ws?.close(1000, "bye");
+    this.ws = null;
+    this.setState("closed");
+  }
+
+  /** Drops the socket as a network failure would; the connection reconnects by itself. */
+  drop(): void {
+    this.ws?.close(4000, "dropped by client");
+  }
+
+  /**
+   * Sends a message: queued in the outbox first, re-sent after reconnects until the server
+   * acknowledges it; resolves to the stored message (with its seq).
+   */
+  async send(conversationId: string, content: { text?: string; mediaId?: string }, clientId: string = crypto.randomUUID()): Promise<Message> {
+    await (this.loaded ?? Promise.resolve());
+    const existing = this.outbox.find((p) => p.clientId === clientId);
+    if (!existing) {
+      this.outbox.push({ conversationId, clientId, ...content, queuedAt: Date.now() });
+      await this.store.saveOutbox(this.outbox);
+    }
+    const done = new Promise<Message>((resolve, reject) => this.waiters.set(clientId, { resolve, reject }));
+    if (this.state === "live") this.transmit(this.outbox.find((p) => p.clientId === clientId)!);
+    return done;
+  }
+
+  /** Sends still waiting for the server's acknowledgement. */
+  pending(): readonly PendingSend[] {
+    return this.outbox;
+  }
+
+  /** Marks everything up to `upTo` read. */
+  read(conversationId: string, upTo: number): Promise<void> {
+    return this.request({ type: "read", conversationId, upTo });
+  }
+
+  deleteMessage(conversationId: string, seq: number, scope: "me" | "everyone"): Promise<void> {
+    return this.request({ type: "delete", conversationId, seq, for: scope });
+  }
+
+  typing(conversationId: string, typing: boolean): void {
+    this.write({ type: "typing", conversationId, typing });
+  }
+
+  /** Sends a raw frame (tests use it to send malformed input). */
+  sendRaw(text: string): void {
+    this.ws?.send(text);
+  }
+
+  // ---- internals ---------------------------------------------------------------------------------
+
+  private request(frame: { type: "read"; conversationId: string; upTo: number } | { type: "delete"; conversationId: string; seq: number; for: "me" | "everyone" }): Promise<void> {
+    if (this.state !== "live") return Promise.reject(new SendError("unavailable", "not connected"));
+    const id = `r${++this.requestCounter}`;
+    return new Promise((resolve, reject) => {
+      this.requests.set(id, { resolve, reject });
+      this.write({ ...frame, id } as ClientFrame);
+    });
+  }
+
+  private open(): void {
+    if (this.stopped) return;
+    this.setState("connecting");
+    const Impl = this.options.WebSocket ?? WebSocket;
+    const ws = new Impl(this.options.url, ["messenger.v1", this.options.token]);
+    this.ws = ws;
+    ws.addEventListener("open", () => {
+      this.setState("syncing");
+      this.write({ type: "hello", v: PROTOCOL_VERSION, deviceId: this.options.deviceId, cursor: this.cursor });
+      this.pingTimer = setInterval(() => this.write({ type: "ping" }), PING_EVERY_MS);
+    });
+    ws.addEventListener("message", (msg: MessageEvent) => {
+      if (ws !== this.ws) return;
+      void this.onFrame(typeof msg.data === "string" ? msg.data : "");
+    });
+    ws.addEventListener("close", (ev: CloseEvent) => {
+      if (ws !== this.ws) return;
+      this.ws = null;
+      this.clearTimers();
+      for (const [, r] of this.requests) r.reject(new SendError("unavailable", "connection lost"));
+      this.requests.clear();
+      if (ev.code === 4001) return this.refuse();
+      if (this.stopped) return this.setState("closed");
+      this.scheduleReconnect();
+    });
+    // An "error" is always followed by "close", which schedules the reconnect.
+  }
+
+  private async onFrame(text: string): Promise<void> {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return;
+    }
+    const parsed = ServerFrame.safeParse(json);
+    if (!parsed.success) return;
+    const frame = parsed.data;
+    switch (frame.type) {
+      case "welcome":
+        return;
+      case "events": {
+        const fresh = frame.events.filter((e) => e.cursor > this.cursor);
+        if (fresh.length === 0) return;
+        for (const event of fresh) {
+          this.cursor = event.cursor;
+          this.emit("event", event);
+        }
+        await this.store.saveCursor(this.cursor);
+        this.write({ type: "ack", cursor: this.cursor });
+        return;
+      }
+      case "synced":
+        if (frame.reset) {
+          this.cursor = frame.cursor;
+          await this.store.saveCursor(this.cursor);
+          this.write({ type: "ack", cursor: this.cursor });
+        }
+        this.attempts = 0;
+        this.setState("live");
+        this.emit("synced", { cursor: frame.cursor, reset: frame.reset });
+        for (const pending of [...this.outbox]) this.transmit(pending);
+        return;
+      case "sent":
+        return this.settle(frame.id, frame.message);
+      case "ok": {
+        const r = this.requests.get(frame.id);
+        this.requests.delete(frame.id);
+        r?.resolve();
+        return;
+      }
+      case "error": {
+        if (frame.id && this.requests.has(frame.id)) {
+          const r = this.requests.get(frame.id)!;
+          this.requests.delete(frame.id);
+          return r.reject(new SendError(frame.code, frame.message));
+        }
+        if (frame.id && this.outbox.some((p) => p.clientId === frame.id)) {
+          if (RETRYABLE.has(frame.code)) return; // stays in the outbox; re-sent after the next reconnect
+          await this.removePending(frame.id);
+          const w = this.waiters.get(frame.id);
+          this.waiters.delete(frame.id);
+          return w?.reject(new SendError(frame.code, frame.message));
+        }
+        this.emit("error", { code: frame.code, message: frame.message });
+        return;
+      }
+      case "presence":
+        return this.emit("presence", frame.presence);
+      case "typing":
+        return this.emit("typing", { conversationId: frame.conversationId, userId: frame.userId, typing: frame.typing });
+      case "pong":
+        return;
+    }
+  }
+
+  private async settle(clientId: string, message: Message): Promise<void> {
+    await this.removePending(clientId);
+    const w = this.waiters.get(clientId);
+    this.waiters.delete(clientId);
+    w?.resolve(message);
+  }
+
+  private async removePending(clientId: string): Promise<void> {
+    const before = this.outbox.length;
+    this.outbox = this.outbox.filter((p) => p.clientId !== clientId);
+    if (this.outbox.length !== before) await this.store.saveOutbox(this.outbox);
+  }
+
+  /** The frame id of a send is its clientId, so the answer pairs up across reconnects. */
+  private transmit(p: PendingSend): void {
+    this.write({
+      type: "send",
+      id: p.clientId,
+      conversationId: p.conversationId,
+      clientId: p.clientId,
+      ...(p.text !== undefined ? { text: p.text } : {}),
+      ...(p.mediaId !== undefined ? { mediaId: p.mediaId } : {}),
+    });
+  }
+
+  private write(frame: ClientFrame): void {
+    if (this.ws && this.ws.readyState === 1) this.ws.send(JSON.stringify(frame));
+  }
+
+  private refuse(): void {
+    this.stopped = true;
+    this.setState("closed");
+    this.emit("unauthorized", undefined);
+  }
+
+  private scheduleReconnect(): void {
+    this.setState("connecting");
+    // A refused upgrade looks like any network failure to a WebSocket; after a few, ask REST why.
+    if (this.attempts >= 3 && this.options.tokenStillValid) {
+      void this.options.tokenStillValid().then((valid) => {
+        if (!valid) this.refuse();
+      });
+    }
+    const min = this.options.minBackoffMs ?? 250;
+    const max = this.options.maxBackoffMs ?? 10_000;
+    const base = Math.min(max, min * 1.8 ** this.attempts++);
+    const delay = base / 2 + Math.random() * (base / 2);
+    this.reconnectTimer = setTimeout(() => {
+      if (!this.stopped) this.open();
+    }, delay);
+  }
+
+  private clearTimers(): void {
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.reconnectTimer = null;
+    this.pingTimer = null;
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.emit("state", state);
+  }
+}

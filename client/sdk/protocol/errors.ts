@@ -1,0 +1,43 @@
+/**
+ * Every error code the API and the WebSocket protocol can produce, with its HTTP status.
+ * REST answers `{ error: { code, message, requestId } }`; WebSocket answers an `error` frame with the
+ * same code. Codes are stable: clients switch on them, never on messages.
+ */
+export const ERROR_CODES = {
+  invalid_request: 400,
+  invalid_json: 400,
+  unauthorized: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  not_found: 404,
+  username_taken: 409,
+  group_full: 409,
+  conflict: 409,
+  payload_too_large: 413,
+  message_too_large: 413,
+  media_too_large: 413,
+  frame_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The JSON body of every REST error. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; requestId?: string };
+}
+
+/** WebSocket close codes the server uses; 4000–4999 is the application range. */
+export const CLOSE_CODES = {
+  /** Token expired or session revoked: log in again, do not reconnect with the same token. */
+  unauthorized: 4001,
+  /** The client speaks a protocol version the server no longer accepts. */
+  unsupportedVersion: 4002,
+  /** Too many protocol violations on this socket. */
+  policyViolation: 1008,
+  /** The server is going away (deploy, eviction); reconnect with backoff and resume. */
+  goingAway: 1001,
+} as const;

@@ -1,0 +1,6 @@
+/** The single source of every REST body and WebSocket frame. Import from here. */
+export * from "./limits.ts";
+export * from "./errors.ts";
+export * from "./model.ts";
+export * from "./rest.ts";
+export * from "./frames.ts";

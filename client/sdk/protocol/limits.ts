@@ -1,0 +1,37 @@
+/**
+ * Product limits shared by the server and every client. Each is a named constant with its unit and
+ * the reason it exists; README "Limits" lists them.
+ */
+
+/** Max UTF-8 bytes of a text message: the product brief (WhatsApp-class short messages). */
+export const MAX_TEXT_BYTES = 700;
+/** Max members of a group, creator included: the product brief. */
+export const MAX_GROUP_MEMBERS = 200;
+/** Max bytes of one uploaded picture or video: the product brief. */
+export const MAX_MEDIA_BYTES = 16 * 1024 * 1024;
+/** Max bytes of a JSON REST body; uploads are raw bytes and have their own limit. */
+export const MAX_JSON_BODY_BYTES = 64 * 1024;
+/** Max bytes of one WebSocket frame from a client; bigger frames get `frame_too_large`. */
+export const MAX_FRAME_BYTES = 16 * 1024;
+/** Usernames: 3–32 of a-z 0-9 _ . (API.md). */
+export const USERNAME_PATTERN = /^[a-z0-9_.]{3,32}$/;
+/** Passwords: 8–128 characters (API.md, ASVS minimum length). */
+export const MIN_PASSWORD_CHARS = 8;
+export const MAX_PASSWORD_CHARS = 128;
+/** Display names and group names: long enough for real names, short enough for a chat list row. */
+export const MAX_DISPLAY_NAME_CHARS = 64;
+/** Profile "about" line, WhatsApp's limit. */
+export const MAX_ABOUT_CHARS = 140;
+/** Client message ids are opaque to the server; UUIDs fit with room to spare. */
+export const MAX_CLIENT_ID_CHARS = 64;
+/** History page size (API.md: n ≤ 100, default 50). */
+export const MAX_HISTORY_PAGE = 100;
+export const DEFAULT_HISTORY_PAGE = 50;
+/** User search returns at most this many users (API.md). */
+export const MAX_SEARCH_RESULTS = 20;
+/** Presence lookups take at most this many ids (API.md). */
+export const MAX_PRESENCE_IDS = 200;
+/** Events replayed per `hello`/`events` page; the client asks again while `more` is true. */
+export const MAX_REPLAY_EVENTS = 500;
+/** How long a user may delete a message for everyone, by default (configurable per deploy). */
+export const DEFAULT_DELETE_FOR_EVERYONE_WINDOW_SECONDS = 48 * 60 * 60;

@@ -1,0 +1,120 @@
+/**
+ * The objects the server sends: users, conversations, messages, statuses. They are zod schemas so
+ * the SDK can `safeParse` what arrives (a client must not trust a server it may be version-skewed
+ * against) and TypeScript types are inferred from them, never written twice.
+ */
+import { z } from "zod";
+
+const IsoTime = z.string();
+
+/** The public view of a user (API.md). */
+export const User = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  about: z.string(),
+  pictureUrl: z.string().nullable(),
+  createdAt: IsoTime,
+});
+export type User = z.infer<typeof User>;
+
+export const Role = z.enum(["admin", "member"]);
+export type Role = z.infer<typeof Role>;
+export const ConversationType = z.enum(["direct", "group"]);
+export type ConversationType = z.infer<typeof ConversationType>;
+
+export const Media = z.object({
+  id: z.string(),
+  type: z.string(),
+  size: z.number(),
+  url: z.string(),
+  /** A small inline preview (data: URL), so chat lists render without fetching the file. */
+  thumbnail: z.string().optional(),
+  width: z.number().optional(),
+  height: z.number().optional(),
+  durationMs: z.number().optional(),
+});
+export type Media = z.infer<typeof Media>;
+
+/** Membership changes are messages too, so every member sees them in the same order as text. */
+export const SystemEvent = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("created"), by: z.string(), name: z.string().optional() }),
+  z.object({ kind: z.literal("members_added"), by: z.string(), userIds: z.array(z.string()) }),
+  z.object({ kind: z.literal("member_removed"), by: z.string(), userId: z.string() }),
+  z.object({ kind: z.literal("member_left"), userId: z.string() }),
+  z.object({ kind: z.literal("role_changed"), by: z.string(), userId: z.string(), role: Role }),
+  z.object({ kind: z.literal("renamed"), by: z.string(), name: z.string() }),
+]);
+export type SystemEvent = z.infer<typeof SystemEvent>;
+
+/** One message as every client sees it (API.md). A deleted one keeps its seq, without content. */
+export const Message = z.object({
+  conversationId: z.string(),
+  /** Position in the conversation's single total order: 1, 2, 3, … without gaps. */
+  seq: z.number(),
+  /** The sender's idempotency key, echoed so the sending device can replace its local echo. */
+  clientId: z.string(),
+  senderId: z.string(),
+  text: z.string().nullable(),
+  media: Media.nullable(),
+  system: SystemEvent.nullable(),
+  sentAt: IsoTime,
+  deleted: z.boolean(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const Member = z.object({ userId: z.string(), role: Role, joinedAt: IsoTime });
+export type Member = z.infer<typeof Member>;
+
+export const Conversation = z.object({
+  id: z.string(),
+  type: ConversationType,
+  name: z.string().nullable(),
+  pictureUrl: z.string().nullable(),
+  createdAt: IsoTime,
+  members: z.array(Member),
+});
+export type Conversation = z.infer<typeof Conversation>;
+
+/** A chat list row: the user's own view of a conversation. */
+export const ConversationSummary = z.object({
+  id: z.string(),
+  type: ConversationType,
+  name: z.string().nullable(),
+  /** Direct chats: the other person's id. */
+  peerId: z.string().nullable(),
+  lastMessage: Message.nullable(),
+  unreadCount: z.number(),
+  /** Last activity; the list is ordered by it, newest first. */
+  updatedAt: IsoTime,
+  /** False once the user left or was removed from a group: the chat stays, read-only. */
+  active: z.boolean(),
+});
+export type ConversationSummary = z.infer<typeof ConversationSummary>;
+
+export const Aggregate = z.enum(["none", "some", "all"]);
+export type Aggregate = z.infer<typeof Aggregate>;
+
+export const RecipientStatus = z.object({
+  userId: z.string(),
+  deliveredAt: IsoTime.nullable(),
+  readAt: IsoTime.nullable(),
+});
+export type RecipientStatus = z.infer<typeof RecipientStatus>;
+
+/** The "message info" screen (API.md). */
+export const MessageStatus = z.object({
+  seq: z.number(),
+  sentAt: IsoTime,
+  delivered: Aggregate,
+  read: Aggregate,
+  recipients: z.array(RecipientStatus),
+});
+export type MessageStatus = z.infer<typeof MessageStatus>;
+
+export const Presence = z.object({
+  userId: z.string(),
+  online: z.boolean(),
+  lastSeenAt: IsoTime.nullable(),
+});
+export type Presence = z.infer<typeof Presence>;

@@ -1,0 +1,77 @@
+/**
+ * Postgres schema. Every shard has every table; `db/shards.ts` decides which shard holds a row:
+ *
+ * | table        | shard key                  | why                                              |
+ * |--------------|----------------------------|--------------------------------------------------|
+ * | users        | user id                    | a profile read touches one shard                  |
+ * | credentials  | user id                    | beside the user it belongs to                     |
+ * | sessions     | user id (the token's `sub`)| revocation check touches one shard                |
+ * | usernames    | lower(username)            | uniqueness is one primary key on one shard, so a  |
+ * |              |                            | registration race has exactly one winner          |
+ * | messages     | conversation id            | a history page touches one shard                  |
+ */
+import { sql } from "drizzle-orm";
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+
+export const users = pgTable("users", {
+  id: text("id").primaryKey(),
+  username: text("username").notNull(),
+  displayName: text("display_name").notNull(),
+  about: text("about").notNull().default(""),
+  pictureMediaId: text("picture_media_id"),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});
+
+export const credentials = pgTable("credentials", {
+  userId: text("user_id").primaryKey(),
+  /** `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>`: the parameters travel with the hash. */
+  passwordHash: text("password_hash").notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** The username directory: one row per username, on the shard of its lower-cased name. */
+export const usernames = pgTable(
+  "usernames",
+  {
+    usernameLower: text("username_lower").primaryKey(),
+    userId: text("user_id").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  // text_pattern_ops makes `LIKE 'prefix%'` an index range scan whatever the collation.
+  (t) => [index("usernames_prefix_idx").using("btree", sql`${t.usernameLower} text_pattern_ops`)],
+);
+
+/**
+ * The durable message history, archived from each Conversation DO's outbox in batches
+ * (upsert on conversation + seq, so a retried batch changes nothing).
+ */
+export const messages = pgTable(
+  "messages",
+  {
+    conversationId: text("conversation_id").notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    clientId: text("client_id").notNull(),
+    senderId: text("sender_id").notNull(),
+    text: text("text"),
+    media: jsonb("media"),
+    system: jsonb("system"),
+    sentAt: timestamp("sent_at", { withTimezone: true, mode: "date" }).notNull(),
+    deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }),
+    /** Bumped by every archive write so a late, older batch never overwrites a newer state. */
+    version: integer("version").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.seq] })],
+);

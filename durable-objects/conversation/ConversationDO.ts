@@ -1,0 +1,495 @@
+/**
+ * One Durable Object per conversation (direct or group): the single writer of its members, its
+ * message order (`seq`), deletions and receipts. Every state change is one synchronous SQLite
+ * transaction; the answer leaves only after it is durable (output gate). Work that crosses objects
+ * (fan-out to hubs, archiving to Postgres) is queued in the same transaction and retried by alarm.
+ *
+ * Callers are the Worker and UserHubs; they pass the *authenticated* user id, and every method checks
+ * membership itself. A non-member gets exactly the answer a missing conversation gets.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type {
+  Conversation,
+  EventBody,
+  Media,
+  Message,
+  MessageStatus,
+  SystemEvent,
+} from "../../client/sdk/protocol/index.ts";
+import {
+  DEFAULT_DELETE_FOR_EVERYONE_WINDOW_SECONDS,
+  MAX_GROUP_MEMBERS,
+  MAX_HISTORY_PAGE,
+  MAX_TEXT_BYTES,
+} from "../../client/sdk/protocol/index.ts";
+import type { Env } from "../../workers/env.ts";
+import { err, ok, type Result } from "../../workers/lib/result.ts";
+import { migrate } from "../shared/migrations.ts";
+import { iso } from "../shared/time.ts";
+import { Archiver } from "./archiver.ts";
+import { Fanout } from "./fanout.ts";
+import { aggregate, advance, sameView, viewFor, type SenderView } from "./receipts.ts";
+import { CONVERSATION_MIGRATIONS } from "./schema.ts";
+import { toMessage, type MemberRow, type MessageRow, type MetaRow } from "./rows.ts";
+
+const NOT_FOUND = "conversation not found";
+/** Safety-net delay: if the in-line fan-out dies with the isolate, the alarm finishes it. */
+const SAFETY_NET_MS = 2_000;
+const DEFAULT_HOT_WINDOW = 1_000;
+
+export interface OpenInput {
+  id: string;
+  type: "direct" | "group";
+  creatorId: string;
+  memberIds: string[];
+  name?: string;
+  pictureMediaId?: string;
+}
+
+export interface SendInput {
+  clientId: string;
+  text?: string;
+  media?: Media;
+}
+
+/** A history page: messages from the hot window, plus what the caller must read from Postgres. */
+export interface HistoryPlan {
+  messages: Message[];
+  /** Older messages to fetch from the archive (`minSeq ≤ seq < before`, newest `limit`), or null. */
+  archive: { before: number; minSeq: number; limit: number } | null;
+  /** Seqs this user deleted for themselves within the archive range. */
+  hidden: number[];
+}
+
+const utf8 = new TextEncoder();
+
+export class ConversationDO extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private meta: MetaRow | null = null;
+  private alarmAt: number | null = null;
+  private readonly fanout: Fanout;
+  private readonly archiver: Archiver;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    const id = () => this.requireMeta().id;
+    const schedule = (at: number) => this.scheduleAlarm(at);
+    this.fanout = new Fanout(this.sql, id, (userId) => env.USER_HUB.getByName(userId), schedule);
+    const hot = Number(env.HOT_WINDOW_MESSAGES ?? DEFAULT_HOT_WINDOW) || DEFAULT_HOT_WINDOW;
+    this.archiver = new Archiver(this.sql, env, id, hot, schedule);
+    void ctx.blockConcurrencyWhile(async () => {
+      migrate(ctx.storage, CONVERSATION_MIGRATIONS);
+      this.loadMeta();
+      this.alarmAt = await ctx.storage.getAlarm();
+    });
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------------
+
+  /**
+   * Creates the conversation, or returns it if it exists (idempotent: a direct chat opened twice is
+   * the same chat). The creator must be among its members.
+   */
+  async open(input: OpenInput): Promise<Result<{ conversation: Conversation; created: boolean }>> {
+    if (this.meta) {
+      if (!this.activeMember(input.creatorId)) return err("not_found", NOT_FOUND);
+      return ok({ conversation: this.describeFor(), created: false });
+    }
+    const memberIds = [...new Set([input.creatorId, ...input.memberIds])];
+    if (memberIds.length > MAX_GROUP_MEMBERS) return err("group_full", `a group has at most ${MAX_GROUP_MEMBERS} members`);
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec(
+        "INSERT INTO meta (id, type, name, picture_media_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        input.id,
+        input.type,
+        input.type === "group" ? (input.name ?? null) : null,
+        input.pictureMediaId ?? null,
+        input.creatorId,
+        now,
+      );
+      for (const userId of memberIds) {
+        const role = input.type === "group" && userId === input.creatorId ? "admin" : "member";
+        this.sql.exec(
+          "INSERT INTO members (user_id, role, joined_at, joined_seq, joined_ev) VALUES (?, ?, ?, 0, 1)",
+          userId,
+          role,
+          now,
+        );
+      }
+      for (const userId of memberIds) this.appendEvent(userId, this.conversationEvent(userId, input, memberIds, true));
+      if (input.type === "group") {
+        this.appendMessage({ senderId: input.creatorId, clientId: `system:created`, system: { kind: "created", by: input.creatorId, name: input.name } }, now);
+      }
+    });
+    this.loadMeta();
+    this.afterWrite();
+    return ok({ conversation: this.describeFor(), created: true });
+  }
+
+  /** The conversation with its current members, for a member (or a former member, read-only). */
+  async describe(userId: string): Promise<Result<Conversation>> {
+    if (!this.meta || !this.member(userId)) return err("not_found", NOT_FOUND);
+    return ok(this.describeFor());
+  }
+
+  /** Whether `userId` is (or was) a member, and up to which seq they may read. */
+  async access(userId: string): Promise<{ member: boolean; active: boolean; maxSeq: number }> {
+    const m = this.meta ? this.member(userId) : null;
+    if (!m || !this.meta) return { member: false, active: false, maxSeq: 0 };
+    return { member: true, active: m.left_seq === null, maxSeq: m.left_seq ?? this.meta.last_seq };
+  }
+
+  // ---- messages ----------------------------------------------------------------------------------
+
+  /**
+   * Stores a message and answers with it, after the write is durable. A retry with the same
+   * `clientId` answers with the original message (`duplicate: true`) and stores nothing.
+   */
+  async send(userId: string, input: SendInput): Promise<Result<{ message: Message; duplicate: boolean }>> {
+    if (!this.meta) return err("not_found", NOT_FOUND);
+    const m = this.member(userId);
+    if (!m) return err("not_found", NOT_FOUND);
+    const earlier = this.earlierSend(userId, input);
+    if (earlier) return ok({ message: earlier, duplicate: true });
+    if (m.left_seq !== null) return err("forbidden", "you are no longer a member of this group");
+    if (input.text !== undefined && utf8.encode(input.text).length > MAX_TEXT_BYTES) {
+      return err("message_too_large", `text is over ${MAX_TEXT_BYTES} bytes`);
+    }
+    if (input.text === undefined && input.media === undefined) return err("invalid_request", "text or media is required");
+    const now = Date.now();
+    let message: Message | null = null;
+    this.ctx.storage.transactionSync(() => {
+      message = this.appendMessage({ senderId: userId, clientId: input.clientId, text: input.text, media: input.media }, now);
+    });
+    this.loadMeta();
+    this.afterWrite();
+    return ok({ message: message as unknown as Message, duplicate: false });
+  }
+
+  /** A page of history for `userId`, newest `limit` before `before`, from the hot window first. */
+  async history(userId: string, opts: { before?: number; limit: number }): Promise<Result<HistoryPlan>> {
+    const meta = this.meta;
+    const m = meta ? this.member(userId) : null;
+    if (!meta || !m) return err("not_found", NOT_FOUND);
+    const limit = Math.min(Math.max(1, opts.limit), MAX_HISTORY_PAGE);
+    const minSeq = Math.max(1, m.joined_seq);
+    const maxSeq = m.left_seq ?? meta.last_seq;
+    const upper = Math.min(opts.before !== undefined ? opts.before - 1 : maxSeq, maxSeq);
+    if (upper < minSeq) return ok({ messages: [], archive: null, hidden: [] });
+    const hotLow = Math.max(minSeq, meta.hot_floor);
+    const rows =
+      upper >= hotLow
+        ? this.sql
+            .exec<MessageRow>(
+              `SELECT * FROM messages WHERE seq >= ? AND seq <= ?
+               AND seq NOT IN (SELECT seq FROM hidden WHERE user_id = ?) ORDER BY seq DESC LIMIT ?`,
+              hotLow,
+              upper,
+              userId,
+              limit,
+            )
+            .toArray()
+        : [];
+    const messages = rows.reverse().map((r) => toMessage(meta.id, r));
+    const remaining = limit - messages.length;
+    const archiveBefore = messages[0]?.seq ?? Math.min(upper + 1, hotLow);
+    if (remaining <= 0 || archiveBefore <= minSeq || hotLow <= minSeq) {
+      return ok({ messages, archive: null, hidden: [] });
+    }
+    const hidden = this.sql
+      .exec<{ seq: number }>("SELECT seq FROM hidden WHERE user_id = ? AND seq >= ? AND seq < ?", userId, minSeq, archiveBefore)
+      .toArray()
+      .map((r) => r.seq);
+    return ok({ messages, archive: { before: archiveBefore, minSeq, limit: remaining }, hidden });
+  }
+
+  /**
+   * Deletes a message for `userId` only (hidden on all their devices), or for everyone (the sender,
+   * or a group admin, within the window): the seq stays, as a tombstone without content, everywhere.
+   */
+  async deleteMessage(userId: string, seq: number, scope: "me" | "everyone"): Promise<Result<null>> {
+    const meta = this.meta;
+    const m = meta ? this.member(userId) : null;
+    if (!meta || !m) return err("not_found", NOT_FOUND);
+    if (seq < Math.max(1, m.joined_seq) || seq > (m.left_seq ?? meta.last_seq)) return err("not_found", "message not found");
+    const sent = this.sql
+      .exec<{ sender_id: string; client_id: string; sent_at: number }>("SELECT sender_id, client_id, sent_at FROM sends WHERE seq = ?", seq)
+      .toArray()[0];
+    if (!sent) return err("not_found", "message not found");
+    if (scope === "me") {
+      this.ctx.storage.transactionSync(() => {
+        this.sql.exec("INSERT OR IGNORE INTO hidden (user_id, seq) VALUES (?, ?)", userId, seq);
+        this.appendEvent(userId, { kind: "message_hidden", conversationId: meta.id, seq });
+      });
+      this.afterWrite();
+      return ok(null);
+    }
+    const isAdmin = meta.type === "group" && m.role === "admin" && m.left_seq === null;
+    if (sent.sender_id !== userId && !isAdmin) return err("forbidden", "only the sender or a group admin can delete for everyone");
+    const windowMs = 1000 * (Number(this.env.DELETE_FOR_EVERYONE_WINDOW_SECONDS) || DEFAULT_DELETE_FOR_EVERYONE_WINDOW_SECONDS);
+    if (Date.now() - sent.sent_at > windowMs) return err("forbidden", "too late to delete this message for everyone");
+    const existing = this.sql.exec<MessageRow>("SELECT * FROM messages WHERE seq = ?", seq).toArray()[0];
+    if (existing?.deleted_at != null) return ok(null);
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      if (existing) {
+        this.sql.exec("UPDATE messages SET text = NULL, media = NULL, deleted_at = ?, version = version + 1 WHERE seq = ?", now, seq);
+      } else {
+        // Older than the hot window: a tombstone row carries the deletion to the archive, then goes.
+        this.sql.exec(
+          "INSERT INTO messages (seq, client_id, sender_id, sent_at, deleted_at, version) VALUES (?, ?, ?, ?, ?, 1000000)",
+          seq,
+          sent.client_id,
+          sent.sender_id,
+          sent.sent_at,
+          now,
+        );
+      }
+      const version = this.sql.exec<{ version: number }>("SELECT version FROM messages WHERE seq = ?", seq).one().version;
+      this.sql.exec("INSERT OR REPLACE INTO archive_outbox (seq, version) VALUES (?, ?)", seq, version);
+      this.appendEvent(null, { kind: "message_deleted", conversationId: meta.id, seq });
+    });
+    this.afterWrite();
+    return ok(null);
+  }
+
+  // ---- receipts ----------------------------------------------------------------------------------
+
+  /** A device of `userId` stored everything up to `upTo` (reported by their hub). */
+  async markDelivered(userId: string, upTo: number): Promise<Result<null>> {
+    return this.moveWatermark(userId, upTo, "delivered");
+  }
+
+  /** `userId` has seen everything up to `upTo` (opened the chat). Read lifts delivered. */
+  async markRead(userId: string, upTo: number): Promise<Result<null>> {
+    return this.moveWatermark(userId, upTo, "read");
+  }
+
+  /** The "message info" screen: each recipient's delivered/read time and the aggregates. */
+  async messageStatus(userId: string, seq: number): Promise<Result<MessageStatus>> {
+    const meta = this.meta;
+    const m = meta ? this.member(userId) : null;
+    if (!meta || !m || seq < Math.max(1, m.joined_seq) || seq > (m.left_seq ?? meta.last_seq)) {
+      return err("not_found", "message not found");
+    }
+    const sent = this.sql.exec<{ sender_id: string; sent_at: number }>("SELECT sender_id, sent_at FROM sends WHERE seq = ?", seq).toArray()[0];
+    if (!sent) return err("not_found", "message not found");
+    if (sent.sender_id !== userId) return err("forbidden", "only the sender can see who received a message");
+    // Recipients: everyone who was a member when it was sent, but the sender.
+    const recipients = this.sql
+      .exec<{ user_id: string; delivered_at: number | null; read_at: number | null }>(
+        `SELECT user_id,
+           (SELECT MIN(at) FROM receipt_steps s WHERE s.user_id = m.user_id AND s.upto >= ?1) AS delivered_at,
+           (SELECT MIN(at) FROM receipt_steps s WHERE s.user_id = m.user_id AND s.kind = 'read' AND s.upto >= ?1) AS read_at
+         FROM members m WHERE user_id != ?2 AND joined_seq < ?1 AND (left_seq IS NULL OR left_seq >= ?1)
+         ORDER BY user_id`,
+        seq,
+        userId,
+      )
+      .toArray();
+    const delivered = recipients.filter((r) => r.delivered_at !== null).length;
+    const read = recipients.filter((r) => r.read_at !== null).length;
+    return ok({
+      seq,
+      sentAt: iso(sent.sent_at),
+      delivered: aggregate(delivered, recipients.length),
+      read: aggregate(read, recipients.length),
+      recipients: recipients.map((r) => ({
+        userId: r.user_id,
+        deliveredAt: r.delivered_at === null ? null : iso(r.delivered_at),
+        readAt: r.read_at === null ? null : iso(r.read_at),
+      })),
+    });
+  }
+
+  // ---- alarm -------------------------------------------------------------------------------------
+
+  override async alarm(): Promise<void> {
+    this.alarmAt = null;
+    if (!this.meta) return;
+    await this.fanout.run();
+    await this.archiver.run();
+  }
+
+  // ---- internals ---------------------------------------------------------------------------------
+
+  private loadMeta(): void {
+    this.meta = this.sql.exec<MetaRow>("SELECT * FROM meta").toArray()[0] ?? null;
+  }
+
+  private requireMeta(): MetaRow {
+    if (!this.meta) throw new Error("conversation not initialised");
+    return this.meta;
+  }
+
+  private member(userId: string): MemberRow | null {
+    return this.sql.exec<MemberRow>("SELECT * FROM members WHERE user_id = ?", userId).toArray()[0] ?? null;
+  }
+
+  private activeMember(userId: string): MemberRow | null {
+    const m = this.member(userId);
+    return m && m.left_seq === null ? m : null;
+  }
+
+  private describeFor(): Conversation {
+    const meta = this.requireMeta();
+    const members = this.sql
+      .exec<{ user_id: string; role: "admin" | "member"; joined_at: number }>(
+        "SELECT user_id, role, joined_at FROM members WHERE left_seq IS NULL ORDER BY joined_at, user_id",
+      )
+      .toArray();
+    return {
+      id: meta.id,
+      type: meta.type,
+      name: meta.name,
+      pictureUrl: meta.picture_media_id ? `/v1/media/${meta.picture_media_id}` : null,
+      createdAt: iso(meta.created_at),
+      members: members.map((r) => ({ userId: r.user_id, role: r.role, joinedAt: iso(r.joined_at) })),
+    };
+  }
+
+  private conversationEvent(userId: string, input: { id: string; type: "direct" | "group"; name?: string }, memberIds: string[], active: boolean): EventBody {
+    return {
+      kind: "conversation",
+      conversation: {
+        id: input.id,
+        type: input.type,
+        name: input.type === "group" ? (input.name ?? null) : null,
+        peerId: input.type === "direct" ? (memberIds.find((id) => id !== userId) ?? null) : null,
+        active,
+      },
+    };
+  }
+
+  /** Appends one event for fan-out; `target` null = every current member. Call inside a transaction. */
+  private appendEvent(target: string | null, body: EventBody): number {
+    const ev = this.sql.exec<{ last_ev: number }>("UPDATE meta SET last_ev = last_ev + 1 RETURNING last_ev").one().last_ev;
+    this.sql.exec("INSERT INTO events (ev, target, body) VALUES (?, ?, ?)", ev, target, JSON.stringify(body));
+    return ev;
+  }
+
+  /** Assigns the next seq and stores a message with its idempotency key, outbox row and event. */
+  private appendMessage(
+    input: { senderId: string; clientId: string; text?: string; media?: Media; system?: SystemEvent },
+    now: number,
+  ): Message {
+    const seq = this.sql.exec<{ last_seq: number }>("UPDATE meta SET last_seq = last_seq + 1 RETURNING last_seq").one().last_seq;
+    const row: MessageRow = {
+      seq,
+      client_id: input.clientId,
+      sender_id: input.senderId,
+      text: input.text ?? null,
+      media: input.media ? JSON.stringify(input.media) : null,
+      system: input.system ? JSON.stringify(input.system) : null,
+      sent_at: now,
+      deleted_at: null,
+      version: 0,
+    };
+    this.sql.exec(
+      "INSERT INTO messages (seq, client_id, sender_id, text, media, system, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      row.seq,
+      row.client_id,
+      row.sender_id,
+      row.text,
+      row.media,
+      row.system,
+      row.sent_at,
+    );
+    this.sql.exec("INSERT INTO sends (sender_id, client_id, seq, sent_at) VALUES (?, ?, ?, ?)", row.sender_id, row.client_id, seq, now);
+    this.sql.exec("INSERT INTO archive_outbox (seq, version) VALUES (?, 0)", seq);
+    const id = this.sql.exec<{ id: string }>("SELECT id FROM meta").one().id;
+    const message = toMessage(id, row);
+    this.appendEvent(null, { kind: "message", message });
+    return message;
+  }
+
+  /** The original message of an earlier send with the same client id, if any. */
+  private earlierSend(userId: string, input: SendInput): Message | null {
+    const meta = this.requireMeta();
+    const sent = this.sql
+      .exec<{ seq: number; sent_at: number }>("SELECT seq, sent_at FROM sends WHERE sender_id = ? AND client_id = ?", userId, input.clientId)
+      .toArray()[0];
+    if (!sent) return null;
+    const row = this.sql.exec<MessageRow>("SELECT * FROM messages WHERE seq = ?", sent.seq).toArray()[0];
+    if (row) return toMessage(meta.id, row);
+    // Past the hot window: rebuild the acknowledgement from the retry (same sender, same content).
+    return {
+      conversationId: meta.id,
+      seq: sent.seq,
+      clientId: input.clientId,
+      senderId: userId,
+      text: input.text ?? null,
+      media: input.media ?? null,
+      system: null,
+      sentAt: iso(sent.sent_at),
+      deleted: false,
+    };
+  }
+
+  private moveWatermark(userId: string, upTo: number, kind: "delivered" | "read"): Result<null> {
+    const meta = this.meta;
+    const m = meta ? this.member(userId) : null;
+    if (!meta || !m) return err("not_found", NOT_FOUND);
+    const ceiling = m.left_seq ?? meta.last_seq;
+    const current = kind === "read" ? m.read_upto : Math.max(m.delivered_upto, m.read_upto);
+    const next = advance(current, upTo, ceiling);
+    if (next === null) return ok(null);
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      if (kind === "read") {
+        this.sql.exec("UPDATE members SET read_upto = ?, read_at = ? WHERE user_id = ?", next, now, userId);
+        this.sql.exec("INSERT OR IGNORE INTO receipt_steps (user_id, kind, upto, at) VALUES (?, 'read', ?, ?)", userId, next, now);
+        this.appendEvent(userId, { kind: "read_marker", conversationId: meta.id, upTo: next });
+      }
+      if (next > m.delivered_upto) {
+        this.sql.exec("UPDATE members SET delivered_upto = ?, delivered_at = ? WHERE user_id = ?", next, now, userId);
+        this.sql.exec("INSERT OR IGNORE INTO receipt_steps (user_id, kind, upto, at) VALUES (?, 'delivered', ?, ?)", userId, next, now);
+      }
+      this.emitStatusChanges(meta.id, userId);
+    });
+    this.afterWrite();
+    return ok(null);
+  }
+
+  /**
+   * After `changedUserId`'s watermarks moved, tells each other member whose aggregate view changed,
+   * and only if they have messages the change is about. Coalesced by construction: one event per
+   * member whose view moved, whatever the group size.
+   */
+  private emitStatusChanges(conversationId: string, changedUserId: string): void {
+    const members = this.sql
+      .exec<{ user_id: string; delivered_upto: number; read_upto: number; status_sent: string | null }>(
+        "SELECT user_id, delivered_upto, read_upto, status_sent FROM members WHERE left_seq IS NULL",
+      )
+      .toArray();
+    const marks = members.map((r) => ({ userId: r.user_id, delivered: r.delivered_upto, read: r.read_upto }));
+    for (const member of members) {
+      if (member.user_id === changedUserId) continue;
+      const before = member.status_sent ? (JSON.parse(member.status_sent) as SenderView) : null;
+      const view = viewFor(member.user_id, marks);
+      if (sameView(before, view)) continue;
+      const low = before ? Math.min(before.readAll, before.readSome, before.deliveredAll, before.deliveredSome) : 0;
+      const high = Math.max(view.deliveredSome, view.readSome);
+      const concerned = this.sql
+        .exec("SELECT 1 FROM sends WHERE sender_id = ? AND seq > ? AND seq <= ? LIMIT 1", member.user_id, low, high)
+        .toArray().length;
+      if (!concerned) continue;
+      this.sql.exec("UPDATE members SET status_sent = ? WHERE user_id = ?", JSON.stringify(view), member.user_id);
+      this.appendEvent(member.user_id, { kind: "status", conversationId, ...view });
+    }
+  }
+
+  /** After a committed write: arm the safety-net alarm and start fan-out without delaying the answer. */
+  private afterWrite(): void {
+    this.scheduleAlarm(Date.now() + SAFETY_NET_MS);
+    this.ctx.waitUntil(this.fanout.run());
+  }
+
+  private scheduleAlarm(at: number): void {
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    void this.ctx.storage.setAlarm(at);
+  }
+}

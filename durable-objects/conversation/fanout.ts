@@ -1,0 +1,122 @@
+/**
+ * Durable fan-out: pushes the conversation's events to each member's UserHub.
+ *
+ * Nothing is sent from memory: each member has a watermark (`fanout_ev`) of the last event their hub
+ * acknowledged, and a pass sends everything after it, in order, in one batched RPC per member. A
+ * failed hub gets a jittered backoff and is retried by the alarm; the hub dedupes on
+ * (conversation, ev), so a retry after a lost answer is harmless. Concurrent triggers coalesce into
+ * one running pass plus one re-run, so a burst of sends becomes a few batched RPCs per hub.
+ */
+import type { ConversationEvent, EventRow, MemberRow } from "./rows.ts";
+import type { EventBody } from "../../client/sdk/protocol/index.ts";
+import { backoffMs, forEachBounded } from "../shared/bounded.ts";
+
+/** Events per RPC: keeps each call well under the 32 MiB RPC limit and a hub's write short. */
+const FANOUT_BATCH = 200;
+/** Hubs called at once; 200-member groups finish in a few rounds without queueing on one object. */
+const FANOUT_CONCURRENCY = 50;
+
+export interface HubDeliver {
+  deliver(conversationId: string, events: ConversationEvent[]): Promise<unknown>;
+}
+
+export class Fanout {
+  private running: Promise<void> | null = null;
+  private again = false;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly conversationId: () => string,
+    private readonly hub: (userId: string) => HubDeliver,
+    private readonly scheduleAlarm: (at: number) => void,
+  ) {}
+
+  /** Delivers everything pending; resolves when this pass (and any re-run it absorbed) is done. */
+  run(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.pass();
+        } while (this.again);
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  private lastEv(): number {
+    return this.sql.exec<{ last_ev: number }>("SELECT last_ev FROM meta").one().last_ev;
+  }
+
+  private async pass(): Promise<void> {
+    const lastEv = this.lastEv();
+    const due = this.sql
+      .exec<MemberRow>(
+        "SELECT * FROM members WHERE fanout_ev < MIN(COALESCE(left_ev, ?1), ?1) AND fanout_due <= ?2",
+        lastEv,
+        Date.now(),
+      )
+      .toArray();
+    await forEachBounded(due, FANOUT_CONCURRENCY, (m) => this.push(m, lastEv));
+    this.trim();
+    const pending = this.sql
+      .exec<{ due: number | null }>(
+        "SELECT MIN(fanout_due) AS due FROM members WHERE fanout_ev < MIN(COALESCE(left_ev, ?1), ?1)",
+        lastEv,
+      )
+      .one().due;
+    if (pending !== null) this.scheduleAlarm(Math.max(pending, Date.now() + 250));
+  }
+
+  private async push(member: MemberRow, lastEv: number): Promise<void> {
+    const upper = Math.min(member.left_ev ?? lastEv, lastEv);
+    const rows = this.sql
+      .exec<EventRow>(
+        "SELECT ev, target, body FROM events WHERE ev > ? AND ev <= ? AND (target IS NULL OR target = ?) ORDER BY ev LIMIT ?",
+        member.fanout_ev,
+        upper,
+        member.user_id,
+        FANOUT_BATCH,
+      )
+      .toArray();
+    const reached = rows.length === FANOUT_BATCH ? (rows[rows.length - 1] as EventRow).ev : upper;
+    try {
+      if (rows.length > 0) {
+        const events = rows.map((r) => ({ ev: r.ev, body: JSON.parse(r.body) as EventBody }));
+        await this.hub(member.user_id).deliver(this.conversationId(), events);
+      }
+      this.sql.exec(
+        "UPDATE members SET fanout_ev = MAX(fanout_ev, ?), fanout_failures = 0, fanout_due = 0 WHERE user_id = ?",
+        reached,
+        member.user_id,
+      );
+      if (reached < upper) this.again = true;
+    } catch {
+      const failures = member.fanout_failures + 1;
+      this.sql.exec(
+        "UPDATE members SET fanout_failures = ?, fanout_due = ? WHERE user_id = ?",
+        failures,
+        Date.now() + backoffMs(failures),
+        member.user_id,
+      );
+    }
+  }
+
+  /** Drops events every member's hub already has: the log holds only what is still in flight. */
+  private trim(): void {
+    const lastEv = this.lastEv();
+    const floor = this.sql
+      .exec<{ floor: number | null }>(
+        "SELECT MIN(fanout_ev) AS floor FROM members WHERE fanout_ev < MIN(COALESCE(left_ev, ?1), ?1)",
+        lastEv,
+      )
+      .one().floor;
+    this.sql.exec("DELETE FROM events WHERE ev <= ?", floor ?? lastEv);
+  }
+}

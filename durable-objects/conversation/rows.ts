@@ -1,0 +1,68 @@
+/** SQLite rows of the Conversation DO and their conversion to wire objects. */
+import type { EventBody, Media, Message, Role, SystemEvent } from "../../client/sdk/protocol/index.ts";
+import { iso } from "../shared/time.ts";
+
+export type MetaRow = {
+  id: string;
+  type: "direct" | "group";
+  name: string | null;
+  picture_media_id: string | null;
+  created_by: string;
+  created_at: number;
+  last_seq: number;
+  last_ev: number;
+  hot_floor: number;
+};
+
+export type MemberRow = {
+  user_id: string;
+  role: Role;
+  joined_at: number;
+  joined_seq: number;
+  joined_ev: number;
+  left_seq: number | null;
+  left_ev: number | null;
+  delivered_upto: number;
+  delivered_at: number | null;
+  read_upto: number;
+  read_at: number | null;
+  fanout_ev: number;
+  fanout_due: number;
+  fanout_failures: number;
+  status_sent: string | null;
+};
+
+export type MessageRow = {
+  seq: number;
+  client_id: string;
+  sender_id: string;
+  text: string | null;
+  media: string | null;
+  system: string | null;
+  sent_at: number;
+  deleted_at: number | null;
+  version: number;
+};
+
+export type EventRow = { ev: number; target: string | null; body: string };
+
+/** What a Conversation DO hands a hub: its event number (the idempotency key) and the body. */
+export interface ConversationEvent {
+  ev: number;
+  body: EventBody;
+}
+
+export function toMessage(conversationId: string, row: MessageRow): Message {
+  const deleted = row.deleted_at !== null;
+  return {
+    conversationId,
+    seq: row.seq,
+    clientId: row.client_id,
+    senderId: row.sender_id,
+    text: deleted ? null : row.text,
+    media: deleted || row.media === null ? null : (JSON.parse(row.media) as Media),
+    system: row.system === null ? null : (JSON.parse(row.system) as SystemEvent),
+    sentAt: iso(row.sent_at),
+    deleted,
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * The Conversation DO's SQLite schema. One object per conversation is the single writer of its
+ * order: `messages.seq` is assigned here, gap-free, and every change is one transaction.
+ */
+export const CONVERSATION_MIGRATIONS = [
+  `CREATE TABLE meta (
+     id TEXT NOT NULL, type TEXT NOT NULL, name TEXT, picture_media_id TEXT,
+     created_by TEXT NOT NULL, created_at INTEGER NOT NULL,
+     last_seq INTEGER NOT NULL DEFAULT 0, last_ev INTEGER NOT NULL DEFAULT 0,
+     hot_floor INTEGER NOT NULL DEFAULT 1)`,
+  // Watermarks: delivered_upto / read_upto are monotonic; *_at is when each last advanced.
+  // fanout_ev = the last conversation event this member's hub has acknowledged.
+  // joined_ev/left_ev bound which events a member receives; left_seq bounds the history they may read.
+  `CREATE TABLE members (
+     user_id TEXT PRIMARY KEY, role TEXT NOT NULL, joined_at INTEGER NOT NULL,
+     joined_seq INTEGER NOT NULL, joined_ev INTEGER NOT NULL,
+     left_seq INTEGER, left_ev INTEGER,
+     delivered_upto INTEGER NOT NULL DEFAULT 0, delivered_at INTEGER,
+     read_upto INTEGER NOT NULL DEFAULT 0, read_at INTEGER,
+     fanout_ev INTEGER NOT NULL DEFAULT 0, fanout_due INTEGER NOT NULL DEFAULT 0,
+     fanout_failures INTEGER NOT NULL DEFAULT 0, status_sent TEXT)`,
+  // The hot window: every message with seq ≥ meta.hot_floor (older ones live in Postgres once
+  // archived; an older row may reappear briefly as a tombstone on its way to the archive).
+  `CREATE TABLE messages (
+     seq INTEGER PRIMARY KEY, client_id TEXT NOT NULL, sender_id TEXT NOT NULL,
+     text TEXT, media TEXT, system TEXT, sent_at INTEGER NOT NULL,
+     deleted_at INTEGER, version INTEGER NOT NULL DEFAULT 0)`,
+  // Idempotency keys of sends, kept beyond the hot window so a late retry still gets its seq.
+  `CREATE TABLE sends (
+     sender_id TEXT NOT NULL, client_id TEXT NOT NULL, seq INTEGER NOT NULL, sent_at INTEGER NOT NULL,
+     PRIMARY KEY (sender_id, client_id))`,
+  `CREATE INDEX sends_by_sender ON sends (sender_id, seq)`,
+  // Every change members must hear about, in order; fanned out to hubs and trimmed once all have it.
+  // target = one user id, or NULL for every member in the conversation at that point.
+  `CREATE TABLE events (ev INTEGER PRIMARY KEY, target TEXT, body TEXT NOT NULL)`,
+  // Each advance of a watermark, so "when was seq N read by X" is exact without a row per message.
+  `CREATE TABLE receipt_steps (
+     user_id TEXT NOT NULL, kind TEXT NOT NULL, upto INTEGER NOT NULL, at INTEGER NOT NULL,
+     PRIMARY KEY (user_id, kind, upto))`,
+  `CREATE TABLE hidden (user_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (user_id, seq))`,
+  // Messages (new or changed) still to be written to Postgres, with the version to write.
+  `CREATE TABLE archive_outbox (seq INTEGER PRIMARY KEY, version INTEGER NOT NULL)`,
+] as const;

@@ -1,0 +1,347 @@
+/**
+ * One Durable Object per user: holds all of the user's WebSockets (hibernation API, so idle devices
+ * cost nothing), the user's append-only event log with cursors, and the chat list.
+ *
+ * Conversations push events here (`deliver`, idempotent on conversation + ev). Devices say
+ * `hello {cursor}` and get exactly what they missed, in order, then live events; they `ack` what they
+ * stored, which reports "delivered" back to the conversations (retried by alarm until it lands).
+ * The Worker authenticates the user and routes by user id, so everything here acts as that user.
+ */
+import { DurableObject } from "cloudflare:workers";
+import {
+
+  ClientFrame,
+  MAX_FRAME_BYTES,
+  MAX_REPLAY_EVENTS,
+  PROTOCOL_VERSION,
+  type ConversationSummary,
+  type ErrorCode,
+  type Event,
+  type EventBody,
+  type ServerFrame,
+} from "../../client/sdk/protocol/index.ts";
+import type { Env } from "../../workers/env.ts";
+import type { Result } from "../../workers/lib/result.ts";
+import type { ConversationDO } from "../conversation/ConversationDO.ts";
+import type { ConversationEvent } from "../conversation/rows.ts";
+import { backoffMs, forEachBounded } from "../shared/bounded.ts";
+import { migrate } from "../shared/migrations.ts";
+import { iso } from "../shared/time.ts";
+import { applyToChatList, readChatList } from "./chat-list.ts";
+import { HUB_MIGRATIONS } from "./schema.ts";
+import { readSocketState, writeSocketState } from "./socket-state.ts";
+
+/** The subprotocol clients ask for; the token travels as a second offered protocol. */
+export const WS_PROTOCOL = "messenger.v1";
+/** Events kept for devices that have not acked them; a device further behind gets `synced {reset}`. */
+const MAX_LOG_EVENTS = 20_000;
+/** A device not seen for this long no longer holds back log trimming. */
+const DEVICE_BACKLOG_MS = 30 * 24 * 60 * 60 * 1000;
+
+export class UserHubDO extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private readonly conversations = new Map<string, DurableObjectStub<ConversationDO>>();
+  private alarmAt: number | null = null;
+  private flushingReceipts: Promise<void> | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    // Keep-alives are answered by the runtime without waking the object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
+    void ctx.blockConcurrencyWhile(async () => {
+      migrate(ctx.storage, HUB_MIGRATIONS);
+      this.alarmAt = await ctx.storage.getAlarm();
+    });
+  }
+
+  private get userId(): string {
+    const name = this.ctx.id.name;
+    if (!name) throw new Error("UserHub must be addressed by name (the user id)");
+    return name;
+  }
+
+  // ---- WebSocket upgrade (from the Worker, already authenticated) --------------------------------
+
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("expected a WebSocket upgrade", { status: 426 });
+    }
+    if (request.headers.get("x-user-id") !== this.userId) return new Response("wrong hub", { status: 403 });
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    this.ctx.acceptWebSocket(server);
+    writeSocketState(server, { v: 1, deviceId: null });
+    const headers = new Headers();
+    const offered = request.headers.get("sec-websocket-protocol") ?? "";
+    if (offered.split(",").some((p) => p.trim() === WS_PROTOCOL)) headers.set("sec-websocket-protocol", WS_PROTOCOL);
+    return new Response(null, { status: 101, webSocket: client, headers });
+  }
+
+  override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    const size = typeof raw === "string" ? raw.length : raw.byteLength;
+    if (size > MAX_FRAME_BYTES) return this.sendError(ws, "frame_too_large", `frames are at most ${MAX_FRAME_BYTES} bytes`);
+    if (typeof raw !== "string") return this.sendError(ws, "invalid_request", "frames are JSON text");
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return this.sendError(ws, "invalid_json", "frame is not valid JSON");
+    }
+    const parsed = ClientFrame.safeParse(json);
+    if (!parsed.success) {
+      const id = typeof (json as { id?: unknown } | null)?.id === "string" ? (json as { id: string }).id : undefined;
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
+      return this.sendError(ws, "invalid_request", `${where}${issue?.message ?? "invalid frame"}`, id);
+    }
+    const frame = parsed.data;
+    const state = readSocketState(ws);
+    if (frame.type === "hello") return this.onHello(ws, frame.deviceId, frame.cursor);
+    if (state.deviceId === null) return this.sendError(ws, "invalid_request", "say hello first");
+    switch (frame.type) {
+      case "ack":
+        return this.onAck(state.deviceId, frame.cursor);
+      case "ping":
+        return this.send(ws, { type: "pong" });
+      case "send": {
+        const result = await this.callConversation(frame.conversationId, (c) =>
+          c.send(this.userId, { clientId: frame.clientId, text: frame.text }),
+        );
+        if (!result.ok) return this.sendError(ws, result.error.code, result.error.message, frame.id);
+        return this.send(ws, { type: "sent", id: frame.id, message: result.value.message });
+      }
+      case "read": {
+        const result = await this.callConversation(frame.conversationId, (c) => c.markRead(this.userId, frame.upTo));
+        if (!result.ok) return this.sendError(ws, result.error.code, result.error.message, frame.id);
+        if (frame.id) this.send(ws, { type: "ok", id: frame.id });
+        return;
+      }
+      case "delete": {
+        const result = await this.callConversation(frame.conversationId, (c) =>
+          c.deleteMessage(this.userId, frame.seq, frame.for),
+        );
+        if (!result.ok) return this.sendError(ws, result.error.code, result.error.message, frame.id);
+        return this.send(ws, { type: "ok", id: frame.id });
+      }
+      case "typing":
+        return;
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    // Complete the close handshake; 1005/1006 are not valid codes to send back.
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "bye");
+    } catch {
+      // already closed
+    }
+  }
+
+  override async webSocketError(): Promise<void> {
+    // The runtime closes the socket; the device reconnects and resumes from its cursor.
+  }
+
+  // ---- RPC from conversations and the Worker --------------------------------------------------------
+
+  /** Appends a conversation's events to the log (once each) and pushes the new ones to live devices. */
+  async deliver(conversationId: string, events: ConversationEvent[]): Promise<void> {
+    const fresh: Event[] = [];
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      for (const { ev, body } of events) {
+        const inserted = this.sql
+          .exec<{ cursor: number }>(
+            "INSERT INTO log (key, conversation_id, at, body) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING cursor",
+            `${conversationId}:${ev}`,
+            conversationId,
+            now,
+            JSON.stringify(body),
+          )
+          .toArray()[0];
+        if (!inserted) continue;
+        applyToChatList(this.sql, this.userId, conversationId, body, now);
+        fresh.push({ cursor: inserted.cursor, at: iso(now), ...body });
+      }
+      this.trimLog();
+    });
+    if (fresh.length > 0) this.broadcast({ type: "events", events: fresh });
+  }
+
+  /** The chat list (API.md `GET /v1/conversations`). */
+  async chatList(): Promise<ConversationSummary[]> {
+    return readChatList(this.sql);
+  }
+
+  /** The newest cursor and how many devices are connected (tests, diagnostics). */
+  async stats(): Promise<{ head: number; sockets: number; logSize: number }> {
+    const row = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM log").one();
+    return { head: this.head(), sockets: this.ctx.getWebSockets().length, logSize: row.n };
+  }
+
+  override async alarm(): Promise<void> {
+    this.alarmAt = null;
+    await this.flushReceipts();
+  }
+
+  // ---- frames ------------------------------------------------------------------------------------
+
+  private onHello(ws: WebSocket, deviceId: string, cursor: number): void {
+    const now = Date.now();
+    this.sql.exec(
+      "INSERT INTO devices (device_id, acked, seen_at) VALUES (?, 0, ?) ON CONFLICT (device_id) DO UPDATE SET seen_at = excluded.seen_at",
+      deviceId,
+      now,
+    );
+    writeSocketState(ws, { v: 1, deviceId });
+    const head = this.head();
+    this.send(ws, { type: "welcome", v: PROTOCOL_VERSION, userId: this.userId, head });
+    const oldest = this.sql.exec<{ c: number | null }>("SELECT MIN(cursor) AS c FROM log").one().c ?? head + 1;
+    // Behind the retained log (or ahead of it: a cursor from another server's history): start over.
+    const reset = cursor > head || (cursor < oldest - 1 && cursor < head);
+    if (!reset) {
+      // Synchronous reads and sends: no live event can interleave with the replay.
+      let after = cursor;
+      for (;;) {
+        const page = this.sql
+          .exec<{ cursor: number; at: number; body: string }>("SELECT cursor, at, body FROM log WHERE cursor > ? ORDER BY cursor LIMIT ?", after, MAX_REPLAY_EVENTS)
+          .toArray();
+        if (page.length === 0) break;
+        this.send(ws, { type: "events", events: page.map((r) => ({ cursor: r.cursor, at: iso(r.at), ...(JSON.parse(r.body) as EventBody) })) });
+        after = (page[page.length - 1] as { cursor: number }).cursor;
+      }
+    }
+    this.send(ws, { type: "synced", cursor: head, reset });
+  }
+
+  private onAck(deviceId: string, requested: number): void {
+    const head = this.head();
+    const cursor = Math.min(requested, head);
+    const device = this.sql.exec<{ acked: number }>("SELECT acked FROM devices WHERE device_id = ?", deviceId).toArray()[0];
+    const previous = device?.acked ?? 0;
+    if (cursor <= previous) return;
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("UPDATE devices SET acked = ?, seen_at = ? WHERE device_id = ?", cursor, Date.now(), deviceId);
+      // Messages from others that this device now holds: delivered, per conversation up to the max seq.
+      const rows = this.sql
+        .exec<{ conversation_id: string; body: string }>("SELECT conversation_id, body FROM log WHERE cursor > ? AND cursor <= ?", previous, cursor)
+        .toArray();
+      const upTo = new Map<string, number>();
+      for (const row of rows) {
+        const body = JSON.parse(row.body) as EventBody;
+        if (body.kind !== "message" || body.message.senderId === this.userId) continue;
+        upTo.set(row.conversation_id, Math.max(upTo.get(row.conversation_id) ?? 0, body.message.seq));
+      }
+      for (const [conversationId, seq] of upTo) {
+        this.sql.exec(
+          `INSERT INTO receipts (conversation_id, acked_upto) VALUES (?, ?)
+           ON CONFLICT (conversation_id) DO UPDATE SET acked_upto = MAX(acked_upto, excluded.acked_upto)`,
+          conversationId,
+          seq,
+        );
+      }
+      this.trimLog();
+    });
+    this.scheduleAlarm(Date.now() + 2_000);
+    this.ctx.waitUntil(this.flushReceipts());
+  }
+
+  // ---- internals ---------------------------------------------------------------------------------
+
+  private head(): number {
+    // sqlite_sequence survives trimming; MAX(cursor) would not after the log is emptied.
+    const row = this.sql.exec<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'log'").toArray()[0];
+    return row?.seq ?? 0;
+  }
+
+  /** Drops events every recently seen device acked, and caps the backlog of absent devices. */
+  private trimLog(): void {
+    const since = Date.now() - DEVICE_BACKLOG_MS;
+    const floor = this.sql.exec<{ floor: number | null }>("SELECT MIN(acked) AS floor FROM devices WHERE seen_at >= ?", since).one().floor;
+    if (floor !== null) this.sql.exec("DELETE FROM log WHERE cursor <= ?", floor);
+    const head = this.head();
+    this.sql.exec("DELETE FROM log WHERE cursor <= ?", head - MAX_LOG_EVENTS);
+  }
+
+  /** Reports acked-but-unreported delivered watermarks to their conversations; retried by alarm. */
+  private flushReceipts(): Promise<void> {
+    this.flushingReceipts ??= (async () => {
+      try {
+        const due = this.sql
+          .exec<{ conversation_id: string; acked_upto: number; failures: number }>(
+            "SELECT conversation_id, acked_upto, failures FROM receipts WHERE acked_upto > reported_upto AND due <= ?",
+            Date.now(),
+          )
+          .toArray();
+        await forEachBounded(due, 20, async (r) => {
+          const result = await this.callConversation(r.conversation_id, (c) => c.markDelivered(this.userId, r.acked_upto));
+          if (result.ok || result.error.code === "not_found") {
+            this.sql.exec(
+              "UPDATE receipts SET reported_upto = MAX(reported_upto, ?), failures = 0, due = 0 WHERE conversation_id = ?",
+              r.acked_upto,
+              r.conversation_id,
+            );
+          } else {
+            this.sql.exec("UPDATE receipts SET failures = ?, due = ? WHERE conversation_id = ?", r.failures + 1, Date.now() + backoffMs(r.failures + 1), r.conversation_id);
+          }
+        });
+        this.sql.exec("DELETE FROM receipts WHERE reported_upto >= acked_upto");
+        const next = this.sql.exec<{ due: number | null }>("SELECT MIN(due) AS due FROM receipts").one().due;
+        if (next !== null) this.scheduleAlarm(Math.max(next, Date.now() + 250));
+      } finally {
+        this.flushingReceipts = null;
+      }
+    })();
+    return this.flushingReceipts;
+  }
+
+  /**
+   * Calls a conversation through a cached stub: calls on one stub arrive in order (E-order), so a
+   * device's sends keep their order. A failed stub is dropped; the error becomes `unavailable`.
+   */
+  private async callConversation<T>(conversationId: string, call: (c: DurableObjectStub<ConversationDO>) => Promise<Result<T>>): Promise<Result<T>> {
+    let stub = this.conversations.get(conversationId);
+    if (!stub) {
+      stub = this.env.CONVERSATION.getByName(conversationId);
+      this.conversations.set(conversationId, stub);
+    }
+    try {
+      return await call(stub);
+    } catch (error) {
+      this.conversations.delete(conversationId);
+      console.log(JSON.stringify({ level: "warn", msg: "conversation call failed", error: String(error) }));
+      return { ok: false, error: { code: "unavailable", message: "conversation temporarily unavailable, retry" } };
+    }
+  }
+
+  private broadcast(frame: ServerFrame): void {
+    const text = JSON.stringify(frame);
+    for (const ws of this.ctx.getWebSockets()) {
+      if (readSocketState(ws).deviceId === null) continue;
+      try {
+        ws.send(text);
+      } catch {
+        // A closing socket: its device resumes from its cursor.
+      }
+    }
+  }
+
+  private send(ws: WebSocket, frame: ServerFrame): void {
+    try {
+      ws.send(JSON.stringify(frame));
+    } catch {
+      // closed meanwhile
+    }
+  }
+
+  private sendError(ws: WebSocket, code: ErrorCode, message: string, id?: string): void {
+    this.send(ws, { type: "error", code, message, ...(id ? { id } : {}) });
+  }
+
+  private scheduleAlarm(at: number): void {
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    void this.ctx.storage.setAlarm(at);
+  }
+}
+

@@ -1,0 +1,22 @@
+/**
+ * The UserHub DO's SQLite schema: one object per user, holding what that user's devices need.
+ */
+export const HUB_MIGRATIONS = [
+  // The user's append-only event log. AUTOINCREMENT: a cursor is never reused after trimming.
+  // key = "<conversationId>:<ev>" makes a redelivered event a no-op.
+  `CREATE TABLE log (
+     cursor INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE,
+     conversation_id TEXT NOT NULL, at INTEGER NOT NULL, body TEXT NOT NULL)`,
+  `CREATE TABLE devices (device_id TEXT PRIMARY KEY, acked INTEGER NOT NULL DEFAULT 0, seen_at INTEGER NOT NULL)`,
+  // The chat list, kept up to date from the events as they arrive.
+  `CREATE TABLE chats (
+     conversation_id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT, peer_id TEXT,
+     active INTEGER NOT NULL DEFAULT 1, last_message TEXT, last_seq INTEGER NOT NULL DEFAULT 0,
+     read_upto INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL)`,
+  // Messages from others not yet read: the unread count is exact, and a read marker clears a range.
+  `CREATE TABLE unread (conversation_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (conversation_id, seq))`,
+  // Delivered receipts owed to conversations: acked by a device, not yet reported. Retried by alarm.
+  `CREATE TABLE receipts (
+     conversation_id TEXT PRIMARY KEY, acked_upto INTEGER NOT NULL DEFAULT 0,
+     reported_upto INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0, due INTEGER NOT NULL DEFAULT 0)`,
+] as const;

@@ -1,0 +1,22 @@
+/**
+ * Per-socket state, kept in the WebSocket attachment so it survives hibernation. Read as unknown and
+ * checked: an attachment written by an older version must not crash a newer one.
+ */
+export interface SocketState {
+  v: 1;
+  /** Set by `hello`; until then the socket may only say hello. */
+  deviceId: string | null;
+}
+
+export function readSocketState(ws: WebSocket): SocketState {
+  const raw: unknown = ws.deserializeAttachment();
+  if (raw && typeof raw === "object" && (raw as { v?: unknown }).v === 1) {
+    const deviceId = (raw as { deviceId?: unknown }).deviceId;
+    return { v: 1, deviceId: typeof deviceId === "string" ? deviceId : null };
+  }
+  return { v: 1, deviceId: null };
+}
+
+export function writeSocketState(ws: WebSocket, state: SocketState): void {
+  ws.serializeAttachment(state);
+}

@@ -1,0 +1,110 @@
+import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { Message } from "../../client/sdk/protocol/index.ts";
+
+const conv = (id: string) => env.CONVERSATION.getByName(id);
+
+async function openDirect(id: string, a: string, b: string) {
+  const r = await conv(id).open({ id, type: "direct", creatorId: a, memberIds: [b] });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+async function send(id: string, userId: string, clientId: string, text: string): Promise<Message> {
+  const r = await conv(id).send(userId, { clientId, text });
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value.message;
+}
+
+describe("Conversation DO", () => {
+  it("opens the same direct chat twice without creating it again", async () => {
+    const first = await openDirect("d_twice", "alice", "bob");
+    const again = await conv("d_twice").open({ id: "d_twice", type: "direct", creatorId: "bob", memberIds: ["alice"] });
+    expect(again.ok && again.value.created).toBe(false);
+    expect(first.conversation.members.map((m) => m.userId).sort()).toEqual(["alice", "bob"]);
+  });
+
+  it("acks a retried send with the original seq and stores it once", async () => {
+    await openDirect("d_retry", "alice", "bob");
+    const a = await send("d_retry", "alice", "c1", "hello");
+    const retry = await conv("d_retry").send("alice", { clientId: "c1", text: "hello" });
+    expect(retry.ok && retry.value).toMatchObject({ duplicate: true, message: { seq: a.seq, clientId: "c1" } });
+    const page = await conv("d_retry").history("bob", { limit: 50 });
+    expect(page.ok && page.value.messages.map((m) => m.seq)).toEqual([1]);
+  });
+
+  it("gives two concurrent senders one gap-free order", async () => {
+    await openDirect("d_race", "alice", "bob");
+    const sends = [];
+    for (let i = 0; i < 100; i++) {
+      sends.push(send("d_race", "alice", `a${i}`, `a${i}`), send("d_race", "bob", `b${i}`, `b${i}`));
+    }
+    const acked = await Promise.all(sends);
+    expect(acked.map((m) => m.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    const page = await conv("d_race").history("alice", { limit: 100 });
+    expect(page.ok && page.value.messages.map((m) => m.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 101));
+  });
+
+  it("answers mallory, a non-member, exactly as for a conversation that does not exist", async () => {
+    await openDirect("d_private", "alice", "bob");
+    const asMallory = await conv("d_private").send("mallory", { clientId: "x", text: "hi" });
+    const missing = await conv("d_nothing_here").send("mallory", { clientId: "x", text: "hi" });
+    expect(asMallory).toEqual(missing);
+    expect(await conv("d_private").history("mallory", { limit: 10 })).toEqual(await conv("d_nothing_here").history("mallory", { limit: 10 }));
+    expect(await conv("d_private").describe("mallory")).toEqual(await conv("d_nothing_here").describe("mallory"));
+  });
+
+  it("refuses text over 700 bytes and stores nothing", async () => {
+    await openDirect("d_big", "alice", "bob");
+    const r = await conv("d_big").send("alice", { clientId: "big", text: "é".repeat(351) });
+    expect(r).toMatchObject({ ok: false, error: { code: "message_too_large" } });
+    const ok = await conv("d_big").send("alice", { clientId: "fits", text: "é".repeat(350) });
+    expect(ok.ok && ok.value.message.seq).toBe(1);
+  });
+
+  it("keeps a deleted-for-everyone message as a tombstone at its seq", async () => {
+    await openDirect("d_del", "alice", "bob");
+    await send("d_del", "alice", "m1", "oops");
+    await send("d_del", "bob", "m2", "ok");
+    expect(await conv("d_del").deleteMessage("bob", 1, "everyone")).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect((await conv("d_del").deleteMessage("alice", 1, "everyone")).ok).toBe(true);
+    const page = await conv("d_del").history("bob", { limit: 10 });
+    expect(page.ok && page.value.messages[0]).toMatchObject({ seq: 1, deleted: true, text: null });
+  });
+
+  it("hides a message deleted for me from my history only", async () => {
+    await openDirect("d_hide", "alice", "bob");
+    await send("d_hide", "alice", "m1", "one");
+    await send("d_hide", "alice", "m2", "two");
+    expect((await conv("d_hide").deleteMessage("bob", 1, "me")).ok).toBe(true);
+    const bob = await conv("d_hide").history("bob", { limit: 10 });
+    const alice = await conv("d_hide").history("alice", { limit: 10 });
+    expect(bob.ok && bob.value.messages.map((m) => m.seq)).toEqual([2]);
+    expect(alice.ok && alice.value.messages.map((m) => m.seq)).toEqual([1, 2]);
+  });
+
+  it("keeps receipts monotonic: stale and future values are ignored, read lifts delivered", async () => {
+    await openDirect("d_rcpt", "alice", "bob");
+    for (let i = 1; i <= 3; i++) await send("d_rcpt", "alice", `m${i}`, `m${i}`);
+    await conv("d_rcpt").markRead("bob", 2);
+    await conv("d_rcpt").markDelivered("bob", 1); // stale
+    await conv("d_rcpt").markRead("bob", 99); // future: capped at the last seq
+    const s2 = await conv("d_rcpt").messageStatus("alice", 2);
+    const s3 = await conv("d_rcpt").messageStatus("alice", 3);
+    expect(s2.ok && s2.value).toMatchObject({ delivered: "all", read: "all" });
+    expect(s3.ok && s3.value).toMatchObject({ delivered: "all", read: "all" });
+    expect(s2.ok && s2.value.recipients[0]?.readAt).not.toBeNull();
+    expect(await conv("d_rcpt").messageStatus("bob", 2)).toMatchObject({ ok: false, error: { code: "forbidden" } });
+  });
+
+  it("fans out every message to both members' hubs, and retries from the alarm", async () => {
+    await openDirect("d_fan", "fan_alice", "fan_bob");
+    for (let i = 1; i <= 5; i++) await send("d_fan", "fan_alice", `m${i}`, `m${i}`);
+    await runDurableObjectAlarm(conv("d_fan"));
+    const list = await env.USER_HUB.getByName("fan_bob").chatList();
+    expect(list[0]).toMatchObject({ id: "d_fan", unreadCount: 5, lastMessage: { seq: 5 }, peerId: "fan_alice" });
+    const mine = await env.USER_HUB.getByName("fan_alice").chatList();
+    expect(mine[0]).toMatchObject({ id: "d_fan", unreadCount: 0 });
+  });
+});

@@ -1,0 +1,106 @@
+import { env } from "cloudflare:workers";
+import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { Event, ServerFrame } from "../../client/sdk/protocol/index.ts";
+import { isType, openDevice } from "./hub-socket.ts";
+
+const conv = (id: string) => env.CONVERSATION.getByName(id);
+
+async function chat(id: string, a: string, b: string) {
+  const r = await conv(id).open({ id, type: "direct", creatorId: a, memberIds: [b] });
+  if (!r.ok) throw new Error(r.error.message);
+}
+
+const eventsOf = (frames: ServerFrame[]): Event[] => frames.flatMap((f) => (f.type === "events" ? f.events : []));
+const messageSeqs = (frames: ServerFrame[]) =>
+  eventsOf(frames).flatMap((e) => (e.kind === "message" ? [e.message.seq] : []));
+
+describe("UserHub DO", () => {
+  it("replays exactly the events a device missed, in order, after hello", async () => {
+    await chat("d_replay", "r_alice", "r_bob");
+    for (let i = 1; i <= 30; i++) await conv("d_replay").send("r_alice", { clientId: `m${i}`, text: `m${i}` });
+    await runDurableObjectAlarm(conv("d_replay"));
+    const first = await openDevice("r_bob");
+    first.send({ type: "hello", v: 1, deviceId: "phone", cursor: 0 });
+    await first.next(isType("synced"));
+    expect(messageSeqs(first.frames)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    // Resume from the middle: only what comes after the cursor.
+    const tenth = eventsOf(first.frames).find((e) => e.kind === "message" && e.message.seq === 10)!;
+    const second = await openDevice("r_bob");
+    second.send({ type: "hello", v: 1, deviceId: "laptop", cursor: tenth.cursor });
+    await second.next(isType("synced"));
+    expect(messageSeqs(second.frames)).toEqual(Array.from({ length: 20 }, (_, i) => i + 11));
+  });
+
+  it("pushes new messages live to every device of the recipient", async () => {
+    await chat("d_live", "l_alice", "l_bob");
+    const phone = await openDevice("l_bob");
+    const laptop = await openDevice("l_bob");
+    phone.send({ type: "hello", v: 1, deviceId: "phone", cursor: 0 });
+    laptop.send({ type: "hello", v: 1, deviceId: "laptop", cursor: 0 });
+    await phone.next(isType("synced"));
+    await laptop.next(isType("synced"));
+    await conv("d_live").send("l_alice", { clientId: "hi", text: "hi bob" });
+    await phone.until((fs) => messageSeqs(fs).includes(1));
+    await laptop.until((fs) => messageSeqs(fs).includes(1));
+  });
+
+  it("reports delivered once a device acks, and the sender sees the status change live", async () => {
+    await chat("d_ack", "k_alice", "k_bob");
+    const alice = await openDevice("k_alice");
+    alice.send({ type: "hello", v: 1, deviceId: "a1", cursor: 0 });
+    await alice.next(isType("synced"));
+    const bob = await openDevice("k_bob");
+    bob.send({ type: "hello", v: 1, deviceId: "b1", cursor: 0 });
+    await bob.next(isType("synced"));
+    alice.send({ type: "send", id: "s1", conversationId: "d_ack", clientId: "s1", text: "are you there?" });
+    const sent = await alice.next(isType("sent"));
+    expect(sent.message).toMatchObject({ seq: 1, senderId: "k_alice", text: "are you there?" });
+    await bob.until((fs) => messageSeqs(fs).includes(1));
+    const cursor = eventsOf(bob.frames).at(-1)!.cursor;
+    bob.send({ type: "ack", cursor });
+    await alice.until((fs) => eventsOf(fs).some((e) => e.kind === "status" && e.deliveredAll >= 1));
+    bob.send({ type: "read", id: "r1", conversationId: "d_ack", upTo: 1 });
+    await bob.next((f): f is Extract<ServerFrame, { type: "ok" }> => f.type === "ok" && f.id === "r1");
+    await alice.until((fs) => eventsOf(fs).some((e) => e.kind === "status" && e.readAll >= 1));
+  });
+
+  it("keeps hibernated sockets working after the object is evicted", async () => {
+    await chat("d_evict", "e_alice", "e_bob");
+    const bob = await openDevice("e_bob");
+    bob.send({ type: "hello", v: 1, deviceId: "b1", cursor: 0 });
+    await bob.next(isType("synced"));
+    await evictDurableObject(env.USER_HUB.getByName("e_bob"));
+    await conv("d_evict").send("e_alice", { clientId: "after", text: "after eviction" });
+    await bob.until((fs) => messageSeqs(fs).includes(1));
+    bob.send({ type: "ack", cursor: eventsOf(bob.frames).at(-1)!.cursor });
+  });
+
+  it("answers malformed, unknown and oversized frames with an error and keeps the socket", async () => {
+    const dev = await openDevice("m_mallory");
+    dev.send("not json");
+    dev.send({ type: "hello", v: 1, deviceId: "m", cursor: 0 });
+    await dev.next(isType("synced"));
+    dev.send(JSON.stringify({ type: "launch_missiles" }));
+    dev.send(JSON.stringify({ type: "send", id: "x", conversationId: "d_x", clientId: "x", text: "hi", senderId: "alice" }));
+    dev.send(JSON.stringify({ type: "send", id: "big", conversationId: "d_x", clientId: "big", text: "x".repeat(20_000) }));
+    await dev.until((fs) => fs.filter((f) => f.type === "error").length >= 4);
+    const codes = dev.frames.filter(isType("error")).map((f) => f.code);
+    expect(codes).toEqual(["invalid_json", "invalid_request", "invalid_request", "frame_too_large"]);
+    dev.send({ type: "ping" });
+    await dev.next(isType("pong"));
+  });
+
+  it("refuses a send to a conversation the user is not in, as if it did not exist", async () => {
+    await chat("d_closed", "c_alice", "c_bob");
+    const dev = await openDevice("c_mallory");
+    dev.send({ type: "hello", v: 1, deviceId: "m", cursor: 0 });
+    await dev.next(isType("synced"));
+    dev.send({ type: "send", id: "s", conversationId: "d_closed", clientId: "s", text: "let me in" });
+    dev.send({ type: "send", id: "t", conversationId: "d_nonexistent", clientId: "t", text: "let me in" });
+    await dev.until((fs) => fs.filter((f) => f.type === "error").length >= 2);
+    const [a, b] = dev.frames.filter(isType("error"));
+    expect({ ...a, id: "" }).toEqual({ ...b, id: "" });
+    expect(a?.code).toBe("not_found");
+  });
+});

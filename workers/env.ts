@@ -1,0 +1,39 @@
+/**
+ * Bindings and configuration of the Worker and both Durable Objects. README "Configuration" lists
+ * every variable; `npm run dev` fills the local ones.
+ */
+import type { ConversationDO } from "../durable-objects/conversation/ConversationDO.ts";
+import type { UserHubDO } from "../durable-objects/user-hub/UserHubDO.ts";
+
+export interface Env {
+  CONVERSATION: DurableObjectNamespace<ConversationDO>;
+  USER_HUB: DurableObjectNamespace<UserHubDO>;
+  MEDIA: R2Bucket;
+  ASSETS?: Fetcher;
+
+  /** HMAC key for session tokens (secret; at least 32 random bytes, base64 or hex). */
+  AUTH_SECRET?: string;
+  /** Postgres shards, comma-separated, in shard order (secret in production: Neon URLs). */
+  DATABASE_URLS?: string;
+  /** A single Postgres, when there is one shard. */
+  DATABASE_URL?: string;
+  /** Local only: host:port of the WebSocket→TCP relay that lets the Neon driver reach plain Postgres. */
+  NEON_WS_PROXY?: string;
+  /** Upstash Redis REST endpoint and token; unset = caching off (the product still works). */
+  UPSTASH_REDIS_REST_URL?: string;
+  UPSTASH_REDIS_REST_TOKEN?: string;
+  /** How long a sender may delete for everyone, in seconds (default 48 h). */
+  DELETE_FOR_EVERYONE_WINDOW_SECONDS?: string;
+  /** How many recent messages a Conversation DO keeps for fast reads; older pages come from Postgres. */
+  HOT_WINDOW_MESSAGES?: string;
+}
+
+/** Per-request values set by middleware. */
+export interface Vars {
+  requestId: string;
+  /** Set by `requireUser`: the authenticated user and their session. */
+  userId: string;
+  sessionId: string;
+}
+
+export type AppEnv = { Bindings: Env; Variables: Vars };

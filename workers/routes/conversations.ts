@@ -1,0 +1,126 @@
+/**
+ * `/v1/conversations`: create, list, read, send, delete, read markers, message info.
+ * Every call acts as the authenticated user; the Conversation DO checks membership itself and answers
+ * a non-member exactly as it answers for a conversation that does not exist.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import {
+  CreateConversationBody,
+  DEFAULT_HISTORY_PAGE,
+  DeleteMessageQuery,
+  HistoryQuery,
+  Id,
+  ReadBody,
+  SendMessageBody,
+  SeqParam,
+  type Message,
+} from "../../client/sdk/protocol/index.ts";
+import { ShardSet } from "../../db/connection.ts";
+import { HistoryStore } from "../../db/history-store.ts";
+import { UserStore } from "../../db/user-store.ts";
+import type { AppEnv, Env } from "../env.ts";
+import { AppError } from "../lib/errors.ts";
+import { unwrap } from "../lib/result.ts";
+import { valid } from "../lib/validate.ts";
+import { directConversationId, groupConversationId } from "../lib/conversation-ids.ts";
+import { requireUser } from "../middleware/auth.ts";
+
+const IdParam = z.strictObject({ id: Id });
+const MessageParam = z.strictObject({ id: Id, seq: SeqParam });
+
+const conversation = (env: Env, id: string) => env.CONVERSATION.getByName(id);
+
+export const conversationRoutes = new Hono<AppEnv>()
+  .use("*", requireUser)
+
+  .post("/", valid("json", CreateConversationBody), async (c) => {
+    const me = c.get("userId");
+    const body = c.req.valid("json");
+    const others = body.type === "direct" ? [body.userId] : [...new Set(body.memberIds)].filter((id) => id !== me);
+    if (body.type === "direct" && body.userId === me) throw new AppError("invalid_request", "a direct chat needs another person");
+    await requireUsersExist(c.env, c.executionCtx, others);
+    const id = body.type === "direct" ? await directConversationId(me, body.userId) : groupConversationId();
+    const result = unwrap(
+      await conversation(c.env, id).open({
+        id,
+        type: body.type,
+        creatorId: me,
+        memberIds: others,
+        ...(body.type === "group" ? { name: body.name, pictureMediaId: body.pictureMediaId } : {}),
+      }),
+    );
+    return c.json({ conversation: result.conversation }, result.created ? 201 : 200);
+  })
+
+  .get("/", async (c) => {
+    const conversations = await c.env.USER_HUB.getByName(c.get("userId")).chatList();
+    return c.json({ conversations });
+  })
+
+  .get("/:id", valid("param", IdParam), async (c) => {
+    const result = unwrap(await conversation(c.env, c.req.valid("param").id).describe(c.get("userId")));
+    return c.json({ conversation: result });
+  })
+
+  .get("/:id/messages", valid("param", IdParam), valid("query", HistoryQuery), async (c) => {
+    const { id } = c.req.valid("param");
+    const query = c.req.valid("query");
+    const plan = unwrap(
+      await conversation(c.env, id).history(c.get("userId"), { before: query.before, limit: query.limit ?? DEFAULT_HISTORY_PAGE }),
+    );
+    let older: Message[] = [];
+    if (plan.archive) {
+      const { before, minSeq, limit } = plan.archive;
+      const shards = new ShardSet(c.env);
+      try {
+        const hidden = new Set(plan.hidden);
+        const rows = await new HistoryStore(shards).page(id, { before, minSeq, limit: limit + hidden.size });
+        older = rows.filter((m) => !hidden.has(m.seq)).slice(-limit);
+      } catch {
+        throw new AppError("unavailable", "older history is temporarily unavailable");
+      } finally {
+        c.executionCtx.waitUntil(shards.close());
+      }
+    }
+    return c.json({ messages: [...older, ...plan.messages] });
+  })
+
+  .post("/:id/messages", valid("param", IdParam), valid("json", SendMessageBody), async (c) => {
+    const body = c.req.valid("json");
+    if (body.mediaId !== undefined) throw new AppError("not_found", "media not found");
+    const result = unwrap(
+      await conversation(c.env, c.req.valid("param").id).send(c.get("userId"), { clientId: body.clientId, text: body.text }),
+    );
+    return c.json({ message: result.message }, result.duplicate ? 200 : 201);
+  })
+
+  .delete("/:id/messages/:seq", valid("param", MessageParam), valid("query", DeleteMessageQuery), async (c) => {
+    const { id, seq } = c.req.valid("param");
+    unwrap(await conversation(c.env, id).deleteMessage(c.get("userId"), seq, c.req.valid("query").for));
+    return c.body(null, 204);
+  })
+
+  .post("/:id/read", valid("param", IdParam), valid("json", ReadBody), async (c) => {
+    unwrap(await conversation(c.env, c.req.valid("param").id).markRead(c.get("userId"), c.req.valid("json").upTo));
+    return c.body(null, 204);
+  })
+
+  .get("/:id/messages/:seq/status", valid("param", MessageParam), async (c) => {
+    const { id, seq } = c.req.valid("param");
+    const status = unwrap(await conversation(c.env, id).messageStatus(c.get("userId"), seq));
+    return c.json({ status });
+  });
+
+/** Members must be real users: a chat with a made-up id would fan out to hubs nobody owns. */
+async function requireUsersExist(env: Env, ctx: { waitUntil(p: Promise<unknown>): void }, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const shards = new ShardSet(env);
+  try {
+    const found = await new UserStore(shards).getUsers(ids);
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length > 0) throw new AppError("not_found", `no such user: ${missing.slice(0, 3).join(", ")}`);
+  } finally {
+    ctx.waitUntil(shards.close());
+  }
+}

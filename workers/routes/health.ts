@@ -1,0 +1,38 @@
+/** `GET /health`: liveness plus a check of each configured dependency. */
+import { Hono } from "hono";
+import { sql } from "drizzle-orm";
+import type { AppEnv } from "../env.ts";
+import { ShardSet } from "../../db/connection.ts";
+import { redisFromEnv } from "../lib/redis.ts";
+
+export const healthRoutes = new Hono<AppEnv>().get("/health", async (c) => {
+  const shards = new ShardSet(c.env);
+  const checks: Record<string, string> = {};
+  try {
+    await Promise.all(
+      shards.urls.map(async (_, i) => {
+        try {
+          await shards.at(i).execute(sql`select 1`);
+          checks[`postgres_${i}`] = "ok";
+        } catch {
+          checks[`postgres_${i}`] = "down";
+        }
+      }),
+    );
+  } finally {
+    c.executionCtx.waitUntil(shards.close());
+  }
+  const redis = redisFromEnv(c.env);
+  if (redis) {
+    try {
+      await redis.ping();
+      checks.redis = "ok";
+    } catch {
+      checks.redis = "down";
+    }
+  } else {
+    checks.redis = "off";
+  }
+  const healthy = Object.values(checks).every((v) => v !== "down");
+  return c.json({ status: healthy ? "ok" : "degraded", checks }, healthy ? 200 : 503);
+});

@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import {
+  AddMembersBody,
   CreateConversationBody,
   DEFAULT_HISTORY_PAGE,
   DeleteMessageQuery,
@@ -14,6 +15,8 @@ import {
   ReadBody,
   SendMessageBody,
   SeqParam,
+  SetRoleBody,
+  UpdateGroupBody,
   type Message,
 } from "../../client/sdk/protocol/index.ts";
 import { ShardSet } from "../../db/connection.ts";
@@ -28,6 +31,7 @@ import { requireUser } from "../middleware/auth.ts";
 
 const IdParam = z.strictObject({ id: Id });
 const MessageParam = z.strictObject({ id: Id, seq: SeqParam });
+const MemberParam = z.strictObject({ id: Id, userId: Id });
 
 const conversation = (env: Env, id: string) => env.CONVERSATION.getByName(id);
 
@@ -110,6 +114,34 @@ export const conversationRoutes = new Hono<AppEnv>()
     const { id, seq } = c.req.valid("param");
     const status = unwrap(await conversation(c.env, id).messageStatus(c.get("userId"), seq));
     return c.json({ status });
+  })
+
+  // ---- groups ----
+  .patch("/:id", valid("param", IdParam), valid("json", UpdateGroupBody), async (c) => {
+    const result = unwrap(await conversation(c.env, c.req.valid("param").id).updateGroup(c.get("userId"), c.req.valid("json")));
+    return c.json({ conversation: result });
+  })
+
+  .post("/:id/members", valid("param", IdParam), valid("json", AddMembersBody), async (c) => {
+    const { userIds } = c.req.valid("json");
+    const stub = conversation(c.env, c.req.valid("param").id);
+    // Membership first: a non-admin or non-member must not learn which user ids exist.
+    unwrap(await stub.describe(c.get("userId")));
+    await requireUsersExist(c.env, c.executionCtx, userIds);
+    const result = unwrap(await stub.addMembers(c.get("userId"), userIds));
+    return c.json({ conversation: result });
+  })
+
+  .delete("/:id/members/:userId", valid("param", MemberParam), async (c) => {
+    const { id, userId } = c.req.valid("param");
+    unwrap(await conversation(c.env, id).removeMember(c.get("userId"), userId));
+    return c.body(null, 204);
+  })
+
+  .patch("/:id/members/:userId", valid("param", MemberParam), valid("json", SetRoleBody), async (c) => {
+    const { id, userId } = c.req.valid("param");
+    const result = unwrap(await conversation(c.env, id).setRole(c.get("userId"), userId, c.req.valid("json").role));
+    return c.json({ conversation: result });
   });
 
 /** Members must be real users: a chat with a made-up id would fan out to hubs nobody owns. */

@@ -13,6 +13,7 @@ import { authRoutes } from "./routes/auth.ts";
 import { profileRoutes } from "./routes/profiles.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
 import { realtimeRoutes } from "./routes/realtime.ts";
+import { presenceRoutes } from "./routes/presence.ts";
 import { healthRoutes } from "./routes/health.ts";
 
 const app = new Hono<AppEnv>();
@@ -34,6 +35,7 @@ app.route("/v1/auth", authRoutes);
 app.route("/v1", profileRoutes);
 app.route("/v1/conversations", conversationRoutes);
 app.route("/v1", realtimeRoutes);
+app.route("/v1", presenceRoutes);
 
 app.notFound((c) => errorResponse(new AppError("not_found", "no such route"), c.get("requestId")));
 app.onError((error, c) => {

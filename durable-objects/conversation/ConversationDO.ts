@@ -416,6 +416,22 @@ export class ConversationDO extends DurableObject<Env> {
     });
   }
 
+  /**
+   * Relays a typing indicator to the other members' devices. Ephemeral: never stored, not retried;
+   * receivers expire it by themselves after a few seconds.
+   */
+  async typing(userId: string, typing: boolean): Promise<Result<null>> {
+    const meta = this.meta;
+    if (!meta || !this.activeMember(userId)) return err("not_found", NOT_FOUND);
+    const others = this.sql
+      .exec<{ user_id: string }>("SELECT user_id FROM members WHERE left_seq IS NULL AND user_id != ?", userId)
+      .toArray();
+    this.ctx.waitUntil(
+      Promise.allSettled(others.map((m) => this.env.USER_HUB.getByName(m.user_id).typing(meta.id, userId, typing))),
+    );
+    return ok(null);
+  }
+
   // ---- alarm -------------------------------------------------------------------------------------
 
   override async alarm(): Promise<void> {

@@ -18,6 +18,7 @@ import {
   type ErrorCode,
   type Event,
   type EventBody,
+  type Presence,
   type ServerFrame,
 } from "../../client/sdk/protocol/index.ts";
 import type { Env } from "../../workers/env.ts";
@@ -28,6 +29,9 @@ import { backoffMs, forEachBounded } from "../shared/bounded.ts";
 import { migrate } from "../shared/migrations.ts";
 import { iso } from "../shared/time.ts";
 import { applyToChatList, readChatList } from "./chat-list.ts";
+import { redisFromEnv } from "../../workers/lib/redis.ts";
+import { writePresence } from "../../workers/lib/presence-cache.ts";
+import { OFFLINE_GRACE_MS, isVisibility, presenceAsSeenBy, type PresenceRecord, type PresenceVisibility } from "./presence.ts";
 import { HUB_MIGRATIONS } from "./schema.ts";
 import { readSocketState, writeSocketState } from "./socket-state.ts";
 
@@ -124,8 +128,11 @@ export class UserHubDO extends DurableObject<Env> {
         if (!result.ok) return this.sendError(ws, result.error.code, result.error.message, frame.id);
         return this.send(ws, { type: "ok", id: frame.id });
       }
-      case "typing":
+      case "typing": {
+        const { conversationId, typing } = frame;
+        this.ctx.waitUntil(this.callConversation(conversationId, (c) => c.typing(this.userId, typing)));
         return;
+      }
     }
   }
 
@@ -136,10 +143,12 @@ export class UserHubDO extends DurableObject<Env> {
     } catch {
       // already closed
     }
+    this.onSocketGone(ws);
   }
 
-  override async webSocketError(): Promise<void> {
+  override async webSocketError(ws: WebSocket): Promise<void> {
     // The runtime closes the socket; the device reconnects and resumes from its cursor.
+    this.onSocketGone(ws);
   }
 
   // ---- RPC from conversations and the Worker --------------------------------------------------------
@@ -179,8 +188,40 @@ export class UserHubDO extends DurableObject<Env> {
     return { head: this.head(), sockets: this.ctx.getWebSockets().length, logSize: row.n };
   }
 
+  /** This user's presence record (the source of truth behind the Redis copy). */
+  async presence(): Promise<PresenceRecord> {
+    return this.presenceRecord();
+  }
+
+  /** The people this user has a direct chat with: "people I chat with" for presence privacy. */
+  async directPeers(): Promise<string[]> {
+    return this.sql
+      .exec<{ peer_id: string }>("SELECT peer_id FROM chats WHERE type = 'direct' AND peer_id IS NOT NULL")
+      .toArray()
+      .map((r) => r.peer_id);
+  }
+
+  /** Who may see this user's online state and last seen. Takes effect for everyone at once. */
+  async setPresenceVisibility(visibility: PresenceVisibility): Promise<PresenceRecord> {
+    this.setSetting("visibility", visibility);
+    await this.publishPresence();
+    return this.presenceRecord();
+  }
+
+  /** A peer's presence changed: tell this user's live devices (ephemeral, not logged). */
+  async presenceChanged(presence: Presence): Promise<void> {
+    this.broadcast({ type: "presence", presence });
+  }
+
+  /** Someone in one of this user's conversations is typing (ephemeral, not logged). */
+  async typing(conversationId: string, userId: string, typing: boolean): Promise<void> {
+    if (userId === this.userId) return;
+    this.broadcast({ type: "typing", conversationId, userId, typing });
+  }
+
   override async alarm(): Promise<void> {
     this.alarmAt = null;
+    await this.settlePresence();
     await this.flushReceipts();
   }
 
@@ -194,6 +235,7 @@ export class UserHubDO extends DurableObject<Env> {
       now,
     );
     writeSocketState(ws, { v: 1, deviceId });
+    this.markOnline();
     const head = this.head();
     this.send(ws, { type: "welcome", v: PROTOCOL_VERSION, userId: this.userId, head });
     const oldest = this.sql.exec<{ c: number | null }>("SELECT MIN(cursor) AS c FROM log").one().c ?? head + 1;
@@ -244,6 +286,76 @@ export class UserHubDO extends DurableObject<Env> {
     });
     this.scheduleAlarm(Date.now() + 2_000);
     this.ctx.waitUntil(this.flushReceipts());
+  }
+
+  // ---- presence ----------------------------------------------------------------------------------
+
+  private setting(key: string): string | null {
+    return this.sql.exec<{ value: string }>("SELECT value FROM settings WHERE key = ?", key).toArray()[0]?.value ?? null;
+  }
+
+  private setSetting(key: string, value: string | null): void {
+    if (value === null) this.sql.exec("DELETE FROM settings WHERE key = ?", key);
+    else this.sql.exec("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
+  }
+
+  private presenceRecord(): PresenceRecord {
+    const visibility = this.setting("visibility");
+    const lastSeen = this.setting("last_seen_at");
+    return {
+      online: this.setting("online") === "1",
+      lastSeenAt: lastSeen === null ? null : Number(lastSeen),
+      visibility: isVisibility(visibility) ? visibility : "everyone",
+    };
+  }
+
+  /** Devices that said hello and are still open, except `closing`. */
+  private liveSockets(closing?: WebSocket): WebSocket[] {
+    return this.ctx.getWebSockets().filter((ws) => ws !== closing && ws.readyState === 1 && readSocketState(ws).deviceId !== null);
+  }
+
+  private markOnline(): void {
+    this.setSetting("offline_since", null);
+    if (this.setting("online") === "1") return;
+    this.setSetting("online", "1");
+    this.ctx.waitUntil(this.publishPresence());
+  }
+
+  private onSocketGone(ws: WebSocket): void {
+    if (this.liveSockets(ws).length > 0 || this.setting("online") !== "1") return;
+    if (this.setting("offline_since") === null) this.setSetting("offline_since", String(Date.now()));
+    this.scheduleAlarm(Date.now() + OFFLINE_GRACE_MS);
+  }
+
+  /** After the grace period: still no device? Then the user went offline when the last one left. */
+  private async settlePresence(): Promise<void> {
+    const since = this.setting("offline_since");
+    if (since === null) return;
+    if (this.liveSockets().length > 0) {
+      this.setSetting("offline_since", null);
+      return;
+    }
+    if (Date.now() < Number(since) + OFFLINE_GRACE_MS) {
+      this.scheduleAlarm(Number(since) + OFFLINE_GRACE_MS);
+      return;
+    }
+    this.setSetting("online", "0");
+    this.setSetting("last_seen_at", since);
+    this.setSetting("offline_since", null);
+    await this.publishPresence();
+  }
+
+  /** Writes the Redis copy and tells the people this user chats with, as the privacy rule allows. */
+  private async publishPresence(): Promise<void> {
+    const record = this.presenceRecord();
+    const redis = redisFromEnv(this.env);
+    const peers = await this.directPeers();
+    await Promise.allSettled([
+      redis ? writePresence(redis, this.userId, record) : Promise.resolve(),
+      ...peers.map((peer) =>
+        this.env.USER_HUB.getByName(peer).presenceChanged(presenceAsSeenBy(this.userId, record, { id: peer, isContact: true })),
+      ),
+    ]);
   }
 
   // ---- internals ---------------------------------------------------------------------------------

@@ -19,4 +19,6 @@ export const HUB_MIGRATIONS = [
   `CREATE TABLE receipts (
      conversation_id TEXT PRIMARY KEY, acked_upto INTEGER NOT NULL DEFAULT 0,
      reported_upto INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0, due INTEGER NOT NULL DEFAULT 0)`,
+  // Presence and privacy: online, last_seen_at, offline_since (grace pending), visibility.
+  `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
 ] as const;

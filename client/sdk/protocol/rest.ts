@@ -109,3 +109,7 @@ export const PresenceQuery = z.strictObject({
     .pipe(z.array(Id).min(1).max(MAX_PRESENCE_IDS)),
 });
 
+
+/** Who may see my online state and last seen (an addition to API.md). */
+export const PrivacyBody = z.strictObject({ presence: z.enum(["everyone", "contacts", "nobody"]) });
+export type PrivacyBody = z.infer<typeof PrivacyBody>;

@@ -1,13 +1,63 @@
-// Placeholder: replaced by the accounts work. Contract:
-//  - `requireUser`: Hono middleware; 401 `unauthorized` unless `Authorization: Bearer <token>` names a
-//    live session; sets c.var.userId and c.var.sessionId.
-//  - `authenticateToken(env, token)`: the same check for a raw token (WebSocket upgrade).
+/**
+ * Authentication for REST (`requireUser`) and the WebSocket upgrade (`authenticateToken`).
+ *
+ * Checks run cheapest first: header shape, then the token's HMAC and expiry (CPU only), then whether
+ * the session is still live — Redis when it knows, else the session row on the user's shard. So
+ * missing, garbage, forged and expired tokens are refused without touching a database, and a logout
+ * (which revokes the row and tombstones the cache entry) takes effect on the very next call.
+ *
+ * Every failure is the same 401 `unauthorized`: a client learns nothing about which check failed.
+ */
 import type { MiddlewareHandler } from "hono";
+import { withUserStore } from "../../db/user-store.ts";
 import type { AppEnv, Env } from "../env.ts";
 import { AppError } from "../lib/errors.ts";
-export const requireUser: MiddlewareHandler<AppEnv> = async () => {
-  throw new AppError("unauthorized", "not implemented yet");
-};
-export async function authenticateToken(_env: Env, _token: string): Promise<{ userId: string; sessionId: string }> {
-  throw new AppError("unauthorized", "not implemented yet");
+import { ProfileCache } from "../lib/profile-cache.ts";
+import { authSecret, verifyToken } from "../lib/tokens.ts";
+
+const BEARER = /^Bearer +([A-Za-z0-9._-]+) *$/i;
+
+function unauthorized(): AppError {
+  return new AppError("unauthorized", "missing, invalid or expired token");
 }
+
+/**
+ * Resolves a raw session token to its user and session, or throws 401 `unauthorized`. Used by
+ * `requireUser` and by the WebSocket upgrade (whose token arrives in `Sec-WebSocket-Protocol`).
+ * Pass `waitUntil` to close database connections and fill the cache after answering.
+ * Throws `internal` if AUTH_SECRET is not configured.
+ */
+export async function authenticateToken(
+  env: Env,
+  token: string,
+  waitUntil?: (promise: Promise<unknown>) => void,
+): Promise<{ userId: string; sessionId: string }> {
+  const claims = await verifyToken(authSecret(env), token);
+  if (!claims) throw unauthorized();
+  const identity = { userId: claims.sub, sessionId: claims.sid };
+
+  const cache = ProfileCache.fromEnv(env);
+  const cached = await cache.sessionState(claims.sid);
+  if (cached === "live") return identity;
+  if (cached === "revoked") throw unauthorized();
+
+  const live = await withUserStore(env, (store) => store.isSessionLive(claims.sub, claims.sid), waitUntil);
+  if (!live) throw unauthorized();
+  const remembering = cache.rememberLive(claims.sid);
+  if (waitUntil) waitUntil(remembering);
+  else await remembering;
+  return identity;
+}
+
+/**
+ * Hono middleware: 401 `unauthorized` unless `Authorization: Bearer <token>` names a live session;
+ * sets `c.var.userId` and `c.var.sessionId` for the handler.
+ */
+export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const match = BEARER.exec(c.req.header("authorization") ?? "");
+  if (!match?.[1]) throw unauthorized();
+  const { userId, sessionId } = await authenticateToken(c.env, match[1], (p) => c.executionCtx.waitUntil(p));
+  c.set("userId", userId);
+  c.set("sessionId", sessionId);
+  await next();
+};

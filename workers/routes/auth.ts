@@ -1,4 +1,85 @@
-// Placeholder until the accounts work lands (register, login, logout).
+/**
+ * `POST /v1/auth/register`, `/login`, `/logout` (API.md "Accounts and profiles").
+ *
+ * A login is a row in `sessions` plus a signed token naming it; logout revokes the row and tombstones
+ * its cache entry, so the token stops working on the next call everywhere. Unknown username and wrong
+ * password give the same 401 after the same PBKDF2 work, so login is not a username oracle.
+ */
 import { Hono } from "hono";
+import { LoginBody, RegisterBody, USERNAME_PATTERN } from "../../client/sdk/protocol/index.ts";
+import { withUserStore, type UserStore } from "../../db/user-store.ts";
 import type { AppEnv } from "../env.ts";
-export const authRoutes = new Hono<AppEnv>();
+import { AppError } from "../lib/errors.ts";
+import { hashPassword, verifyPassword } from "../lib/passwords.ts";
+import { ProfileCache, publicUser } from "../lib/profile-cache.ts";
+import { SESSION_TTL_SECONDS, authSecret, signToken } from "../lib/tokens.ts";
+import { valid } from "../lib/validate.ts";
+import { requireUser } from "../middleware/auth.ts";
+
+/** Records a session for `userId` and returns its token; the row expires when the token does. */
+async function startSession(store: UserStore, secret: string, userId: string): Promise<{ token: string; sid: string }> {
+  const now = Date.now();
+  const expiresAt = new Date((Math.floor(now / 1000) + SESSION_TTL_SECONDS) * 1000);
+  const session = await store.createSession(userId, expiresAt);
+  const { token } = await signToken(secret, { sub: userId, sid: session.id }, now);
+  return { token, sid: session.id };
+}
+
+/** Mounted at `/v1/auth`. */
+export const authRoutes = new Hono<AppEnv>()
+  .post("/register", valid("json", RegisterBody), async (c) => {
+    const body = c.req.valid("json");
+    // Before any write: a server without a secret must not create half an account.
+    const secret = authSecret(c.env);
+    const passwordHash = await hashPassword(body.password);
+    const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
+    const { user, token, sid } = await withUserStore(
+      c.env,
+      async (store) => {
+        const created = await store.createUser({
+          username: body.username,
+          displayName: body.displayName,
+          passwordHash,
+        });
+        return { user: created, ...(await startSession(store, secret, created.id)) };
+      },
+      waitUntil,
+    );
+    waitUntil(ProfileCache.fromEnv(c.env).rememberLive(sid));
+    return c.json({ user: publicUser(user), token }, 201);
+  })
+
+  .post("/login", valid("json", LoginBody), async (c) => {
+    const { username, password } = c.req.valid("json");
+    const secret = authSecret(c.env);
+    const lower = username.toLowerCase();
+    const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
+    const { user, token, sid } = await withUserStore(
+      c.env,
+      async (store) => {
+        // A name no one can register cannot exist: skip the lookup, not the hashing.
+        const found = USERNAME_PATTERN.test(lower) ? await store.findByUsername(lower) : null;
+        const matches = await verifyPassword(password, found?.passwordHash ?? null);
+        if (!found || !matches) throw new AppError("invalid_credentials", "wrong username or password");
+        return { user: found.user, ...(await startSession(store, secret, found.user.id)) };
+      },
+      waitUntil,
+    );
+    waitUntil(ProfileCache.fromEnv(c.env).rememberLive(sid));
+    return c.json({ user: publicUser(user), token }, 200);
+  })
+
+  .post("/logout", requireUser, async (c) => {
+    const userId = c.get("userId");
+    const sessionId = c.get("sessionId");
+    await withUserStore(
+      c.env,
+      (store) => store.revokeSession(userId, sessionId),
+      (p) => c.executionCtx.waitUntil(p),
+    );
+    // Awaited, not deferred: the very next call with this token must already be refused.
+    await ProfileCache.fromEnv(c.env).revokeSession(sessionId);
+    // Sockets opened with this token close too (4001): a logged-out device stops receiving at once.
+    await c.env.USER_HUB.getByName(userId).closeSession(sessionId);
+    return c.body(null, 204);
+  });

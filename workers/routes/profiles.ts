@@ -1,4 +1,70 @@
-// Placeholder until the accounts work lands (me, users, search).
+/**
+ * `GET/PATCH /v1/me`, `GET /v1/users/:id`, `GET /v1/users?q=` (API.md "Accounts and profiles").
+ *
+ * Every route needs a session: profiles and discovery are for members, not for anonymous scrapers.
+ * Profile reads go through the Redis cache (workers/lib/profile-cache.ts); a PATCH invalidates it.
+ * Search goes to Postgres every time and fans out to all shards (db/user-store.ts).
+ *
+ * `requireUser` is attached per route, not with `use("*")`: this sub-app is mounted at `/v1`, where
+ * a wildcard middleware would also guard every other `/v1` route, register and login included.
+ */
 import { Hono } from "hono";
+import { z } from "zod";
+import { Id, UpdateMeBody, UserSearchQuery, type User } from "../../client/sdk/protocol/index.ts";
+import { withUserStore } from "../../db/user-store.ts";
 import type { AppEnv } from "../env.ts";
-export const profileRoutes = new Hono<AppEnv>();
+import { AppError } from "../lib/errors.ts";
+import { ProfileCache, publicUser } from "../lib/profile-cache.ts";
+import { valid } from "../lib/validate.ts";
+import { requireUser } from "../middleware/auth.ts";
+
+const UserParam = z.strictObject({ id: Id });
+
+/** Mounted at `/v1`: `/me` and `/users`. */
+export const profileRoutes = new Hono<AppEnv>()
+  .get("/me", requireUser, async (c) => {
+    const userId = c.get("userId");
+    const user = await withUserStore(
+      c.env,
+      (store) => ProfileCache.fromEnv(c.env).getProfile(userId, () => store.getUser(userId)),
+      (p) => c.executionCtx.waitUntil(p),
+    );
+    // A live session for a user row that is gone: treat as not found rather than crash.
+    if (!user) throw new AppError("not_found", "no such user");
+    return c.json({ user } satisfies { user: User });
+  })
+
+  .patch("/me", requireUser, valid("json", UpdateMeBody), async (c) => {
+    const userId = c.get("userId");
+    const patch = c.req.valid("json");
+    const updated = await withUserStore(
+      c.env,
+      (store) => store.updateProfile(userId, patch),
+      (p) => c.executionCtx.waitUntil(p),
+    );
+    if (!updated) throw new AppError("not_found", "no such user");
+    // Awaited: the caller's next read must see its own change.
+    await ProfileCache.fromEnv(c.env).invalidateProfile(userId);
+    return c.json({ user: publicUser(updated) } satisfies { user: User });
+  })
+
+  .get("/users/:id", requireUser, valid("param", UserParam), async (c) => {
+    const { id } = c.req.valid("param");
+    const user = await withUserStore(
+      c.env,
+      (store) => ProfileCache.fromEnv(c.env).getProfile(id, () => store.getUser(id)),
+      (p) => c.executionCtx.waitUntil(p),
+    );
+    if (!user) throw new AppError("not_found", "no such user");
+    return c.json({ user } satisfies { user: User });
+  })
+
+  .get("/users", requireUser, valid("query", UserSearchQuery), async (c) => {
+    const { q } = c.req.valid("query");
+    const found = await withUserStore(
+      c.env,
+      (store) => store.searchByPrefix(q),
+      (p) => c.executionCtx.waitUntil(p),
+    );
+    return c.json({ users: found.map(publicUser) } satisfies { users: User[] });
+  });

@@ -1,0 +1,295 @@
+/**
+ * Accounts, profiles and sessions over the Postgres shards. The only place that knows which table
+ * lives on which shard for these rows (see the shard-key table in db/schema.ts):
+ *
+ * - `usernames` sits on the shard of the lower-cased name, so uniqueness is one primary key on one
+ *   database and a registration race has exactly one winner without any cross-shard lock.
+ * - `users`, `credentials`, `sessions` sit on the shard of the user id, so a profile read, a login and a
+ *   revocation check each touch one shard.
+ * - Discovery (`searchByPrefix`) is the exception: a prefix can match names on every shard, so it fans
+ *   out to ALL shards in parallel and merges. Its cost grows with the shard count; keep it rate-limited
+ *   and keep its page small.
+ *
+ * There is no cross-shard transaction. Registration claims the name first and writes the user second;
+ * if the second step fails the claim is released, and if even that fails the claim is an orphan
+ * (a name pointing at no user), which `createUser` takes over once it is old enough.
+ */
+import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { AppError } from "../workers/lib/errors.ts";
+import { newId } from "../workers/lib/ids.ts";
+import { ShardSet, type Db, type DbEnv } from "./connection.ts";
+import { credentials, sessions, usernames, users } from "./schema.ts";
+import { shardKey } from "./shards.ts";
+
+/** Search answers at most this many users (API.md); each shard is asked for the same number. */
+export const SEARCH_LIMIT = 20;
+/**
+ * A username claim whose user row is still missing after this long is an orphan from a registration
+ * that failed half-way and could not release it; a new registration may take the name over. Long
+ * enough that no live registration is still between its two writes.
+ */
+export const ORPHAN_CLAIM_MINUTES = 10;
+
+/** A user as stored; routes turn it into the public `User` (workers/lib/profile-cache.ts). */
+export interface UserRecord {
+  id: string;
+  /** Lower case: the protocol normalises usernames before they reach the store. */
+  username: string;
+  displayName: string;
+  about: string;
+  pictureMediaId: string | null;
+  createdAt: Date;
+}
+
+/** The fields `PATCH /v1/me` may change; absent = unchanged, `pictureMediaId: null` = remove. */
+export interface ProfilePatch {
+  displayName?: string;
+  about?: string;
+  pictureMediaId?: string | null;
+}
+
+/** A login: the token names it (`sid`); logout sets `revokedAt`; it ends at `expiresAt` regardless. */
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+
+const userColumns = {
+  id: users.id,
+  username: users.username,
+  displayName: users.displayName,
+  about: users.about,
+  pictureMediaId: users.pictureMediaId,
+  createdAt: users.createdAt,
+};
+
+/** `%`, `_` and `\` are LIKE metacharacters; escaped, the prefix matches only itself. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
+/** Reads and writes accounts on the shard that owns each row. One instance per unit of work. */
+export class UserStore {
+  constructor(private readonly shards: ShardSet) {}
+
+  private userDb(userId: string): Db {
+    return this.shards.for(shardKey.user(userId));
+  }
+
+  private nameDb(usernameLower: string): Db {
+    return this.shards.for(shardKey.username(usernameLower));
+  }
+
+  /**
+   * Registers a user. Throws AppError `username_taken` (409) if the name, ignoring case, is already
+   * claimed — of two racing registrations for `Alice` and `alice`, exactly one gets past the claim.
+   */
+  async createUser(input: { username: string; displayName: string; passwordHash: string }): Promise<UserRecord> {
+    const id = newId("u");
+    const lower = input.username.toLowerCase();
+    const nameDb = this.nameDb(lower);
+
+    const claimed = await nameDb
+      .insert(usernames)
+      .values({ usernameLower: lower, userId: id })
+      .onConflictDoNothing()
+      .returning({ userId: usernames.userId });
+    if (claimed.length === 0 && !(await this.takeOverOrphanClaim(lower, id))) {
+      throw new AppError("username_taken", "that username is taken");
+    }
+
+    try {
+      return await this.userDb(id).transaction(async (tx) => {
+        const [user] = await tx
+          .insert(users)
+          .values({ id, username: input.username, displayName: input.displayName })
+          .returning(userColumns);
+        await tx.insert(credentials).values({ userId: id, passwordHash: input.passwordHash });
+        if (!user) throw new Error("insert into users returned no row");
+        return user;
+      });
+    } catch (error) {
+      // Free the name for the next attempt; conditional on our id so we never free someone else's.
+      await nameDb
+        .delete(usernames)
+        .where(and(eq(usernames.usernameLower, lower), eq(usernames.userId, id)))
+        .catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Moves an orphaned claim (old, and its user row absent) to `newUserId`; false if it is not one. */
+  private async takeOverOrphanClaim(lower: string, newUserId: string): Promise<boolean> {
+    const nameDb = this.nameDb(lower);
+    const [claim] = await nameDb
+      .select({ userId: usernames.userId })
+      .from(usernames)
+      .where(
+        and(
+          eq(usernames.usernameLower, lower),
+          sql`${usernames.createdAt} < now() - make_interval(mins => ${ORPHAN_CLAIM_MINUTES})`,
+        ),
+      );
+    if (!claim) return false;
+    const owner = await this.userDb(claim.userId)
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.id, claim.userId));
+    if (owner.length > 0) return false;
+    // Conditional on the old owner: of two registrations taking over at once, one wins.
+    const moved = await nameDb
+      .update(usernames)
+      .set({ userId: newUserId, createdAt: sql`now()` })
+      .where(and(eq(usernames.usernameLower, lower), eq(usernames.userId, claim.userId)))
+      .returning({ userId: usernames.userId });
+    return moved.length === 1;
+  }
+
+  /** The user and password hash for a login, or null if no user has that name (ignoring case). */
+  async findByUsername(username: string): Promise<{ user: UserRecord; passwordHash: string } | null> {
+    const lower = username.toLowerCase();
+    const [claim] = await this.nameDb(lower)
+      .select({ userId: usernames.userId })
+      .from(usernames)
+      .where(eq(usernames.usernameLower, lower));
+    if (!claim) return null;
+    const [row] = await this.userDb(claim.userId)
+      .select({ user: userColumns, passwordHash: credentials.passwordHash })
+      .from(users)
+      .innerJoin(credentials, eq(credentials.userId, users.id))
+      .where(eq(users.id, claim.userId));
+    return row ?? null;
+  }
+
+  /** The user with this id, or null. One query on the user's shard. */
+  async getUser(id: string): Promise<UserRecord | null> {
+    const [user] = await this.userDb(id).select(userColumns).from(users).where(eq(users.id, id));
+    return user ?? null;
+  }
+
+  /** The users that exist among `ids`, keyed by id; one query per shard involved, in parallel. */
+  async getUsers(ids: readonly string[]): Promise<Map<string, UserRecord>> {
+    const byShard = new Map<number, string[]>();
+    for (const id of new Set(ids)) {
+      const shard = this.shards.indexFor(shardKey.user(id));
+      byShard.set(shard, [...(byShard.get(shard) ?? []), id]);
+    }
+    const found = await Promise.all(
+      [...byShard].map(([shard, group]) =>
+        this.shards.at(shard).select(userColumns).from(users).where(inArray(users.id, group)),
+      ),
+    );
+    return new Map(found.flat().map((user) => [user.id, user]));
+  }
+
+  /** Applies `patch` and returns the updated user, or null if there is no such user. */
+  async updateProfile(id: string, patch: ProfilePatch): Promise<UserRecord | null> {
+    const [user] = await this.userDb(id)
+      .update(users)
+      .set({
+        ...(patch.displayName !== undefined ? { displayName: patch.displayName } : {}),
+        ...(patch.about !== undefined ? { about: patch.about } : {}),
+        ...(patch.pictureMediaId !== undefined ? { pictureMediaId: patch.pictureMediaId } : {}),
+        updatedAt: sql`now()`,
+      })
+      .where(eq(users.id, id))
+      .returning(userColumns);
+    return user ?? null;
+  }
+
+  /**
+   * Users whose name starts with `prefix` (lower case), ordered by name, at most SEARCH_LIMIT.
+   * Fans out to ALL shards: each returns its first SEARCH_LIMIT names, which together always contain
+   * the global first SEARCH_LIMIT; the merge keeps those and fetches their profiles.
+   */
+  async searchByPrefix(prefix: string): Promise<UserRecord[]> {
+    const pattern = `${escapeLike(prefix.toLowerCase())}%`;
+    const perShard = await Promise.all(
+      this.shards.urls.map((_, shard) =>
+        this.shards
+          .at(shard)
+          .select({ usernameLower: usernames.usernameLower, userId: usernames.userId })
+          .from(usernames)
+          .where(sql`${usernames.usernameLower} LIKE ${pattern} ESCAPE '\\'`)
+          // `USING ~<~` is byte order — the order of the text_pattern_ops index, so Postgres walks the
+          // index and stops at the limit — and the same order as the merge below, whatever the collation.
+          .orderBy(sql`${usernames.usernameLower} USING ~<~`)
+          .limit(SEARCH_LIMIT),
+      ),
+    );
+    const names = perShard
+      .flat()
+      .sort((a, b) => (a.usernameLower < b.usernameLower ? -1 : a.usernameLower > b.usernameLower ? 1 : 0))
+      .slice(0, SEARCH_LIMIT);
+    const profiles = await this.getUsers(names.map((n) => n.userId));
+    // An orphaned claim has no profile and is skipped.
+    return names.flatMap((n) => profiles.get(n.userId) ?? []);
+  }
+
+  /** Records a new session for `userId`, ending at `expiresAt` (the token's `exp`). */
+  async createSession(userId: string, expiresAt: Date): Promise<SessionRecord> {
+    const [session] = await this.userDb(userId)
+      .insert(sessions)
+      .values({ id: newId("s"), userId, expiresAt })
+      .returning();
+    if (!session) throw new Error("insert into sessions returned no row");
+    return session;
+  }
+
+  /** The session `sessionId` of `userId`, live or not; null if it does not exist for that user. */
+  async getSession(userId: string, sessionId: string): Promise<SessionRecord | null> {
+    const [session] = await this.userDb(userId)
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)));
+    return session ?? null;
+  }
+
+  /** True when the session exists for this user, is not revoked and has not expired (database clock). */
+  async isSessionLive(userId: string, sessionId: string): Promise<boolean> {
+    const rows = await this.userDb(userId)
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(
+        and(
+          eq(sessions.id, sessionId),
+          eq(sessions.userId, userId),
+          isNull(sessions.revokedAt),
+          gt(sessions.expiresAt, sql`now()`),
+        ),
+      );
+    return rows.length > 0;
+  }
+
+  /** Revokes the session; true if it was live until now. Revoking twice is harmless. */
+  async revokeSession(userId: string, sessionId: string): Promise<boolean> {
+    const revoked = await this.userDb(userId)
+      .update(sessions)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+      .returning({ id: sessions.id });
+    return revoked.length > 0;
+  }
+}
+
+/**
+ * Runs `work` with a UserStore over freshly opened shards, then closes them: in the background when
+ * the caller passes `waitUntil` (a request's `executionCtx.waitUntil`), else before returning.
+ */
+export async function withUserStore<T>(
+  env: DbEnv,
+  work: (store: UserStore) => Promise<T>,
+  waitUntil?: (promise: Promise<unknown>) => void,
+): Promise<T> {
+  const shards = new ShardSet(env);
+  try {
+    return await work(new UserStore(shards));
+  } finally {
+    const closing = shards.close();
+    if (waitUntil) waitUntil(closing);
+    else await closing;
+  }
+}

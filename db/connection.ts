@@ -68,6 +68,11 @@ export class ShardSet {
     if (url === undefined) throw new RangeError(`no shard ${i}`);
     // One connection per shard per unit of work: Workers allow 6 open connections per invocation.
     const pool = new Pool({ connectionString: url, max: 1 });
+    // A dropped connection surfaces as an 'error' event; unhandled, it would throw in the isolate.
+    // The query that was using it fails on its own and its caller retries.
+    pool.on("error", (error: Error) =>
+      console.log(JSON.stringify({ level: "warn", msg: "postgres connection lost", shard: i, error: error.message })),
+    );
     const db = drizzle({ client: pool, schema });
     this.pools.set(i, { pool, db });
     return db;

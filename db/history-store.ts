@@ -23,7 +23,11 @@ export interface ArchivedMessage {
 }
 
 export class HistoryStore {
-  constructor(private readonly shards: ShardSet) {}
+  private readonly shards: ShardSet;
+
+  constructor(shards: ShardSet) {
+    this.shards = shards;
+  }
 
   /**
    * Upserts a batch of one conversation's messages. Idempotent: replaying a batch, or an older
@@ -55,11 +59,7 @@ export class HistoryStore {
       .select()
       .from(messages)
       .where(
-        and(
-          eq(messages.conversationId, conversationId),
-          lt(messages.seq, opts.before),
-          gte(messages.seq, opts.minSeq),
-        ),
+        and(eq(messages.conversationId, conversationId), lt(messages.seq, opts.before), gte(messages.seq, opts.minSeq)),
       )
       .orderBy(desc(messages.seq))
       .limit(opts.limit);
@@ -69,7 +69,11 @@ export class HistoryStore {
   /** Every archived message of a conversation, ascending (tests and the soak oracle). */
   async all(conversationId: string): Promise<Message[]> {
     const db = this.shards.for(shardKey.conversation(conversationId));
-    const rows = await db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.seq));
+    const rows = await db
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, conversationId))
+      .orderBy(asc(messages.seq));
     return rows.map(toMessage);
   }
 }

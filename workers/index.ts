@@ -15,13 +15,16 @@ import { conversationRoutes } from "./routes/conversations.ts";
 import { realtimeRoutes } from "./routes/realtime.ts";
 import { presenceRoutes } from "./routes/presence.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { mediaRoutes } from "./routes/media.ts";
+import { benchRoutes } from "./routes/bench.ts";
+import { benchEchoRoutes } from "./routes/bench-echo.ts";
 
 const app = new Hono<AppEnv>();
 
 app.use("*", requestContext);
-// JSON bodies are small; uploads (POST /v1/media) stream and enforce their own limit.
+// JSON bodies are small; uploads (POST /v1/media, and the dev-only bench) stream and enforce their own limit.
 app.use("/v1/*", async (c, next) => {
-  if (c.req.path.startsWith("/v1/media")) return next();
+  if (c.req.path.startsWith("/v1/media") || c.req.path.startsWith("/v1/_bench/")) return next();
   return bodyLimit({
     maxSize: MAX_JSON_BODY_BYTES,
     onError: () => {
@@ -36,6 +39,9 @@ app.route("/v1", profileRoutes);
 app.route("/v1/conversations", conversationRoutes);
 app.route("/v1", realtimeRoutes);
 app.route("/v1", presenceRoutes);
+app.route("/v1/media", mediaRoutes);
+app.route("/v1/_bench/echo", benchEchoRoutes); // 404 unless BENCH_ROUTES=1
+app.route("/v1/_bench", benchRoutes); // 404 unless BENCH_ROUTES=1
 
 app.notFound((c) => errorResponse(new AppError("not_found", "no such route"), c.get("requestId")));
 app.onError((error, c) => {
@@ -43,8 +49,10 @@ app.onError((error, c) => {
   if (error instanceof HTTPException && error.status === 400) {
     return errorResponse(new AppError("invalid_json", "body is not valid JSON"), c.get("requestId"));
   }
-  if (!(error instanceof AppError)) {
-    console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), path: c.req.path, error: String(error) }));
+  if (!(error instanceof AppError) || error.status >= 500) {
+    console.error(
+      JSON.stringify({ level: "error", requestId: c.get("requestId"), path: c.req.path, error: String(error) }),
+    );
   }
   return errorResponse(error, c.get("requestId"));
 });
@@ -53,3 +61,4 @@ export type AppType = typeof app;
 export default app;
 export { ConversationDO } from "../durable-objects/conversation/ConversationDO.ts";
 export { UserHubDO } from "../durable-objects/user-hub/UserHubDO.ts";
+export { EchoDO } from "../durable-objects/echo/EchoDO.ts";

@@ -6,26 +6,65 @@ import { z } from "zod";
 import {
   Conversation,
   ConversationSummary,
+  Media,
   Message,
   MessageStatus,
   Presence,
   User,
   type ErrorCode,
 } from "./protocol/index.ts";
+import { THUMBNAIL_HEADER } from "./protocol/media.ts";
 
 export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode | "network",
-    message: string,
-    readonly retryAfter?: number,
-  ) {
+  readonly status: number;
+  readonly code: ErrorCode | "network";
+  readonly retryAfter?: number;
+
+  constructor(status: number, code: ErrorCode | "network", message: string, retryAfter?: number) {
     super(message);
     this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.retryAfter = retryAfter;
   }
 }
 
 const ErrorEnvelope = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/** Extras of `uploadMedia`: progress, and what the device knows about the file (checked by the server). */
+export interface UploadMediaOptions {
+  /** Called as bytes go out: `sent` of `total`. Without XMLHttpRequest (Node), only 0 and total. */
+  onProgress?(sent: number, total: number): void;
+  /** Pixels, both or neither (1–16384). */
+  width?: number;
+  height?: number;
+  /** Videos only, 1 ms – 3 h. */
+  durationMs?: number;
+  /** A JPEG or WebP preview of at most 8 KB, made on the device (e.g. a 96 px canvas export). */
+  thumbnail?: Uint8Array | ArrayBuffer;
+}
+
+/** The part of XMLHttpRequest the upload uses; typed here so the SDK compiles without the DOM lib. */
+interface XhrLike {
+  open(method: string, url: string): void;
+  setRequestHeader(name: string, value: string): void;
+  send(body: Blob): void;
+  readonly status: number;
+  readonly responseText: string;
+  getResponseHeader(name: string): string | null;
+  upload: { onprogress: ((event: { loaded: number; total: number }) => void) | null };
+  onload: (() => void) | null;
+  onerror: (() => void) | null;
+  onabort: (() => void) | null;
+}
+
+function base64(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+const MediaAnswer = z.object({ media: Media });
 
 export interface ApiOptions {
   baseUrl: string;
@@ -37,11 +76,13 @@ export class Api {
   token: string | null;
   private readonly baseUrl: string;
   private readonly fetchImpl: typeof fetch;
+  private readonly customFetch: boolean;
 
   constructor(options: ApiOptions) {
     this.baseUrl = options.baseUrl.replace(/\/$/, "");
     this.token = options.token ?? null;
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.customFetch = options.fetch !== undefined;
   }
 
   /** One request; `schema` parses a 2xx body, `null` expects no body. */
@@ -59,14 +100,91 @@ export class Api {
     } catch (error) {
       throw new ApiError(0, "network", String(error));
     }
-    if (!res.ok) {
-      const parsed = ErrorEnvelope.safeParse(await res.json().catch(() => null));
-      const retryAfter = Number(res.headers.get("retry-after")) || undefined;
-      if (parsed.success) throw new ApiError(res.status, parsed.data.error.code as ErrorCode, parsed.data.error.message, retryAfter);
-      throw new ApiError(res.status, "internal", `HTTP ${res.status}`);
-    }
+    if (!res.ok) throw Api.errorFrom(res.status, await res.text().catch(() => ""), res.headers.get("retry-after"));
     if (schema === null) return undefined as T;
     return schema.parse(await res.json());
+  }
+
+  /** The ApiError for a failed answer: the server's code when the body is our error envelope. */
+  private static errorFrom(status: number, body: string, retryAfterHeader: string | null): ApiError {
+    let json: unknown = null;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      // not JSON: fall through to a generic error
+    }
+    const parsed = ErrorEnvelope.safeParse(json);
+    const retryAfter = Number(retryAfterHeader) || undefined;
+    if (parsed.success)
+      return new ApiError(status, parsed.data.error.code as ErrorCode, parsed.data.error.message, retryAfter);
+    return new ApiError(status, "internal", `HTTP ${status}`);
+  }
+
+  // ---- media ----
+  /**
+   * Uploads a picture or video (`type` = its MIME type, e.g. `image/jpeg`) and returns its `media`;
+   * send it with `sendMessage(…, { mediaId: media.id })` or `Connection.send`. The server checks the
+   * bytes really are `type` (415 `unsupported_media_type`) and at most 16 MB (413 `media_too_large`).
+   * In browsers the upload goes through XMLHttpRequest for real progress (fetch cannot report it),
+   * unless a custom `fetch` was given.
+   */
+  async uploadMedia(
+    bytes: Blob | ArrayBuffer | Uint8Array,
+    type: string,
+    opts: UploadMediaOptions = {},
+  ): Promise<Media> {
+    const blob =
+      bytes instanceof Blob ? bytes : new Blob([bytes instanceof Uint8Array ? new Uint8Array(bytes) : bytes]);
+    const query = new URLSearchParams();
+    if (opts.width !== undefined) query.set("width", String(opts.width));
+    if (opts.height !== undefined) query.set("height", String(opts.height));
+    if (opts.durationMs !== undefined) query.set("durationMs", String(opts.durationMs));
+    const url = `${this.baseUrl}/v1/media${query.size > 0 ? `?${query}` : ""}`;
+    const headers: Record<string, string> = { "content-type": type };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (opts.thumbnail) headers[THUMBNAIL_HEADER] = base64(new Uint8Array(opts.thumbnail));
+
+    const Xhr = (globalThis as { XMLHttpRequest?: new () => XhrLike }).XMLHttpRequest;
+    const answer =
+      Xhr && !this.customFetch
+        ? await this.uploadWithXhr(Xhr, url, headers, blob, opts)
+        : await this.uploadWithFetch(url, headers, blob, opts);
+    if (answer.status < 200 || answer.status >= 300) throw Api.errorFrom(answer.status, answer.body, answer.retryAfter);
+    return MediaAnswer.parse(JSON.parse(answer.body)).media;
+  }
+
+  private async uploadWithFetch(url: string, headers: Record<string, string>, blob: Blob, opts: UploadMediaOptions) {
+    opts.onProgress?.(0, blob.size);
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, { method: "POST", headers, body: blob });
+    } catch (error) {
+      throw new ApiError(0, "network", String(error));
+    }
+    const body = await res.text();
+    if (res.ok) opts.onProgress?.(blob.size, blob.size);
+    return { status: res.status, body, retryAfter: res.headers.get("retry-after") };
+  }
+
+  private uploadWithXhr(
+    Xhr: new () => XhrLike,
+    url: string,
+    headers: Record<string, string>,
+    blob: Blob,
+    opts: UploadMediaOptions,
+  ) {
+    return new Promise<{ status: number; body: string; retryAfter: string | null }>((resolve, reject) => {
+      const xhr = new Xhr();
+      xhr.open("POST", url);
+      for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+      xhr.upload.onprogress = (event) => opts.onProgress?.(event.loaded, event.total || blob.size);
+      xhr.onload = () =>
+        resolve({ status: xhr.status, body: xhr.responseText, retryAfter: xhr.getResponseHeader("retry-after") });
+      xhr.onerror = () => reject(new ApiError(0, "network", "upload failed"));
+      xhr.onabort = () => reject(new ApiError(0, "network", "upload aborted"));
+      opts.onProgress?.(0, blob.size);
+      xhr.send(blob);
+    });
   }
 
   // ---- accounts and profiles ----
@@ -94,23 +212,34 @@ export class Api {
     return this.request("GET", `/v1/users/${encodeURIComponent(id)}`, z.object({ user: User })).then((r) => r.user);
   }
   searchUsers(prefix: string) {
-    return this.request("GET", `/v1/users?q=${encodeURIComponent(prefix)}`, z.object({ users: z.array(User) })).then((r) => r.users);
+    return this.request("GET", `/v1/users?q=${encodeURIComponent(prefix)}`, z.object({ users: z.array(User) })).then(
+      (r) => r.users,
+    );
   }
 
   // ---- conversations ----
   openDirect(userId: string) {
-    return this.request("POST", "/v1/conversations", z.object({ conversation: Conversation }), { type: "direct", userId }).then((r) => r.conversation);
+    return this.request("POST", "/v1/conversations", z.object({ conversation: Conversation }), {
+      type: "direct",
+      userId,
+    }).then((r) => r.conversation);
   }
   createGroup(name: string, memberIds: string[]) {
-    return this.request("POST", "/v1/conversations", z.object({ conversation: Conversation }), { type: "group", name, memberIds }).then(
-      (r) => r.conversation,
-    );
+    return this.request("POST", "/v1/conversations", z.object({ conversation: Conversation }), {
+      type: "group",
+      name,
+      memberIds,
+    }).then((r) => r.conversation);
   }
   conversations() {
-    return this.request("GET", "/v1/conversations", z.object({ conversations: z.array(ConversationSummary) })).then((r) => r.conversations);
+    return this.request("GET", "/v1/conversations", z.object({ conversations: z.array(ConversationSummary) })).then(
+      (r) => r.conversations,
+    );
   }
   conversation(id: string) {
-    return this.request("GET", `/v1/conversations/${id}`, z.object({ conversation: Conversation })).then((r) => r.conversation);
+    return this.request("GET", `/v1/conversations/${id}`, z.object({ conversation: Conversation })).then(
+      (r) => r.conversation,
+    );
   }
   /** A page of history ascending by seq: the newest `limit` before `before` (or the newest overall). */
   history(id: string, opts: { before?: number; limit?: number } = {}) {
@@ -118,11 +247,15 @@ export class Api {
     if (opts.before !== undefined) q.set("before", String(opts.before));
     if (opts.limit !== undefined) q.set("limit", String(opts.limit));
     const qs = q.size > 0 ? `?${q}` : "";
-    return this.request("GET", `/v1/conversations/${id}/messages${qs}`, z.object({ messages: z.array(Message) })).then((r) => r.messages);
+    return this.request("GET", `/v1/conversations/${id}/messages${qs}`, z.object({ messages: z.array(Message) })).then(
+      (r) => r.messages,
+    );
   }
   /** Sends over REST (the WebSocket `send` is the fast path); same idempotency by `clientId`. */
   sendMessage(id: string, body: { clientId: string; text?: string; mediaId?: string }) {
-    return this.request("POST", `/v1/conversations/${id}/messages`, z.object({ message: Message }), body).then((r) => r.message);
+    return this.request("POST", `/v1/conversations/${id}/messages`, z.object({ message: Message }), body).then(
+      (r) => r.message,
+    );
   }
   deleteMessage(id: string, seq: number, scope: "me" | "everyone") {
     return this.request("DELETE", `/v1/conversations/${id}/messages/${seq}?for=${scope}`, null);
@@ -131,12 +264,46 @@ export class Api {
     return this.request("POST", `/v1/conversations/${id}/read`, null, { upTo });
   }
   messageStatus(id: string, seq: number) {
-    return this.request("GET", `/v1/conversations/${id}/messages/${seq}/status`, z.object({ status: MessageStatus })).then((r) => r.status);
+    return this.request(
+      "GET",
+      `/v1/conversations/${id}/messages/${seq}/status`,
+      z.object({ status: MessageStatus }),
+    ).then((r) => r.status);
+  }
+  addMembers(id: string, userIds: string[]) {
+    return this.request("POST", `/v1/conversations/${id}/members`, z.object({ conversation: Conversation }), {
+      userIds,
+    }).then((r) => r.conversation);
+  }
+  /** Removes a member (admins), or leaves the group (with one's own id). */
+  deleteMember(id: string, userId: string) {
+    return this.request("DELETE", `/v1/conversations/${id}/members/${userId}`, null);
+  }
+  setRole(id: string, userId: string, role: "admin" | "member") {
+    return this.request(
+      "PATCH",
+      `/v1/conversations/${id}/members/${userId}`,
+      z.object({ conversation: Conversation }),
+      { role },
+    ).then((r) => r.conversation);
+  }
+  updateGroup(id: string, patch: { name?: string; pictureMediaId?: string | null }) {
+    return this.request("PATCH", `/v1/conversations/${id}`, z.object({ conversation: Conversation }), patch).then(
+      (r) => r.conversation,
+    );
+  }
+  /** Who may see my online state and last seen. */
+  setPrivacy(presence: "everyone" | "contacts" | "nobody") {
+    return this.request("PUT", "/v1/me/privacy", z.object({ privacy: z.object({ presence: z.string() }) }), {
+      presence,
+    });
   }
   presence(ids: string[]) {
-    return this.request("GET", `/v1/presence?ids=${ids.map(encodeURIComponent).join(",")}`, z.object({ presence: z.array(Presence) })).then(
-      (r) => r.presence,
-    );
+    return this.request(
+      "GET",
+      `/v1/presence?ids=${ids.map(encodeURIComponent).join(",")}`,
+      z.object({ presence: z.array(Presence) }),
+    ).then((r) => r.presence);
   }
 
   /** The WebSocket URL for this server. */

@@ -3,8 +3,9 @@
  * `client.connect()`, and a local view of each conversation's messages kept in seq order from both.
  */
 import { Api, ApiError } from "./api.ts";
-import { Connection, type ConnectionOptions } from "./connection.ts";
-import type { ClientStore } from "./store.ts";
+import { Connection, type ConnectionEvents, type ConnectionOptions } from "./connection.ts";
+import { Emitter } from "./emitter.ts";
+import { MemoryStore, type ClientStore } from "./store.ts";
 
 export interface ClientOptions {
   baseUrl: string;
@@ -18,14 +19,32 @@ export interface ClientOptions {
   maxBackoffMs?: number;
 }
 
-export class MessengerClient {
+/** Events of the current connection, re-emitted so handlers survive reconnects and re-logins. */
+const FORWARDED: (keyof ConnectionEvents)[] = [
+  "event",
+  "synced",
+  "state",
+  "presence",
+  "typing",
+  "error",
+  "unauthorized",
+];
+
+export class MessengerClient extends Emitter<ConnectionEvents> {
   readonly api: Api;
   readonly deviceId: string;
+  /** One store for the client's lifetime: the cursor and outbox outlive each connection. */
+  readonly store: ClientStore;
   connection: Connection | null = null;
 
-  constructor(private readonly options: ClientOptions) {
+  private readonly options: ClientOptions;
+
+  constructor(options: ClientOptions) {
+    super();
+    this.options = options;
     this.api = new Api({ baseUrl: options.baseUrl, token: options.token, fetch: options.fetch });
     this.deviceId = options.deviceId ?? crypto.randomUUID();
+    this.store = options.store ?? new MemoryStore();
   }
 
   /** Opens the real-time connection (after register/login); resolves once caught up. */
@@ -36,7 +55,7 @@ export class MessengerClient {
       url: this.api.wsUrl(),
       token: this.api.token,
       deviceId: this.deviceId,
-      store: this.options.store,
+      store: this.store,
       WebSocket: this.options.WebSocket,
       minBackoffMs: this.options.minBackoffMs,
       maxBackoffMs: this.options.maxBackoffMs,
@@ -46,8 +65,10 @@ export class MessengerClient {
           (e: unknown) => !(e instanceof ApiError && e.code === "unauthorized"),
         ),
     };
-    this.connection = new Connection(options);
-    await this.connection.connect();
+    const connection = new Connection(options);
+    for (const name of FORWARDED) connection.on(name, (payload) => this.emit(name, payload as never));
+    this.connection = connection;
+    await connection.connect();
     return this.connection;
   }
 

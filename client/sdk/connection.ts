@@ -10,7 +10,15 @@
  */
 import { Emitter } from "./emitter.ts";
 import { MemoryStore, type ClientStore, type PendingSend } from "./store.ts";
-import { PROTOCOL_VERSION, ServerFrame, type ClientFrame, type ErrorCode, type Event, type Message, type Presence } from "./protocol/index.ts";
+import {
+  PROTOCOL_VERSION,
+  ServerFrame,
+  type ClientFrame,
+  type ErrorCode,
+  type Event,
+  type Message,
+  type Presence,
+} from "./protocol/index.ts";
 
 export type ConnectionState = "idle" | "connecting" | "syncing" | "live" | "closed";
 
@@ -45,14 +53,15 @@ export interface ConnectionOptions {
 /** Errors worth retrying with the same clientId; others reject the send. */
 const RETRYABLE: ReadonlySet<string> = new Set(["unavailable", "internal", "rate_limited"]);
 const PING_EVERY_MS = 25_000;
+const CONNECT_TIMEOUT_MS = 8_000;
 
 export class SendError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
     super(message);
     this.name = "SendError";
+    this.code = code;
   }
 }
 
@@ -69,12 +78,17 @@ export class Connection extends Emitter<ConnectionEvents> {
   private attempts = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
+  private connectTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastFrameAt = 0;
   private loaded: Promise<void> | null = null;
   private stopped = false;
   private requestCounter = 0;
 
-  constructor(private readonly options: ConnectionOptions) {
+  private readonly options: ConnectionOptions;
+
+  constructor(options: ConnectionOptions) {
     super();
+    this.options = options;
     this.store = options.store ?? new MemoryStore();
   }
 
@@ -111,14 +125,18 @@ export class Connection extends Emitter<ConnectionEvents> {
 
   /** Drops the socket as a network failure would; the connection reconnects by itself. */
   drop(): void {
-    this.ws?.close(4000, "dropped by client");
+    if (this.ws) this.lost(this.ws, 1006);
   }
 
   /**
    * Sends a message: queued in the outbox first, re-sent after reconnects until the server
    * acknowledges it; resolves to the stored message (with its seq).
    */
-  async send(conversationId: string, content: { text?: string; mediaId?: string }, clientId: string = crypto.randomUUID()): Promise<Message> {
+  async send(
+    conversationId: string,
+    content: { text?: string; mediaId?: string },
+    clientId: string = crypto.randomUUID(),
+  ): Promise<Message> {
     await (this.loaded ?? Promise.resolve());
     const existing = this.outbox.find((p) => p.clientId === clientId);
     if (!existing) {
@@ -155,7 +173,11 @@ export class Connection extends Emitter<ConnectionEvents> {
 
   // ---- internals ---------------------------------------------------------------------------------
 
-  private request(frame: { type: "read"; conversationId: string; upTo: number } | { type: "delete"; conversationId: string; seq: number; for: "me" | "everyone" }): Promise<void> {
+  private request(
+    frame:
+      | { type: "read"; conversationId: string; upTo: number }
+      | { type: "delete"; conversationId: string; seq: number; for: "me" | "everyone" },
+  ): Promise<void> {
     if (this.state !== "live") return Promise.reject(new SendError("unavailable", "not connected"));
     const id = `r${++this.requestCounter}`;
     return new Promise((resolve, reject) => {
@@ -169,27 +191,47 @@ export class Connection extends Emitter<ConnectionEvents> {
     this.setState("connecting");
     const Impl = this.options.WebSocket ?? WebSocket;
     const ws = new Impl(this.options.url, ["messenger.v1", this.options.token]);
+
     this.ws = ws;
+    // A handshake that hangs (a dead network, an aborted connect) counts as a failed one.
+    this.connectTimer = setTimeout(() => this.lost(ws, 1006), CONNECT_TIMEOUT_MS);
     ws.addEventListener("open", () => {
+      if (ws !== this.ws) return;
+      if (this.connectTimer) clearTimeout(this.connectTimer);
+      this.connectTimer = null;
       this.setState("syncing");
+      this.lastFrameAt = Date.now();
       this.write({ type: "hello", v: PROTOCOL_VERSION, deviceId: this.options.deviceId, cursor: this.cursor });
-      this.pingTimer = setInterval(() => this.write({ type: "ping" }), PING_EVERY_MS);
+      this.pingTimer = setInterval(() => {
+        // No frame (not even a pong) for two ping periods: the link is dead even if TCP says otherwise.
+        if (Date.now() - this.lastFrameAt > 2 * PING_EVERY_MS + 5_000) return this.lost(ws, 1006);
+        this.write({ type: "ping" });
+      }, PING_EVERY_MS);
     });
     ws.addEventListener("message", (msg: MessageEvent) => {
       if (ws !== this.ws) return;
+      this.lastFrameAt = Date.now();
       void this.onFrame(typeof msg.data === "string" ? msg.data : "");
     });
-    ws.addEventListener("close", (ev: CloseEvent) => {
-      if (ws !== this.ws) return;
-      this.ws = null;
-      this.clearTimers();
-      for (const [, r] of this.requests) r.reject(new SendError("unavailable", "connection lost"));
-      this.requests.clear();
-      if (ev.code === 4001) return this.refuse();
-      if (this.stopped) return this.setState("closed");
-      this.scheduleReconnect();
-    });
+    ws.addEventListener("close", (ev: CloseEvent) => this.lost(ws, ev.code));
     // An "error" is always followed by "close", which schedules the reconnect.
+  }
+
+  /** The socket is gone (closed, failed, timed out or dropped): forget it and reconnect unless told not to. */
+  private lost(ws: WebSocket, code: number): void {
+    if (ws !== this.ws) return;
+    this.ws = null;
+    this.clearTimers();
+    try {
+      ws.close(code === 1006 ? 4000 : 1000);
+    } catch {
+      // already closing
+    }
+    for (const [, r] of this.requests) r.reject(new SendError("unavailable", "connection lost"));
+    this.requests.clear();
+    if (code === 4001) return this.refuse();
+    if (this.stopped) return this.setState("closed");
+    this.scheduleReconnect();
   }
 
   private async onFrame(text: string): Promise<void> {
@@ -254,7 +296,11 @@ export class Connection extends Emitter<ConnectionEvents> {
       case "presence":
         return this.emit("presence", frame.presence);
       case "typing":
-        return this.emit("typing", { conversationId: frame.conversationId, userId: frame.userId, typing: frame.typing });
+        return this.emit("typing", {
+          conversationId: frame.conversationId,
+          userId: frame.userId,
+          typing: frame.typing,
+        });
       case "pong":
         return;
     }
@@ -315,8 +361,10 @@ export class Connection extends Emitter<ConnectionEvents> {
   private clearTimers(): void {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     if (this.pingTimer) clearInterval(this.pingTimer);
+    if (this.connectTimer) clearTimeout(this.connectTimer);
     this.reconnectTimer = null;
     this.pingTimer = null;
+    this.connectTimer = null;
   }
 
   private setState(state: ConnectionState): void {

@@ -28,6 +28,7 @@ import { migrate } from "../shared/migrations.ts";
 import { iso } from "../shared/time.ts";
 import { Archiver } from "./archiver.ts";
 import { Fanout } from "./fanout.ts";
+import { MediaJobs } from "./media-jobs.ts";
 import { aggregate, advance, sameView, viewFor, type SenderView } from "./receipts.ts";
 import { CONVERSATION_MIGRATIONS } from "./schema.ts";
 import { toMessage, type MemberRow, type MessageRow, type MetaRow } from "./rows.ts";
@@ -69,6 +70,7 @@ export class ConversationDO extends DurableObject<Env> {
   private alarmAt: number | null = null;
   private readonly fanout: Fanout;
   private readonly archiver: Archiver;
+  private readonly mediaJobs: MediaJobs;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -78,6 +80,7 @@ export class ConversationDO extends DurableObject<Env> {
     this.fanout = new Fanout(this.sql, id, (userId) => env.USER_HUB.getByName(userId), schedule);
     const hot = Number(env.HOT_WINDOW_MESSAGES ?? DEFAULT_HOT_WINDOW) || DEFAULT_HOT_WINDOW;
     this.archiver = new Archiver(this.sql, env, id, hot, schedule);
+    this.mediaJobs = new MediaJobs(this.sql, env, id, schedule);
     void ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, CONVERSATION_MIGRATIONS);
       this.loadMeta();
@@ -97,7 +100,8 @@ export class ConversationDO extends DurableObject<Env> {
       return ok({ conversation: this.describeFor(), created: false });
     }
     const memberIds = [...new Set([input.creatorId, ...input.memberIds])];
-    if (memberIds.length > MAX_GROUP_MEMBERS) return err("group_full", `a group has at most ${MAX_GROUP_MEMBERS} members`);
+    if (memberIds.length > MAX_GROUP_MEMBERS)
+      return err("group_full", `a group has at most ${MAX_GROUP_MEMBERS} members`);
     const now = Date.now();
     this.ctx.storage.transactionSync(() => {
       this.sql.exec(
@@ -120,7 +124,14 @@ export class ConversationDO extends DurableObject<Env> {
       }
       for (const userId of memberIds) this.appendEvent(userId, this.conversationEvent(userId, input, memberIds, true));
       if (input.type === "group") {
-        this.appendMessage({ senderId: input.creatorId, clientId: `system:created`, system: { kind: "created", by: input.creatorId, name: input.name } }, now);
+        this.appendMessage(
+          {
+            senderId: input.creatorId,
+            clientId: `system:created`,
+            system: { kind: "created", by: input.creatorId, name: input.name },
+          },
+          now,
+        );
       }
     });
     this.loadMeta();
@@ -132,6 +143,22 @@ export class ConversationDO extends DurableObject<Env> {
   async describe(userId: string): Promise<Result<Conversation>> {
     if (!this.meta || !this.member(userId)) return err("not_found", NOT_FOUND);
     return ok(this.describeFor());
+  }
+
+  /** Whether `userId` may read media `mediaId`: a message they can see here carries it, undeleted. */
+  async mediaAccess(userId: string, mediaId: string): Promise<boolean> {
+    const meta = this.meta;
+    const m = meta ? this.member(userId) : null;
+    if (!meta || !m) return false;
+    const ref = this.sql
+      .exec(
+        "SELECT 1 FROM media_refs WHERE media_id = ? AND seq >= ? AND seq <= ? LIMIT 1",
+        mediaId,
+        Math.max(1, m.joined_seq),
+        m.left_seq ?? meta.last_seq,
+      )
+      .toArray();
+    return ref.length > 0;
   }
 
   /** Whether `userId` is (or was) a member, and up to which seq they may read. */
@@ -157,11 +184,15 @@ export class ConversationDO extends DurableObject<Env> {
     if (input.text !== undefined && utf8.encode(input.text).length > MAX_TEXT_BYTES) {
       return err("message_too_large", `text is over ${MAX_TEXT_BYTES} bytes`);
     }
-    if (input.text === undefined && input.media === undefined) return err("invalid_request", "text or media is required");
+    if (input.text === undefined && input.media === undefined)
+      return err("invalid_request", "text or media is required");
     const now = Date.now();
     let message: Message | null = null;
     this.ctx.storage.transactionSync(() => {
-      message = this.appendMessage({ senderId: userId, clientId: input.clientId, text: input.text, media: input.media }, now);
+      message = this.appendMessage(
+        { senderId: userId, clientId: input.clientId, text: input.text, media: input.media },
+        now,
+      );
     });
     this.loadMeta();
     this.afterWrite();
@@ -178,7 +209,9 @@ export class ConversationDO extends DurableObject<Env> {
     const maxSeq = m.left_seq ?? meta.last_seq;
     const upper = Math.min(opts.before !== undefined ? opts.before - 1 : maxSeq, maxSeq);
     if (upper < minSeq) return ok({ messages: [], archive: null, hidden: [] });
-    const hotLow = Math.max(minSeq, meta.hot_floor);
+    // hot_floor moves when the archiver trims, outside the writes that refresh `this.meta`.
+    const hotFloor = this.sql.exec<{ hot_floor: number }>("SELECT hot_floor FROM meta").one().hot_floor;
+    const hotLow = Math.max(minSeq, hotFloor);
     const rows =
       upper >= hotLow
         ? this.sql
@@ -199,7 +232,12 @@ export class ConversationDO extends DurableObject<Env> {
       return ok({ messages, archive: null, hidden: [] });
     }
     const hidden = this.sql
-      .exec<{ seq: number }>("SELECT seq FROM hidden WHERE user_id = ? AND seq >= ? AND seq < ?", userId, minSeq, archiveBefore)
+      .exec<{ seq: number }>(
+        "SELECT seq FROM hidden WHERE user_id = ? AND seq >= ? AND seq < ?",
+        userId,
+        minSeq,
+        archiveBefore,
+      )
       .toArray()
       .map((r) => r.seq);
     return ok({ messages, archive: { before: archiveBefore, minSeq, limit: remaining }, hidden });
@@ -213,9 +251,13 @@ export class ConversationDO extends DurableObject<Env> {
     const meta = this.meta;
     const m = meta ? this.member(userId) : null;
     if (!meta || !m) return err("not_found", NOT_FOUND);
-    if (seq < Math.max(1, m.joined_seq) || seq > (m.left_seq ?? meta.last_seq)) return err("not_found", "message not found");
+    if (seq < Math.max(1, m.joined_seq) || seq > (m.left_seq ?? meta.last_seq))
+      return err("not_found", "message not found");
     const sent = this.sql
-      .exec<{ sender_id: string; client_id: string; sent_at: number }>("SELECT sender_id, client_id, sent_at FROM sends WHERE seq = ?", seq)
+      .exec<{ sender_id: string; client_id: string; sent_at: number }>(
+        "SELECT sender_id, client_id, sent_at FROM sends WHERE seq = ?",
+        seq,
+      )
       .toArray()[0];
     if (!sent) return err("not_found", "message not found");
     if (scope === "me") {
@@ -227,15 +269,21 @@ export class ConversationDO extends DurableObject<Env> {
       return ok(null);
     }
     const isAdmin = meta.type === "group" && m.role === "admin" && m.left_seq === null;
-    if (sent.sender_id !== userId && !isAdmin) return err("forbidden", "only the sender or a group admin can delete for everyone");
-    const windowMs = 1000 * (Number(this.env.DELETE_FOR_EVERYONE_WINDOW_SECONDS) || DEFAULT_DELETE_FOR_EVERYONE_WINDOW_SECONDS);
+    if (sent.sender_id !== userId && !isAdmin)
+      return err("forbidden", "only the sender or a group admin can delete for everyone");
+    const windowMs =
+      1000 * (Number(this.env.DELETE_FOR_EVERYONE_WINDOW_SECONDS) || DEFAULT_DELETE_FOR_EVERYONE_WINDOW_SECONDS);
     if (Date.now() - sent.sent_at > windowMs) return err("forbidden", "too late to delete this message for everyone");
     const existing = this.sql.exec<MessageRow>("SELECT * FROM messages WHERE seq = ?", seq).toArray()[0];
     if (existing?.deleted_at != null) return ok(null);
     const now = Date.now();
     this.ctx.storage.transactionSync(() => {
       if (existing) {
-        this.sql.exec("UPDATE messages SET text = NULL, media = NULL, deleted_at = ?, version = version + 1 WHERE seq = ?", now, seq);
+        this.sql.exec(
+          "UPDATE messages SET text = NULL, media = NULL, deleted_at = ?, version = version + 1 WHERE seq = ?",
+          now,
+          seq,
+        );
       } else {
         // Older than the hot window: a tombstone row carries the deletion to the archive, then goes.
         this.sql.exec(
@@ -247,7 +295,16 @@ export class ConversationDO extends DurableObject<Env> {
           now,
         );
       }
-      const version = this.sql.exec<{ version: number }>("SELECT version FROM messages WHERE seq = ?", seq).one().version;
+      // The media goes for everyone: this reference ends now; the object itself once no message holds it.
+      for (const ref of this.sql
+        .exec<{ media_id: string }>("SELECT media_id FROM media_refs WHERE seq = ?", seq)
+        .toArray()) {
+        this.sql.exec("INSERT INTO media_jobs (media_id, seq, op) VALUES (?, ?, 'remove')", ref.media_id, seq);
+      }
+      this.sql.exec("DELETE FROM media_refs WHERE seq = ?", seq);
+      const version = this.sql
+        .exec<{ version: number }>("SELECT version FROM messages WHERE seq = ?", seq)
+        .one().version;
       this.sql.exec("INSERT OR REPLACE INTO archive_outbox (seq, version) VALUES (?, ?)", seq, version);
       this.appendEvent(null, { kind: "message_deleted", conversationId: meta.id, seq });
     });
@@ -265,7 +322,8 @@ export class ConversationDO extends DurableObject<Env> {
     const fresh = [...new Set(userIds)].filter((id) => !this.activeMember(id));
     if (fresh.length === 0) return ok(this.describeFor());
     const active = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM members WHERE left_seq IS NULL").one().n;
-    if (active + fresh.length > MAX_GROUP_MEMBERS) return err("group_full", `a group has at most ${MAX_GROUP_MEMBERS} members`);
+    if (active + fresh.length > MAX_GROUP_MEMBERS)
+      return err("group_full", `a group has at most ${MAX_GROUP_MEMBERS} members`);
     const now = Date.now();
     this.ctx.storage.transactionSync(() => {
       const lastEv = this.sql.exec<{ last_ev: number }>("SELECT last_ev FROM meta").one().last_ev;
@@ -285,7 +343,14 @@ export class ConversationDO extends DurableObject<Env> {
         );
         this.appendEvent(userId, this.groupEvent(meta, true));
       }
-      this.appendMessage({ senderId: actorId, clientId: `system:${crypto.randomUUID()}`, system: { kind: "members_added", by: actorId, userIds: fresh } }, now);
+      this.appendMessage(
+        {
+          senderId: actorId,
+          clientId: `system:${crypto.randomUUID()}`,
+          system: { kind: "members_added", by: actorId, userIds: fresh },
+        },
+        now,
+      );
     });
     this.loadMeta();
     this.afterWrite();
@@ -307,19 +372,34 @@ export class ConversationDO extends DurableObject<Env> {
     const now = Date.now();
     this.ctx.storage.transactionSync(() => {
       this.appendEvent(targetId, this.groupEvent(meta, false));
-      const system: SystemEvent = leaving ? { kind: "member_left", userId: targetId } : { kind: "member_removed", by: actorId, userId: targetId };
+      const system: SystemEvent = leaving
+        ? { kind: "member_left", userId: targetId }
+        : { kind: "member_removed", by: actorId, userId: targetId };
       const message = this.appendMessage({ senderId: actorId, clientId: `system:${crypto.randomUUID()}`, system }, now);
       const leftEv = this.sql.exec<{ last_ev: number }>("SELECT last_ev FROM meta").one().last_ev;
-      this.sql.exec("UPDATE members SET left_seq = ?, left_ev = ?, role = 'member' WHERE user_id = ?", message.seq, leftEv, targetId);
-      const admins = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM members WHERE left_seq IS NULL AND role = 'admin'").one().n;
+      this.sql.exec(
+        "UPDATE members SET left_seq = ?, left_ev = ?, role = 'member' WHERE user_id = ?",
+        message.seq,
+        leftEv,
+        targetId,
+      );
+      const admins = this.sql
+        .exec<{ n: number }>("SELECT COUNT(*) AS n FROM members WHERE left_seq IS NULL AND role = 'admin'")
+        .one().n;
       if (admins === 0) {
         const oldest = this.sql
-          .exec<{ user_id: string }>("SELECT user_id FROM members WHERE left_seq IS NULL ORDER BY joined_at, joined_seq, user_id LIMIT 1")
+          .exec<{ user_id: string }>(
+            "SELECT user_id FROM members WHERE left_seq IS NULL ORDER BY joined_at, joined_seq, user_id LIMIT 1",
+          )
           .toArray()[0];
         if (oldest) {
           this.sql.exec("UPDATE members SET role = 'admin' WHERE user_id = ?", oldest.user_id);
           this.appendMessage(
-            { senderId: targetId, clientId: `system:${crypto.randomUUID()}`, system: { kind: "role_changed", by: targetId, userId: oldest.user_id, role: "admin" } },
+            {
+              senderId: targetId,
+              clientId: `system:${crypto.randomUUID()}`,
+              system: { kind: "role_changed", by: targetId, userId: oldest.user_id, role: "admin" },
+            },
             now,
           );
         }
@@ -340,7 +420,14 @@ export class ConversationDO extends DurableObject<Env> {
       const now = Date.now();
       this.ctx.storage.transactionSync(() => {
         this.sql.exec("UPDATE members SET role = ? WHERE user_id = ?", role, targetId);
-        this.appendMessage({ senderId: actorId, clientId: `system:${crypto.randomUUID()}`, system: { kind: "role_changed", by: actorId, userId: targetId, role } }, now);
+        this.appendMessage(
+          {
+            senderId: actorId,
+            clientId: `system:${crypto.randomUUID()}`,
+            system: { kind: "role_changed", by: actorId, userId: targetId, role },
+          },
+          now,
+        );
       });
       this.loadMeta();
       this.afterWrite();
@@ -349,17 +436,28 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   /** An admin renames the group or changes its picture. */
-  async updateGroup(actorId: string, patch: { name?: string; pictureMediaId?: string | null }): Promise<Result<Conversation>> {
+  async updateGroup(
+    actorId: string,
+    patch: { name?: string; pictureMediaId?: string | null },
+  ): Promise<Result<Conversation>> {
     const check = this.requireAdmin(actorId);
     if (!check.ok) return check;
     const now = Date.now();
     this.ctx.storage.transactionSync(() => {
-      if (patch.pictureMediaId !== undefined) this.sql.exec("UPDATE meta SET picture_media_id = ?", patch.pictureMediaId);
+      if (patch.pictureMediaId !== undefined)
+        this.sql.exec("UPDATE meta SET picture_media_id = ?", patch.pictureMediaId);
       if (patch.name !== undefined && patch.name !== check.value.name) {
         this.sql.exec("UPDATE meta SET name = ?", patch.name);
         const meta = this.sql.exec<MetaRow>("SELECT * FROM meta").one();
         this.appendEvent(null, this.groupEvent(meta, true));
-        this.appendMessage({ senderId: actorId, clientId: `system:${crypto.randomUUID()}`, system: { kind: "renamed", by: actorId, name: patch.name } }, now);
+        this.appendMessage(
+          {
+            senderId: actorId,
+            clientId: `system:${crypto.randomUUID()}`,
+            system: { kind: "renamed", by: actorId, name: patch.name },
+          },
+          now,
+        );
       }
     });
     this.loadMeta();
@@ -386,7 +484,9 @@ export class ConversationDO extends DurableObject<Env> {
     if (!meta || !m || seq < Math.max(1, m.joined_seq) || seq > (m.left_seq ?? meta.last_seq)) {
       return err("not_found", "message not found");
     }
-    const sent = this.sql.exec<{ sender_id: string; sent_at: number }>("SELECT sender_id, sent_at FROM sends WHERE seq = ?", seq).toArray()[0];
+    const sent = this.sql
+      .exec<{ sender_id: string; sent_at: number }>("SELECT sender_id, sent_at FROM sends WHERE seq = ?", seq)
+      .toArray()[0];
     if (!sent) return err("not_found", "message not found");
     if (sent.sender_id !== userId) return err("forbidden", "only the sender can see who received a message");
     // Recipients: everyone who was a member when it was sent, but the sender.
@@ -439,6 +539,7 @@ export class ConversationDO extends DurableObject<Env> {
     if (!this.meta) return;
     await this.fanout.run();
     await this.archiver.run();
+    await this.mediaJobs.run();
   }
 
   // ---- internals ---------------------------------------------------------------------------------
@@ -477,7 +578,10 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   private groupEvent(meta: MetaRow, active: boolean): EventBody {
-    return { kind: "conversation", conversation: { id: meta.id, type: "group", name: meta.name, peerId: null, active } };
+    return {
+      kind: "conversation",
+      conversation: { id: meta.id, type: "group", name: meta.name, peerId: null, active },
+    };
   }
 
   private describeFor(): Conversation {
@@ -497,7 +601,12 @@ export class ConversationDO extends DurableObject<Env> {
     };
   }
 
-  private conversationEvent(userId: string, input: { id: string; type: "direct" | "group"; name?: string }, memberIds: string[], active: boolean): EventBody {
+  private conversationEvent(
+    userId: string,
+    input: { id: string; type: "direct" | "group"; name?: string },
+    memberIds: string[],
+    active: boolean,
+  ): EventBody {
     return {
       kind: "conversation",
       conversation: {
@@ -512,7 +621,9 @@ export class ConversationDO extends DurableObject<Env> {
 
   /** Appends one event for fan-out; `target` null = every current member. Call inside a transaction. */
   private appendEvent(target: string | null, body: EventBody): number {
-    const ev = this.sql.exec<{ last_ev: number }>("UPDATE meta SET last_ev = last_ev + 1 RETURNING last_ev").one().last_ev;
+    const ev = this.sql
+      .exec<{ last_ev: number }>("UPDATE meta SET last_ev = last_ev + 1 RETURNING last_ev")
+      .one().last_ev;
     this.sql.exec("INSERT INTO events (ev, target, body) VALUES (?, ?, ?)", ev, target, JSON.stringify(body));
     return ev;
   }
@@ -522,7 +633,9 @@ export class ConversationDO extends DurableObject<Env> {
     input: { senderId: string; clientId: string; text?: string; media?: Media; system?: SystemEvent },
     now: number,
   ): Message {
-    const seq = this.sql.exec<{ last_seq: number }>("UPDATE meta SET last_seq = last_seq + 1 RETURNING last_seq").one().last_seq;
+    const seq = this.sql
+      .exec<{ last_seq: number }>("UPDATE meta SET last_seq = last_seq + 1 RETURNING last_seq")
+      .one().last_seq;
     const row: MessageRow = {
       seq,
       client_id: input.clientId,
@@ -544,8 +657,18 @@ export class ConversationDO extends DurableObject<Env> {
       row.system,
       row.sent_at,
     );
-    this.sql.exec("INSERT INTO sends (sender_id, client_id, seq, sent_at) VALUES (?, ?, ?, ?)", row.sender_id, row.client_id, seq, now);
+    this.sql.exec(
+      "INSERT INTO sends (sender_id, client_id, seq, sent_at) VALUES (?, ?, ?, ?)",
+      row.sender_id,
+      row.client_id,
+      seq,
+      now,
+    );
     this.sql.exec("INSERT INTO archive_outbox (seq, version) VALUES (?, 0)", seq);
+    if (input.media) {
+      this.sql.exec("INSERT INTO media_refs (media_id, seq) VALUES (?, ?)", input.media.id, seq);
+      this.sql.exec("INSERT INTO media_jobs (media_id, seq, op) VALUES (?, ?, 'add')", input.media.id, seq);
+    }
     const id = this.sql.exec<{ id: string }>("SELECT id FROM meta").one().id;
     const message = toMessage(id, row);
     this.appendEvent(null, { kind: "message", message });
@@ -556,7 +679,11 @@ export class ConversationDO extends DurableObject<Env> {
   private earlierSend(userId: string, input: SendInput): Message | null {
     const meta = this.requireMeta();
     const sent = this.sql
-      .exec<{ seq: number; sent_at: number }>("SELECT seq, sent_at FROM sends WHERE sender_id = ? AND client_id = ?", userId, input.clientId)
+      .exec<{ seq: number; sent_at: number }>(
+        "SELECT seq, sent_at FROM sends WHERE sender_id = ? AND client_id = ?",
+        userId,
+        input.clientId,
+      )
       .toArray()[0];
     if (!sent) return null;
     const row = this.sql.exec<MessageRow>("SELECT * FROM messages WHERE seq = ?", sent.seq).toArray()[0];
@@ -587,12 +714,22 @@ export class ConversationDO extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       if (kind === "read") {
         this.sql.exec("UPDATE members SET read_upto = ?, read_at = ? WHERE user_id = ?", next, now, userId);
-        this.sql.exec("INSERT OR IGNORE INTO receipt_steps (user_id, kind, upto, at) VALUES (?, 'read', ?, ?)", userId, next, now);
+        this.sql.exec(
+          "INSERT OR IGNORE INTO receipt_steps (user_id, kind, upto, at) VALUES (?, 'read', ?, ?)",
+          userId,
+          next,
+          now,
+        );
         this.appendEvent(userId, { kind: "read_marker", conversationId: meta.id, upTo: next });
       }
       if (next > m.delivered_upto) {
         this.sql.exec("UPDATE members SET delivered_upto = ?, delivered_at = ? WHERE user_id = ?", next, now, userId);
-        this.sql.exec("INSERT OR IGNORE INTO receipt_steps (user_id, kind, upto, at) VALUES (?, 'delivered', ?, ?)", userId, next, now);
+        this.sql.exec(
+          "INSERT OR IGNORE INTO receipt_steps (user_id, kind, upto, at) VALUES (?, 'delivered', ?, ?)",
+          userId,
+          next,
+          now,
+        );
       }
       this.emitStatusChanges(meta.id, userId);
     });

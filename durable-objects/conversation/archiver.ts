@@ -50,7 +50,10 @@ export class Archiver {
           )
           .toArray();
         if (batch.length === 0) break;
-        await store.upsert(this.conversationId(), batch.map((row) => this.toArchived(row)));
+        await store.upsert(
+          this.conversationId(),
+          batch.map((row) => this.toArchived(row)),
+        );
         for (const row of batch) {
           this.sql.exec("DELETE FROM archive_outbox WHERE seq = ? AND version = ?", row.seq, row.outbox_version);
         }
@@ -60,7 +63,14 @@ export class Archiver {
       this.trimHotWindow();
     } catch (error) {
       this.failures++;
-      console.log(JSON.stringify({ level: "warn", msg: "archive failed, will retry", failures: this.failures, error: String(error) }));
+      console.log(
+        JSON.stringify({
+          level: "warn",
+          msg: "archive failed, will retry",
+          failures: this.failures,
+          error: String(error),
+        }),
+      );
       this.scheduleAlarm(Date.now() + backoffMs(this.failures));
     } finally {
       await shards.close();

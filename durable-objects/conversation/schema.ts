@@ -40,4 +40,9 @@ export const CONVERSATION_MIGRATIONS = [
   `CREATE TABLE hidden (user_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (user_id, seq))`,
   // Messages (new or changed) still to be written to Postgres, with the version to write.
   `CREATE TABLE archive_outbox (seq INTEGER PRIMARY KEY, version INTEGER NOT NULL)`,
+  // Which messages carry which media (kept beyond the hot window): members of this conversation may
+  // read a media object while a visible, undeleted message here references it.
+  `CREATE TABLE media_refs (media_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (media_id, seq))`,
+  // Reference changes still to be applied to the global media reference count (Postgres), in order.
+  `CREATE TABLE media_jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, media_id TEXT NOT NULL, seq INTEGER NOT NULL, op TEXT NOT NULL)`,
 ] as const;

@@ -9,7 +9,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import {
-
+  CLOSE_CODES,
   ClientFrame,
   MAX_FRAME_BYTES,
   MAX_REPLAY_EVENTS,
@@ -18,6 +18,7 @@ import {
   type ErrorCode,
   type Event,
   type EventBody,
+  type Media,
   type Presence,
   type ServerFrame,
 } from "../../client/sdk/protocol/index.ts";
@@ -31,9 +32,18 @@ import { iso } from "../shared/time.ts";
 import { applyToChatList, readChatList } from "./chat-list.ts";
 import { redisFromEnv } from "../../workers/lib/redis.ts";
 import { writePresence } from "../../workers/lib/presence-cache.ts";
-import { OFFLINE_GRACE_MS, isVisibility, presenceAsSeenBy, type PresenceRecord, type PresenceVisibility } from "./presence.ts";
+import {
+  OFFLINE_GRACE_MS,
+  isVisibility,
+  presenceAsSeenBy,
+  type PresenceRecord,
+  type PresenceVisibility,
+} from "./presence.ts";
 import { HUB_MIGRATIONS } from "./schema.ts";
 import { readSocketState, writeSocketState } from "./socket-state.ts";
+import { SendGates } from "./send-gates.ts";
+import { AppError, asAppError } from "../../workers/lib/errors.ts";
+import { resolveMediaForSend } from "../../workers/lib/media-resolve.ts";
 
 /** The subprotocol clients ask for; the token travels as a second offered protocol. */
 export const WS_PROTOCOL = "messenger.v1";
@@ -47,6 +57,7 @@ export class UserHubDO extends DurableObject<Env> {
   private readonly conversations = new Map<string, DurableObjectStub<ConversationDO>>();
   private alarmAt: number | null = null;
   private flushingReceipts: Promise<void> | null = null;
+  private readonly sendGates = new SendGates();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -75,7 +86,7 @@ export class UserHubDO extends DurableObject<Env> {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
-    writeSocketState(server, { v: 1, deviceId: null });
+    writeSocketState(server, { v: 1, deviceId: null, sessionId: request.headers.get("x-session-id") });
     const headers = new Headers();
     const offered = request.headers.get("sec-websocket-protocol") ?? "";
     if (offered.split(",").some((p) => p.trim() === WS_PROTOCOL)) headers.set("sec-websocket-protocol", WS_PROTOCOL);
@@ -84,7 +95,8 @@ export class UserHubDO extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
     const size = typeof raw === "string" ? raw.length : raw.byteLength;
-    if (size > MAX_FRAME_BYTES) return this.sendError(ws, "frame_too_large", `frames are at most ${MAX_FRAME_BYTES} bytes`);
+    if (size > MAX_FRAME_BYTES)
+      return this.sendError(ws, "frame_too_large", `frames are at most ${MAX_FRAME_BYTES} bytes`);
     if (typeof raw !== "string") return this.sendError(ws, "invalid_request", "frames are JSON text");
     let json: unknown;
     try {
@@ -109,9 +121,26 @@ export class UserHubDO extends DurableObject<Env> {
       case "ping":
         return this.send(ws, { type: "pong" });
       case "send": {
-        const result = await this.callConversation(frame.conversationId, (c) =>
-          c.send(this.userId, { clientId: frame.clientId, text: frame.text }),
+        // A media id is resolved (uploader only, else not_found) before the conversation sees the send.
+        const gate = this.sendGates.enter(frame.conversationId, frame.mediaId !== undefined);
+        let media: Media | undefined;
+        try {
+          if (gate.prior) await gate.prior;
+          if (frame.mediaId !== undefined) {
+            media = await resolveMediaForSend(this.env, this.userId, frame.mediaId, frame.conversationId, (p) =>
+              this.ctx.waitUntil(p),
+            );
+          }
+        } catch (error) {
+          gate.issued();
+          const failure = asAppError(error) ?? new AppError("unavailable", "media temporarily unavailable, retry");
+          return this.sendError(ws, failure.code, failure.message, frame.id);
+        }
+        const sending = this.callConversation(frame.conversationId, (c) =>
+          c.send(this.userId, { clientId: frame.clientId, text: frame.text, media }),
         );
+        gate.issued();
+        const result = await sending;
         if (!result.ok) return this.sendError(ws, result.error.code, result.error.message, frame.id);
         return this.send(ws, { type: "sent", id: frame.id, message: result.value.message });
       }
@@ -188,6 +217,22 @@ export class UserHubDO extends DurableObject<Env> {
     return { head: this.head(), sockets: this.ctx.getWebSockets().length, logSize: row.n };
   }
 
+  /** Logout: closes every socket opened with that session (4001: do not reconnect with it). */
+  async closeSession(sessionId: string): Promise<number> {
+    let closed = 0;
+    for (const ws of this.ctx.getWebSockets()) {
+      if (readSocketState(ws).sessionId !== sessionId) continue;
+      try {
+        ws.close(CLOSE_CODES.unauthorized, "logged out");
+        closed++;
+      } catch {
+        // already closing
+      }
+      this.onSocketGone(ws);
+    }
+    return closed;
+  }
+
   /** This user's presence record (the source of truth behind the Redis copy). */
   async presence(): Promise<PresenceRecord> {
     return this.presenceRecord();
@@ -234,7 +279,7 @@ export class UserHubDO extends DurableObject<Env> {
       deviceId,
       now,
     );
-    writeSocketState(ws, { v: 1, deviceId });
+    writeSocketState(ws, { ...readSocketState(ws), deviceId });
     this.markOnline();
     const head = this.head();
     this.send(ws, { type: "welcome", v: PROTOCOL_VERSION, userId: this.userId, head });
@@ -246,10 +291,17 @@ export class UserHubDO extends DurableObject<Env> {
       let after = cursor;
       for (;;) {
         const page = this.sql
-          .exec<{ cursor: number; at: number; body: string }>("SELECT cursor, at, body FROM log WHERE cursor > ? ORDER BY cursor LIMIT ?", after, MAX_REPLAY_EVENTS)
+          .exec<{ cursor: number; at: number; body: string }>(
+            "SELECT cursor, at, body FROM log WHERE cursor > ? ORDER BY cursor LIMIT ?",
+            after,
+            MAX_REPLAY_EVENTS,
+          )
           .toArray();
         if (page.length === 0) break;
-        this.send(ws, { type: "events", events: page.map((r) => ({ cursor: r.cursor, at: iso(r.at), ...(JSON.parse(r.body) as EventBody) })) });
+        this.send(ws, {
+          type: "events",
+          events: page.map((r) => ({ cursor: r.cursor, at: iso(r.at), ...(JSON.parse(r.body) as EventBody) })),
+        });
         after = (page[page.length - 1] as { cursor: number }).cursor;
       }
     }
@@ -259,14 +311,20 @@ export class UserHubDO extends DurableObject<Env> {
   private onAck(deviceId: string, requested: number): void {
     const head = this.head();
     const cursor = Math.min(requested, head);
-    const device = this.sql.exec<{ acked: number }>("SELECT acked FROM devices WHERE device_id = ?", deviceId).toArray()[0];
+    const device = this.sql
+      .exec<{ acked: number }>("SELECT acked FROM devices WHERE device_id = ?", deviceId)
+      .toArray()[0];
     const previous = device?.acked ?? 0;
     if (cursor <= previous) return;
     this.ctx.storage.transactionSync(() => {
       this.sql.exec("UPDATE devices SET acked = ?, seen_at = ? WHERE device_id = ?", cursor, Date.now(), deviceId);
       // Messages from others that this device now holds: delivered, per conversation up to the max seq.
       const rows = this.sql
-        .exec<{ conversation_id: string; body: string }>("SELECT conversation_id, body FROM log WHERE cursor > ? AND cursor <= ?", previous, cursor)
+        .exec<{ conversation_id: string; body: string }>(
+          "SELECT conversation_id, body FROM log WHERE cursor > ? AND cursor <= ?",
+          previous,
+          cursor,
+        )
         .toArray();
       const upTo = new Map<string, number>();
       for (const row of rows) {
@@ -291,12 +349,19 @@ export class UserHubDO extends DurableObject<Env> {
   // ---- presence ----------------------------------------------------------------------------------
 
   private setting(key: string): string | null {
-    return this.sql.exec<{ value: string }>("SELECT value FROM settings WHERE key = ?", key).toArray()[0]?.value ?? null;
+    return (
+      this.sql.exec<{ value: string }>("SELECT value FROM settings WHERE key = ?", key).toArray()[0]?.value ?? null
+    );
   }
 
   private setSetting(key: string, value: string | null): void {
     if (value === null) this.sql.exec("DELETE FROM settings WHERE key = ?", key);
-    else this.sql.exec("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
+    else
+      this.sql.exec(
+        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        key,
+        value,
+      );
   }
 
   private presenceRecord(): PresenceRecord {
@@ -311,7 +376,9 @@ export class UserHubDO extends DurableObject<Env> {
 
   /** Devices that said hello and are still open, except `closing`. */
   private liveSockets(closing?: WebSocket): WebSocket[] {
-    return this.ctx.getWebSockets().filter((ws) => ws !== closing && ws.readyState === 1 && readSocketState(ws).deviceId !== null);
+    return this.ctx
+      .getWebSockets()
+      .filter((ws) => ws !== closing && ws.readyState === 1 && readSocketState(ws).deviceId !== null);
   }
 
   private markOnline(): void {
@@ -353,7 +420,9 @@ export class UserHubDO extends DurableObject<Env> {
     await Promise.allSettled([
       redis ? writePresence(redis, this.userId, record) : Promise.resolve(),
       ...peers.map((peer) =>
-        this.env.USER_HUB.getByName(peer).presenceChanged(presenceAsSeenBy(this.userId, record, { id: peer, isContact: true })),
+        this.env.USER_HUB.getByName(peer).presenceChanged(
+          presenceAsSeenBy(this.userId, record, { id: peer, isContact: true }),
+        ),
       ),
     ]);
   }
@@ -369,7 +438,9 @@ export class UserHubDO extends DurableObject<Env> {
   /** Drops events every recently seen device acked, and caps the backlog of absent devices. */
   private trimLog(): void {
     const since = Date.now() - DEVICE_BACKLOG_MS;
-    const floor = this.sql.exec<{ floor: number | null }>("SELECT MIN(acked) AS floor FROM devices WHERE seen_at >= ?", since).one().floor;
+    const floor = this.sql
+      .exec<{ floor: number | null }>("SELECT MIN(acked) AS floor FROM devices WHERE seen_at >= ?", since)
+      .one().floor;
     if (floor !== null) this.sql.exec("DELETE FROM log WHERE cursor <= ?", floor);
     const head = this.head();
     this.sql.exec("DELETE FROM log WHERE cursor <= ?", head - MAX_LOG_EVENTS);
@@ -386,7 +457,9 @@ export class UserHubDO extends DurableObject<Env> {
           )
           .toArray();
         await forEachBounded(due, 20, async (r) => {
-          const result = await this.callConversation(r.conversation_id, (c) => c.markDelivered(this.userId, r.acked_upto));
+          const result = await this.callConversation(r.conversation_id, (c) =>
+            c.markDelivered(this.userId, r.acked_upto),
+          );
           if (result.ok || result.error.code === "not_found") {
             this.sql.exec(
               "UPDATE receipts SET reported_upto = MAX(reported_upto, ?), failures = 0, due = 0 WHERE conversation_id = ?",
@@ -394,7 +467,12 @@ export class UserHubDO extends DurableObject<Env> {
               r.conversation_id,
             );
           } else {
-            this.sql.exec("UPDATE receipts SET failures = ?, due = ? WHERE conversation_id = ?", r.failures + 1, Date.now() + backoffMs(r.failures + 1), r.conversation_id);
+            this.sql.exec(
+              "UPDATE receipts SET failures = ?, due = ? WHERE conversation_id = ?",
+              r.failures + 1,
+              Date.now() + backoffMs(r.failures + 1),
+              r.conversation_id,
+            );
           }
         });
         this.sql.exec("DELETE FROM receipts WHERE reported_upto >= acked_upto");
@@ -411,7 +489,10 @@ export class UserHubDO extends DurableObject<Env> {
    * Calls a conversation through a cached stub: calls on one stub arrive in order (E-order), so a
    * device's sends keep their order. A failed stub is dropped; the error becomes `unavailable`.
    */
-  private async callConversation<T>(conversationId: string, call: (c: DurableObjectStub<ConversationDO>) => Promise<Result<T>>): Promise<Result<T>> {
+  private async callConversation<T>(
+    conversationId: string,
+    call: (c: DurableObjectStub<ConversationDO>) => Promise<Result<T>>,
+  ): Promise<Result<T>> {
     let stub = this.conversations.get(conversationId);
     if (!stub) {
       stub = this.env.CONVERSATION.getByName(conversationId);
@@ -456,4 +537,3 @@ export class UserHubDO extends DurableObject<Env> {
     void this.ctx.storage.setAlarm(at);
   }
 }
-

@@ -18,7 +18,13 @@ type ChatRow = {
   unread: number;
 };
 
-export function applyToChatList(sql: SqlStorage, userId: string, conversationId: string, body: EventBody, now: number): void {
+export function applyToChatList(
+  sql: SqlStorage,
+  userId: string,
+  conversationId: string,
+  body: EventBody,
+  now: number,
+): void {
   switch (body.kind) {
     case "conversation": {
       const c = body.conversation;
@@ -58,9 +64,20 @@ export function applyToChatList(sql: SqlStorage, userId: string, conversationId:
     case "message_hidden": {
       sql.exec("DELETE FROM unread WHERE conversation_id = ? AND seq = ?", conversationId, body.seq);
       if (body.kind === "message_deleted") {
-        const row = sql.exec<{ last_message: string | null }>("SELECT last_message FROM chats WHERE conversation_id = ? AND last_seq = ?", conversationId, body.seq).toArray()[0];
+        const row = sql
+          .exec<{ last_message: string | null }>(
+            "SELECT last_message FROM chats WHERE conversation_id = ? AND last_seq = ?",
+            conversationId,
+            body.seq,
+          )
+          .toArray()[0];
         if (row?.last_message) {
-          const tomb: Message = { ...(JSON.parse(row.last_message) as Message), text: null, media: null, deleted: true };
+          const tomb: Message = {
+            ...(JSON.parse(row.last_message) as Message),
+            text: null,
+            media: null,
+            deleted: true,
+          };
           sql.exec("UPDATE chats SET last_message = ? WHERE conversation_id = ?", JSON.stringify(tomb), conversationId);
         }
       }

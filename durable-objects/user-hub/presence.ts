@@ -20,7 +20,11 @@ export interface PresenceRecord {
 }
 
 /** What `viewer` may see of `userId`'s presence. Hidden looks like "offline, never seen". */
-export function presenceAsSeenBy(userId: string, record: PresenceRecord, viewer: { id: string; isContact: boolean }): Presence {
+export function presenceAsSeenBy(
+  userId: string,
+  record: PresenceRecord,
+  viewer: { id: string; isContact: boolean },
+): Presence {
   const visible =
     viewer.id === userId || record.visibility === "everyone" || (record.visibility === "contacts" && viewer.isContact);
   if (!visible) return { userId, online: false, lastSeenAt: null };

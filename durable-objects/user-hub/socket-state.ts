@@ -6,15 +6,21 @@ export interface SocketState {
   v: 1;
   /** Set by `hello`; until then the socket may only say hello. */
   deviceId: string | null;
+  /** The login session that opened the socket; logging it out closes the socket. */
+  sessionId: string | null;
 }
 
 export function readSocketState(ws: WebSocket): SocketState {
   const raw: unknown = ws.deserializeAttachment();
   if (raw && typeof raw === "object" && (raw as { v?: unknown }).v === 1) {
-    const deviceId = (raw as { deviceId?: unknown }).deviceId;
-    return { v: 1, deviceId: typeof deviceId === "string" ? deviceId : null };
+    const { deviceId, sessionId } = raw as { deviceId?: unknown; sessionId?: unknown };
+    return {
+      v: 1,
+      deviceId: typeof deviceId === "string" ? deviceId : null,
+      sessionId: typeof sessionId === "string" ? sessionId : null,
+    };
   }
-  return { v: 1, deviceId: null };
+  return { v: 1, deviceId: null, sessionId: null };
 }
 
 export function writeSocketState(ws: WebSocket, state: SocketState): void {

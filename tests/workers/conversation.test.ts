@@ -51,7 +51,9 @@ describe("Conversation DO", () => {
     const asMallory = await conv("d_private").send("mallory", { clientId: "x", text: "hi" });
     const missing = await conv("d_nothing_here").send("mallory", { clientId: "x", text: "hi" });
     expect(asMallory).toEqual(missing);
-    expect(await conv("d_private").history("mallory", { limit: 10 })).toEqual(await conv("d_nothing_here").history("mallory", { limit: 10 }));
+    expect(await conv("d_private").history("mallory", { limit: 10 })).toEqual(
+      await conv("d_nothing_here").history("mallory", { limit: 10 }),
+    );
     expect(await conv("d_private").describe("mallory")).toEqual(await conv("d_nothing_here").describe("mallory"));
   });
 
@@ -67,7 +69,10 @@ describe("Conversation DO", () => {
     await openDirect("d_del", "alice", "bob");
     await send("d_del", "alice", "m1", "oops");
     await send("d_del", "bob", "m2", "ok");
-    expect(await conv("d_del").deleteMessage("bob", 1, "everyone")).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(await conv("d_del").deleteMessage("bob", 1, "everyone")).toMatchObject({
+      ok: false,
+      error: { code: "forbidden" },
+    });
     expect((await conv("d_del").deleteMessage("alice", 1, "everyone")).ok).toBe(true);
     const page = await conv("d_del").history("bob", { limit: 10 });
     expect(page.ok && page.value.messages[0]).toMatchObject({ seq: 1, deleted: true, text: null });

@@ -31,8 +31,14 @@ describe("Group conversations", () => {
 
   it("lets only admins add, remove and promote", async () => {
     await group("g_admin", "alice", ["bob"]);
-    expect(await conv("g_admin").addMembers("bob", ["carol"])).toMatchObject({ ok: false, error: { code: "forbidden" } });
-    expect(await conv("g_admin").removeMember("bob", "alice")).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(await conv("g_admin").addMembers("bob", ["carol"])).toMatchObject({
+      ok: false,
+      error: { code: "forbidden" },
+    });
+    expect(await conv("g_admin").removeMember("bob", "alice")).toMatchObject({
+      ok: false,
+      error: { code: "forbidden" },
+    });
     expect((await conv("g_admin").setRole("alice", "bob", "admin")).ok).toBe(true);
     expect((await conv("g_admin").addMembers("bob", ["carol"])).ok).toBe(true);
   });
@@ -46,9 +52,15 @@ describe("Group conversations", () => {
     const page = await conv("g_remove").history("r_carol", { limit: 50 });
     const texts = page.ok ? page.value.messages.map((m) => m.text ?? m.system?.kind) : [];
     expect(texts).toEqual(["created", "before", "member_removed"]);
-    expect(await conv("g_remove").send("r_carol", { clientId: "x", text: "hey" })).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(await conv("g_remove").send("r_carol", { clientId: "x", text: "hey" })).toMatchObject({
+      ok: false,
+      error: { code: "forbidden" },
+    });
     const list = await env.USER_HUB.getByName("r_carol").chatList();
-    expect(list.find((c) => c.id === "g_remove")).toMatchObject({ active: false, lastMessage: { system: { kind: "member_removed" } } });
+    expect(list.find((c) => c.id === "g_remove")).toMatchObject({
+      active: false,
+      lastMessage: { system: { kind: "member_removed" } },
+    });
     const bobList = await env.USER_HUB.getByName("r_bob").chatList();
     expect(bobList.find((c) => c.id === "g_remove")?.lastMessage?.text).toBe("secret plans");
   });

@@ -12,8 +12,10 @@ async function chat(id: string, a: string, b: string) {
   await runDurableObjectAlarm(env.CONVERSATION.getByName(id));
 }
 
-const presenceOf = (userId: string) => (f: ServerFrame): f is Extract<ServerFrame, { type: "presence" }> =>
-  f.type === "presence" && f.presence.userId === userId;
+const presenceOf =
+  (userId: string) =>
+  (f: ServerFrame): f is Extract<ServerFrame, { type: "presence" }> =>
+    f.type === "presence" && f.presence.userId === userId;
 
 describe("Presence and typing", () => {
   it("shows bob online to alice while a device is connected, then last seen after the grace", async () => {
@@ -40,7 +42,9 @@ describe("Presence and typing", () => {
     const record = await hub("p_bob").presence();
     expect(record.online).toBe(false);
     expect(record.lastSeenAt).toBeGreaterThan(Date.now() - 120_000);
-    await alice.until((fs) => fs.some((f) => presenceOf("p_bob")(f) && !f.presence.online && f.presence.lastSeenAt !== null));
+    await alice.until((fs) =>
+      fs.some((f) => presenceOf("p_bob")(f) && !f.presence.online && f.presence.lastSeenAt !== null),
+    );
   });
 
   it("never shows a user who chose nobody as online", async () => {
@@ -53,7 +57,9 @@ describe("Presence and typing", () => {
     bob.send({ type: "hello", v: 1, deviceId: "b", cursor: 0 });
     await bob.next(isType("synced"));
     await new Promise((r) => setTimeout(r, 200));
-    expect(alice.frames.filter(presenceOf("n_bob")).every((f) => !f.presence.online && f.presence.lastSeenAt === null)).toBe(true);
+    expect(
+      alice.frames.filter(presenceOf("n_bob")).every((f) => !f.presence.online && f.presence.lastSeenAt === null),
+    ).toBe(true);
   });
 
   it("relays typing to the other member's devices only, without storing it", async () => {

@@ -82,8 +82,12 @@ describe("UserHub DO", () => {
     dev.send({ type: "hello", v: 1, deviceId: "m", cursor: 0 });
     await dev.next(isType("synced"));
     dev.send(JSON.stringify({ type: "launch_missiles" }));
-    dev.send(JSON.stringify({ type: "send", id: "x", conversationId: "d_x", clientId: "x", text: "hi", senderId: "alice" }));
-    dev.send(JSON.stringify({ type: "send", id: "big", conversationId: "d_x", clientId: "big", text: "x".repeat(20_000) }));
+    dev.send(
+      JSON.stringify({ type: "send", id: "x", conversationId: "d_x", clientId: "x", text: "hi", senderId: "alice" }),
+    );
+    dev.send(
+      JSON.stringify({ type: "send", id: "big", conversationId: "d_x", clientId: "big", text: "x".repeat(20_000) }),
+    );
     await dev.until((fs) => fs.filter((f) => f.type === "error").length >= 4);
     const codes = dev.frames.filter(isType("error")).map((f) => f.code);
     expect(codes).toEqual(["invalid_json", "invalid_request", "invalid_request", "frame_too_large"]);

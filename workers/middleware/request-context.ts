@@ -17,6 +17,15 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.header("referrer-policy", "no-referrer");
   c.header("x-frame-options", "DENY");
   if (c.res.status >= 500) {
-    console.log(JSON.stringify({ level: "warn", requestId, method: c.req.method, path: c.req.routePath, status: c.res.status, ms: Date.now() - started }));
+    console.log(
+      JSON.stringify({
+        level: "warn",
+        requestId,
+        method: c.req.method,
+        path: c.req.routePath,
+        status: c.res.status,
+        ms: Date.now() - started,
+      }),
+    );
   }
 };

@@ -27,6 +27,7 @@ import { AppError } from "../lib/errors.ts";
 import { unwrap } from "../lib/result.ts";
 import { valid } from "../lib/validate.ts";
 import { directConversationId, groupConversationId } from "../lib/conversation-ids.ts";
+import { resolveMediaForSend } from "../lib/media-resolve.ts";
 import { requireUser } from "../middleware/auth.ts";
 
 const IdParam = z.strictObject({ id: Id });
@@ -42,7 +43,8 @@ export const conversationRoutes = new Hono<AppEnv>()
     const me = c.get("userId");
     const body = c.req.valid("json");
     const others = body.type === "direct" ? [body.userId] : [...new Set(body.memberIds)].filter((id) => id !== me);
-    if (body.type === "direct" && body.userId === me) throw new AppError("invalid_request", "a direct chat needs another person");
+    if (body.type === "direct" && body.userId === me)
+      throw new AppError("invalid_request", "a direct chat needs another person");
     await requireUsersExist(c.env, c.executionCtx, others);
     const id = body.type === "direct" ? await directConversationId(me, body.userId) : groupConversationId();
     const result = unwrap(
@@ -71,7 +73,10 @@ export const conversationRoutes = new Hono<AppEnv>()
     const { id } = c.req.valid("param");
     const query = c.req.valid("query");
     const plan = unwrap(
-      await conversation(c.env, id).history(c.get("userId"), { before: query.before, limit: query.limit ?? DEFAULT_HISTORY_PAGE }),
+      await conversation(c.env, id).history(c.get("userId"), {
+        before: query.before,
+        limit: query.limit ?? DEFAULT_HISTORY_PAGE,
+      }),
     );
     let older: Message[] = [];
     if (plan.archive) {
@@ -92,9 +97,13 @@ export const conversationRoutes = new Hono<AppEnv>()
 
   .post("/:id/messages", valid("param", IdParam), valid("json", SendMessageBody), async (c) => {
     const body = c.req.valid("json");
-    if (body.mediaId !== undefined) throw new AppError("not_found", "media not found");
+    const { id } = c.req.valid("param");
+    const media =
+      body.mediaId === undefined
+        ? undefined
+        : await resolveMediaForSend(c.env, c.get("userId"), body.mediaId, id, (p) => c.executionCtx.waitUntil(p));
     const result = unwrap(
-      await conversation(c.env, c.req.valid("param").id).send(c.get("userId"), { clientId: body.clientId, text: body.text }),
+      await conversation(c.env, id).send(c.get("userId"), { clientId: body.clientId, text: body.text, media }),
     );
     return c.json({ message: result.message }, result.duplicate ? 200 : 201);
   })
@@ -118,7 +127,9 @@ export const conversationRoutes = new Hono<AppEnv>()
 
   // ---- groups ----
   .patch("/:id", valid("param", IdParam), valid("json", UpdateGroupBody), async (c) => {
-    const result = unwrap(await conversation(c.env, c.req.valid("param").id).updateGroup(c.get("userId"), c.req.valid("json")));
+    const result = unwrap(
+      await conversation(c.env, c.req.valid("param").id).updateGroup(c.get("userId"), c.req.valid("json")),
+    );
     return c.json({ conversation: result });
   })
 
@@ -145,7 +156,11 @@ export const conversationRoutes = new Hono<AppEnv>()
   });
 
 /** Members must be real users: a chat with a made-up id would fan out to hubs nobody owns. */
-async function requireUsersExist(env: Env, ctx: { waitUntil(p: Promise<unknown>): void }, ids: string[]): Promise<void> {
+async function requireUsersExist(
+  env: Env,
+  ctx: { waitUntil(p: Promise<unknown>): void },
+  ids: string[],
+): Promise<void> {
   if (ids.length === 0) return;
   const shards = new ShardSet(env);
   try {

@@ -25,7 +25,11 @@ export const healthRoutes = new Hono<AppEnv>().get("/health", async (c) => {
   const redis = redisFromEnv(c.env);
   if (redis) {
     try {
-      await redis.ping();
+      // A hung Redis must not hang the health check.
+      await Promise.race([
+        redis.ping(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 1_000)),
+      ]);
       checks.redis = "ok";
     } catch {
       checks.redis = "down";

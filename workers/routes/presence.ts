@@ -30,7 +30,10 @@ export const presenceRoutes = new Hono<AppEnv>()
     // Unknown ids have a hub too; it answers "never seen", which is also what a hidden user looks like.
     await Promise.all(missing.map(async (id) => records.set(id, await c.env.USER_HUB.getByName(id).presence())));
     const presence: Presence[] = ids.map((id) =>
-      presenceAsSeenBy(id, records.get(id) ?? { online: false, lastSeenAt: null, visibility: "nobody" }, { id: me, isContact: contacts.has(id) }),
+      presenceAsSeenBy(id, records.get(id) ?? { online: false, lastSeenAt: null, visibility: "nobody" }, {
+        id: me,
+        isContact: contacts.has(id),
+      }),
     );
     return c.json({ presence });
   })

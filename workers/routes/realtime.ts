@@ -11,14 +11,16 @@ import { authenticateToken } from "../middleware/auth.ts";
 import { WS_PROTOCOL } from "../../durable-objects/user-hub/UserHubDO.ts";
 
 export const realtimeRoutes = new Hono<AppEnv>().get("/ws", async (c) => {
-  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new AppError("invalid_request", "expected a WebSocket upgrade");
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
+    throw new AppError("invalid_request", "expected a WebSocket upgrade");
   const offered = (c.req.header("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
   const bearer = c.req.header("authorization")?.replace(/^Bearer\s+/i, "");
   const token = offered.find((p) => p !== WS_PROTOCOL && p.length > 0) ?? bearer;
   if (!token) throw new AppError("unauthorized", "missing token");
-  const { userId } = await authenticateToken(c.env, token, (p) => c.executionCtx.waitUntil(p));
+  const { userId, sessionId } = await authenticateToken(c.env, token, (p) => c.executionCtx.waitUntil(p));
   const headers = new Headers(c.req.raw.headers);
   headers.set("x-user-id", userId);
+  headers.set("x-session-id", sessionId);
   // Only our own subprotocol travels on: the token must not reach the object or its logs.
   headers.set("sec-websocket-protocol", offered.includes(WS_PROTOCOL) ? WS_PROTOCOL : "");
   headers.delete("authorization");

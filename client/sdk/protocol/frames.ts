@@ -68,7 +68,10 @@ export const EventBody = z.discriminatedUnion("kind", [
   /** Deleted for me: hide `seq` on every device of this user. */
   z.object({ kind: z.literal("message_hidden"), conversationId: z.string(), seq: z.number() }),
   /** The conversation appeared in, or changed in, this user's chat list. */
-  z.object({ kind: z.literal("conversation"), conversation: ConversationSummary.omit({ lastMessage: true, unreadCount: true, updatedAt: true }) }),
+  z.object({
+    kind: z.literal("conversation"),
+    conversation: ConversationSummary.omit({ lastMessage: true, unreadCount: true, updatedAt: true }),
+  }),
   /**
    * The delivered/read state of this user's own messages changed. Four watermarks over the other
    * members: a message `seq` is delivered to all when `seq ≤ deliveredAll`, to some when

@@ -61,7 +61,6 @@ export const UserSearchQuery = z.strictObject({
     .transform((s) => s.toLowerCase()),
 });
 
-
 // ---- conversations and messages --------------------------------------------------------------
 
 export const CreateConversationBody = z.discriminatedUnion("type", [
@@ -108,7 +107,6 @@ export const PresenceQuery = z.strictObject({
     .transform((s) => s.split(",").filter(Boolean))
     .pipe(z.array(Id).min(1).max(MAX_PRESENCE_IDS)),
 });
-
 
 /** Who may see my online state and last seen (an addition to API.md). */
 export const PrivacyBody = z.strictObject({ presence: z.enum(["everyone", "contacts", "nobody"]) });

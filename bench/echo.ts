@@ -1,0 +1,57 @@
+/**
+ * Baseline: a bare Durable Object WebSocket echo through the same Worker and dev server. Round-trip
+ * latency one frame at a time, and throughput with a window of frames in flight.
+ */
+import { openSocket, percentile, type Row } from "./lib.ts";
+
+export interface EchoFigures {
+  p50: number;
+  p99: number;
+  perSecond: number;
+}
+
+export async function benchEcho(
+  baseUrl: string,
+  token: string,
+  opts: { roundTrips: number; throughputMs: number; window: number },
+): Promise<EchoFigures> {
+  const ws = await openSocket(`${baseUrl.replace(/^http/, "ws")}/v1/_bench/echo?room=bench`, ["messenger.v1", token]);
+  let waiter: (() => void) | null = null;
+  let received = 0;
+  ws.addEventListener("message", () => {
+    received++;
+    waiter?.();
+  });
+  const samples: number[] = [];
+  for (let i = 0; i < opts.roundTrips; i++) {
+    const t0 = performance.now();
+    await new Promise<void>((r) => {
+      waiter = r;
+      ws.send(`{"type":"echo","i":${i}}`);
+    });
+    samples.push(performance.now() - t0);
+  }
+  // Throughput: keep `window` frames in flight for a fixed time.
+  received = 0;
+  let sent = 0;
+  const end = performance.now() + opts.throughputMs;
+  await new Promise<void>((resolve) => {
+    waiter = () => {
+      if (performance.now() < end) {
+        ws.send(`{"type":"echo","i":${sent++}}`);
+      } else if (received >= sent) resolve();
+    };
+    for (let i = 0; i < opts.window; i++) ws.send(`{"type":"echo","i":${sent++}}`);
+  });
+  const perSecond = received / (opts.throughputMs / 1000);
+  ws.close();
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), perSecond };
+}
+
+export function echoRows(e: EchoFigures): Row[] {
+  return [
+    { scenario: "baseline: bare DO echo", metric: "round trip p50", value: e.p50, unit: "ms" },
+    { scenario: "baseline: bare DO echo", metric: "round trip p99", value: e.p99, unit: "ms" },
+    { scenario: "baseline: bare DO echo", metric: "frames/s (window)", value: e.perSecond, unit: "/s" },
+  ];
+}

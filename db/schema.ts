@@ -9,6 +9,9 @@
  * | usernames    | lower(username)            | uniqueness is one primary key on one shard, so a  |
  * |              |                            | registration race has exactly one winner          |
  * | messages     | conversation id            | a history page touches one shard                  |
+ * | media        | media id                   | a download's lookup touches one shard             |
+ * | media_refs   | media id                   | beside its media row, so counting the references  |
+ * |              |                            | and deleting at zero is one transaction           |
  */
 import { sql } from "drizzle-orm";
 import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
@@ -74,4 +77,51 @@ export const messages = pgTable(
     version: integer("version").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.conversationId, t.seq] })],
+);
+
+/**
+ * One uploaded picture or video. The bytes live in R2 under `r2Key` (random, never the id); this row
+ * is what a download authorises and serves from. `deletedAt` set = gone for everyone (the R2 object
+ * is deleted right after), and every lookup treats the row as missing.
+ */
+export const media = pgTable(
+  "media",
+  {
+    id: text("id").primaryKey(),
+    ownerId: text("owner_id").notNull(),
+    r2Key: text("r2_key").notNull(),
+    /** The sniffed type, served as Content-Type. */
+    type: text("type").notNull(),
+    size: integer("size").notNull(),
+    /** Lower-case hex SHA-256 of the bytes; also the download's ETag. */
+    sha256: text("sha256").notNull(),
+    /** `data:image/jpeg|webp;base64,…`, at most a few KB, made by the client. */
+    thumbnail: text("thumbnail"),
+    width: integer("width"),
+    height: integer("height"),
+    durationMs: integer("duration_ms"),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    /**
+     * Last time the owner was allowed to send it (a send may still be on its way to a conversation)
+     * and last time a reference arrived. Deletion at zero references waits while the first is newer:
+     * see MediaStore.removeRef.
+     */
+    lastSendAt: timestamp("last_send_at", { withTimezone: true, mode: "date" }),
+    lastRefAt: timestamp("last_ref_at", { withTimezone: true, mode: "date" }),
+    deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }),
+  },
+  // Per-owner listing: quota checks and the sweep of never-sent uploads.
+  (t) => [index("media_owner_idx").on(t.ownerId, t.createdAt)],
+);
+
+/** Which messages carry a media (one row per conversation + seq); the media is deleted at zero rows. */
+export const mediaRefs = pgTable(
+  "media_refs",
+  {
+    mediaId: text("media_id").notNull(),
+    conversationId: text("conversation_id").notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.mediaId, t.conversationId, t.seq] })],
 );

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { resolve } from "node:path";
 import { startStack, type Stack } from "./stack.ts";
+import { devVapidKeys } from "./vapid-keys.ts";
 
 const DATA = resolve(".data");
 const SECRETS_FILE = resolve(DATA, "dev-secrets.json");
@@ -73,6 +74,8 @@ async function main(): Promise<void> {
     persistTo: resolve(DATA, "wrangler"),
     postgres: { dataDir: resolve(DATA, "postgres") },
     authSecret: devAuthSecret(),
+    // Web Push (issue 8): VAPID_* from the environment, else a pair generated once into .data/vapid.json.
+    vars: { ...devVapidKeys(resolve(DATA, "vapid.json")) },
     echoWrangler: true,
   });
   const stack = await starting;

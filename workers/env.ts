@@ -31,6 +31,26 @@ export interface Env {
   HOT_WINDOW_MESSAGES?: string;
   /** Development only: "1" serves the `/v1/_bench` routes `npm run bench` uses (workers/routes/bench.ts). Never set in production. */
   BENCH_ROUTES?: string;
+  // ---- Web Push (issue 8; workers/lib/webpush/keys.ts documents the formats) ----
+  /** VAPID public key: uncompressed P-256 point, base64url (65 bytes). Unset = push off. */
+  VAPID_PUBLIC_KEY?: string;
+  /** VAPID private key: the P-256 scalar d, base64url (32 bytes). Secret. */
+  VAPID_PRIVATE_KEY?: string;
+  /** Contact for push services: `mailto:…` or `https:…`. */
+  VAPID_SUBJECT?: string;
+  /** Local stack and tests only: "1" accepts http and loopback push endpoints. Never set in production. */
+  PUSH_ALLOW_INSECURE?: string;
+  /**
+   * "off" disables every rate limit (local load tests and the integration stack only); unset or "on"
+   * enforces them. Limits and their values: workers/lib/rate-limits.ts.
+   */
+  RATE_LIMITS?: string;
+  /**
+   * Browser origins allowed to call the API (CORS) and to open the WebSocket, comma-separated, e.g.
+   * "https://app.example.com,https://staging.example.com". The API's own origin is always allowed;
+   * unset = same origin only. Non-browser clients send no Origin and are not affected.
+   */
+  ALLOWED_ORIGINS?: string;
 }
 
 /** Per-request values set by middleware. */

@@ -9,6 +9,9 @@ import { MAX_JSON_BODY_BYTES } from "../client/sdk/protocol/index.ts";
 import type { AppEnv } from "./env.ts";
 import { AppError, errorResponse } from "./lib/errors.ts";
 import { requestContext } from "./middleware/request-context.ts";
+import { applyRateLimits } from "./middleware/rate-limit.ts";
+import { cors } from "./middleware/security.ts";
+import { errorSummary } from "./lib/log.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { profileRoutes } from "./routes/profiles.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
@@ -18,10 +21,13 @@ import { healthRoutes } from "./routes/health.ts";
 import { mediaRoutes } from "./routes/media.ts";
 import { benchRoutes } from "./routes/bench.ts";
 import { benchEchoRoutes } from "./routes/bench-echo.ts";
+import { pushRoutes } from "./routes/push.ts";
 
 const app = new Hono<AppEnv>();
 
 app.use("*", requestContext);
+app.use("/v1/*", cors);
+app.use("/health", cors);
 // JSON bodies are small; uploads (POST /v1/media, and the dev-only bench) stream and enforce their own limit.
 app.use("/v1/*", async (c, next) => {
   if (c.req.path.startsWith("/v1/media") || c.req.path.startsWith("/v1/_bench/")) return next();
@@ -33,6 +39,9 @@ app.use("/v1/*", async (c, next) => {
   })(c, next);
 });
 
+// Rate limits (429 + Retry-After) per route, before the routes: workers/lib/rate-limits.ts.
+applyRateLimits(app);
+
 app.route("/", healthRoutes);
 app.route("/v1/auth", authRoutes);
 app.route("/v1", profileRoutes);
@@ -40,6 +49,7 @@ app.route("/v1/conversations", conversationRoutes);
 app.route("/v1", realtimeRoutes);
 app.route("/v1", presenceRoutes);
 app.route("/v1/media", mediaRoutes);
+app.route("/v1", pushRoutes); // /push/*, /conversations/:id/mute, /me/notifications (issue 8)
 app.route("/v1/_bench/echo", benchEchoRoutes); // 404 unless BENCH_ROUTES=1
 app.route("/v1/_bench", benchRoutes); // 404 unless BENCH_ROUTES=1
 
@@ -51,7 +61,12 @@ app.onError((error, c) => {
   }
   if (!(error instanceof AppError) || error.status >= 500) {
     console.error(
-      JSON.stringify({ level: "error", requestId: c.get("requestId"), path: c.req.path, error: String(error) }),
+      JSON.stringify({
+        level: "error",
+        requestId: c.get("requestId"),
+        path: c.req.routePath,
+        error: errorSummary(error),
+      }),
     );
   }
   return errorResponse(error, c.get("requestId"));

@@ -306,6 +306,11 @@ export class Api {
     ).then((r) => r.presence);
   }
 
+  /** A single-use ticket for the next WebSocket upgrade (valid 30 s; the SDK fetches one per connect). */
+  wsTicket() {
+    return this.request("POST", "/v1/ws/ticket", z.object({ ticket: z.string(), expiresAt: z.string() }));
+  }
+
   /** The WebSocket URL for this server. */
   wsUrl(): string {
     return `${this.baseUrl.replace(/^http/, "ws")}/v1/ws`;

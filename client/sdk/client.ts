@@ -53,7 +53,14 @@ export class MessengerClient extends Emitter<ConnectionEvents> {
     this.connection?.close();
     const options: ConnectionOptions = {
       url: this.api.wsUrl(),
-      token: this.api.token,
+      ticket: () =>
+        this.api.wsTicket().then(
+          (t) => t.ticket,
+          (e: unknown) => {
+            if (e instanceof ApiError && e.code === "unauthorized") return null;
+            throw e;
+          },
+        ),
       deviceId: this.deviceId,
       store: this.store,
       WebSocket: this.options.WebSocket,

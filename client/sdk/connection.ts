@@ -38,7 +38,12 @@ export interface ConnectionEvents extends Record<string, unknown> {
 
 export interface ConnectionOptions {
   url: string;
-  token: string;
+  /**
+   * Fetches a fresh single-use WebSocket ticket (`POST /v1/ws/ticket`) before every (re)connect, so no
+   * long-lived token travels in the upgrade. Resolves null when the session was refused (log in
+   * again); rejects on transient failures (retried with backoff).
+   */
+  ticket: () => Promise<string | null>;
   deviceId: string;
   store?: ClientStore;
   /** WebSocket implementation (defaults to the global one: browsers, Node ≥ 22). */
@@ -53,6 +58,8 @@ export interface ConnectionOptions {
 /** Errors worth retrying with the same clientId; others reject the send. */
 const RETRYABLE: ReadonlySet<string> = new Set(["unavailable", "internal", "rate_limited"]);
 const PING_EVERY_MS = 25_000;
+/** A send refused with `rate_limited` is offered again after this long (while connected). */
+const RATE_LIMITED_RETRY_MS = 1_000;
 const CONNECT_TIMEOUT_MS = 8_000;
 
 export class SendError extends Error {
@@ -83,6 +90,7 @@ export class Connection extends Emitter<ConnectionEvents> {
   private loaded: Promise<void> | null = null;
   private stopped = false;
   private requestCounter = 0;
+  private openAttempt = 0;
 
   private readonly options: ConnectionOptions;
 
@@ -189,8 +197,22 @@ export class Connection extends Emitter<ConnectionEvents> {
   private open(): void {
     if (this.stopped) return;
     this.setState("connecting");
+    const attempt = ++this.openAttempt;
+    this.options.ticket().then(
+      (ticket) => {
+        if (attempt !== this.openAttempt || this.stopped) return;
+        if (ticket === null) return this.refuse();
+        this.openSocket(ticket);
+      },
+      () => {
+        if (attempt === this.openAttempt && !this.stopped) this.scheduleReconnect();
+      },
+    );
+  }
+
+  private openSocket(ticket: string): void {
     const Impl = this.options.WebSocket ?? WebSocket;
-    const ws = new Impl(this.options.url, ["messenger.v1", this.options.token]);
+    const ws = new Impl(this.options.url, ["messenger.v1", `ticket.${ticket}`]);
 
     this.ws = ws;
     // A handshake that hangs (a dead network, an aborted connect) counts as a failed one.
@@ -284,6 +306,14 @@ export class Connection extends Emitter<ConnectionEvents> {
           return r.reject(new SendError(frame.code, frame.message));
         }
         if (frame.id && this.outbox.some((p) => p.clientId === frame.id)) {
+          if (frame.code === "rate_limited") {
+            const clientId = frame.id;
+            setTimeout(() => {
+              const pending = this.outbox.find((p) => p.clientId === clientId);
+              if (pending && this.state === "live") this.transmit(pending);
+            }, RATE_LIMITED_RETRY_MS);
+            return;
+          }
           if (RETRYABLE.has(frame.code)) return; // stays in the outbox; re-sent after the next reconnect
           await this.removePending(frame.id);
           const w = this.waiters.get(frame.id);

@@ -24,12 +24,13 @@ import {
 } from "../../client/sdk/protocol/index.ts";
 import type { Env } from "../../workers/env.ts";
 import { err, ok, type Result } from "../../workers/lib/result.ts";
+import { SENDS_PER_CONVERSATION, TokenBuckets, rateLimitsEnabled } from "../../workers/lib/rate-limits.ts";
 import { migrate } from "../shared/migrations.ts";
 import { iso } from "../shared/time.ts";
 import { Archiver } from "./archiver.ts";
 import { Fanout } from "./fanout.ts";
 import { MediaJobs } from "./media-jobs.ts";
-import { aggregate, advance, sameView, viewFor, type SenderView } from "./receipts.ts";
+import { aggregate, advance, sameView, viewsFor, type SenderView } from "./receipts.ts";
 import { CONVERSATION_MIGRATIONS } from "./schema.ts";
 import { toMessage, type MemberRow, type MessageRow, type MetaRow } from "./rows.ts";
 
@@ -68,6 +69,9 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private meta: MetaRow | null = null;
   private alarmAt: number | null = null;
+  /** Sends per conversation, all members together: exact here, the object is single-threaded. */
+  private readonly sendLimit = new TokenBuckets(SENDS_PER_CONVERSATION, 1);
+  private lastSentBy: Map<string, number> | null = null;
   private readonly fanout: Fanout;
   private readonly archiver: Archiver;
   private readonly mediaJobs: MediaJobs;
@@ -186,6 +190,10 @@ export class ConversationDO extends DurableObject<Env> {
     }
     if (input.text === undefined && input.media === undefined)
       return err("invalid_request", "text or media is required");
+    // Last check before the write: a refused send consumes no seq (retries of stored ones pass above).
+    const verdict = rateLimitsEnabled(this.env) ? this.sendLimit.take("all") : { ok: true as const };
+    if (!verdict.ok)
+      return err("rate_limited", `too many messages in this conversation; retry in ${verdict.retryAfterSeconds} s`);
     const now = Date.now();
     let message: Message | null = null;
     this.ctx.storage.transactionSync(() => {
@@ -657,6 +665,7 @@ export class ConversationDO extends DurableObject<Env> {
       row.system,
       row.sent_at,
     );
+    if (!input.system) this.senders().set(input.senderId, seq);
     this.sql.exec(
       "INSERT INTO sends (sender_id, client_id, seq, sent_at) VALUES (?, ?, ?, ?)",
       row.sender_id,
@@ -743,26 +752,40 @@ export class ConversationDO extends DurableObject<Env> {
    * member whose view moved, whatever the group size.
    */
   private emitStatusChanges(conversationId: string, changedUserId: string): void {
-    const members = this.sql
-      .exec<{ user_id: string; delivered_upto: number; read_upto: number; status_sent: string | null }>(
-        "SELECT user_id, delivered_upto, read_upto, status_sent FROM members WHERE left_seq IS NULL",
+    const marks = this.sql
+      .exec<{ user_id: string; delivered_upto: number; read_upto: number }>(
+        "SELECT user_id, delivered_upto, read_upto FROM members WHERE left_seq IS NULL",
       )
-      .toArray();
-    const marks = members.map((r) => ({ userId: r.user_id, delivered: r.delivered_upto, read: r.read_upto }));
-    for (const member of members) {
-      if (member.user_id === changedUserId) continue;
-      const before = member.status_sent ? (JSON.parse(member.status_sent) as SenderView) : null;
-      const view = viewFor(member.user_id, marks);
+      .toArray()
+      .map((r) => ({ userId: r.user_id, delivered: r.delivered_upto, read: r.read_upto }));
+    const views = viewsFor(marks);
+    // Only people who sent something can have a status to see change: usually a few, not 200.
+    for (const [userId, lastSent] of this.senders()) {
+      const view = views.get(userId);
+      if (userId === changedUserId || !view) continue;
+      const sent = this.sql
+        .exec<{ status_sent: string | null }>("SELECT status_sent FROM members WHERE user_id = ?", userId)
+        .one();
+      const before = sent.status_sent ? (JSON.parse(sent.status_sent) as SenderView) : null;
       if (sameView(before, view)) continue;
       const low = before ? Math.min(before.readAll, before.readSome, before.deliveredAll, before.deliveredSome) : 0;
-      const high = Math.max(view.deliveredSome, view.readSome);
-      const concerned = this.sql
-        .exec("SELECT 1 FROM sends WHERE sender_id = ? AND seq > ? AND seq <= ? LIMIT 1", member.user_id, low, high)
-        .toArray().length;
-      if (!concerned) continue;
-      this.sql.exec("UPDATE members SET status_sent = ? WHERE user_id = ?", JSON.stringify(view), member.user_id);
-      this.appendEvent(member.user_id, { kind: "status", conversationId, ...view });
+      if (lastSent <= low) continue; // none of their messages is in the range that moved
+      this.sql.exec("UPDATE members SET status_sent = ? WHERE user_id = ?", JSON.stringify(view), userId);
+      this.appendEvent(userId, { kind: "status", conversationId, ...view });
     }
+  }
+
+  /** Sender → their newest seq, loaded once per wake and kept current by `appendMessage`. */
+  private senders(): Map<string, number> {
+    if (!this.lastSentBy) {
+      this.lastSentBy = new Map(
+        this.sql
+          .exec<{ sender_id: string; last: number }>("SELECT sender_id, MAX(seq) AS last FROM sends GROUP BY sender_id")
+          .toArray()
+          .map((r) => [r.sender_id, r.last]),
+      );
+    }
+    return this.lastSentBy;
   }
 
   /** After a committed write: arm the safety-net alarm and start fan-out without delaying the answer. */

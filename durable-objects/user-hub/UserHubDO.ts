@@ -15,6 +15,7 @@ import {
   MAX_REPLAY_EVENTS,
   PROTOCOL_VERSION,
   type ConversationSummary,
+  type ErrorBody,
   type ErrorCode,
   type Event,
   type EventBody,
@@ -44,6 +45,11 @@ import { readSocketState, writeSocketState } from "./socket-state.ts";
 import { SendGates } from "./send-gates.ts";
 import { AppError, asAppError } from "../../workers/lib/errors.ts";
 import { resolveMediaForSend } from "../../workers/lib/media-resolve.ts";
+import { SENDS_PER_USER, TokenBuckets, rateLimitsEnabled } from "../../workers/lib/rate-limits.ts";
+import { WS_TICKET_TTL_SECONDS } from "../../workers/lib/ws-ticket.ts";
+import { claimTicket, revokeSessionTickets } from "./tickets.ts";
+import type { PushSubscriptionBody } from "../../client/sdk/protocol/index.ts";
+import { HubPush } from "./push.ts"; // push notifications (issue 8)
 
 /** The subprotocol clients ask for; the token travels as a second offered protocol. */
 export const WS_PROTOCOL = "messenger.v1";
@@ -58,10 +64,20 @@ export class UserHubDO extends DurableObject<Env> {
   private alarmAt: number | null = null;
   private flushingReceipts: Promise<void> | null = null;
   private readonly sendGates = new SendGates();
+  /** Sends per user (all devices): exact here, the object is single-threaded. */
+  private readonly sendLimit = new TokenBuckets(SENDS_PER_USER, 1);
+  /** Push notifications (issue 8): decisions and sending live in ./push.ts. */
+  private readonly push: HubPush;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.push = new HubPush(
+      this.sql,
+      env,
+      () => this.userId,
+      (at) => this.scheduleAlarm(at),
+    );
     // Keep-alives are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     void ctx.blockConcurrencyWhile(async () => {
@@ -83,6 +99,19 @@ export class UserHubDO extends DurableObject<Env> {
       return new Response("expected a WebSocket upgrade", { status: 426 });
     }
     if (request.headers.get("x-user-id") !== this.userId) return new Response("wrong hub", { status: 403 });
+    // Ticket upgrades (workers/routes/realtime.ts): each ticket opens one socket, ever.
+    const nonce = request.headers.get("x-ticket-nonce");
+    if (nonce !== null) {
+      const ticket = {
+        nonce,
+        exp: Number(request.headers.get("x-ticket-exp")),
+        sessionId: request.headers.get("x-session-id") ?? "",
+      };
+      if (!claimTicket(this.sql, ticket)) {
+        const body: ErrorBody = { error: { code: "unauthorized", message: "ticket already used or expired" } };
+        return new Response(JSON.stringify(body), { status: 401, headers: { "content-type": "application/json" } });
+      }
+    }
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
@@ -121,6 +150,15 @@ export class UserHubDO extends DurableObject<Env> {
       case "ping":
         return this.send(ws, { type: "pong" });
       case "send": {
+        // Over the per-user rate: refused before the conversation sees it, so no seq is consumed.
+        const verdict = rateLimitsEnabled(this.env) ? this.sendLimit.take(this.userId) : { ok: true as const };
+        if (!verdict.ok)
+          return this.sendError(
+            ws,
+            "rate_limited",
+            `too many messages; retry in ${verdict.retryAfterSeconds} s`,
+            frame.id,
+          );
         // A media id is resolved (uploader only, else not_found) before the conversation sees the send.
         const gate = this.sendGates.enter(frame.conversationId, frame.mediaId !== undefined);
         let media: Media | undefined;
@@ -204,6 +242,35 @@ export class UserHubDO extends DurableObject<Env> {
       this.trimLog();
     });
     if (fresh.length > 0) this.broadcast({ type: "events", events: fresh });
+    this.push.onDeliver(conversationId, fresh); // push: open/cancel pending notifications
+  }
+
+  // ---- push notifications (issue 8; logic in ./push.ts) --------------------------------------------
+
+  /** Stores a browser's push subscription (already validated by the Worker). */
+  async addPushSubscription(sub: PushSubscriptionBody): Promise<void> {
+    this.push.subscribe(sub);
+  }
+
+  /** Forgets a push subscription. */
+  async removePushSubscription(endpoint: string): Promise<void> {
+    this.push.unsubscribe(endpoint);
+  }
+
+  /** Mutes pushes for one of the user's chats; false if the user has no such chat. */
+  async mutePush(conversationId: string, until: number | "always" | null): Promise<boolean> {
+    return this.push.mute(conversationId, until);
+  }
+
+  /** Private previews: `previews: false` makes pushes say only "New message". */
+  async setPushPreviews(previews: boolean): Promise<boolean> {
+    this.push.setPreviews(previews);
+    return this.push.previews();
+  }
+
+  /** The user's notification preferences. */
+  async pushPreviews(): Promise<boolean> {
+    return this.push.previews();
   }
 
   /** The chat list (API.md `GET /v1/conversations`). */
@@ -219,6 +286,7 @@ export class UserHubDO extends DurableObject<Env> {
 
   /** Logout: closes every socket opened with that session (4001: do not reconnect with it). */
   async closeSession(sessionId: string): Promise<number> {
+    revokeSessionTickets(this.sql, sessionId, (WS_TICKET_TTL_SECONDS + 60) * 1000);
     let closed = 0;
     for (const ws of this.ctx.getWebSockets()) {
       if (readSocketState(ws).sessionId !== sessionId) continue;
@@ -268,6 +336,7 @@ export class UserHubDO extends DurableObject<Env> {
     this.alarmAt = null;
     await this.settlePresence();
     await this.flushReceipts();
+    await this.push.run(); // push: send due notifications, retries
   }
 
   // ---- frames ------------------------------------------------------------------------------------
@@ -342,6 +411,7 @@ export class UserHubDO extends DurableObject<Env> {
       }
       this.trimLog();
     });
+    this.push.onAck(cursor); // push: this device has them, no notification needed
     this.scheduleAlarm(Date.now() + 2_000);
     this.ctx.waitUntil(this.flushReceipts());
   }

@@ -21,4 +21,18 @@ export const HUB_MIGRATIONS = [
      reported_upto INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0, due INTEGER NOT NULL DEFAULT 0)`,
   // Presence and privacy: online, last_seen_at, offline_since (grace pending), visibility.
   `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+  // ---- push notifications (issue 8, durable-objects/user-hub/push.ts) ----
+  // One row per browser subscription (endpoint = the push service URL, a bearer capability).
+  `CREATE TABLE push_subscriptions (
+     endpoint TEXT PRIMARY KEY, p256dh TEXT NOT NULL, auth TEXT NOT NULL, created_at INTEGER NOT NULL)`,
+  // Muted conversations: until = ms epoch (MAX_SAFE_INTEGER = always).
+  `CREATE TABLE push_mutes (conversation_id TEXT PRIMARY KEY, until INTEGER NOT NULL)`,
+  // A burst waiting for its deadline: seqs = JSON array of message seqs, last_cursor = newest log cursor.
+  `CREATE TABLE push_pending (
+     conversation_id TEXT PRIMARY KEY, seqs TEXT NOT NULL, last_cursor INTEGER NOT NULL, due INTEGER NOT NULL)`,
+  // Payloads to send, one per subscription × conversation (a newer one replaces: new id). Retried by alarm.
+  `CREATE TABLE push_outbox (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, endpoint TEXT NOT NULL, conversation_id TEXT NOT NULL,
+     payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, due INTEGER NOT NULL,
+     UNIQUE (endpoint, conversation_id))`,
 ] as const;

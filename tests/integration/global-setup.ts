@@ -4,7 +4,9 @@
  * HOT_WINDOW_MESSAGES=20 so history reads reach Postgres. Hands the addresses to tests via `provide`
  * (see provided.d.ts) and serves a tiny localhost control endpoint so a test can restart the dev
  * server mid-stream (tests/integration/stack-control.ts). Everything is dropped at teardown.
+ * The web client is built first, so the same stack serves the browser tests in tests/e2e.
  */
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { readdir, rm } from "node:fs/promises";
@@ -14,6 +16,7 @@ import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { canConnect, dropDatabases, urlsFromEnv, withDatabase, type PostgresOptions } from "../../scripts/postgres.ts";
 import { startStack, type Stack } from "../../scripts/stack.ts";
+import { generateVapidKeys } from "../../scripts/vapid-keys.ts";
 
 const LOCAL_PG = "postgres://postgres@127.0.0.1:5432/test";
 const LOCAL_REDIS = "redis://127.0.0.1:6379";
@@ -97,7 +100,16 @@ async function sweepStaleRuns(serverUrl: string): Promise<void> {
   }
 }
 
+/** The web client must be built before wrangler serves it (tests/e2e drive it in Chromium). */
+function buildWebClient(): void {
+  const started = Date.now();
+  const result = spawnSync("npm", ["run", "--silent", "build:web"], { stdio: ["ignore", "ignore", "inherit"] });
+  if (result.status !== 0) throw new Error("web: `npm run build:web` failed");
+  log(`web client built in ${Date.now() - started} ms`);
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  buildWebClient();
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
   const persistTo = resolve(`.data/test-${runId}`);
   const postgres = await pickPostgres([`msgr_it_${runId}_0`, `msgr_it_${runId}_1`]);
@@ -109,7 +121,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     persistTo,
     postgres: { ...postgres, log },
     ...(redisUrl ? { redisUrl } : {}),
-    vars: { HOT_WINDOW_MESSAGES: "20" },
+    // Push (issue 8): a fresh VAPID pair, and a fake push service on 127.0.0.1 allowed.
+    // RATE_LIMITS=off: these tests burst 1,000s of sends and register 100s of users from one IP.
+    vars: {
+      HOT_WINDOW_MESSAGES: "20",
+      RATE_LIMITS: "off",
+      PUSH_ALLOW_INSECURE: "1",
+      ...generateVapidKeys("mailto:tests@localhost"),
+    },
     wranglerLogFile: resolve(".data/test-wrangler.log"),
     log,
   }).catch(async (err: unknown) => {

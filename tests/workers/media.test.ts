@@ -115,6 +115,20 @@ describe("storing an upload", () => {
     expect((await env.MEDIA.head(result.key))?.size).toBe(MAX_MEDIA_BYTES);
   });
 
+  it("reads a real request body in large pieces, whatever its size", async () => {
+    for (const size of [65_536, 100_001, 1_000_003]) {
+      const bytes = f.webm(size, size);
+      const request = new Request("http://x/v1/media", { method: "POST", body: bytes });
+      const result = await storeUpload(env.MEDIA, {
+        body: request.body,
+        contentLength: String(size),
+        contentType: "video/webm",
+      });
+      stored.push(result);
+      expect(result).toMatchObject({ size, sha256: await sha256Hex(bytes), type: "video/webm" });
+    }
+  });
+
   it("stores tiny files whose head is shorter than the sniffing window", async () => {
     const bytes = f.gif(40);
     const result = await upload(bytes, "image/gif");
@@ -141,6 +155,15 @@ describe("refusing an upload leaves nothing in R2", () => {
     );
     expect(answer).toBe("413 media_too_large");
     expect(stats.pulled).toBeLessThanOrEqual(1_000_000 + 2 * 64 * 1024);
+    expect(await keysInR2()).toEqual([]);
+  });
+
+  it("cuts off a real request body that is longer than its Content-Length", async () => {
+    const request = new Request("http://x/v1/media", { method: "POST", body: f.mp4(300_000) });
+    const answer = await refusal(
+      storeUpload(env.MEDIA, { body: request.body, contentLength: "100000", contentType: "video/mp4" }),
+    );
+    expect(answer).toBe("413 media_too_large");
     expect(await keysInR2()).toEqual([]);
   });
 

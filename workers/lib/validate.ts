@@ -13,7 +13,9 @@ function describe(error: z.core.$ZodError): string {
   const issue = error.issues[0];
   if (!issue) return "invalid input";
   const path = issue.path.length > 0 ? issue.path.join(".") : "body";
-  return issue.code === "unrecognized_keys" ? `unknown field(s): ${issue.keys.join(", ")}` : `${path}: ${issue.message}`;
+  return issue.code === "unrecognized_keys"
+    ? `unknown field(s): ${issue.keys.join(", ")}`
+    : `${path}: ${issue.message}`;
 }
 
 /** `valid("json", Schema)` etc.: a Hono middleware that validates one part of the request. */

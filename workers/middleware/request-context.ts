@@ -1,9 +1,12 @@
 /**
  * Gives every request an id (echoed as `x-request-id` and in error bodies) and sets the security
- * headers every answer carries. One structured log line per request, without bodies or tokens.
+ * headers every answer carries (workers/middleware/security.ts). One structured JSON log line per
+ * refused or failed request (status ≥ 400) — id, method, route template, status, duration — never
+ * bodies, queries or tokens.
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.ts";
+import { editHeaders, setSecurityHeaders } from "./security.ts";
 
 export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   const requestId = crypto.randomUUID();
@@ -12,20 +15,21 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   // A 101 upgrade answer has immutable headers.
   if (c.res.status === 101) return;
-  c.header("x-request-id", requestId);
-  c.header("x-content-type-options", "nosniff");
-  c.header("referrer-policy", "no-referrer");
-  c.header("x-frame-options", "DENY");
-  if (c.res.status >= 500) {
-    console.log(
-      JSON.stringify({
-        level: "warn",
-        requestId,
-        method: c.req.method,
-        path: c.req.routePath,
-        status: c.res.status,
-        ms: Date.now() - started,
-      }),
-    );
-  }
+  editHeaders(c, (headers) => {
+    headers.set("x-request-id", requestId);
+    setSecurityHeaders(headers);
+  });
+  // Successes are in the platform's invocation logs already; refusals and failures get our line.
+  if (c.res.status < 400) return;
+  // The route template (`/v1/conversations/:id`), never the raw URL: no ids, queries or tokens in logs.
+  console.log(
+    JSON.stringify({
+      level: c.res.status >= 500 ? "error" : "warn",
+      requestId,
+      method: c.req.method,
+      route: c.req.routePath,
+      status: c.res.status,
+      ms: Date.now() - started,
+    }),
+  );
 };

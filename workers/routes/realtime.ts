@@ -1,28 +1,79 @@
 /**
- * `GET /v1/ws`: the WebSocket upgrade. The Worker authenticates (browsers cannot set headers on a
- * WebSocket, so the token is offered as a subprotocol: `Sec-WebSocket-Protocol: messenger.v1, <token>`),
- * then hands the raw upgrade to the user's hub, addressed by the authenticated id only. Hono's
+ * Real time: `POST /v1/ws/ticket` and `GET /v1/ws` (the WebSocket upgrade).
+ *
+ * The upgrade never carries a long-lived token from a browser. A client first asks for a ticket with
+ * its session (`POST /v1/ws/ticket` → `{ticket, expiresAt}`: 30 s, single use, workers/lib/ws-ticket.ts)
+ * and offers it as a subprotocol: `Sec-WebSocket-Protocol: messenger.v1, ticket.<ticket>`. Non-browser
+ * clients, which can set headers, may instead send `Authorization: Bearer <token>`; a session token
+ * offered as a subprotocol is no longer accepted.
+ *
+ * Browsers always send `Origin` on an upgrade and CORS does not apply to WebSockets, so the Origin is
+ * checked here (same origin or `ALLOWED_ORIGINS`, 403 otherwise); a request without Origin is a
+ * non-browser client and is not affected. The Worker then hands the raw upgrade to the user's hub,
+ * addressed by the authenticated id only; the hub claims the ticket's nonce (single use). Hono's
  * `upgradeWebSocket` is not used: it accepts in the Worker, which is not the hibernation API.
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../lib/errors.ts";
-import { authenticateToken } from "../middleware/auth.ts";
+import { authSecret } from "../lib/tokens.ts";
+import { TICKET_PROTOCOL_PREFIX, signTicket, verifyTicket } from "../lib/ws-ticket.ts";
+import { authenticateToken, requireUser } from "../middleware/auth.ts";
+import { originAllowed } from "../middleware/security.ts";
 import { WS_PROTOCOL } from "../../durable-objects/user-hub/UserHubDO.ts";
 
-export const realtimeRoutes = new Hono<AppEnv>().get("/ws", async (c) => {
-  if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
-    throw new AppError("invalid_request", "expected a WebSocket upgrade");
-  const offered = (c.req.header("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
-  const bearer = c.req.header("authorization")?.replace(/^Bearer\s+/i, "");
-  const token = offered.find((p) => p !== WS_PROTOCOL && p.length > 0) ?? bearer;
-  if (!token) throw new AppError("unauthorized", "missing token");
-  const { userId, sessionId } = await authenticateToken(c.env, token, (p) => c.executionCtx.waitUntil(p));
-  const headers = new Headers(c.req.raw.headers);
-  headers.set("x-user-id", userId);
-  headers.set("x-session-id", sessionId);
-  // Only our own subprotocol travels on: the token must not reach the object or its logs.
-  headers.set("sec-websocket-protocol", offered.includes(WS_PROTOCOL) ? WS_PROTOCOL : "");
-  headers.delete("authorization");
-  return c.env.USER_HUB.getByName(userId).fetch(new Request(c.req.raw.url, { method: "GET", headers }));
-});
+/** Headers only the Worker may set on the request it forwards to a hub. */
+const INTERNAL_HEADERS = ["x-user-id", "x-session-id", "x-ticket-nonce", "x-ticket-exp"];
+/** Longest `Sec-WebSocket-Protocol` accepted: two protocols, one of them a ticket. */
+const MAX_PROTOCOL_HEADER_CHARS = 1024;
+const BEARER = /^Bearer +([A-Za-z0-9._-]+) *$/i;
+
+export const realtimeRoutes = new Hono<AppEnv>()
+  .post("/ws/ticket", requireUser, async (c) => {
+    const { ticket, claims } = await signTicket(authSecret(c.env), {
+      sub: c.get("userId"),
+      sid: c.get("sessionId"),
+      origin: c.req.header("origin")?.toLowerCase() ?? null,
+    });
+    c.header("cache-control", "no-store");
+    return c.json({ ticket, expiresAt: new Date(claims.exp).toISOString() }, 201);
+  })
+
+  .get("/ws", async (c) => {
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
+      throw new AppError("invalid_request", "expected a WebSocket upgrade");
+    const origin = c.req.header("origin");
+    if (origin !== undefined && !originAllowed(c.env, origin, c.req.url))
+      throw new AppError("forbidden", "origin not allowed");
+    const protocolHeader = c.req.header("sec-websocket-protocol") ?? "";
+    if (protocolHeader.length > MAX_PROTOCOL_HEADER_CHARS)
+      throw new AppError("invalid_request", "Sec-WebSocket-Protocol is too long");
+    const offered = protocolHeader.split(",").map((p) => p.trim());
+    const ticketText = offered.find((p) => p.startsWith(TICKET_PROTOCOL_PREFIX))?.slice(TICKET_PROTOCOL_PREFIX.length);
+    const bearer = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
+
+    const headers = new Headers(c.req.raw.headers);
+    for (const name of INTERNAL_HEADERS) headers.delete(name);
+    let userId: string;
+    if (ticketText !== undefined) {
+      const claims = await verifyTicket(authSecret(c.env), ticketText);
+      // A ticket minted by a page is good only for that page's origin.
+      if (!claims || (claims.o !== null && claims.o !== origin?.toLowerCase()))
+        throw new AppError("unauthorized", "invalid or expired ticket");
+      userId = claims.sub;
+      headers.set("x-session-id", claims.sid);
+      headers.set("x-ticket-nonce", claims.n);
+      headers.set("x-ticket-exp", String(claims.exp));
+    } else if (bearer) {
+      const identity = await authenticateToken(c.env, bearer, (p) => c.executionCtx.waitUntil(p));
+      userId = identity.userId;
+      headers.set("x-session-id", identity.sessionId);
+    } else {
+      throw new AppError("unauthorized", "missing ticket");
+    }
+    headers.set("x-user-id", userId);
+    // Only our own subprotocol travels on: credentials must not reach the object or its logs.
+    headers.set("sec-websocket-protocol", offered.includes(WS_PROTOCOL) ? WS_PROTOCOL : "");
+    headers.delete("authorization");
+    return c.env.USER_HUB.getByName(userId).fetch(new Request(c.req.raw.url, { method: "GET", headers }));
+  });

@@ -4,3 +4,4 @@ export * from "./errors.ts";
 export * from "./model.ts";
 export * from "./rest.ts";
 export * from "./frames.ts";
+export * from "./push.ts";

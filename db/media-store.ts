@@ -1,0 +1,190 @@
+/**
+ * Media rows and their reference counts over the Postgres shards. A media row and all of its
+ * reference rows live on the shard of the media id, so "remove a reference, count what is left,
+ * mark the media deleted at zero" is one transaction on one database, and the media row is locked
+ * (`FOR UPDATE`) by every reference change so concurrent changes from different conversations
+ * serialise instead of both seeing a stale count.
+ *
+ * References arrive asynchronously (each Conversation DO drains its own outbox), so a send that was
+ * authorised may not have landed its reference yet when another conversation removes the last one.
+ * `lastSendAt` / `lastRefAt` close that gap: see `removeRef`.
+ */
+import { and, count, eq, isNull, sql } from "drizzle-orm";
+import { ShardSet, type Db, type DbEnv } from "./connection.ts";
+import { media, mediaRefs } from "./schema.ts";
+
+/** The shard key of a media row and its references (db/schema.ts table). */
+export const mediaShardKey = (mediaId: string) => `media:${mediaId}`;
+
+/**
+ * How long an authorised send may take to land its reference. While a send is that recent and its
+ * reference has not arrived, the last reference's removal waits (the caller retries) rather than
+ * deleting bytes a message is about to point at. Generous: references normally land within seconds.
+ */
+export const SEND_GRACE_SECONDS = 120;
+
+/** A media row as stored. */
+export interface MediaRecord {
+  id: string;
+  ownerId: string;
+  r2Key: string;
+  type: string;
+  size: number;
+  sha256: string;
+  thumbnail: string | null;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+  createdAt: Date;
+  deletedAt: Date | null;
+}
+
+/** One message carrying one media. */
+export interface MediaRef {
+  mediaId: string;
+  conversationId: string;
+  seq: number;
+}
+
+/** What removing a reference did. */
+export interface RemoveRefResult {
+  /** References left after this removal. */
+  remaining: number;
+  /** Set when the media is (now or already) deleted: the R2 object to delete. Deleting twice is harmless. */
+  r2Key: string | null;
+  /** True when no reference is left but a recent send may still add one: retry later. */
+  waitingForSend: boolean;
+}
+
+const recordColumns = {
+  id: media.id,
+  ownerId: media.ownerId,
+  r2Key: media.r2Key,
+  type: media.type,
+  size: media.size,
+  sha256: media.sha256,
+  thumbnail: media.thumbnail,
+  width: media.width,
+  height: media.height,
+  durationMs: media.durationMs,
+  createdAt: media.createdAt,
+  deletedAt: media.deletedAt,
+};
+
+export class MediaStore {
+  constructor(private readonly shards: ShardSet) {}
+
+  private db(mediaId: string): Db {
+    return this.shards.for(mediaShardKey(mediaId));
+  }
+
+  /** Records an upload whose bytes are already in R2. */
+  async create(input: Omit<MediaRecord, "createdAt" | "deletedAt">): Promise<MediaRecord> {
+    const [row] = await this.db(input.id).insert(media).values(input).returning(recordColumns);
+    if (!row) throw new Error("insert into media returned no row");
+    return row;
+  }
+
+  /** The media row, deleted or not (check `deletedAt`); null if there is none. */
+  async get(id: string): Promise<MediaRecord | null> {
+    const [row] = await this.db(id).select(recordColumns).from(media).where(eq(media.id, id));
+    return row ?? null;
+  }
+
+  /**
+   * The live media `id` if `ownerId` uploaded it, else null (someone else's, deleted or missing all
+   * look the same). Records that a send was authorised now, which holds off deletion at zero
+   * references until that send's reference lands (or SEND_GRACE_SECONDS pass).
+   */
+  async claimForSend(id: string, ownerId: string): Promise<MediaRecord | null> {
+    const [row] = await this.db(id)
+      .update(media)
+      .set({ lastSendAt: sql`now()` })
+      .where(and(eq(media.id, id), eq(media.ownerId, ownerId), isNull(media.deletedAt)))
+      .returning(recordColumns);
+    return row ?? null;
+  }
+
+  /** Adds a reference; idempotent. False (and nothing stored) if the media row does not exist. */
+  async addRef(ref: MediaRef): Promise<boolean> {
+    return this.db(ref.mediaId).transaction(async (tx) => {
+      const [row] = await tx.select({ id: media.id }).from(media).where(eq(media.id, ref.mediaId)).for("update");
+      if (!row) return false;
+      await tx.insert(mediaRefs).values(ref).onConflictDoNothing();
+      await tx
+        .update(media)
+        .set({ lastRefAt: sql`now()` })
+        .where(eq(media.id, ref.mediaId));
+      return true;
+    });
+  }
+
+  /**
+   * Removes a reference; idempotent. At zero references the media is marked deleted in the same
+   * transaction and its R2 key returned for the caller to delete, unless a send authorised after the
+   * newest reference arrived is younger than SEND_GRACE_SECONDS (`waitingForSend`: retry later).
+   */
+  async removeRef(ref: MediaRef): Promise<RemoveRefResult> {
+    return this.db(ref.mediaId).transaction(async (tx) => {
+      const [row] = await tx
+        .select({
+          r2Key: media.r2Key,
+          deletedAt: media.deletedAt,
+          sendPending: sql<boolean>`(${media.lastSendAt} IS NOT NULL
+            AND ${media.lastSendAt} > coalesce(${media.lastRefAt}, '-infinity'::timestamptz)
+            AND ${media.lastSendAt} > now() - make_interval(secs => ${SEND_GRACE_SECONDS}))`,
+        })
+        .from(media)
+        .where(eq(media.id, ref.mediaId))
+        .for("update");
+      await tx
+        .delete(mediaRefs)
+        .where(
+          and(
+            eq(mediaRefs.mediaId, ref.mediaId),
+            eq(mediaRefs.conversationId, ref.conversationId),
+            eq(mediaRefs.seq, ref.seq),
+          ),
+        );
+      const [left] = await tx.select({ n: count() }).from(mediaRefs).where(eq(mediaRefs.mediaId, ref.mediaId));
+      const remaining = left?.n ?? 0;
+      if (!row || remaining > 0) return { remaining, r2Key: null, waitingForSend: false };
+      if (row.deletedAt) return { remaining, r2Key: row.r2Key, waitingForSend: false };
+      if (row.sendPending) return { remaining, r2Key: null, waitingForSend: true };
+      await tx
+        .update(media)
+        .set({ deletedAt: sql`now()` })
+        .where(eq(media.id, ref.mediaId));
+      return { remaining, r2Key: row.r2Key, waitingForSend: false };
+    });
+  }
+
+  /** Marks the media deleted (idempotent); its R2 key for the caller to delete, or null if there is no row. */
+  async markDeleted(id: string): Promise<string | null> {
+    const [row] = await this.db(id)
+      .update(media)
+      .set({ deletedAt: sql`coalesce(${media.deletedAt}, now())` })
+      .where(eq(media.id, id))
+      .returning({ r2Key: media.r2Key });
+    return row?.r2Key ?? null;
+  }
+}
+
+/**
+ * Runs `work` with a MediaStore over freshly opened shards, then closes them: in the background when
+ * the caller passes `waitUntil`, else before returning.
+ */
+export async function withMediaStore<T>(
+  env: DbEnv,
+  work: (store: MediaStore) => Promise<T>,
+  waitUntil?: (promise: Promise<unknown>) => void,
+): Promise<T> {
+  const shards = new ShardSet(env);
+  try {
+    return await work(new MediaStore(shards));
+  } finally {
+    const closing = shards.close();
+    if (waitUntil) waitUntil(closing);
+    else await closing;
+  }
+}

@@ -1,0 +1,317 @@
+/**
+ * The hub's notification decisions, kept out of the class file. A message from someone else opens
+ * (or joins) a pending push for its conversation, due PUSH_DELAY_MS later; a device ack covering it,
+ * a mute, or a delete-for-everyone of its only message cancels it. When the alarm finds it still due,
+ * ONE payload per conversation ("3 new messages") goes into an outbox row per subscription, which is
+ * sent with retries (429/5xx, honouring Retry-After, bounded); 404/410 delete the subscription.
+ *
+ * Everything is SQLite rows, so a hibernated or evicted hub resumes where it was; the only timer is
+ * the DO alarm (`schedule`), never setTimeout.
+ */
+import type { Event, EventBody, PushPayload, PushSubscriptionBody } from "../../client/sdk/protocol/index.ts";
+import { withUserStore } from "../../db/user-store.ts";
+import type { Env } from "../../workers/env.ts";
+import { ProfileCache } from "../../workers/lib/profile-cache.ts";
+import { loadVapidKeys } from "../../workers/lib/webpush/keys.ts";
+import { sendWebPush, topicFor } from "../../workers/lib/webpush/send.ts";
+import { backoffMs, forEachBounded } from "../shared/bounded.ts";
+
+/** How long a device has to ack a message before its owner gets a push: long enough for a live socket. */
+export const PUSH_DELAY_MS = 3_000;
+/** Send attempts per push before it is dropped (429/5xx/network). */
+export const MAX_PUSH_ATTEMPTS = 5;
+/** A notification older than this is stale: the push service drops it, and so do our retries. */
+export const PUSH_TTL_SECONDS = 24 * 3600;
+/** Browsers/devices per user; registering one more forgets the oldest. */
+export const MAX_PUSH_SUBSCRIPTIONS = 20;
+/** Preview text cut (characters): a notification shows two lines at most. */
+const PREVIEW_CHARS = 120;
+/** Parallel requests from one hub. */
+const SEND_CONCURRENCY = 6;
+/** Stored `until` for "always". */
+const MUTED_FOREVER = Number.MAX_SAFE_INTEGER;
+/** Key in the hub's `settings` table. */
+const PREVIEWS_KEY = "push_previews";
+
+type PendingRow = { conversation_id: string; seqs: string; last_cursor: number; due: number };
+type OutboxRow = { id: number; endpoint: string; conversation_id: string; payload: string; attempts: number };
+type SubRow = { endpoint: string; p256dh: string; auth: string };
+
+/** Push state of one user; the hub constructs one and calls the hooks below. */
+export class HubPush {
+  private readonly sql: SqlStorage;
+  private readonly env: Env;
+  private readonly userId: () => string;
+  private readonly schedule: (at: number) => void;
+  private running: Promise<void> | null = null;
+
+  constructor(sql: SqlStorage, env: Env, userId: () => string, schedule: (at: number) => void) {
+    this.sql = sql;
+    this.env = env;
+    this.userId = userId;
+    this.schedule = schedule;
+  }
+
+  // ---- settings (RPC from the Worker) -----------------------------------------------------------
+
+  /** Stores (or refreshes) one browser's subscription; the oldest beyond the cap is forgotten. */
+  subscribe(sub: PushSubscriptionBody): void {
+    this.sql.exec(
+      `INSERT INTO push_subscriptions (endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (endpoint) DO UPDATE SET p256dh = excluded.p256dh, auth = excluded.auth, created_at = excluded.created_at`,
+      sub.endpoint,
+      sub.keys.p256dh,
+      sub.keys.auth,
+      Date.now(),
+    );
+    this.sql.exec(
+      `DELETE FROM push_subscriptions WHERE endpoint NOT IN
+         (SELECT endpoint FROM push_subscriptions ORDER BY created_at DESC LIMIT ?)`,
+      MAX_PUSH_SUBSCRIPTIONS,
+    );
+  }
+
+  /** Forgets a subscription and anything queued for it. */
+  unsubscribe(endpoint: string): void {
+    this.sql.exec("DELETE FROM push_subscriptions WHERE endpoint = ?", endpoint);
+    this.sql.exec("DELETE FROM push_outbox WHERE endpoint = ?", endpoint);
+  }
+
+  /** How many subscriptions this user has (tests, diagnostics). */
+  subscriptionCount(): number {
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_subscriptions").one().n;
+  }
+
+  /** Mutes until `until` (ms), forever ("always") or unmutes (null). False if not one of the user's chats. */
+  mute(conversationId: string, until: number | "always" | null): boolean {
+    const known = this.sql.exec("SELECT 1 FROM chats WHERE conversation_id = ?", conversationId).toArray().length > 0;
+    if (!known) return false;
+    if (until === null) this.sql.exec("DELETE FROM push_mutes WHERE conversation_id = ?", conversationId);
+    else {
+      this.sql.exec(
+        "INSERT INTO push_mutes (conversation_id, until) VALUES (?, ?) ON CONFLICT (conversation_id) DO UPDATE SET until = excluded.until",
+        conversationId,
+        until === "always" ? MUTED_FOREVER : until,
+      );
+      this.sql.exec("DELETE FROM push_pending WHERE conversation_id = ?", conversationId);
+    }
+    return true;
+  }
+
+  /** False = private previews: pushes say only "New message". Default true. */
+  previews(): boolean {
+    const row = this.sql.exec<{ value: string }>("SELECT value FROM settings WHERE key = ?", PREVIEWS_KEY).toArray()[0];
+    return row?.value !== "0";
+  }
+
+  /** Stores the private-previews choice in the hub's `settings` table. */
+  setPreviews(previews: boolean): void {
+    this.sql.exec(
+      "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      PREVIEWS_KEY,
+      previews ? "1" : "0",
+    );
+  }
+
+  // ---- hooks -----------------------------------------------------------------------------------
+
+  /** After `deliver` logged fresh events: open/extend pending pushes, or cancel on delete-for-everyone. */
+  onDeliver(conversationId: string, fresh: readonly Event[]): void {
+    let opened = false;
+    for (const event of fresh) {
+      if (event.kind === "message_deleted") {
+        this.cancelSeq(conversationId, event.seq);
+        continue;
+      }
+      if (event.kind !== "message") continue;
+      const m = event.message;
+      if (m.senderId === this.userId() || m.system !== null || m.deleted) continue;
+      if (!opened && (this.subscriptionCount() === 0 || this.isMuted(conversationId))) return;
+      opened = true;
+      const pending = this.pending(conversationId);
+      const seqs = pending ? [...(JSON.parse(pending.seqs) as number[]), m.seq] : [m.seq];
+      const due = pending?.due ?? Date.now() + PUSH_DELAY_MS;
+      this.sql.exec(
+        `INSERT INTO push_pending (conversation_id, seqs, last_cursor, due) VALUES (?, ?, ?, ?)
+         ON CONFLICT (conversation_id) DO UPDATE SET seqs = excluded.seqs, last_cursor = excluded.last_cursor`,
+        conversationId,
+        JSON.stringify(seqs),
+        event.cursor,
+        due,
+      );
+      this.schedule(due);
+    }
+  }
+
+  /** A device stored everything up to `cursor`: pushes for those messages are no longer needed. */
+  onAck(cursor: number): void {
+    this.sql.exec("DELETE FROM push_pending WHERE last_cursor <= ?", cursor);
+  }
+
+  /** From the alarm: turn due pending pushes into outbox rows, send what is due, schedule the rest. */
+  run(): Promise<void> {
+    this.running ??= this.runOnce().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  private async runOnce(): Promise<void> {
+    const now = Date.now();
+    const previews = this.previews();
+    const due = this.sql
+      .exec<PendingRow>("SELECT conversation_id, seqs, last_cursor, due FROM push_pending WHERE due <= ?", now)
+      .toArray();
+    // Any device that acked past the burst already has it; the ack hook normally got there first.
+    const acked = this.sql.exec<{ a: number | null }>("SELECT MAX(acked) AS a FROM devices").one().a ?? 0;
+    for (const row of due) {
+      const drop = () => this.sql.exec("DELETE FROM push_pending WHERE conversation_id = ?", row.conversation_id);
+      if (row.last_cursor <= acked || this.isMuted(row.conversation_id)) {
+        drop();
+        continue;
+      }
+      const payload = JSON.stringify(await this.payload(row, previews));
+      // The name lookup awaited: an ack, mute or delete may have cancelled the burst meanwhile, or
+      // more messages joined it (then the next pass sends the fuller one).
+      const still = this.pending(row.conversation_id);
+      if (!still || still.last_cursor !== row.last_cursor || still.seqs !== row.seqs) continue;
+      drop();
+      this.sql.exec(
+        `INSERT OR REPLACE INTO push_outbox (endpoint, conversation_id, payload, attempts, due)
+         SELECT endpoint, ?, ?, 0, ? FROM push_subscriptions`,
+        row.conversation_id,
+        payload,
+        now,
+      );
+    }
+    await this.sendDue();
+    const next = this.sql
+      .exec<{ at: number | null }>(
+        "SELECT MIN(at) AS at FROM (SELECT due AS at FROM push_pending UNION ALL SELECT due AS at FROM push_outbox)",
+      )
+      .one().at;
+    if (next !== null) this.schedule(Math.max(next, Date.now() + 100));
+  }
+
+  private async sendDue(): Promise<void> {
+    const rows = this.sql
+      .exec<OutboxRow>(
+        "SELECT id, endpoint, conversation_id, payload, attempts FROM push_outbox WHERE due <= ? ORDER BY id",
+        Date.now(),
+      )
+      .toArray();
+    if (rows.length === 0) return;
+    const loading = loadVapidKeys(this.env);
+    if (!loading) {
+      this.sql.exec("DELETE FROM push_outbox"); // push not configured: nothing can ever be sent
+      return;
+    }
+    const vapid = await loading;
+    await forEachBounded(rows, SEND_CONCURRENCY, async (row) => {
+      const sub = this.sql
+        .exec<SubRow>("SELECT endpoint, p256dh, auth FROM push_subscriptions WHERE endpoint = ?", row.endpoint)
+        .toArray()[0];
+      if (!sub) return void this.sql.exec("DELETE FROM push_outbox WHERE id = ?", row.id);
+      const outcome = await sendWebPush(sub, row.payload, vapid, {
+        ttlSeconds: PUSH_TTL_SECONDS,
+        urgency: "high",
+        topic: await topicFor(row.conversation_id),
+      });
+      // By id: a newer payload for the same conversation may have replaced this row meanwhile.
+      if (outcome.kind === "gone") return this.unsubscribe(row.endpoint);
+      if (outcome.kind === "retry") {
+        const attempts = row.attempts + 1;
+        const delay = Math.max(outcome.retryAfterMs ?? 0, backoffMs(attempts));
+        if (attempts < MAX_PUSH_ATTEMPTS && delay < PUSH_TTL_SECONDS * 1000) {
+          this.sql.exec(
+            "UPDATE push_outbox SET attempts = ?, due = ? WHERE id = ?",
+            attempts,
+            Date.now() + delay,
+            row.id,
+          );
+          return;
+        }
+      }
+      if (outcome.kind === "rejected" || outcome.kind === "retry") {
+        // Status code only: never the payload or the endpoint (it is a bearer capability).
+        console.log(JSON.stringify({ level: "warn", msg: "push dropped", status: outcome.status }));
+      }
+      this.sql.exec("DELETE FROM push_outbox WHERE id = ?", row.id);
+    });
+  }
+
+  /**
+   * What the notification says. Previews on: direct chats are titled with the sender's name
+   * ("3 new messages from alice" / the text of a single message), groups with the group name
+   * ("alice: hi"). Private previews: "New message" only, no name, no text.
+   */
+  private async payload(row: PendingRow, previews: boolean): Promise<PushPayload> {
+    const id = row.conversation_id;
+    const burst = (JSON.parse(row.seqs) as number[]).length;
+    const unread = this.sql
+      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM unread WHERE conversation_id = ?", id)
+      .one().n;
+    const count = Math.max(burst, unread, 1);
+    if (!previews) return { conversationId: id, title: "New message", body: "New message", count };
+    const chat = this.sql
+      .exec<{ type: string; name: string | null }>("SELECT type, name FROM chats WHERE conversation_id = ?", id)
+      .toArray()[0];
+    // The newest message of the burst (still in the log: nothing acked it, or it would be cancelled).
+    const logged = this.sql
+      .exec<{ body: string }>("SELECT body FROM log WHERE cursor = ?", row.last_cursor)
+      .toArray()[0];
+    const event = logged ? (JSON.parse(logged.body) as EventBody) : null;
+    const last = event?.kind === "message" ? event.message : null;
+    const sender = last ? await this.displayName(last.senderId) : null;
+    const preview = last?.text ? last.text.slice(0, PREVIEW_CHARS) : last?.media ? "Sent an attachment" : "New message";
+    if (chat?.type === "group") {
+      const body = count === 1 ? (sender ? `${sender}: ${preview}` : preview) : `${count} new messages`;
+      return { conversationId: id, title: chat.name ?? "New message", body, count };
+    }
+    const body = count === 1 ? preview : `${count} new messages${sender ? ` from ${sender}` : ""}`;
+    return { conversationId: id, title: sender ?? "New message", body, count };
+  }
+
+  /** The sender's display name: Redis-cached profile, else Postgres; null if neither answers. */
+  private async displayName(userId: string): Promise<string | null> {
+    try {
+      const user = await ProfileCache.fromEnv(this.env).getProfile(userId, () =>
+        withUserStore(this.env, (store) => store.getUser(userId)),
+      );
+      return user?.displayName ?? null;
+    } catch {
+      return null; // the push still goes out, just without a name
+    }
+  }
+
+  private pending(conversationId: string): PendingRow | undefined {
+    return this.sql
+      .exec<PendingRow>(
+        "SELECT conversation_id, seqs, last_cursor, due FROM push_pending WHERE conversation_id = ?",
+        conversationId,
+      )
+      .toArray()[0];
+  }
+
+  /** Delete for everyone before the push left: drop that message; no messages left → no push. */
+  private cancelSeq(conversationId: string, seq: number): void {
+    const pending = this.pending(conversationId);
+    if (!pending) return;
+    const seqs = (JSON.parse(pending.seqs) as number[]).filter((s) => s !== seq);
+    if (seqs.length === 0) this.sql.exec("DELETE FROM push_pending WHERE conversation_id = ?", conversationId);
+    else
+      this.sql.exec("UPDATE push_pending SET seqs = ? WHERE conversation_id = ?", JSON.stringify(seqs), conversationId);
+  }
+
+  private isMuted(conversationId: string): boolean {
+    const row = this.sql
+      .exec<{ until: number }>("SELECT until FROM push_mutes WHERE conversation_id = ?", conversationId)
+      .toArray()[0];
+    if (!row) return false;
+    if (row.until > Date.now()) return true;
+    this.sql.exec("DELETE FROM push_mutes WHERE conversation_id = ?", conversationId);
+    return false;
+  }
+}

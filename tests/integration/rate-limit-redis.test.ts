@@ -1,0 +1,59 @@
+/**
+ * The REST rate limiter's Redis path (workers/middleware/rate-limit.ts) against the stack's real Redis
+ * behind the Upstash shim: the sliding window refuses the request over the limit with a Retry-After,
+ * refused requests are not counted, keys are independent, and a Redis that does not answer fails open.
+ * (The Worker under test runs with RATE_LIMITS=off; this calls the limiter directly with limits on.)
+ */
+import { describe, expect, it } from "vitest";
+import { inject } from "vitest";
+import type { Env } from "../../workers/env.ts";
+import { LOGIN_PER_ACCOUNT, type RateRule } from "../../workers/lib/rate-limits.ts";
+import { takeRate } from "../../workers/middleware/rate-limit.ts";
+
+const redis = inject("redisRest");
+const RUN = Math.random().toString(36).slice(2, 8);
+
+const envWith = (url: string, token: string) =>
+  ({ UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token, RATE_LIMITS: "on" }) as unknown as Env;
+
+describe.skipIf(redis === null)("rate limits in Redis", () => {
+  it("refuses the 6th login attempt on one account within the window, with Retry-After", async () => {
+    const env = envWith(redis!.url, redis!.token);
+    const key = `victim_${RUN}`;
+    for (let i = 1; i <= LOGIN_PER_ACCOUNT.limit; i++)
+      expect(await takeRate(env, LOGIN_PER_ACCOUNT, key)).toEqual({ ok: true });
+    const refused = await takeRate(env, LOGIN_PER_ACCOUNT, key);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) {
+      expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+      expect(refused.retryAfterSeconds).toBeLessThanOrEqual(2 * LOGIN_PER_ACCOUNT.windowSeconds);
+    }
+    // Refusals are not counted, and other keys are independent.
+    expect((await takeRate(env, LOGIN_PER_ACCOUNT, key)).ok).toBe(false);
+    expect(await takeRate(env, LOGIN_PER_ACCOUNT, `other_${RUN}`)).toEqual({ ok: true });
+  });
+
+  it("lets requests through again once the window has slid past", async () => {
+    const env = envWith(redis!.url, redis!.token);
+    const rule: RateRule = { name: `test_short_${RUN}`, limit: 2, windowSeconds: 1 };
+    expect((await takeRate(env, rule, "k")).ok).toBe(true);
+    expect((await takeRate(env, rule, "k")).ok).toBe(true);
+    expect((await takeRate(env, rule, "k")).ok).toBe(false);
+    await new Promise((r) => setTimeout(r, 2_100));
+    expect((await takeRate(env, rule, "k")).ok).toBe(true);
+  });
+});
+
+describe("rate limits without a working Redis", () => {
+  it("fails open (and logs) when Redis does not answer", async () => {
+    const env = envWith("http://127.0.0.1:9", "nope");
+    for (let i = 0; i <= LOGIN_PER_ACCOUNT.limit + 2; i++)
+      expect(await takeRate(env, LOGIN_PER_ACCOUNT, `down_${RUN}`)).toEqual({ ok: true });
+  });
+
+  it("does nothing when RATE_LIMITS=off", async () => {
+    const env = { RATE_LIMITS: "off" } as unknown as Env;
+    for (let i = 0; i <= LOGIN_PER_ACCOUNT.limit + 2; i++)
+      expect(await takeRate(env, LOGIN_PER_ACCOUNT, `off_${RUN}`)).toEqual({ ok: true });
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * Rate limits: every limit is a named constant here, with its unit and the reason for its value
+ * (reliability.md §4.3 start values; tune from production figures). README "Limits" should link here.
+ *
+ * Where each one is enforced, and why there:
+ * - REST limits (register, login, discovery, presence, uploads, REST sends, WebSocket tickets) run in
+ *   the Worker (workers/middleware/rate-limit.ts) against Redis, so they hold across isolates and
+ *   locations. Without Redis configured they fall back to a per-isolate memory window (exact for
+ *   local dev and tests, best effort on the edge). With Redis configured but failing they FAIL OPEN
+ *   and log `rate_limit_store_down`: a cache outage must not lock every user out of login, and the
+ *   password hash cost (PBKDF2 100k) still bounds a brute-force attempt during the outage.
+ * - WebSocket sends per user run in the user's UserHub DO and per conversation in the Conversation
+ *   DO: single-threaded objects make an in-memory token bucket exact and free. An over-limit send
+ *   gets an `error {code: "rate_limited"}` frame and consumes no seq.
+ *
+ * `RATE_LIMITS=off` (env var) disables every limit: for local load tests and the integration stack
+ * only, never in production (wrangler.toml `[env.production]` sets "on").
+ */
+
+/** A limit: at most `limit` events per `windowSeconds` for one key. */
+export interface RateRule {
+  /** Stable name: part of the Redis key and of the log line. */
+  readonly name: string;
+  readonly limit: number;
+  readonly windowSeconds: number;
+}
+
+/** Registration per client IP: 3 / 60 s. Accounts are cheap to make; sign-up floods are spam. */
+export const REGISTER_PER_IP: RateRule = { name: "register_ip", limit: 3, windowSeconds: 60 };
+/** Login attempts per client IP: 20 / 60 s. A household or office NAT shares one IP. */
+export const LOGIN_PER_IP: RateRule = { name: "login_ip", limit: 20, windowSeconds: 60 };
+/** Login attempts per account (username, lower-cased): 5 / 60 s. Brute force against one account. */
+export const LOGIN_PER_ACCOUNT: RateRule = { name: "login_account", limit: 5, windowSeconds: 60 };
+/** User search (`GET /v1/users?q=`) per account: 60 / 60 s. Discovery scraping (OWASP API6). */
+export const DISCOVERY_PER_USER: RateRule = { name: "discovery_user", limit: 60, windowSeconds: 60 };
+/** Presence lookups (`GET /v1/presence`) per account: 60 / 60 s (each takes up to 200 ids). */
+export const PRESENCE_PER_USER: RateRule = { name: "presence_user", limit: 60, windowSeconds: 60 };
+/** Uploads (`POST /v1/media`) per user: 10 / 60 s. Each may be 16 MiB of R2 writes. */
+export const UPLOADS_PER_USER: RateRule = { name: "upload_user", limit: 10, windowSeconds: 60 };
+/** WebSocket tickets (= connects) per user: 10 / 60 s. Reconnect storms back off instead. */
+export const WS_CONNECTS_PER_USER: RateRule = { name: "ws_connect_user", limit: 10, windowSeconds: 60 };
+/** Message sends per user: 30 / 10 s (WebSocket, in the UserHub DO; REST, in the Worker). */
+export const SENDS_PER_USER: RateRule = { name: "send_user", limit: 30, windowSeconds: 10 };
+/** Message sends per conversation, all members together: 100 / 10 s (in the Conversation DO). */
+export const SENDS_PER_CONVERSATION: RateRule = { name: "send_conversation", limit: 100, windowSeconds: 10 };
+
+/** Every limit, for docs and tests. */
+export const ALL_RATE_RULES: readonly RateRule[] = [
+  REGISTER_PER_IP,
+  LOGIN_PER_IP,
+  LOGIN_PER_ACCOUNT,
+  DISCOVERY_PER_USER,
+  PRESENCE_PER_USER,
+  UPLOADS_PER_USER,
+  WS_CONNECTS_PER_USER,
+  SENDS_PER_USER,
+  SENDS_PER_CONVERSATION,
+];
+
+/** False only when `RATE_LIMITS=off` (local load tests, the integration stack). */
+export function rateLimitsEnabled(env: { RATE_LIMITS?: string }): boolean {
+  return env.RATE_LIMITS?.trim().toLowerCase() !== "off";
+}
+
+/** The verdict of one check: allowed, or refused with seconds until a retry can succeed (≥ 1). */
+export type RateVerdict = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+/**
+ * An in-memory token bucket per key: `limit` tokens, refilled continuously over `windowSeconds`.
+ * Exact inside one single-threaded object (a Durable Object); per-isolate best effort in a Worker.
+ * Keys idle long enough to be full again are dropped, so memory stays bounded by active keys.
+ */
+export class TokenBuckets {
+  private readonly rule: RateRule;
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly maxKeys: number;
+
+  constructor(rule: RateRule, maxKeys = 10_000) {
+    this.rule = rule;
+    this.maxKeys = maxKeys;
+  }
+
+  /** Takes one token for `key` at `nowMs`, or says how long until one is available. */
+  take(key: string, nowMs: number = Date.now()): RateVerdict {
+    const perMs = this.rule.limit / (this.rule.windowSeconds * 1000);
+    const bucket = this.buckets.get(key) ?? { tokens: this.rule.limit, at: nowMs };
+    const tokens = Math.min(this.rule.limit, bucket.tokens + Math.max(0, nowMs - bucket.at) * perMs);
+    if (tokens < 1) {
+      this.buckets.set(key, { tokens, at: nowMs });
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / perMs / 1000)) };
+    }
+    if (!this.buckets.has(key) && this.buckets.size >= this.maxKeys) this.sweep(nowMs);
+    this.buckets.set(key, { tokens: tokens - 1, at: nowMs });
+    return { ok: true };
+  }
+
+  private sweep(nowMs: number): void {
+    const fullAfterMs = this.rule.windowSeconds * 1000;
+    for (const [key, b] of this.buckets) if (nowMs - b.at >= fullAfterMs) this.buckets.delete(key);
+    // Still full of active keys: forget the oldest rather than grow without bound.
+    while (this.buckets.size >= this.maxKeys) {
+      const first = this.buckets.keys().next();
+      if (first.done) break;
+      this.buckets.delete(first.value);
+    }
+  }
+}

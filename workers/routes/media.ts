@@ -1,0 +1,115 @@
+/**
+ * `/v1/media`: upload a picture or video (raw bytes, streamed into R2) and download it.
+ *
+ * Upload: `POST /v1/media` with the file as the body, its `Content-Type` and `Content-Length`,
+ * optional `?width=&height=&durationMs=` and an optional `X-Thumbnail` header (base64 JPEG/WebP,
+ * ≤ 8 KB) → 201 `{ media }`. Everything checkable without the body is checked first; the body is then
+ * streamed, sniffed, counted and hashed on its way into R2 (workers/lib/media-upload.ts).
+ *
+ * Download: `GET /v1/media/:id[?c=<conversationId>]`. The uploader may always read it; anyone else
+ * only through a conversation (`c`) in which a message they can see carries it, as that conversation's
+ * DO decides. Every other case — a stranger, a member of another conversation, a logged-out caller, a
+ * malformed, missing or deleted id — is the same 404 `not_found`, so nothing can be learned by probing.
+ */
+import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { Id } from "../../client/sdk/protocol/index.ts";
+import { isMediaType, THUMBNAIL_HEADER, UploadMediaQuery } from "../../client/sdk/protocol/media.ts";
+import { withMediaStore, type MediaStore } from "../../db/media-store.ts";
+import type { AppEnv } from "../env.ts";
+import { AppError } from "../lib/errors.ts";
+import { errorSummary } from "../lib/log.ts";
+import { newId } from "../lib/ids.ts";
+import { mediaExtras, thumbnailFromHeader } from "../lib/media-extras.ts";
+import { toMedia } from "../lib/media-resolve.ts";
+import { serveMedia } from "../lib/media-serve.ts";
+import { normaliseContentType } from "../lib/media-sniff.ts";
+import { storeUpload } from "../lib/media-upload.ts";
+import { valid } from "../lib/validate.ts";
+import { requireUser } from "../middleware/auth.ts";
+
+const notFound = () => new AppError("not_found", "media not found");
+
+/** `requireUser`, except that failing it is the same 404 as everything else a reader may not see. */
+const readerOr404: MiddlewareHandler<AppEnv> = async (c, next) => {
+  try {
+    await requireUser(c, async () => undefined);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "unauthorized") throw notFound();
+    throw error;
+  }
+  await next();
+};
+
+/** Runs a MediaStore call; a database failure is 503 `unavailable`, never a 500 with details. */
+async function withStore<T>(c: Context<AppEnv>, work: (store: MediaStore) => Promise<T>): Promise<T> {
+  try {
+    return await withMediaStore(c.env, work, (p) => c.executionCtx.waitUntil(p));
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    console.error(
+      JSON.stringify({
+        level: "error",
+        msg: "media store failed",
+        requestId: c.get("requestId"),
+        error: errorSummary(error),
+      }),
+    );
+    throw new AppError("unavailable", "media is temporarily unavailable");
+  }
+}
+
+export const mediaRoutes = new Hono<AppEnv>()
+  .post("/", requireUser, valid("query", UploadMediaQuery), async (c) => {
+    const declared = normaliseContentType(c.req.header("content-type"));
+    if (declared === null || !isMediaType(declared)) {
+      throw new AppError("unsupported_media_type", "Content-Type must be an accepted picture or video type");
+    }
+    const extras = mediaExtras(declared, c.req.valid("query"), thumbnailFromHeader(c.req.header(THUMBNAIL_HEADER)));
+    const stored = await storeUpload(c.env.MEDIA, {
+      body: c.req.raw.body,
+      contentLength: c.req.header("content-length") ?? null,
+      contentType: declared,
+    });
+    const record = await withStore(c, (store) =>
+      store.create({
+        id: newId("m"),
+        ownerId: c.get("userId"),
+        r2Key: stored.key,
+        type: stored.type,
+        size: stored.size,
+        sha256: stored.sha256,
+        thumbnail: extras.thumbnail ?? null,
+        width: extras.width ?? null,
+        height: extras.height ?? null,
+        durationMs: extras.durationMs ?? null,
+      }),
+    ).catch(async (error: unknown) => {
+      // No row, no media: the bytes must not stay behind unreferenced.
+      await c.env.MEDIA.delete(stored.key).catch(() => undefined);
+      throw error;
+    });
+    return c.json({ media: toMedia(record) }, 201);
+  })
+
+  .get("/:id", readerOr404, async (c) => {
+    const id = c.req.param("id");
+    const conversationId = c.req.query("c");
+    if (!Id.safeParse(id).success) throw notFound();
+    if (conversationId !== undefined && !Id.safeParse(conversationId).success) throw notFound();
+    const userId = c.get("userId");
+    const [record, sharedWithMe] = await Promise.all([
+      withStore(c, (store) => store.get(id)),
+      conversationId === undefined
+        ? false
+        : c.env.CONVERSATION.getByName(conversationId)
+            .mediaAccess(userId, id)
+            .catch(() => {
+              throw new AppError("unavailable", "media is temporarily unavailable");
+            }),
+    ]);
+    if (!record || record.deletedAt !== null) throw notFound();
+    if (record.ownerId !== userId && !sharedWithMe) throw notFound();
+    const response = await serveMedia(c.env.MEDIA, record, c.req.raw);
+    if (!response) throw notFound();
+    return response;
+  });

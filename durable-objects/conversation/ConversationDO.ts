@@ -28,6 +28,7 @@ import { SENDS_PER_CONVERSATION, TokenBuckets, rateLimitsEnabled } from "../../w
 import { migrate } from "../shared/migrations.ts";
 import { iso } from "../shared/time.ts";
 import { Archiver } from "./archiver.ts";
+import { groupPictureUrl } from "../../workers/lib/pictures.ts";
 import { Fanout } from "./fanout.ts";
 import { MediaJobs } from "./media-jobs.ts";
 import { aggregate, advance, sameView, viewsFor, type SenderView } from "./receipts.ts";
@@ -154,6 +155,8 @@ export class ConversationDO extends DurableObject<Env> {
     const meta = this.meta;
     const m = meta ? this.member(userId) : null;
     if (!meta || !m) return false;
+    // The group's picture: every member (current or former) may see it.
+    if (meta.picture_media_id === mediaId) return true;
     const ref = this.sql
       .exec(
         "SELECT 1 FROM media_refs WHERE media_id = ? AND seq >= ? AND seq <= ? LIMIT 1",
@@ -603,7 +606,7 @@ export class ConversationDO extends DurableObject<Env> {
       id: meta.id,
       type: meta.type,
       name: meta.name,
-      pictureUrl: meta.picture_media_id ? `/v1/media/${meta.picture_media_id}` : null,
+      pictureUrl: meta.picture_media_id ? groupPictureUrl(meta.id, meta.picture_media_id) : null,
       createdAt: iso(meta.created_at),
       members: members.map((r) => ({ userId: r.user_id, role: r.role, joinedAt: iso(r.joined_at) })),
     };

@@ -20,6 +20,7 @@
  * a profile read racing a PATCH may re-cache the old profile (stale ≤ PROFILE_CACHE_TTL_SECONDS), and a
  * logout whose tombstone write fails leaves any cached "live" in place for ≤ SESSION_CACHE_TTL_SECONDS.
  */
+import { profilePictureUrl } from "./pictures.ts";
 import type { Redis } from "@upstash/redis/cloudflare";
 import { User } from "../../client/sdk/protocol/index.ts";
 import type { UserRecord } from "../../db/user-store.ts";
@@ -58,7 +59,7 @@ export function publicUser(user: UserRecord): User {
     username: user.username,
     displayName: user.displayName,
     about: user.about,
-    pictureUrl: user.pictureMediaId === null ? null : `/v1/media/${user.pictureMediaId}`,
+    pictureUrl: user.pictureMediaId === null ? null : profilePictureUrl(user.id, user.pictureMediaId),
     createdAt: user.createdAt.toISOString(),
   };
 }

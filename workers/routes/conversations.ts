@@ -27,6 +27,7 @@ import { AppError } from "../lib/errors.ts";
 import { unwrap } from "../lib/result.ts";
 import { valid } from "../lib/validate.ts";
 import { directConversationId, groupConversationId } from "../lib/conversation-ids.ts";
+import { requireOwnPicture } from "../lib/pictures.ts";
 import { resolveMediaForSend } from "../lib/media-resolve.ts";
 import { requireUser } from "../middleware/auth.ts";
 
@@ -46,6 +47,9 @@ export const conversationRoutes = new Hono<AppEnv>()
     if (body.type === "direct" && body.userId === me)
       throw new AppError("invalid_request", "a direct chat needs another person");
     await requireUsersExist(c.env, c.executionCtx, others);
+    if (body.type === "group" && body.pictureMediaId) {
+      await requireOwnPicture(c.env, me, body.pictureMediaId, (p) => c.executionCtx.waitUntil(p));
+    }
     const id = body.type === "direct" ? await directConversationId(me, body.userId) : groupConversationId();
     const result = unwrap(
       await conversation(c.env, id).open({
@@ -127,9 +131,13 @@ export const conversationRoutes = new Hono<AppEnv>()
 
   // ---- groups ----
   .patch("/:id", valid("param", IdParam), valid("json", UpdateGroupBody), async (c) => {
-    const result = unwrap(
-      await conversation(c.env, c.req.valid("param").id).updateGroup(c.get("userId"), c.req.valid("json")),
-    );
+    const patch = c.req.valid("json");
+    const stub = conversation(c.env, c.req.valid("param").id);
+    if (patch.pictureMediaId) {
+      unwrap(await stub.describe(c.get("userId"))); // a non-member learns nothing about media ids
+      await requireOwnPicture(c.env, c.get("userId"), patch.pictureMediaId, (p) => c.executionCtx.waitUntil(p));
+    }
+    const result = unwrap(await stub.updateGroup(c.get("userId"), patch));
     return c.json({ conversation: result });
   })
 

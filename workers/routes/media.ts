@@ -26,6 +26,9 @@ import { normaliseContentType } from "../lib/media-sniff.ts";
 import { storeUpload } from "../lib/media-upload.ts";
 import { valid } from "../lib/validate.ts";
 import { requireUser } from "../middleware/auth.ts";
+import { withUserStore } from "../../db/user-store.ts";
+import { ProfileCache } from "../lib/profile-cache.ts";
+import { isPictureOf } from "../lib/pictures.ts";
 
 const notFound = () => new AppError("not_found", "media not found");
 
@@ -94,10 +97,12 @@ export const mediaRoutes = new Hono<AppEnv>()
   .get("/:id", readerOr404, async (c) => {
     const id = c.req.param("id");
     const conversationId = c.req.query("c");
+    const profileOf = c.req.query("u");
     if (!Id.safeParse(id).success) throw notFound();
     if (conversationId !== undefined && !Id.safeParse(conversationId).success) throw notFound();
+    if (profileOf !== undefined && !Id.safeParse(profileOf).success) throw notFound();
     const userId = c.get("userId");
-    const [record, sharedWithMe] = await Promise.all([
+    const [record, sharedWithMe, isProfilePicture] = await Promise.all([
       withStore(c, (store) => store.get(id)),
       conversationId === undefined
         ? false
@@ -106,9 +111,17 @@ export const mediaRoutes = new Hono<AppEnv>()
             .catch(() => {
               throw new AppError("unavailable", "media is temporarily unavailable");
             }),
+      // A profile picture is public to signed-in users: `?u=` names whose profile shows it.
+      profileOf === undefined
+        ? false
+        : withUserStore(
+            c.env,
+            (store) => ProfileCache.fromEnv(c.env).getProfile(profileOf, () => store.getUser(profileOf)),
+            (p) => c.executionCtx.waitUntil(p),
+          ).then((user) => isPictureOf(user?.pictureUrl ?? null, id)),
     ]);
     if (!record || record.deletedAt !== null) throw notFound();
-    if (record.ownerId !== userId && !sharedWithMe) throw notFound();
+    if (record.ownerId !== userId && !sharedWithMe && !isProfilePicture) throw notFound();
     const response = await serveMedia(c.env.MEDIA, record, c.req.raw);
     if (!response) throw notFound();
     return response;

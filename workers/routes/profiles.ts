@@ -15,6 +15,7 @@ import { withUserStore } from "../../db/user-store.ts";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../lib/errors.ts";
 import { ProfileCache, publicUser } from "../lib/profile-cache.ts";
+import { requireOwnPicture } from "../lib/pictures.ts";
 import { valid } from "../lib/validate.ts";
 import { requireUser } from "../middleware/auth.ts";
 
@@ -37,6 +38,8 @@ export const profileRoutes = new Hono<AppEnv>()
   .patch("/me", requireUser, valid("json", UpdateMeBody), async (c) => {
     const userId = c.get("userId");
     const patch = c.req.valid("json");
+    if (patch.pictureMediaId)
+      await requireOwnPicture(c.env, userId, patch.pictureMediaId, (p) => c.executionCtx.waitUntil(p));
     const updated = await withUserStore(
       c.env,
       (store) => store.updateProfile(userId, patch),

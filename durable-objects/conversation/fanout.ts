@@ -16,6 +16,9 @@ const FANOUT_BATCH = 200;
 /** Hubs called at once; 200-member groups finish in a few rounds without queueing on one object. */
 const FANOUT_CONCURRENCY = 50;
 
+type Outcome =
+  { ok: true; userId: string; reached: number; more: boolean } | { ok: false; userId: string; failures: number };
+
 export interface HubDeliver {
   deliver(conversationId: string, events: ConversationEvent[]): Promise<unknown>;
 }
@@ -63,7 +66,28 @@ export class Fanout {
         Date.now(),
       )
       .toArray();
-    await forEachBounded(due, FANOUT_CONCURRENCY, (m) => this.push(m, lastEv));
+    const outcomes: Outcome[] = [];
+    await forEachBounded(due, FANOUT_CONCURRENCY, async (m) => {
+      outcomes.push(await this.push(m, lastEv));
+    });
+    // One commit for the whole round, not one per hub: no await between these writes.
+    for (const o of outcomes) {
+      if (o.ok) {
+        this.sql.exec(
+          "UPDATE members SET fanout_ev = MAX(fanout_ev, ?), fanout_failures = 0, fanout_due = 0 WHERE user_id = ?",
+          o.reached,
+          o.userId,
+        );
+        if (o.more) this.again = true;
+      } else {
+        this.sql.exec(
+          "UPDATE members SET fanout_failures = ?, fanout_due = ? WHERE user_id = ?",
+          o.failures,
+          Date.now() + backoffMs(o.failures),
+          o.userId,
+        );
+      }
+    }
     this.trim();
     const pending = this.sql
       .exec<{ due: number | null }>(
@@ -74,7 +98,8 @@ export class Fanout {
     if (pending !== null) this.scheduleAlarm(Math.max(pending, Date.now() + 250));
   }
 
-  private async push(member: MemberRow, lastEv: number): Promise<void> {
+  /** Sends one member's pending events; reports what to record (recorded by `pass`, all at once). */
+  private async push(member: MemberRow, lastEv: number): Promise<Outcome> {
     const upper = Math.min(member.left_ev ?? lastEv, lastEv);
     const rows = this.sql
       .exec<EventRow>(
@@ -91,20 +116,9 @@ export class Fanout {
         const events = rows.map((r) => ({ ev: r.ev, body: JSON.parse(r.body) as EventBody }));
         await this.hub(member.user_id).deliver(this.conversationId(), events);
       }
-      this.sql.exec(
-        "UPDATE members SET fanout_ev = MAX(fanout_ev, ?), fanout_failures = 0, fanout_due = 0 WHERE user_id = ?",
-        reached,
-        member.user_id,
-      );
-      if (reached < upper) this.again = true;
+      return { ok: true, userId: member.user_id, reached, more: reached < upper };
     } catch {
-      const failures = member.fanout_failures + 1;
-      this.sql.exec(
-        "UPDATE members SET fanout_failures = ?, fanout_due = ? WHERE user_id = ?",
-        failures,
-        Date.now() + backoffMs(failures),
-        member.user_id,
-      );
+      return { ok: false, userId: member.user_id, failures: member.fanout_failures + 1 };
     }
   }
 

@@ -10,6 +10,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { ErrorBody, User } from "../../client/sdk/protocol/index.ts";
 import { shardIndex, shardKey } from "../../db/shards.ts";
+import { png } from "../fixtures/media-files.ts";
 
 const baseUrl = inject("baseUrl");
 const shardUrls = inject("shardUrls");
@@ -187,9 +188,20 @@ describe("accounts round trip", () => {
 
   it("shows alice's picture as a media URL after she sets it, and none after she removes it", async () => {
     const alice = await register("alice");
-    const set = await api("PATCH", "/v1/me", { token: alice.token, body: { pictureMediaId: "m_pic1", about: "hi" } });
+    const upload = await fetch(`${baseUrl}/v1/media`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${alice.token}`, "content-type": "image/png" },
+      body: png(),
+    });
+    expect(upload.status).toBe(201);
+    const { media } = (await upload.json()) as { media: { id: string } };
+    const set = await api("PATCH", "/v1/me", { token: alice.token, body: { pictureMediaId: media.id, about: "hi" } });
     expect(set.status).toBe(200);
-    expect(set.json.user).toMatchObject({ pictureUrl: "/v1/media/m_pic1", about: "hi", displayName: "alice" });
+    expect(set.json.user).toMatchObject({
+      pictureUrl: `/v1/media/${media.id}?u=${alice.id}`,
+      about: "hi",
+      displayName: "alice",
+    });
     const cleared = await api("PATCH", "/v1/me", { token: alice.token, body: { pictureMediaId: null } });
     expect(cleared.json.user).toMatchObject({ pictureUrl: null, about: "hi" });
   });

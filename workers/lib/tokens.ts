@@ -12,16 +12,14 @@
 import { z } from "zod";
 
 import { AppError } from "./errors.ts";
-import { fromBase64Url, timingSafeEqual, toBase64Url } from "./bytes.ts";
+import { openEnvelope, sealEnvelope, type EnvelopeKind } from "./signed-envelope.ts";
 
 /** A session lasts 30 days from login; then the user logs in again. Logout ends it sooner. */
 export const SESSION_TTL_SECONDS = 30 * 24 * 60 * 60;
 /** Clock skew tolerated between Workers instances when checking `exp` and `iat`. */
 export const CLOCK_SKEW_SECONDS = 60;
-/** Real tokens are ~150 bytes; anything far longer is refused before any crypto runs. */
-const MAX_TOKEN_CHARS = 1024;
-const VERSION = "v1";
-const MAC_BYTES = 32;
+/** Real tokens are ~150 bytes; "v1" with no label is the format every issued token has. */
+const TOKEN: EnvelopeKind = { version: "v1", label: "", maxChars: 1024 };
 
 /** What a valid token says: the user (`sub`), the session (`sid`), issue and expiry times (seconds). */
 export const TokenClaims = z.strictObject({
@@ -42,28 +40,6 @@ export function authSecret(env: { AUTH_SECRET?: string }): string {
   return secret;
 }
 
-// importKey is not free; a Worker isolate serves many requests with the same secret.
-let cachedKey: { secret: string; key: Promise<CryptoKey> } | undefined;
-
-function hmacKey(secret: string): Promise<CryptoKey> {
-  if (cachedKey?.secret !== secret) {
-    const key = crypto.subtle.importKey(
-      "raw",
-      new TextEncoder().encode(secret),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["sign"],
-    );
-    cachedKey = { secret, key };
-  }
-  return cachedKey.key;
-}
-
-async function mac(secret: string, signingInput: string): Promise<Uint8Array> {
-  const sig = await crypto.subtle.sign("HMAC", await hmacKey(secret), new TextEncoder().encode(signingInput));
-  return new Uint8Array(sig);
-}
-
 /** Mints a token for session `sid` of user `sub`, valid for SESSION_TTL_SECONDS from `nowMs`. */
 export async function signToken(
   secret: string,
@@ -72,9 +48,7 @@ export async function signToken(
 ): Promise<{ token: string; claims: TokenClaims }> {
   const iat = Math.floor(nowMs / 1000);
   const claims: TokenClaims = { sub: subject.sub, sid: subject.sid, iat, exp: iat + SESSION_TTL_SECONDS };
-  const payload = toBase64Url(new TextEncoder().encode(JSON.stringify(claims)));
-  const signingInput = `${VERSION}.${payload}`;
-  return { token: `${signingInput}.${toBase64Url(await mac(secret, signingInput))}`, claims };
+  return { token: await sealEnvelope(secret, TOKEN, claims), claims };
 }
 
 /**
@@ -87,27 +61,8 @@ export async function verifyToken(
   token: string,
   nowMs: number = Date.now(),
 ): Promise<TokenClaims | null> {
-  if (token.length > MAX_TOKEN_CHARS) return null;
-  const parts = token.split(".");
-  if (parts.length !== 3) return null;
-  const [version, payload, sig64] = parts as [string, string, string];
-  if (version !== VERSION) return null;
-  const sig = fromBase64Url(sig64);
-  if (!sig || sig.length !== MAC_BYTES) return null;
-  // Check the MAC before parsing anything the client wrote.
-  if (!timingSafeEqual(await mac(secret, `${version}.${payload}`), sig)) return null;
-
-  const json = fromBase64Url(payload);
-  if (!json) return null;
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(json));
-  } catch {
-    return null;
-  }
-  const parsed = TokenClaims.safeParse(decoded);
-  if (!parsed.success) return null;
-  const claims = parsed.data;
+  const claims = await openEnvelope(secret, TOKEN, token, TokenClaims);
+  if (!claims) return null;
   const now = Math.floor(nowMs / 1000);
   if (claims.exp <= claims.iat) return null;
   if (now >= claims.exp + CLOCK_SKEW_SECONDS) return null;

@@ -12,16 +12,14 @@
  * a session token is never a ticket. A ticket minted from a browser is bound to that page's Origin.
  */
 import { z } from "zod";
-import { fromBase64Url, timingSafeEqual, toBase64Url } from "./bytes.ts";
+import { toBase64Url } from "./bytes.ts";
+import { openEnvelope, sealEnvelope, type EnvelopeKind } from "./signed-envelope.ts";
 
 /** How long a ticket may be used after it was minted. */
 export const WS_TICKET_TTL_SECONDS = 30;
 /** The subprotocol prefix that carries a ticket: `Sec-WebSocket-Protocol: messenger.v1, ticket.<t>`. */
 export const TICKET_PROTOCOL_PREFIX = "ticket.";
-const VERSION = "wt1";
-const LABEL = "messenger ws-ticket v1\n";
-const MAX_TICKET_CHARS = 512;
-const MAC_BYTES = 32;
+const TICKET: EnvelopeKind = { version: "wt1", label: "messenger ws-ticket v1\n", maxChars: 512 };
 
 /** What a ticket says: user, session, expiry (ms since epoch), random nonce, and the minting page's Origin. */
 export const TicketClaims = z.strictObject({
@@ -32,27 +30,6 @@ export const TicketClaims = z.strictObject({
   o: z.string().max(256).nullable(),
 });
 export type TicketClaims = z.infer<typeof TicketClaims>;
-
-let cachedKey: { secret: string; key: Promise<CryptoKey> } | undefined;
-
-function key(secret: string): Promise<CryptoKey> {
-  if (cachedKey?.secret !== secret) {
-    const imported = crypto.subtle.importKey(
-      "raw",
-      new TextEncoder().encode(secret),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["sign"],
-    );
-    cachedKey = { secret, key: imported };
-  }
-  return cachedKey.key;
-}
-
-async function mac(secret: string, input: string): Promise<Uint8Array> {
-  const data = new TextEncoder().encode(LABEL + input);
-  return new Uint8Array(await crypto.subtle.sign("HMAC", await key(secret), data));
-}
 
 /** Mints a ticket for session `sid` of user `sub`, valid WS_TICKET_TTL_SECONDS from `nowMs`. */
 export async function signTicket(
@@ -67,8 +44,7 @@ export async function signTicket(
     n: toBase64Url(crypto.getRandomValues(new Uint8Array(16))),
     o: subject.origin,
   };
-  const input = `${VERSION}.${toBase64Url(new TextEncoder().encode(JSON.stringify(claims)))}`;
-  return { ticket: `${input}.${toBase64Url(await mac(secret, input))}`, claims };
+  return { ticket: await sealEnvelope(secret, TICKET, claims), claims };
 }
 
 /** The claims of an authentic, unexpired ticket; null for anything else (never says which check failed). */
@@ -77,23 +53,7 @@ export async function verifyTicket(
   ticket: string,
   nowMs: number = Date.now(),
 ): Promise<TicketClaims | null> {
-  if (ticket.length > MAX_TICKET_CHARS) return null;
-  const parts = ticket.split(".");
-  if (parts.length !== 3) return null;
-  const [version, payload, sig64] = parts as [string, string, string];
-  if (version !== VERSION) return null;
-  const sig = fromBase64Url(sig64);
-  if (!sig || sig.length !== MAC_BYTES) return null;
-  if (!timingSafeEqual(await mac(secret, `${version}.${payload}`), sig)) return null;
-  const json = fromBase64Url(payload);
-  if (!json) return null;
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(json));
-  } catch {
-    return null;
-  }
-  const parsed = TicketClaims.safeParse(decoded);
-  if (!parsed.success || parsed.data.exp <= nowMs) return null;
-  return parsed.data;
+  const claims = await openEnvelope(secret, TICKET, ticket, TicketClaims);
+  if (!claims || claims.exp <= nowMs) return null;
+  return claims;
 }

@@ -1,0 +1,118 @@
+/** Group administration: create, add and remove members, roles, rename, leave. */
+import { ApiError, isMediaType } from "../lib/sdk.ts";
+import { describeFile, rememberLocal } from "../lib/media.ts";
+import * as groups from "../lib/group-api.ts";
+import type { Controller } from "./controller.ts";
+
+export class GroupActions {
+  constructor(private readonly app: Controller) {}
+
+  async create(name: string, memberIds: string[]): Promise<boolean> {
+    try {
+      const conversation = await this.app.api.createGroup(name, memberIds);
+      this.app.update((s) => ({
+        ...s,
+        details: { ...s.details, [conversation.id]: conversation },
+        chats: {
+          ...s.chats,
+          [conversation.id]: s.chats[conversation.id] ?? {
+            id: conversation.id,
+            type: "group",
+            name: conversation.name,
+            peerId: null,
+            lastMessage: null,
+            unreadCount: 0,
+            updatedAt: conversation.createdAt,
+            active: true,
+          },
+        },
+      }));
+      this.app.openChat(conversation.id);
+      return true;
+    } catch (error) {
+      this.app.toast(
+        error instanceof ApiError && error.code === "group_full"
+          ? "A group has at most 200 members"
+          : "Couldn't create the group",
+      );
+      return false;
+    }
+  }
+
+  /** Runs a group change, then refetches the group; false (with a toast) if refused. */
+  private async groupChange(conversationId: string, work: () => Promise<unknown>, failure: string): Promise<boolean> {
+    try {
+      await work();
+      await this.app.refreshDetails(conversationId);
+      return true;
+    } catch (error) {
+      this.app.toast(
+        error instanceof ApiError && error.code === "forbidden" ? "Only group admins can do that" : failure,
+      );
+      return false;
+    }
+  }
+
+  add(conversationId: string, userIds: string[]): Promise<boolean> {
+    return this.groupChange(
+      conversationId,
+      () => groups.addMembers(this.app.api, conversationId, userIds),
+      "Couldn't add members",
+    );
+  }
+  remove(conversationId: string, userId: string): Promise<boolean> {
+    return this.groupChange(
+      conversationId,
+      () => groups.removeMember(this.app.api, conversationId, userId),
+      "Couldn't remove the member",
+    );
+  }
+  setRole(conversationId: string, userId: string, role: "admin" | "member"): Promise<boolean> {
+    return this.groupChange(
+      conversationId,
+      () => groups.setRole(this.app.api, conversationId, userId, role),
+      "Couldn't change the role",
+    );
+  }
+  rename(conversationId: string, name: string): Promise<boolean> {
+    return this.groupChange(
+      conversationId,
+      () => groups.updateGroup(this.app.api, conversationId, { name }),
+      "Couldn't rename the group",
+    );
+  }
+  /** An admin sets the group's picture (uploaded first, like a profile picture). */
+  async setPicture(conversationId: string, file: File): Promise<boolean> {
+    if (!file.type.startsWith("image/") || !isMediaType(file.type)) {
+      this.app.toast("Choose a JPEG, PNG, GIF or WebP picture");
+      return false;
+    }
+    return this.groupChange(
+      conversationId,
+      async () => {
+        const media = await this.app.api.uploadMedia(file, file.type, await describeFile(file));
+        const group = await groups.updateGroup(this.app.api, conversationId, { pictureMediaId: media.id });
+        if (group.pictureUrl) rememberLocal(group.pictureUrl, URL.createObjectURL(file));
+      },
+      "Couldn't change the group photo",
+    );
+  }
+
+  async leave(conversationId: string): Promise<void> {
+    const left = await this.groupChange(
+      conversationId,
+      () => groups.removeMember(this.app.api, conversationId, this.app.me.id),
+      "Couldn't leave the group",
+    );
+    if (left) {
+      this.app.update((s) => {
+        const chat = s.chats[conversationId];
+        return {
+          ...s,
+          rightPanel: null,
+          chats: chat ? { ...s.chats, [conversationId]: { ...chat, active: false } } : s.chats,
+        };
+      });
+    }
+  }
+}

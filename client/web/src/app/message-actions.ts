@@ -1,0 +1,179 @@
+/**
+ * What a person does to messages: send text (through the SDK outbox, kept in IndexedDB), send a
+ * picture or video (upload with progress, then send), typing indicators, and deleting.
+ */
+import { ApiError, SendError, isMediaType, MAX_MEDIA_BYTES, type Message } from "../lib/sdk.ts";
+import { describeFile, rememberLocal } from "../lib/media.ts";
+import { fileSize } from "../lib/format.ts";
+import { addLocalSend, applyEvent, applyMessage, patchLocalSend } from "../state/reducers.ts";
+import type { Controller } from "./controller.ts";
+
+/** My own "typing" is re-sent at most this often, and "stopped" follows this long after the last key. */
+const TYPING_RENEW_MS = 3_000;
+const TYPING_IDLE_MS = 4_000;
+
+/** Words for the server's refusal of a send. */
+export function sendErrorText(error: unknown): string {
+  if (error instanceof SendError || error instanceof ApiError) {
+    switch (error.code) {
+      case "message_too_large":
+        return "Not sent: longer than 700 bytes";
+      case "forbidden":
+      case "not_found":
+        return "Not sent: you can't send to this chat";
+      case "media_too_large":
+        return "Not sent: the file is over 16 MB";
+      case "unsupported_media_type":
+        return "Not sent: this file type isn't supported";
+      case "network":
+        return "Not sent: no connection";
+      default:
+        return `Not sent (${error.code})`;
+    }
+  }
+  return "Not sent";
+}
+
+export class MessageActions {
+  private readonly typingSent = new Map<string, { at: number; timer: ReturnType<typeof setTimeout> }>();
+  /** Per chat: settles once every earlier upload there has been handed to the outbox (keeps send order). */
+  private readonly uploadGates = new Map<string, Promise<void>>();
+
+  constructor(private readonly app: Controller) {}
+
+  dispose(): void {
+    for (const { timer } of this.typingSent.values()) clearTimeout(timer);
+    this.typingSent.clear();
+  }
+
+  sendText(conversationId: string, text: string): void {
+    const clientId = crypto.randomUUID();
+    this.app.update((s) => addLocalSend(s, { clientId, conversationId, text, queuedAt: Date.now() }));
+    this.stopTyping(conversationId);
+    // Behind a picture still uploading in this chat, so the chat keeps the order things were sent in.
+    const gate = this.uploadGates.get(conversationId);
+    if (gate) void gate.then(() => this.transmit(conversationId, clientId, { text }));
+    else void this.transmit(conversationId, clientId, { text });
+  }
+
+  /** Sends through the outbox (kept in IndexedDB until the server stores it, then resolves). */
+  private async transmit(
+    conversationId: string,
+    clientId: string,
+    content: { text?: string; mediaId?: string },
+  ): Promise<void> {
+    const connection = this.app.client.connection;
+    try {
+      const message = connection
+        ? await connection.send(conversationId, content, clientId)
+        : await this.app.api.sendMessage(conversationId, { clientId, ...content });
+      this.placeOwn(message);
+    } catch (error) {
+      this.app.update((s) => patchLocalSend(s, clientId, { error: sendErrorText(error), progress: undefined }));
+    }
+  }
+
+  private placeOwn(message: Message): void {
+    const viewing = this.app.isViewing(message.conversationId);
+    this.app.update((s) => applyMessage(s, message, viewing));
+  }
+
+  /** Uploads a picture or video (with progress on the bubble), then sends it with an optional caption. */
+  async sendMedia(conversationId: string, file: File, caption: string): Promise<void> {
+    if (!isMediaType(file.type))
+      return this.app.toast("Only JPEG, PNG, GIF, WebP pictures and MP4, WebM, MOV videos can be sent");
+    if (file.size > MAX_MEDIA_BYTES) return this.app.toast(`That file is ${fileSize(file.size)}; the limit is 16 MB`);
+    const clientId = crypto.randomUUID();
+    const objectUrl = URL.createObjectURL(file);
+    const text = caption.trim() || undefined;
+    this.app.update((s) =>
+      addLocalSend(s, {
+        clientId,
+        conversationId,
+        text,
+        file: { url: objectUrl, type: file.type, name: file.name },
+        progress: 0,
+        queuedAt: Date.now(),
+      }),
+    );
+    const before = this.uploadGates.get(conversationId) ?? Promise.resolve();
+    const uploaded = (async (): Promise<string | null> => {
+      try {
+        const facts = await describeFile(file);
+        const media = await this.app.api.uploadMedia(file, file.type, {
+          ...facts,
+          onProgress: (sent, total) =>
+            this.app.update((s) => patchLocalSend(s, clientId, { progress: total > 0 ? sent / total : 0 })),
+        });
+        rememberLocal(media.url, objectUrl);
+        rememberLocal(`/v1/media/${encodeURIComponent(media.id)}?c=${encodeURIComponent(conversationId)}`, objectUrl);
+        this.app.update((s) => patchLocalSend(s, clientId, { progress: undefined, mediaId: media.id }));
+        await before;
+        return media.id;
+      } catch (error) {
+        this.app.update((s) => patchLocalSend(s, clientId, { error: sendErrorText(error), progress: undefined }));
+        await before;
+        return null;
+      }
+    })();
+    // Handing the send to the outbox opens the gate for whatever was sent after this picture.
+    const handed = uploaded.then((mediaId) => {
+      if (mediaId) void this.transmit(conversationId, clientId, { mediaId, ...(text ? { text } : {}) });
+    });
+    this.uploadGates.set(conversationId, handed);
+    await handed;
+    if (this.uploadGates.get(conversationId) === handed) this.uploadGates.delete(conversationId);
+  }
+
+  /** Forgets a send the server refused (shown with its error). */
+  discardFailed(clientId: string): void {
+    this.app.update((s) => ({ ...s, outbox: s.outbox.filter((p) => p.clientId !== clientId) }));
+  }
+
+  typing(conversationId: string): void {
+    const connection = this.app.client.connection;
+    if (connection?.state !== "live") return;
+    const sent = this.typingSent.get(conversationId);
+    const now = Date.now();
+    if (sent) clearTimeout(sent.timer);
+    const renew = !sent || now - sent.at > TYPING_RENEW_MS;
+    if (renew) connection.typing(conversationId, true);
+    this.typingSent.set(conversationId, {
+      at: renew ? now : (sent?.at ?? now),
+      timer: setTimeout(() => this.stopTyping(conversationId), TYPING_IDLE_MS),
+    });
+  }
+
+  stopTyping(conversationId: string): void {
+    const sent = this.typingSent.get(conversationId);
+    if (!sent) return;
+    clearTimeout(sent.timer);
+    this.typingSent.delete(conversationId);
+    const connection = this.app.client.connection;
+    if (connection?.state === "live") connection.typing(conversationId, false);
+  }
+
+  // ---- deleting -----------------------------------------------------------------------------------
+
+  async deleteMessage(conversationId: string, seq: number, scope: "me" | "everyone"): Promise<void> {
+    const connection = this.app.client.connection;
+    try {
+      if (connection?.state === "live") await connection.deleteMessage(conversationId, seq, scope);
+      else await this.app.api.deleteMessage(conversationId, seq, scope);
+      const kind = scope === "everyone" ? "message_deleted" : "message_hidden";
+      this.app.update((s) =>
+        applyEvent(s, { kind, conversationId, seq, cursor: 0, at: new Date().toISOString() }, true),
+      );
+      if (scope === "me") this.app.scheduleChatsRefresh();
+    } catch (error) {
+      const code = error instanceof SendError || error instanceof ApiError ? error.code : null;
+      this.app.toast(
+        code === "forbidden"
+          ? "Only the sender can delete a message for everyone, and only within 48 hours"
+          : code === "network" || code === "unavailable"
+            ? "You're offline: try again when connected"
+            : "Couldn't delete the message",
+      );
+    }
+  }
+}

@@ -1,0 +1,32 @@
+/** My profile: name, about and picture. */
+import { isMediaType } from "../lib/sdk.ts";
+import { describeFile, rememberLocal } from "../lib/media.ts";
+import { sendErrorText } from "./message-actions.ts";
+import type { Controller } from "./controller.ts";
+
+export class ProfileActions {
+  constructor(private readonly app: Controller) {}
+
+  async update(patch: { displayName?: string; about?: string }): Promise<boolean> {
+    try {
+      this.app.setMe(await this.app.api.updateMe(patch));
+      return true;
+    } catch {
+      this.app.toast("Couldn't save your profile");
+      return false;
+    }
+  }
+
+  async setPicture(file: File): Promise<void> {
+    if (!file.type.startsWith("image/") || !isMediaType(file.type))
+      return this.app.toast("Choose a JPEG, PNG, GIF or WebP picture");
+    try {
+      const media = await this.app.api.uploadMedia(file, file.type, await describeFile(file));
+      const user = await this.app.api.updateMe({ pictureMediaId: media.id });
+      if (user.pictureUrl) rememberLocal(user.pictureUrl, URL.createObjectURL(file));
+      this.app.setMe(user);
+    } catch (error) {
+      this.app.toast(sendErrorText(error).replace("Not sent", "Picture not saved"));
+    }
+  }
+}

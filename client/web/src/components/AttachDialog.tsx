@@ -1,0 +1,70 @@
+/** The preview before sending a picture or video, with an optional caption. */
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { fileSize, utf8Bytes } from "../lib/format.ts";
+import { MAX_MEDIA_BYTES, MAX_TEXT_BYTES, isMediaType } from "../lib/sdk.ts";
+import { Dialog } from "./Dialog.tsx";
+import { CloseIcon, SendIcon } from "./icons.tsx";
+
+export interface AttachDialogProps {
+  file: File;
+  onClose(): void;
+  onSend(caption: string): void;
+}
+
+export function AttachDialog({ file, onClose, onSend }: AttachDialogProps) {
+  const [caption, setCaption] = useState("");
+  const url = useMemo(() => URL.createObjectURL(file), [file]);
+  useEffect(() => () => URL.revokeObjectURL(url), [url]);
+  const video = file.type.startsWith("video/");
+  const problem = !isMediaType(file.type)
+    ? "This file type can't be sent. Choose a JPEG, PNG, GIF, WebP, MP4, WebM or MOV file."
+    : file.size > MAX_MEDIA_BYTES
+      ? `This file is ${fileSize(file.size)}. The limit is 16 MB.`
+      : utf8Bytes(caption.trim()) > MAX_TEXT_BYTES
+        ? "The caption is longer than 700 bytes."
+        : null;
+  const send = () => !problem && onSend(caption);
+  const title = video ? "Send video" : "Send photo";
+  return (
+    <Dialog title={title} onClose={onClose} class="attach">
+      <header class="dialog-header">
+        <button type="button" class="icon-btn" aria-label="Cancel" onClick={onClose}>
+          <CloseIcon />
+        </button>
+        <h2>{title}</h2>
+      </header>
+      <div class="attach-preview">
+        {video ? (
+          <video src={url} controls aria-label="Video preview" />
+        ) : (
+          <img src={url} alt="Preview of the photo to send" />
+        )}
+      </div>
+      <p class="attach-file muted">
+        {file.name} · {fileSize(file.size)}
+      </p>
+      {problem && (
+        <p class="form-error" role="alert">
+          {problem}
+        </p>
+      )}
+      <div class="attach-caption">
+        <input
+          aria-label="Add a caption"
+          placeholder="Add a caption"
+          value={caption}
+          onInput={(e) => setCaption(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter") {
+              e.preventDefault();
+              send();
+            }
+          }}
+        />
+        <button type="button" class="icon-btn send" aria-label="Send" disabled={problem !== null} onClick={send}>
+          <SendIcon />
+        </button>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,85 @@
+/** One chat in the list: avatar (with online dot), name, time, last message with my ticks, unread badge. */
+import { useApp, useController } from "../app/context.ts";
+import { listTime, previewText } from "../lib/format.ts";
+import { chatTitle, nameOf, pendingIn, tickFor } from "../state/selectors.ts";
+import { Avatar } from "./Avatar.tsx";
+import { Ticks } from "./Ticks.tsx";
+
+export function ChatRow({ id }: { id: string }) {
+  const controller = useController();
+  const chat = useApp((s) => s.chats[id]);
+  const title = useApp((s) => (chat ? chatTitle(s, chat) : ""));
+  const peer = useApp((s) => (chat?.peerId ? s.users[chat.peerId] : undefined));
+  const groupPicture = useApp((s) => s.details[id]?.pictureUrl);
+  const online = useApp((s) => (chat?.peerId ? (s.presence[chat.peerId]?.online ?? false) : false));
+  const typing = useApp((s) => s.typing[id]);
+  const receipts = useApp((s) => s.receipts[id]);
+  const pending = useApp((s) => pendingIn(s, id));
+  const active = useApp((s) => s.activeChatId === id);
+  const meId = useApp((s) => s.me.id);
+  const users = useApp((s) => s.users);
+  const name = (uid: string) => nameOf(controller.store.get(), uid);
+  if (!chat) return null;
+
+  const typers = Object.keys(typing ?? {}).filter((u) => u !== meId);
+  const last = chat.lastMessage;
+  const queued = pending[pending.length - 1];
+  const mine = queued ? true : last?.senderId === meId && !last.system;
+  const tick = queued ? (queued.error ? "failed" : "pending") : last ? tickFor(last.seq, receipts) : null;
+  let preview = queued
+    ? (queued.text ?? (queued.file?.type.startsWith("video/") ? "Video" : "Photo"))
+    : last
+      ? previewText(last, name)
+      : "";
+  if (!queued && last && chat.type === "group" && !last.system && !last.deleted && last.senderId !== meId) {
+    preview = `${users[last.senderId]?.displayName ?? "Someone"}: ${preview}`;
+  }
+  const typingText =
+    typers.length === 0 ? null : chat.type === "group" ? `${name(typers[0] ?? "")} is typing…` : "typing…";
+  const time = queued ? new Date(queued.queuedAt).toISOString() : (last?.sentAt ?? chat.updatedAt);
+
+  return (
+    <li>
+      <button
+        type="button"
+        class={`chat-row ${active ? "active" : ""}`}
+        aria-current={active ? "true" : undefined}
+        onClick={() => controller.openChat(id)}
+      >
+        <Avatar
+          name={title}
+          seed={chat.peerId ?? id}
+          pictureUrl={chat.type === "group" ? groupPicture : peer?.pictureUrl}
+          group={chat.type === "group"}
+          online={online}
+        />
+        <span class="chat-row-main">
+          <span class="chat-row-line">
+            <span class="chat-row-name">
+              {title}
+              {online && <span class="visually-hidden">, online</span>}
+            </span>
+            <time class={`chat-row-time ${chat.unreadCount > 0 ? "unread" : ""}`} dateTime={time}>
+              {listTime(time)}
+            </time>
+          </span>
+          <span class="chat-row-line">
+            <span class={`chat-row-preview ${typingText ? "typing" : ""} ${last?.deleted && !queued ? "deleted" : ""}`}>
+              {typingText ?? (
+                <>
+                  {mine && tick && !last?.deleted && <Ticks tick={tick} />}
+                  {preview}
+                </>
+              )}
+            </span>
+            {chat.unreadCount > 0 && (
+              <span class="badge" aria-label={`${chat.unreadCount} unread message${chat.unreadCount === 1 ? "" : "s"}`}>
+                {chat.unreadCount}
+              </span>
+            )}
+          </span>
+        </span>
+      </button>
+    </li>
+  );
+}

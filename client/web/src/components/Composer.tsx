@@ -1,0 +1,122 @@
+/**
+ * Writing a message: Enter sends, Shift+Enter is a new line, the byte counter appears near the
+ * 700-byte limit, the clip attaches a picture or video. Drafts are kept per chat while the app runs.
+ */
+import { useEffect, useRef, useState } from "preact/hooks";
+import { useController } from "../app/context.ts";
+import { utf8Bytes } from "../lib/format.ts";
+import { MAX_TEXT_BYTES } from "../lib/sdk.ts";
+import { AttachDialog } from "./AttachDialog.tsx";
+import { AttachIcon, SendIcon } from "./icons.tsx";
+
+/** The counter shows from this many bytes on. */
+const COUNTER_FROM = MAX_TEXT_BYTES - 100;
+const ACCEPT = "image/jpeg,image/png,image/gif,image/webp,video/mp4,video/webm,video/quicktime";
+const drafts = new Map<string, string>();
+
+export function Composer({ id }: { id: string }) {
+  const controller = useController();
+  const [text, setText] = useState(drafts.get(id) ?? "");
+  const [file, setFile] = useState<File | null>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    setText(drafts.get(id) ?? "");
+    // Ready to type on a computer; on a touch screen this would pop the keyboard over the chat.
+    if (matchMedia("(pointer: fine)").matches) input.current?.focus();
+  }, [id]);
+  useEffect(() => {
+    const el = input.current;
+    if (!el) return;
+    el.style.height = "auto";
+    el.style.height = `${Math.min(el.scrollHeight, 160)}px`;
+  }, [text]);
+
+  const body = text.trim();
+  const bytes = utf8Bytes(body);
+  const over = bytes > MAX_TEXT_BYTES;
+
+  const update = (value: string) => {
+    setText(value);
+    drafts.set(id, value);
+    if (value.trim()) controller.messages.typing(id);
+    else controller.messages.stopTyping(id);
+  };
+  const send = () => {
+    if (!body || over) return;
+    controller.messages.sendText(id, body);
+    update("");
+    controller.messages.stopTyping(id);
+  };
+
+  return (
+    <footer class="composer">
+      <button
+        type="button"
+        class="icon-btn"
+        aria-label="Attach a photo or video"
+        title="Attach"
+        onClick={() => picker.current?.click()}
+      >
+        <AttachIcon />
+      </button>
+      <input
+        ref={picker}
+        type="file"
+        accept={ACCEPT}
+        class="visually-hidden"
+        tabIndex={-1}
+        aria-hidden="true"
+        onChange={(e) => {
+          const chosen = e.currentTarget.files?.[0];
+          e.currentTarget.value = "";
+          if (chosen) setFile(chosen);
+        }}
+      />
+      <div class="composer-field">
+        <textarea
+          ref={input}
+          rows={1}
+          aria-label="Type a message"
+          placeholder="Type a message"
+          value={text}
+          onInput={(e) => update(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+              e.preventDefault();
+              send();
+            }
+          }}
+          aria-describedby={bytes >= COUNTER_FROM ? `counter-${id}` : undefined}
+          aria-invalid={over}
+        />
+        {bytes >= COUNTER_FROM && (
+          <span id={`counter-${id}`} class={`byte-counter ${over ? "over" : ""}`} aria-live="polite">
+            {over ? `${bytes - MAX_TEXT_BYTES} bytes too long` : `${MAX_TEXT_BYTES - bytes} bytes left`}
+          </span>
+        )}
+      </div>
+      <button
+        type="button"
+        class="icon-btn send"
+        aria-label="Send"
+        title="Send (Enter)"
+        disabled={!body || over}
+        onClick={send}
+      >
+        <SendIcon />
+      </button>
+      {file && (
+        <AttachDialog
+          file={file}
+          onClose={() => setFile(null)}
+          onSend={(caption) => {
+            setFile(null);
+            void controller.messages.sendMedia(id, file, caption);
+          }}
+        />
+      )}
+    </footer>
+  );
+}

@@ -1,0 +1,232 @@
+/** Contact info (a direct chat) or group info: members, roles, admin actions, leaving. */
+import { useRef, useState } from "preact/hooks";
+import { useApp, useController } from "../app/context.ts";
+import { presenceText } from "../lib/format.ts";
+import { MAX_DISPLAY_NAME_CHARS, MAX_GROUP_MEMBERS, type Member, type User } from "../lib/sdk.ts";
+import { chatTitle } from "../state/selectors.ts";
+import { Avatar } from "./Avatar.tsx";
+import { CameraIcon, CloseIcon } from "./icons.tsx";
+import { UserPicker } from "./UserPicker.tsx";
+
+function PanelHeader({ title }: { title: string }) {
+  const controller = useController();
+  return (
+    <header class="drawer-header">
+      <button type="button" class="icon-btn" aria-label="Close" onClick={() => controller.setRightPanel(null)}>
+        <CloseIcon />
+      </button>
+      <h2>{title}</h2>
+    </header>
+  );
+}
+
+function ContactInfo({ userId }: { userId: string }) {
+  const user = useApp((s) => s.users[userId]);
+  const presence = useApp((s) => s.presence[userId]);
+  if (!user) return null;
+  return (
+    <div class="drawer-body">
+      <div class="profile-hero">
+        <Avatar name={user.displayName} seed={user.id} pictureUrl={user.pictureUrl} size="xl" />
+        <h3>{user.displayName}</h3>
+        <p class="muted">@{user.username}</p>
+        {presenceText(presence) && <p class="muted">{presenceText(presence)}</p>}
+      </div>
+      <section class="info-section">
+        <h4>About</h4>
+        <p>{user.about || "Hey there! I'm using Edge Messenger."}</p>
+      </section>
+    </div>
+  );
+}
+
+function MemberRow({ conversationId, member, amAdmin }: { conversationId: string; member: Member; amAdmin: boolean }) {
+  const controller = useController();
+  const user = useApp((s) => s.users[member.userId]);
+  const meId = useApp((s) => s.me.id);
+  const me = member.userId === meId;
+  const name = me ? "You" : (user?.displayName ?? "…");
+  return (
+    <li class="member-row">
+      <Avatar name={user?.displayName ?? "?"} seed={member.userId} pictureUrl={user?.pictureUrl} />
+      <span class="member-text">
+        <span class="member-name">{name}</span>
+        <span class="muted">{user ? `@${user.username}` : ""}</span>
+      </span>
+      {member.role === "admin" && <span class="role-badge">Group admin</span>}
+      {amAdmin && !me && (
+        <span class="member-actions">
+          <button
+            type="button"
+            class="btn btn-small"
+            aria-label={member.role === "admin" ? `Dismiss ${name} as admin` : `Make ${name} admin`}
+            onClick={() =>
+              void controller.groups.setRole(
+                conversationId,
+                member.userId,
+                member.role === "admin" ? "member" : "admin",
+              )
+            }
+          >
+            {member.role === "admin" ? "Dismiss admin" : "Make admin"}
+          </button>
+          <button
+            type="button"
+            class="btn btn-small danger"
+            aria-label={`Remove ${name}`}
+            onClick={() => void controller.groups.remove(conversationId, member.userId)}
+          >
+            Remove
+          </button>
+        </span>
+      )}
+    </li>
+  );
+}
+
+function GroupInfo({ id }: { id: string }) {
+  const controller = useController();
+  const chat = useApp((s) => s.chats[id]);
+  const details = useApp((s) => s.details[id]);
+  const meId = useApp((s) => s.me.id);
+  const title = useApp((s) => (chat ? chatTitle(s, chat) : ""));
+  const [adding, setAdding] = useState<User[] | null>(null);
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const [uploading, setUploading] = useState(false);
+  const picker = useRef<HTMLInputElement>(null);
+  const members = details?.members ?? [];
+  const amAdmin = chat?.active !== false && members.some((m) => m.userId === meId && m.role === "admin");
+  const sorted = [...members].sort((a, b) =>
+    a.userId === meId ? -1 : b.userId === meId ? 1 : a.role === b.role ? 0 : a.role === "admin" ? -1 : 1,
+  );
+
+  return (
+    <div class="drawer-body">
+      <div class="profile-hero">
+        {amAdmin ? (
+          <>
+            <button
+              type="button"
+              class="avatar-edit"
+              aria-label="Change group photo"
+              disabled={uploading}
+              onClick={() => picker.current?.click()}
+            >
+              <Avatar name={title} seed={id} group pictureUrl={details?.pictureUrl} size="xl" />
+              <span class="avatar-edit-overlay">
+                <CameraIcon />
+                {uploading ? "Uploading…" : "Change photo"}
+              </span>
+            </button>
+            <input
+              ref={picker}
+              type="file"
+              accept="image/jpeg,image/png,image/gif,image/webp"
+              class="visually-hidden"
+              tabIndex={-1}
+              aria-hidden="true"
+              onChange={(e) => {
+                const file = e.currentTarget.files?.[0];
+                e.currentTarget.value = "";
+                if (!file) return;
+                setUploading(true);
+                void controller.groups.setPicture(id, file).finally(() => setUploading(false));
+              }}
+            />
+          </>
+        ) : (
+          <Avatar name={title} seed={id} group pictureUrl={details?.pictureUrl} size="xl" />
+        )}
+        {renaming === null ? (
+          <h3>
+            {title}
+            {amAdmin && (
+              <button type="button" class="link small" onClick={() => setRenaming(title)}>
+                Rename
+              </button>
+            )}
+          </h3>
+        ) : (
+          <form
+            class="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (renaming.trim())
+                void controller.groups.rename(id, renaming.trim()).then((ok) => ok && setRenaming(null));
+            }}
+          >
+            <input
+              class="text-input"
+              aria-label="Group name"
+              maxLength={MAX_DISPLAY_NAME_CHARS}
+              value={renaming}
+              onInput={(e) => setRenaming(e.currentTarget.value)}
+            />
+            <button type="submit" class="btn btn-primary btn-small">
+              Save
+            </button>
+          </form>
+        )}
+        <p class="muted">
+          Group · {members.length} member{members.length === 1 ? "" : "s"}
+        </p>
+      </div>
+      <section class="info-section" aria-labelledby="members-title">
+        <h4 id="members-title">
+          {members.length} member{members.length === 1 ? "" : "s"}
+        </h4>
+        {amAdmin && adding === null && members.length < MAX_GROUP_MEMBERS && (
+          <button type="button" class="btn btn-text" onClick={() => setAdding([])}>
+            + Add members
+          </button>
+        )}
+        {adding !== null && (
+          <div class="add-members">
+            <UserPicker chosen={adding} onChange={setAdding} excludeIds={members.map((m) => m.userId)} />
+            <div class="drawer-actions">
+              <button type="button" class="btn" onClick={() => setAdding(null)}>
+                Cancel
+              </button>
+              <button
+                type="button"
+                class="btn btn-primary"
+                disabled={adding.length === 0}
+                onClick={() =>
+                  void controller.groups
+                    .add(
+                      id,
+                      adding.map((u) => u.id),
+                    )
+                    .then((ok) => ok && setAdding(null))
+                }
+              >
+                Add {adding.length || ""}
+              </button>
+            </div>
+          </div>
+        )}
+        <ul class="member-list">
+          {sorted.map((m) => (
+            <MemberRow key={m.userId} conversationId={id} member={m} amAdmin={amAdmin} />
+          ))}
+        </ul>
+      </section>
+      {chat?.active !== false && (
+        <button type="button" class="btn btn-text danger exit" onClick={() => void controller.groups.leave(id)}>
+          Exit group
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function InfoPanel({ id }: { id: string }) {
+  const chat = useApp((s) => s.chats[id]);
+  if (!chat) return null;
+  return (
+    <section class="drawer" aria-label={chat.type === "group" ? "Group info" : "Contact info"}>
+      <PanelHeader title={chat.type === "group" ? "Group info" : "Contact info"} />
+      {chat.type === "group" ? <GroupInfo id={id} /> : chat.peerId ? <ContactInfo userId={chat.peerId} /> : null}
+    </section>
+  );
+}

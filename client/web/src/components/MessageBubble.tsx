@@ -1,0 +1,116 @@
+/**
+ * One message. Text is rendered as a text node (JSX escapes it; nothing here ever sets HTML), so a
+ * message like `<img onerror=…>` shows as the characters it is.
+ */
+import { useApp, useController } from "../app/context.ts";
+import { DELETED_TEXT, systemText, timeOfDay } from "../lib/format.ts";
+import type { Message } from "../lib/sdk.ts";
+import { nameOf, tickFor } from "../state/selectors.ts";
+import type { LocalSend } from "../state/types.ts";
+import { BlockIcon } from "./icons.tsx";
+import { MediaContent } from "./MediaContent.tsx";
+import { MessageMenu, type MenuItem } from "./MessageMenu.tsx";
+import { Ticks } from "./Ticks.tsx";
+
+export function SystemNote({ message }: { message: Message }) {
+  const controller = useController();
+  useApp((s) => s.users); // names resolve as profiles arrive
+  if (!message.system) return null;
+  return (
+    <li class="system-note">
+      <span>{systemText(message.system, (id) => nameOf(controller.store.get(), id))}</span>
+    </li>
+  );
+}
+
+export interface BubbleProps {
+  message: Message;
+  conversationId: string;
+  mine: boolean;
+  /** Group chats show the sender's name on the first of a run of their messages. */
+  senderName: string | null;
+  onDelete(seq: number, mine: boolean): void;
+}
+
+export function MessageBubble({ message: m, conversationId, mine, senderName, onDelete }: BubbleProps) {
+  const controller = useController();
+  const receipts = useApp((s) => (mine ? s.receipts[conversationId] : undefined));
+  const items: MenuItem[] = [];
+  if (mine && !m.deleted)
+    items.push({ label: "Message info", run: () => controller.setRightPanel({ kind: "message-info", seq: m.seq }) });
+  items.push({ label: "Delete", danger: true, run: () => onDelete(m.seq, mine && !m.deleted) });
+
+  return (
+    <li class={`message ${mine ? "out" : "in"}`} data-seq={m.seq}>
+      <div
+        class={`bubble ${m.media && !m.deleted ? "has-media" : ""} ${m.media && !m.deleted && !m.text ? "media-only" : ""}`}
+      >
+        <MessageMenu items={items} align={mine ? "right" : "left"} />
+        {senderName && <span class="sender">{senderName}</span>}
+        {m.deleted ? (
+          <p class="text deleted">
+            <BlockIcon />
+            {DELETED_TEXT}
+          </p>
+        ) : (
+          <>
+            {m.media && (
+              <MediaContent
+                media={m.media}
+                onOpen={() => m.media && controller.openViewer({ media: m.media, conversationId })}
+              />
+            )}
+            {m.text && <p class="text">{m.text}</p>}
+          </>
+        )}
+        <span class="meta">
+          <time dateTime={m.sentAt}>{timeOfDay(m.sentAt)}</time>
+          {mine && !m.deleted && <Ticks tick={tickFor(m.seq, receipts)} />}
+        </span>
+      </div>
+    </li>
+  );
+}
+
+/** My message before the server stored it: clock, upload progress, or why it failed. */
+export function PendingBubble({ send }: { send: LocalSend }) {
+  const controller = useController();
+  const items: MenuItem[] = send.error
+    ? [{ label: "Discard", danger: true, run: () => controller.messages.discardFailed(send.clientId) }]
+    : [];
+  const at = new Date(send.queuedAt).toISOString();
+  return (
+    <li class="message out pending" data-client-id={send.clientId}>
+      <div
+        class={`bubble ${send.file || send.mediaId ? "has-media" : ""} ${send.file && !send.text && !send.error ? "media-only" : ""}`}
+      >
+        <MessageMenu items={items} align="right" />
+        {send.file ? (
+          <div class="upload">
+            <MediaContent media={{ type: send.file.type }} localUrl={send.file.url} />
+            {send.progress !== undefined && (
+              <progress
+                class="upload-progress"
+                max={1}
+                value={send.progress}
+                aria-label={`Uploading ${send.file.name}`}
+              />
+            )}
+          </div>
+        ) : (
+          send.mediaId && <p class="text muted">Photo or video</p>
+        )}
+        {send.text && <p class="text">{send.text}</p>}
+        {send.error && (
+          <p class="send-error" role="alert">
+            {send.error}
+          </p>
+        )}
+        <span class="meta">
+          <time dateTime={at}>{timeOfDay(at)}</time>
+          <Ticks tick={send.error ? "failed" : "pending"} />
+        </span>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,117 @@
+/** My profile: picture, name, about, username; and logging out. */
+import { useRef, useState } from "preact/hooks";
+import { useApp, useController } from "../app/context.ts";
+import { MAX_ABOUT_CHARS, MAX_DISPLAY_NAME_CHARS } from "../lib/sdk.ts";
+import { Avatar } from "./Avatar.tsx";
+import { BackIcon, CameraIcon, LogoutIcon } from "./icons.tsx";
+
+function EditableField(props: {
+  label: string;
+  value: string;
+  maxLength: number;
+  onSave(value: string): Promise<boolean>;
+  required?: boolean;
+}) {
+  const [value, setValue] = useState(props.value);
+  const [saved, setSaved] = useState(false);
+  const dirty = value.trim() !== props.value;
+  const save = async (e: Event) => {
+    e.preventDefault();
+    if (!dirty || (props.required && !value.trim())) return;
+    if (await props.onSave(value.trim())) {
+      setSaved(true);
+      setTimeout(() => setSaved(false), 2_000);
+    }
+  };
+  return (
+    <form class="info-section" onSubmit={save}>
+      <label class="field">
+        {props.label}
+        <span class="field-row">
+          <input
+            class="text-input"
+            maxLength={props.maxLength}
+            value={value}
+            onInput={(e) => setValue(e.currentTarget.value)}
+          />
+          {dirty && (
+            <button type="submit" class="btn btn-primary btn-small">
+              Save
+            </button>
+          )}
+        </span>
+      </label>
+      {saved && (
+        <p class="muted small" role="status">
+          Saved
+        </p>
+      )}
+    </form>
+  );
+}
+
+export function ProfilePanel() {
+  const controller = useController();
+  const me = useApp((s) => s.me);
+  const picker = useRef<HTMLInputElement>(null);
+  const [uploading, setUploading] = useState(false);
+  return (
+    <section class="drawer" aria-labelledby="profile-title">
+      <header class="drawer-header">
+        <button type="button" class="icon-btn" aria-label="Back" onClick={() => controller.setLeftPanel(null)}>
+          <BackIcon />
+        </button>
+        <h2 id="profile-title">Profile</h2>
+      </header>
+      <div class="drawer-body">
+        <div class="profile-hero">
+          <button
+            type="button"
+            class="avatar-edit"
+            aria-label="Change profile photo"
+            disabled={uploading}
+            onClick={() => picker.current?.click()}
+          >
+            <Avatar name={me.displayName} seed={me.id} pictureUrl={me.pictureUrl} size="xl" />
+            <span class="avatar-edit-overlay">
+              <CameraIcon />
+              {uploading ? "Uploading…" : "Change photo"}
+            </span>
+          </button>
+          <input
+            ref={picker}
+            type="file"
+            accept="image/jpeg,image/png,image/gif,image/webp"
+            class="visually-hidden"
+            tabIndex={-1}
+            aria-hidden="true"
+            onChange={(e) => {
+              const file = e.currentTarget.files?.[0];
+              e.currentTarget.value = "";
+              if (!file) return;
+              setUploading(true);
+              void controller.profile.setPicture(file).finally(() => setUploading(false));
+            }}
+          />
+          <p class="muted">@{me.username}</p>
+        </div>
+        <EditableField
+          label="Your name"
+          value={me.displayName}
+          maxLength={MAX_DISPLAY_NAME_CHARS}
+          required
+          onSave={(displayName) => controller.profile.update({ displayName })}
+        />
+        <EditableField
+          label="About"
+          value={me.about}
+          maxLength={MAX_ABOUT_CHARS}
+          onSave={(about) => controller.profile.update({ about })}
+        />
+        <button type="button" class="btn btn-text danger logout" onClick={() => void controller.logout()}>
+          <LogoutIcon /> Log out
+        </button>
+      </div>
+    </section>
+  );
+}

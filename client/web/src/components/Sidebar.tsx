@@ -1,0 +1,132 @@
+/** The left column: my avatar and actions, the search box, and the chat list or search results. */
+import { useState } from "preact/hooks";
+import { useApp, useController } from "../app/context.ts";
+import { useUserSearch } from "../lib/use-user-search.ts";
+import { chatTitle, sortedChats } from "../state/selectors.ts";
+import { Avatar } from "./Avatar.tsx";
+import { ChatRow } from "./ChatRow.tsx";
+import { CloseIcon, GroupIcon, SearchIcon } from "./icons.tsx";
+
+function SidebarHeader() {
+  const controller = useController();
+  const me = useApp((s) => s.me);
+  return (
+    <header class="pane-header">
+      <button
+        type="button"
+        class="avatar-btn"
+        aria-label="Profile and settings"
+        onClick={() => controller.setLeftPanel("profile")}
+      >
+        <Avatar name={me.displayName} seed={me.id} pictureUrl={me.pictureUrl} size="sm" />
+      </button>
+      <h1 class="pane-title">Chats</h1>
+      <button
+        type="button"
+        class="icon-btn"
+        aria-label="New group"
+        title="New group"
+        onClick={() => controller.setLeftPanel("new-group")}
+      >
+        <GroupIcon />
+      </button>
+    </header>
+  );
+}
+
+function SearchResults({ query, onDone }: { query: string; onDone(): void }) {
+  const controller = useController();
+  const me = useApp((s) => s.me);
+  const chats = useApp(sortedChats);
+  const state = controller.store.get();
+  const needle = query.trim().toLowerCase();
+  const matching = chats.filter((c) => chatTitle(state, c).toLowerCase().includes(needle));
+  const { users, searching } = useUserSearch(controller.api, query, me.id);
+  return (
+    <div class="search-results">
+      {matching.length > 0 && (
+        <>
+          <h2 class="section-title">Chats</h2>
+          <ul class="chat-list">
+            {matching.map((c) => (
+              <ChatRow key={c.id} id={c.id} />
+            ))}
+          </ul>
+        </>
+      )}
+      <h2 class="section-title">People</h2>
+      {users.length === 0 ? (
+        <p class="muted pad">
+          {searching ? "Searching…" : `No one with a username starting “${needle.replace(/^@/, "")}”.`}
+        </p>
+      ) : (
+        <ul class="chat-list" aria-label="People">
+          {users.map((u) => (
+            <li key={u.id}>
+              <button
+                type="button"
+                class="chat-row"
+                onClick={() => {
+                  onDone();
+                  void controller.chatWith(u);
+                }}
+              >
+                <Avatar name={u.displayName} seed={u.id} pictureUrl={u.pictureUrl} />
+                <span class="chat-row-main">
+                  <span class="chat-row-line">
+                    <span class="chat-row-name">{u.displayName}</span>
+                  </span>
+                  <span class="chat-row-line">
+                    <span class="chat-row-preview">@{u.username}</span>
+                  </span>
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function Sidebar() {
+  const chats = useApp(sortedChats);
+  const [query, setQuery] = useState("");
+  return (
+    <>
+      <SidebarHeader />
+      <div class="search-bar" role="search">
+        <SearchIcon />
+        <input
+          type="search"
+          aria-label="Search chats or find people by username"
+          placeholder="Search or start a new chat"
+          value={query}
+          onInput={(e) => setQuery(e.currentTarget.value)}
+          onKeyDown={(e) => e.key === "Escape" && setQuery("")}
+        />
+        {query && (
+          <button type="button" class="icon-btn small" aria-label="Clear search" onClick={() => setQuery("")}>
+            <CloseIcon />
+          </button>
+        )}
+      </div>
+      <nav class="pane-body" aria-label="Chat list">
+        {query.trim() ? (
+          <SearchResults query={query} onDone={() => setQuery("")} />
+        ) : chats.length === 0 ? (
+          <div class="empty-list">
+            <p>No chats yet.</p>
+            <p class="muted">Search for someone by username above to start chatting.</p>
+          </div>
+        ) : (
+          <ul class="chat-list">
+            {chats.map((c) => (
+              <ChatRow key={c.id} id={c.id} />
+            ))}
+          </ul>
+        )}
+      </nav>
+    </>
+  );
+}

@@ -1,0 +1,23 @@
+/** The one door to the client SDK: the web app imports it from here, never by deep paths. */
+export { Api, ApiError, MessengerClient, SendError, type ClientStore, type PendingSend } from "../../../sdk/index.ts";
+export type { ConnectionState } from "../../../sdk/index.ts";
+export {
+  MAX_ABOUT_CHARS,
+  MAX_DISPLAY_NAME_CHARS,
+  MAX_GROUP_MEMBERS,
+  MAX_MEDIA_BYTES,
+  MAX_TEXT_BYTES,
+  MIN_PASSWORD_CHARS,
+  USERNAME_PATTERN,
+  type Conversation,
+  type ConversationSummary,
+  type Event,
+  type Media,
+  type Member,
+  type Message,
+  type MessageStatus,
+  type Presence,
+  type SystemEvent,
+  type User,
+} from "../../../sdk/protocol/index.ts";
+export { MAX_THUMBNAIL_BYTES, isMediaType } from "../../../sdk/protocol/media.ts";

@@ -1,0 +1,173 @@
+/**
+ * Pure state transitions: what an SDK event or a REST answer does to the app state. No I/O here;
+ * the controller (app/controller.ts) calls these and performs the side effects they imply.
+ * Every transition is idempotent: replays after a reconnect and REST refetches may repeat anything.
+ */
+import type { ConversationSummary, Event, Message } from "../lib/sdk.ts";
+import type { AppState, LocalSend, Receipts, Thread } from "./types.ts";
+
+const NO_RECEIPTS: Receipts = { deliveredSome: 0, deliveredAll: 0, readSome: 0, readAll: 0 };
+
+/** `items` plus `incoming`, ascending by seq, one entry per seq (the incoming copy wins). */
+export function mergeMessages(items: readonly Message[], incoming: readonly Message[]): Message[] {
+  if (incoming.length === 0) return items as Message[];
+  const bySeq = new Map<number, Message>();
+  for (const m of items) bySeq.set(m.seq, m);
+  for (const m of incoming) bySeq.set(m.seq, m);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+function patchChat(state: AppState, id: string, patch: (chat: ConversationSummary) => ConversationSummary): AppState {
+  const chat = state.chats[id];
+  if (!chat) return state;
+  const next = patch(chat);
+  return next === chat ? state : { ...state, chats: { ...state.chats, [id]: next } };
+}
+
+function patchThread(state: AppState, id: string, patch: (thread: Thread) => Thread): AppState {
+  const thread = state.threads[id];
+  if (!thread) return state;
+  const next = patch(thread);
+  return next === thread ? state : { ...state, threads: { ...state.threads, [id]: next } };
+}
+
+/** A stored message arrived (event, send answer or history): place it everywhere it shows. */
+export function applyMessage(state: AppState, m: Message, viewing: boolean): AppState {
+  let next = patchThread(state, m.conversationId, (t) => ({ ...t, items: mergeMessages(t.items, [m]) }));
+  if (m.senderId === state.me.id && next.outbox.some((p) => p.clientId === m.clientId)) {
+    next = { ...next, outbox: next.outbox.filter((p) => p.clientId !== m.clientId) };
+  }
+  return patchChat(next, m.conversationId, (chat) => {
+    const last = chat.lastMessage;
+    if (last && last.seq > m.seq) return chat;
+    if (last && last.seq === m.seq && last.deleted === m.deleted) return chat;
+    const fresh = !last || m.seq > last.seq;
+    const countsAsUnread = fresh && !viewing && m.senderId !== state.me.id && m.system === null && !m.deleted;
+    return {
+      ...chat,
+      lastMessage: m,
+      updatedAt: fresh && m.sentAt > chat.updatedAt ? m.sentAt : chat.updatedAt,
+      unreadCount: countsAsUnread ? chat.unreadCount + 1 : chat.unreadCount,
+    };
+  });
+}
+
+/** Deleted for everyone: keep the seq as a tombstone. */
+function tombstone(state: AppState, conversationId: string, seq: number): AppState {
+  const bury = (m: Message): Message => (m.seq === seq ? { ...m, text: null, media: null, deleted: true } : m);
+  let next = patchThread(state, conversationId, (t) => ({ ...t, items: t.items.map(bury) }));
+  next = patchChat(next, conversationId, (chat) =>
+    chat.lastMessage?.seq === seq ? { ...chat, lastMessage: bury(chat.lastMessage) } : chat,
+  );
+  return next;
+}
+
+/** Deleted for me: gone from this device (the chat list preview is refetched by the controller). */
+function hide(state: AppState, conversationId: string, seq: number): AppState {
+  return patchThread(state, conversationId, (t) => ({ ...t, items: t.items.filter((m) => m.seq !== seq) }));
+}
+
+export function mergeReceipts(a: Receipts | undefined, b: Receipts): Receipts {
+  const base = a ?? NO_RECEIPTS;
+  return {
+    deliveredSome: Math.max(base.deliveredSome, b.deliveredSome),
+    deliveredAll: Math.max(base.deliveredAll, b.deliveredAll),
+    readSome: Math.max(base.readSome, b.readSome),
+    readAll: Math.max(base.readAll, b.readAll),
+  };
+}
+
+/** One event of the user's log. `viewing` = the user is looking at that conversation right now. */
+export function applyEvent(state: AppState, event: Event, viewing: boolean): AppState {
+  switch (event.kind) {
+    case "message":
+      return applyMessage(state, event.message, viewing);
+    case "message_deleted":
+      return tombstone(state, event.conversationId, event.seq);
+    case "message_hidden":
+      return hide(state, event.conversationId, event.seq);
+    case "conversation": {
+      const c = event.conversation;
+      const existing = state.chats[c.id];
+      const chat: ConversationSummary = existing
+        ? { ...existing, name: c.name, active: c.active, type: c.type, peerId: c.peerId }
+        : { ...c, lastMessage: null, unreadCount: 0, updatedAt: event.at };
+      return { ...state, chats: { ...state.chats, [c.id]: chat } };
+    }
+    case "status": {
+      const receipts = mergeReceipts(state.receipts[event.conversationId], event);
+      return { ...state, receipts: { ...state.receipts, [event.conversationId]: receipts } };
+    }
+    case "read_marker":
+      return patchChat(state, event.conversationId, (chat) =>
+        chat.unreadCount > 0 && (chat.lastMessage?.seq ?? 0) <= event.upTo ? { ...chat, unreadCount: 0 } : chat,
+      );
+  }
+}
+
+/** The chat list from REST replaces ours, except where we already know a newer last message. */
+export function setChats(state: AppState, list: readonly ConversationSummary[]): AppState {
+  const chats: Record<string, ConversationSummary> = {};
+  for (const fresh of list) {
+    const known = state.chats[fresh.id];
+    const knownNewer = known?.lastMessage && (fresh.lastMessage?.seq ?? 0) < known.lastMessage.seq;
+    chats[fresh.id] = knownNewer ? { ...fresh, lastMessage: known.lastMessage, updatedAt: known.updatedAt } : fresh;
+  }
+  return { ...state, chats };
+}
+
+/** A history page arrived: `older` = it was fetched with `before` (scrolling back). */
+export function addHistory(
+  state: AppState,
+  conversationId: string,
+  page: readonly Message[],
+  limit: number,
+  older: boolean,
+): AppState {
+  const thread = state.threads[conversationId];
+  const items = mergeMessages(older ? (thread?.items ?? []) : [], [...page, ...(older ? [] : (thread?.items ?? []))]);
+  const first = items[0];
+  const hasOlder = page.length >= limit && first !== undefined && first.seq > 1;
+  return {
+    ...state,
+    threads: { ...state.threads, [conversationId]: { items, hasOlder, loadingOlder: false } },
+  };
+}
+
+export function addLocalSend(state: AppState, send: LocalSend): AppState {
+  const now = new Date(send.queuedAt).toISOString();
+  return patchChat({ ...state, outbox: [...state.outbox, send] }, send.conversationId, (chat) => ({
+    ...chat,
+    updatedAt: now > chat.updatedAt ? now : chat.updatedAt,
+  }));
+}
+
+export function patchLocalSend(state: AppState, clientId: string, patch: Partial<LocalSend>): AppState {
+  if (!state.outbox.some((p) => p.clientId === clientId)) return state;
+  return { ...state, outbox: state.outbox.map((p) => (p.clientId === clientId ? { ...p, ...patch } : p)) };
+}
+
+export function markChatRead(state: AppState, conversationId: string): AppState {
+  return patchChat(state, conversationId, (chat) => (chat.unreadCount === 0 ? chat : { ...chat, unreadCount: 0 }));
+}
+
+/** Typing indicators: set, clear, and drop the expired ones. */
+export function setTyping(state: AppState, conversationId: string, userId: string, until: number | null): AppState {
+  const current = state.typing[conversationId] ?? {};
+  if (until === null && !(userId in current)) return state;
+  const nextConv = { ...current };
+  if (until === null) delete nextConv[userId];
+  else nextConv[userId] = until;
+  return { ...state, typing: { ...state.typing, [conversationId]: nextConv } };
+}
+
+export function expireTyping(state: AppState, now: number): AppState {
+  let changed = false;
+  const typing: AppState["typing"] = {};
+  for (const [conv, users] of Object.entries(state.typing)) {
+    const alive = Object.fromEntries(Object.entries(users).filter(([, until]) => until > now));
+    if (Object.keys(alive).length !== Object.keys(users).length) changed = true;
+    typing[conv] = alive;
+  }
+  return changed ? { ...state, typing } : state;
+}

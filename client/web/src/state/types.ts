@@ -1,0 +1,80 @@
+/** The shape of the app's state (see lib/tiny-store.ts). Server objects are kept exactly as the SDK parsed them. */
+import type { Conversation, ConversationSummary, ConnectionState, Media, Message, Presence, User } from "../lib/sdk.ts";
+
+/** The delivered/read watermarks of my own messages in one conversation (protocol `status` event). */
+export interface Receipts {
+  deliveredSome: number;
+  deliveredAll: number;
+  readSome: number;
+  readAll: number;
+}
+
+/** The loaded window of one conversation's history, ascending by seq, without gaps. */
+export interface Thread {
+  items: Message[];
+  /** False once the first message (seq 1) or an empty page was reached. */
+  hasOlder: boolean;
+  loadingOlder: boolean;
+}
+
+/** A message I sent that has no seq yet: typed offline, uploading, or waiting for the server. */
+export interface LocalSend {
+  clientId: string;
+  conversationId: string;
+  text?: string;
+  /** Set once the upload finished (or after a reload, when only the id survived). */
+  mediaId?: string;
+  /** What the bubble shows while the file uploads. */
+  file?: { url: string; type: string; name: string };
+  /** 0–1 while uploading; undefined when there is nothing to upload. */
+  progress?: number;
+  queuedAt: number;
+  /** Why it can never be sent (too large, not a member…); shown on the bubble. */
+  error?: string;
+}
+
+export type LeftPanel = "profile" | "new-group" | null;
+export type RightPanel = { kind: "info" } | { kind: "message-info"; seq: number } | null;
+
+export interface AppState {
+  me: User;
+  connection: ConnectionState;
+  /** `navigator.onLine`: false shows the offline banner at once, before the socket notices. */
+  networkOnline: boolean;
+  chats: Record<string, ConversationSummary>;
+  /** Full conversation objects (members, roles), fetched when a chat or its info is opened. */
+  details: Record<string, Conversation>;
+  users: Record<string, User>;
+  presence: Record<string, Presence>;
+  /** conversationId → userId → when the indicator expires (ms since epoch). */
+  typing: Record<string, Record<string, number>>;
+  threads: Record<string, Thread>;
+  receipts: Record<string, Receipts>;
+  outbox: LocalSend[];
+  activeChatId: string | null;
+  leftPanel: LeftPanel;
+  rightPanel: RightPanel;
+  viewer: { media: Media; conversationId: string } | null;
+  toast: string | null;
+}
+
+export function initialState(me: User): AppState {
+  return {
+    me,
+    connection: "idle",
+    networkOnline: typeof navigator === "undefined" ? true : navigator.onLine,
+    chats: {},
+    details: {},
+    users: { [me.id]: me },
+    presence: {},
+    typing: {},
+    threads: {},
+    receipts: {},
+    outbox: [],
+    activeChatId: null,
+    leftPanel: null,
+    rightPanel: null,
+    viewer: null,
+    toast: null,
+  };
+}

@@ -292,6 +292,14 @@ export class Api {
       (r) => r.conversation,
     );
   }
+  /** Who may see my online state and last seen, as set now. */
+  privacy() {
+    return this.request(
+      "GET",
+      "/v1/me/privacy",
+      z.object({ privacy: z.object({ presence: z.enum(["everyone", "contacts", "nobody"]) }) }),
+    ).then((r) => r.privacy.presence);
+  }
   /** Who may see my online state and last seen. */
   setPrivacy(presence: "everyone" | "contacts" | "nobody") {
     return this.request("PUT", "/v1/me/privacy", z.object({ privacy: z.object({ presence: z.string() }) }), {

@@ -171,6 +171,7 @@ const ROUTES: Record<string, Entry> = {
     scope: "self",
     call: () => ({ method: "GET", path: `/v1/presence?ids=${world.people.member.id}` }),
   },
+  "GET /v1/me/privacy": { scope: "self", call: () => ({ method: "GET", path: "/v1/me/privacy" }) },
   "PUT /v1/me/privacy": {
     scope: "self",
     call: () => ({ method: "PUT", path: "/v1/me/privacy", body: { presence: "everyone" } }),

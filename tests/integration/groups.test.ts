@@ -168,6 +168,7 @@ describe("presence", () => {
     const bob = await person("bob");
     await alice.client.api.openDirect(bob.id);
     await alice.client.api.setPrivacy("nobody");
+    expect(await alice.client.api.privacy()).toBe("nobody");
     await bob.connect();
     const updates: Presence[] = [];
     bob.client.on("presence", (p) => updates.push(p));

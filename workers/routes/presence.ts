@@ -1,5 +1,5 @@
 /**
- * Presence: `GET /v1/presence?ids=a,b,c` (≤ 200) in one call, and `PUT /v1/me/privacy` to choose who
+ * Presence: `GET /v1/presence?ids=a,b,c` (≤ 200) in one call, and `GET`/`PUT /v1/me/privacy` to read or choose who
  * sees my online state and last seen. Reads come from Redis (one MGET); whatever Redis lacks, or all
  * of it when Redis is off or down, is asked of the users' hubs, which are the source of truth.
  */
@@ -36,6 +36,11 @@ export const presenceRoutes = new Hono<AppEnv>()
       }),
     );
     return c.json({ presence });
+  })
+
+  .get("/me/privacy", requireUser, async (c) => {
+    const record = await c.env.USER_HUB.getByName(c.get("userId")).presence();
+    return c.json({ privacy: { presence: record.visibility } });
   })
 
   .put("/me/privacy", requireUser, valid("json", PrivacyBody), async (c) => {

@@ -4,6 +4,7 @@
  * and then do the same. Components never talk to the SDK directly, only to the controller and its
  * action groups: `messages` (send, upload, typing, delete), `groups` and `profile`.
  */
+import { Notifications } from "./notifications.ts";
 import { ApiError, MessengerClient, type Event, type User } from "../lib/sdk.ts";
 import { createStore, type Store } from "../lib/tiny-store.ts";
 import { IndexedDbStore } from "../lib/idb-store.ts";
@@ -36,6 +37,7 @@ const TYPING_IDLE_MS = 4_000;
 const TOAST_MS = 4_000;
 
 export class Controller {
+  private push: Notifications | null = null;
   readonly store: Store<AppState>;
   readonly client: MessengerClient;
   readonly messages = new MessageActions(this);
@@ -73,6 +75,11 @@ export class Controller {
   get api() {
     return this.client.api;
   }
+  /** Web Push on this browser (settings screen, logout). */
+  get notifications(): Notifications {
+    this.push ??= new Notifications(this.client.api);
+    return this.push;
+  }
   get me(): User {
     return this.store.get().me;
   }
@@ -104,6 +111,10 @@ export class Controller {
       },
     );
     this.client.connect().catch(() => undefined);
+    void this.notifications.resume().catch(() => undefined);
+    // A notification click (service worker) or a `?c=` link opens that chat.
+    const wanted = new URLSearchParams(location.search).get("c");
+    if (wanted) this.openChat(wanted);
   }
 
   stop(): void {
@@ -145,9 +156,19 @@ export class Controller {
       this.client.connection?.drop();
     };
     const online = () => this.update((s) => ({ ...s, networkOnline: true }));
+    const fromWorker = (e: MessageEvent) => {
+      const data = e.data as { type?: unknown; conversationId?: unknown } | null;
+      if (data?.type === "open-conversation" && typeof data.conversationId === "string")
+        this.openChat(data.conversationId);
+    };
+    navigator.serviceWorker?.addEventListener("message", fromWorker);
+    this.cleanups.push(() => navigator.serviceWorker?.removeEventListener("message", fromWorker));
     const visible = () => this.markActiveRead();
     window.addEventListener("offline", offline);
     window.addEventListener("online", online);
+    // The network may have changed between the state's creation and these listeners: resync now.
+    if (navigator.onLine) online();
+    else offline();
     document.addEventListener("visibilitychange", visible);
     const typingSweep = setInterval(() => this.update((s) => expireTyping(s, Date.now())), 1_000);
     // "last seen …" of the open chat stays fresh even if a presence push was missed.
@@ -449,6 +470,7 @@ export class Controller {
     if (token) saveSession({ token, user: me });
   }
   async logout(): Promise<void> {
+    await this.notifications.disable().catch(() => undefined);
     await this.api.logout().catch(() => undefined);
     await this.signedOut();
   }

@@ -3,6 +3,7 @@ import { useRef, useState } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
 import { MAX_ABOUT_CHARS, MAX_DISPLAY_NAME_CHARS } from "../lib/sdk.ts";
 import { Avatar } from "./Avatar.tsx";
+import { PrivacySettings } from "./PrivacySettings.tsx";
 import { BackIcon, CameraIcon, LogoutIcon } from "./icons.tsx";
 
 function EditableField(props: {
@@ -108,6 +109,7 @@ export function ProfilePanel() {
           maxLength={MAX_ABOUT_CHARS}
           onSave={(about) => controller.profile.update({ about })}
         />
+        <PrivacySettings />
         <button type="button" class="btn btn-text danger logout" onClick={() => void controller.logout()}>
           <LogoutIcon /> Log out
         </button>

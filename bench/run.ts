@@ -82,7 +82,12 @@ async function main(): Promise<void> {
     );
 
     log(`registering ${groupMembers} group members…`);
-    const others = await Promise.all(Array.from({ length: groupMembers - 1 }, (_, i) => register(`m${i}`)));
+    // In batches: hundreds of parallel registrations would exceed the local Postgres connection limit.
+    const others: Awaited<ReturnType<typeof register>>[] = [];
+    for (let i = 0; i < groupMembers - 1; i += 20) {
+      const batch = Array.from({ length: Math.min(20, groupMembers - 1 - i) }, (_, j) => register(`m${i + j}`));
+      others.push(...(await Promise.all(batch)));
+    }
     const sender = await register("gsender");
     log("group fan-out…");
     const group = await benchGroup(

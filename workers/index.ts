@@ -8,6 +8,7 @@ import { HTTPException } from "hono/http-exception";
 import { MAX_JSON_BODY_BYTES } from "../client/sdk/protocol/index.ts";
 import type { AppEnv } from "./env.ts";
 import { AppError, errorResponse } from "./lib/errors.ts";
+import { asServiceError } from "./lib/transient.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { applyRateLimits } from "./middleware/rate-limit.ts";
 import { cors } from "./middleware/security.ts";
@@ -69,7 +70,7 @@ app.onError((error, c) => {
       }),
     );
   }
-  return errorResponse(error, c.get("requestId"));
+  return errorResponse(asServiceError(error), c.get("requestId"));
 });
 
 export type AppType = typeof app;

@@ -4,6 +4,7 @@
  * outbox row is removed only if the version it archived is still the current one.
  * While Postgres is down the outbox simply grows and nothing is trimmed; chat goes on.
  */
+import { errorSummary } from "../../workers/lib/log.ts";
 import { ShardSet, type DbEnv } from "../../db/connection.ts";
 import { HistoryStore, type ArchivedMessage } from "../../db/history-store.ts";
 import type { Media, SystemEvent } from "../../client/sdk/protocol/index.ts";
@@ -68,7 +69,7 @@ export class Archiver {
           level: "warn",
           msg: "archive failed, will retry",
           failures: this.failures,
-          error: String(error),
+          error: errorSummary(error),
         }),
       );
       this.scheduleAlarm(Date.now() + backoffMs(this.failures));

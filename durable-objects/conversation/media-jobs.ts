@@ -4,6 +4,7 @@
  * when the last reference goes, the R2 object is deleted. Each job is idempotent
  * (keyed by media id + conversation id + seq), so a replay after a crash changes nothing.
  */
+import { errorSummary } from "../../workers/lib/log.ts";
 import type { Env } from "../../workers/env.ts";
 import { backoffMs } from "../shared/bounded.ts";
 import { applyMediaRefChanges, type MediaRefChange } from "../../workers/lib/media-refs.ts";
@@ -49,7 +50,11 @@ export class MediaJobs {
       } catch (error) {
         this.failures++;
         console.log(
-          JSON.stringify({ level: "warn", msg: "media reference update failed, will retry", error: String(error) }),
+          JSON.stringify({
+            level: "warn",
+            msg: "media reference update failed, will retry",
+            error: errorSummary(error),
+          }),
         );
         this.scheduleAlarm(Date.now() + backoffMs(this.failures));
         return;

@@ -7,6 +7,7 @@
  * stored, which reports "delivered" back to the conversations (retried by alarm until it lands).
  * The Worker authenticates the user and routes by user id, so everything here acts as that user.
  */
+import { errorSummary } from "../../workers/lib/log.ts";
 import { DurableObject } from "cloudflare:workers";
 import {
   CLOSE_CODES,
@@ -572,7 +573,7 @@ export class UserHubDO extends DurableObject<Env> {
       return await call(stub);
     } catch (error) {
       this.conversations.delete(conversationId);
-      console.log(JSON.stringify({ level: "warn", msg: "conversation call failed", error: String(error) }));
+      console.log(JSON.stringify({ level: "warn", msg: "conversation call failed", error: errorSummary(error) }));
       return { ok: false, error: { code: "unavailable", message: "conversation temporarily unavailable, retry" } };
     }
   }

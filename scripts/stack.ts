@@ -51,6 +51,8 @@ export interface Stack {
   stop(options?: { dropDatabases?: boolean }): Promise<void>;
   /** Kills wrangler (and workerd) and starts it again on the same port with the same persisted state. */
   restartWorker(options?: { signal?: "SIGTERM" | "SIGKILL" }): Promise<void>;
+  /** Fault injection for tests: makes Postgres (the relay) or Redis (the shim) unreachable, or back. */
+  setDependency(name: "postgres" | "redis", up: boolean): Promise<void>;
 }
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
@@ -83,15 +85,23 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     });
     await migrateShards(pg.urls, log);
 
-    const relay = await startWsRelay();
-    cleanups.push(() => relay.close());
+    // Mutable: `setDependency("postgres", false)` closes the relay (Postgres unreachable from the
+    // Worker and the DOs, as in an outage) and `true` reopens it on the same port.
+    let relay: Awaited<ReturnType<typeof startWsRelay>> | null = await startWsRelay();
+    const relayPort = relay.port;
+    cleanups.push(async () => {
+      await relay?.close();
+    });
     log(`relay: ws://127.0.0.1:${relay.port}/v2 → loopback Postgres`);
 
     const redisUrl = options.redisUrl ?? process.env.REDIS_URL ?? null;
     let redisRest: Stack["redisRest"] = null;
+    let shim: Awaited<ReturnType<typeof startUpstashShim>> | null = null;
     if (redisUrl) {
-      const shim = await startUpstashShim({ redisUrl, token: randomBytes(18).toString("base64url") });
-      cleanups.push(() => shim.close());
+      shim = await startUpstashShim({ redisUrl, token: randomBytes(18).toString("base64url") });
+      cleanups.push(async () => {
+        await shim?.close();
+      });
       redisRest = { url: shim.url, token: shim.token };
       log(`redis: ${redactUrl(redisUrl)} via Upstash REST shim at ${shim.url}`);
     } else {
@@ -101,7 +111,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const vars: Record<string, string> = {
       ...options.vars,
       DATABASE_URLS: pg.urls.join(","),
-      NEON_WS_PROXY: `127.0.0.1:${relay.port}`,
+      NEON_WS_PROXY: `127.0.0.1:${relayPort}`,
       AUTH_SECRET: options.authSecret ?? randomBytes(32).toString("base64url"),
       ...(redisRest ? { UPSTASH_REDIS_REST_URL: redisRest.url, UPSTASH_REDIS_REST_TOKEN: redisRest.token } : {}),
     };
@@ -120,6 +130,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         await worker.stop(restart.signal ?? "SIGTERM");
         await worker.start();
         log(`wrangler: restarted on ${worker.baseUrl}`);
+      },
+      async setDependency(name, up) {
+        if (name === "postgres") {
+          if (!up && relay) await relay.close();
+          if (!up) relay = null;
+          if (up && !relay) relay = await startWsRelay({ port: relayPort });
+        } else if (redisRest && redisUrl) {
+          const { url, token } = redisRest;
+          if (!up && shim) await shim.close();
+          if (!up) shim = null;
+          if (up && !shim) shim = await startUpstashShim({ redisUrl, token, port: Number(new URL(url).port) });
+        }
+        log(`${name}: ${up ? "reachable again" : "made unreachable"}`);
       },
     };
   } catch (err) {

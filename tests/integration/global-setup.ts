@@ -60,16 +60,21 @@ async function pickPostgres(names: string[]): Promise<PostgresOptions & { urls: 
 function serveControl(stack: Stack, token: string): Promise<Server> {
   let queue = Promise.resolve();
   const server = createServer((req, res) => {
-    if (req.method !== "POST" || req.url !== "/restart" || req.headers["x-stack-token"] !== token) {
+    const route = req.url === "/restart" || req.url === "/dependency" ? req.url : null;
+    if (req.method !== "POST" || !route || req.headers["x-stack-token"] !== token) {
       res.writeHead(404).end();
       return;
     }
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const signal = Buffer.concat(chunks).toString("utf8").includes('"SIGKILL"') ? "SIGKILL" : "SIGTERM";
+      const text = Buffer.concat(chunks).toString("utf8");
+      const signal = text.includes('"SIGKILL"') ? "SIGKILL" : "SIGTERM";
+      // POST /dependency {"name":"postgres"|"redis","up":bool}: fault injection for the soak.
+      const name = text.includes('"redis"') ? "redis" : "postgres";
+      const up = !text.includes('"up":false');
       queue = queue
-        .then(() => stack.restartWorker({ signal }))
+        .then(() => (route === "/dependency" ? stack.setDependency(name, up) : stack.restartWorker({ signal })))
         .then(
           () => void res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}'),
           (err: unknown) => void res.writeHead(500, { "content-type": "text/plain" }).end(String(err)),

@@ -18,3 +18,14 @@ export async function restartDevServer(options: { signal?: "SIGTERM" | "SIGKILL"
   });
   if (!res.ok) throw new Error(`dev server restart failed: ${res.status} ${await res.text()}`);
 }
+
+/** Makes Postgres (closing the relay the Worker reaches it through) or Redis unreachable, or back. */
+export async function setDependency(name: "postgres" | "redis", up: boolean): Promise<void> {
+  const [url, token] = inject("stackControlUrl").split("#");
+  const res = await fetch((url ?? "").replace(/\/restart$/, "/dependency"), {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-stack-token": token ?? "" },
+    body: JSON.stringify({ name, up }),
+  });
+  if (!res.ok) throw new Error(`setDependency failed: ${res.status} ${await res.text()}`);
+}

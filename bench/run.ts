@@ -4,7 +4,8 @@
  * figure that has a natural baseline is shown beside that baseline measured in the same run, and as
  * a ratio: machines are noisy, ratios travel.
  *
- * BENCH_QUICK=1 shrinks every scenario (a smoke run); BENCH_GROUP_MEMBERS sets the group size (200).
+ * BENCH_QUICK=1 shrinks every scenario (a smoke run); BENCH_GROUP_MEMBERS sets the group size (200);
+ * BENCH_IDLE_SOCKETS the idle-socket count (2,000).
  */
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
@@ -14,12 +15,15 @@ import { canConnect, urlsFromEnv, withDatabase } from "../scripts/postgres.ts";
 import { startStack } from "../scripts/stack.ts";
 import { benchEcho, echoRows } from "./echo.ts";
 import { benchGroup } from "./group.ts";
-import { printTable, type Row } from "./lib.ts";
+import { openSocket, printTable, type Row } from "./lib.ts";
+import { closeAll, holdSockets, openHubDevice } from "./sockets.ts";
 import { benchMedia } from "./media.ts";
 import { benchOneToOne } from "./messaging.ts";
 
 const quick = process.env.BENCH_QUICK === "1";
 const groupMembers = Number(process.env.BENCH_GROUP_MEMBERS ?? (quick ? 20 : 200));
+/** Idle sockets per scenario (the local dev server's file limits cap this well below production). */
+const idleSockets = Number(process.env.BENCH_IDLE_SOCKETS ?? (quick ? 200 : 2_000));
 const log = (line: string) => console.error(`[bench] ${line}`);
 
 async function main(): Promise<void> {
@@ -116,6 +120,54 @@ async function main(): Promise<void> {
         metric: "status events to sender per message",
         value: group.receiptFramesPerMessage,
         unit: "",
+      },
+    );
+
+    log(`idle sockets: ${idleSockets} to the bare echo object, then ${idleSockets} hub devices…`);
+    const port = Number(new URL(stack.baseUrl).port);
+    const echoHeld = await holdSockets(port, idleSockets, (i) =>
+      openSocket(`${stack.baseUrl.replace(/^http/, "ws")}/v1/_bench/echo?room=idle${i % 10}`, ["messenger.v1"]),
+    );
+    closeAll(echoHeld.sockets);
+    const owners = others.slice(0, 20);
+    const hubHeld = await holdSockets(port, idleSockets, (i) => {
+      const owner = owners[i % owners.length]!;
+      return openHubDevice(stack.baseUrl, owner.c.api.token!, `idle-${i}`);
+    });
+    closeAll(hubHeld.sockets);
+    rows.push(
+      {
+        scenario: "baseline: idle sockets on bare echo objects",
+        metric: "sockets held",
+        value: echoHeld.opened,
+        unit: "",
+      },
+      {
+        scenario: "baseline: idle sockets on bare echo objects",
+        metric: "memory per socket (workerd RSS)",
+        value: echoHeld.kbPerSocket,
+        unit: "KB",
+      },
+      {
+        scenario: `idle devices on user hubs (${owners.length} users)`,
+        metric: "sockets held",
+        value: hubHeld.opened,
+        unit: "",
+        baseline: echoHeld.opened,
+      },
+      {
+        scenario: `idle devices on user hubs (${owners.length} users)`,
+        metric: "memory per socket (workerd RSS)",
+        value: hubHeld.kbPerSocket,
+        unit: "KB",
+        baseline: echoHeld.kbPerSocket,
+      },
+      {
+        scenario: `idle devices on user hubs (${owners.length} users)`,
+        metric: "connects/s (ticket + upgrade + hello)",
+        value: hubHeld.openPerSecond,
+        unit: "/s",
+        baseline: echoHeld.openPerSecond,
       },
     );
 

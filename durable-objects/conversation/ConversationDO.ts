@@ -33,9 +33,10 @@ import { Fanout } from "./fanout.ts";
 import { MediaJobs } from "./media-jobs.ts";
 import { aggregate, advance, sameView, viewsFor, type SenderView } from "./receipts.ts";
 import { CONVERSATION_MIGRATIONS } from "./schema.ts";
-import { toMessage, type MemberRow, type MessageRow, type MetaRow } from "./rows.ts";
+import { NOT_FOUND, toMessage, type MemberRow, type MessageRow, type MetaRow } from "./rows.ts";
+import { GroupOps } from "./group-ops.ts";
+import { TypingRelay, type TypingRelayed } from "./typing-relay.ts";
 
-const NOT_FOUND = "conversation not found";
 /** Safety-net delay: if the in-line fan-out dies with the isolate, the alarm finishes it. */
 const SAFETY_NET_MS = 2_000;
 const DEFAULT_HOT_WINDOW = 1_000;
@@ -76,6 +77,9 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly fanout: Fanout;
   private readonly archiver: Archiver;
   private readonly mediaJobs: MediaJobs;
+  private readonly groups: GroupOps;
+  /** Who was recently offline, for typing only: in memory, rebuilt from hub answers after a wake. */
+  private readonly typingRelay: TypingRelay;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -86,6 +90,20 @@ export class ConversationDO extends DurableObject<Env> {
     const hot = Number(env.HOT_WINDOW_MESSAGES ?? DEFAULT_HOT_WINDOW) || DEFAULT_HOT_WINDOW;
     this.archiver = new Archiver(this.sql, env, id, hot, schedule);
     this.mediaJobs = new MediaJobs(this.sql, env, id, schedule);
+    this.typingRelay = new TypingRelay((userId) => env.USER_HUB.getByName(userId));
+    this.groups = new GroupOps(this.sql, {
+      meta: () => this.meta,
+      member: (userId) => this.member(userId),
+      activeMember: (userId) => this.activeMember(userId),
+      transaction: (write) => this.ctx.storage.transactionSync(write),
+      appendEvent: (target, body) => this.appendEvent(target, body),
+      appendMessage: (input, now) => this.appendMessage(input, now),
+      committed: () => {
+        this.loadMeta();
+        this.afterWrite();
+      },
+      describe: () => this.describeFor(),
+    });
     void ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, CONVERSATION_MIGRATIONS);
       this.loadMeta();
@@ -128,16 +146,7 @@ export class ConversationDO extends DurableObject<Env> {
         );
       }
       for (const userId of memberIds) this.appendEvent(userId, this.conversationEvent(userId, input, memberIds, true));
-      if (input.type === "group") {
-        this.appendMessage(
-          {
-            senderId: input.creatorId,
-            clientId: `system:created`,
-            system: { kind: "created", by: input.creatorId, name: input.name },
-          },
-          now,
-        );
-      }
+      if (input.type === "group") this.groups.recordCreated(input.creatorId, input.name, now);
     });
     this.loadMeta();
     this.afterWrite();
@@ -323,127 +332,21 @@ export class ConversationDO extends DurableObject<Env> {
     return ok(null);
   }
 
-  // ---- groups ------------------------------------------------------------------------------------
+  // ---- groups (rules in ./group-ops.ts) ----------------------------------------------------------
 
   /** An admin adds people. Past 200 members nothing changes and the answer is `group_full`. */
   async addMembers(actorId: string, userIds: string[]): Promise<Result<Conversation>> {
-    const check = this.requireAdmin(actorId);
-    if (!check.ok) return check;
-    const meta = check.value;
-    const fresh = [...new Set(userIds)].filter((id) => !this.activeMember(id));
-    if (fresh.length === 0) return ok(this.describeFor());
-    const active = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM members WHERE left_seq IS NULL").one().n;
-    if (active + fresh.length > MAX_GROUP_MEMBERS)
-      return err("group_full", `a group has at most ${MAX_GROUP_MEMBERS} members`);
-    const now = Date.now();
-    this.ctx.storage.transactionSync(() => {
-      const lastEv = this.sql.exec<{ last_ev: number }>("SELECT last_ev FROM meta").one().last_ev;
-      const joinSeq = this.sql.exec<{ last_seq: number }>("SELECT last_seq FROM meta").one().last_seq + 1;
-      for (const userId of fresh) {
-        // A returning member starts over: they see history from their new join on.
-        this.sql.exec(
-          `INSERT INTO members (user_id, role, joined_at, joined_seq, joined_ev, fanout_ev, delivered_upto, read_upto)
-           VALUES (?1, 'member', ?2, ?3, ?4, ?4, ?3 - 1, ?3 - 1)
-           ON CONFLICT (user_id) DO UPDATE SET role = 'member', joined_at = ?2, joined_seq = ?3, joined_ev = ?4,
-             left_seq = NULL, left_ev = NULL, fanout_ev = MAX(fanout_ev, ?4), fanout_due = 0, fanout_failures = 0,
-             delivered_upto = MAX(delivered_upto, ?3 - 1), read_upto = MAX(read_upto, ?3 - 1), status_sent = NULL`,
-          userId,
-          now,
-          joinSeq,
-          lastEv,
-        );
-        this.appendEvent(userId, this.groupEvent(meta, true));
-      }
-      this.appendMessage(
-        {
-          senderId: actorId,
-          clientId: `system:${crypto.randomUUID()}`,
-          system: { kind: "members_added", by: actorId, userIds: fresh },
-        },
-        now,
-      );
-    });
-    this.loadMeta();
-    this.afterWrite();
-    return ok(this.describeFor());
+    return this.groups.addMembers(actorId, userIds);
   }
 
-  /**
-   * An admin removes someone, or a member leaves (actor = target). The removed member gets the
-   * removal itself, then nothing more; the chat stays in their list, read-only. When the last admin
-   * leaves, the oldest remaining member becomes admin.
-   */
+  /** An admin removes someone, or a member leaves (actor = target); the chat stays read-only for them. */
   async removeMember(actorId: string, targetId: string): Promise<Result<null>> {
-    const leaving = actorId === targetId;
-    const check = leaving ? this.requireGroupMember(actorId) : this.requireAdmin(actorId);
-    if (!check.ok) return check;
-    const meta = check.value;
-    const target = this.activeMember(targetId);
-    if (!target) return err("not_found", "not a member");
-    const now = Date.now();
-    this.ctx.storage.transactionSync(() => {
-      this.appendEvent(targetId, this.groupEvent(meta, false));
-      const system: SystemEvent = leaving
-        ? { kind: "member_left", userId: targetId }
-        : { kind: "member_removed", by: actorId, userId: targetId };
-      const message = this.appendMessage({ senderId: actorId, clientId: `system:${crypto.randomUUID()}`, system }, now);
-      const leftEv = this.sql.exec<{ last_ev: number }>("SELECT last_ev FROM meta").one().last_ev;
-      this.sql.exec(
-        "UPDATE members SET left_seq = ?, left_ev = ?, role = 'member' WHERE user_id = ?",
-        message.seq,
-        leftEv,
-        targetId,
-      );
-      const admins = this.sql
-        .exec<{ n: number }>("SELECT COUNT(*) AS n FROM members WHERE left_seq IS NULL AND role = 'admin'")
-        .one().n;
-      if (admins === 0) {
-        const oldest = this.sql
-          .exec<{ user_id: string }>(
-            "SELECT user_id FROM members WHERE left_seq IS NULL ORDER BY joined_at, joined_seq, user_id LIMIT 1",
-          )
-          .toArray()[0];
-        if (oldest) {
-          this.sql.exec("UPDATE members SET role = 'admin' WHERE user_id = ?", oldest.user_id);
-          this.appendMessage(
-            {
-              senderId: targetId,
-              clientId: `system:${crypto.randomUUID()}`,
-              system: { kind: "role_changed", by: targetId, userId: oldest.user_id, role: "admin" },
-            },
-            now,
-          );
-        }
-      }
-    });
-    this.loadMeta();
-    this.afterWrite();
-    return ok(null);
+    return this.groups.removeMember(actorId, targetId);
   }
 
   /** An admin promotes or demotes a member. */
   async setRole(actorId: string, targetId: string, role: "admin" | "member"): Promise<Result<Conversation>> {
-    const check = this.requireAdmin(actorId);
-    if (!check.ok) return check;
-    const target = this.activeMember(targetId);
-    if (!target) return err("not_found", "not a member");
-    if (target.role !== role) {
-      const now = Date.now();
-      this.ctx.storage.transactionSync(() => {
-        this.sql.exec("UPDATE members SET role = ? WHERE user_id = ?", role, targetId);
-        this.appendMessage(
-          {
-            senderId: actorId,
-            clientId: `system:${crypto.randomUUID()}`,
-            system: { kind: "role_changed", by: actorId, userId: targetId, role },
-          },
-          now,
-        );
-      });
-      this.loadMeta();
-      this.afterWrite();
-    }
-    return ok(this.describeFor());
+    return this.groups.setRole(actorId, targetId, role);
   }
 
   /** An admin renames the group or changes its picture. */
@@ -451,29 +354,7 @@ export class ConversationDO extends DurableObject<Env> {
     actorId: string,
     patch: { name?: string; pictureMediaId?: string | null },
   ): Promise<Result<Conversation>> {
-    const check = this.requireAdmin(actorId);
-    if (!check.ok) return check;
-    const now = Date.now();
-    this.ctx.storage.transactionSync(() => {
-      if (patch.pictureMediaId !== undefined)
-        this.sql.exec("UPDATE meta SET picture_media_id = ?", patch.pictureMediaId);
-      if (patch.name !== undefined && patch.name !== check.value.name) {
-        this.sql.exec("UPDATE meta SET name = ?", patch.name);
-        const meta = this.sql.exec<MetaRow>("SELECT * FROM meta").one();
-        this.appendEvent(null, this.groupEvent(meta, true));
-        this.appendMessage(
-          {
-            senderId: actorId,
-            clientId: `system:${crypto.randomUUID()}`,
-            system: { kind: "renamed", by: actorId, name: patch.name },
-          },
-          now,
-        );
-      }
-    });
-    this.loadMeta();
-    this.afterWrite();
-    return ok(this.describeFor());
+    return this.groups.updateGroup(actorId, patch);
   }
 
   // ---- receipts ----------------------------------------------------------------------------------
@@ -529,18 +410,19 @@ export class ConversationDO extends DurableObject<Env> {
 
   /**
    * Relays a typing indicator to the other members' devices. Ephemeral: never stored, not retried;
-   * receivers expire it by themselves after a few seconds.
+   * receivers expire it by themselves after a few seconds. In groups, members whose hub recently
+   * had no connected device are not woken (./typing-relay.ts); a direct chat always tries its one
+   * peer, whose indicator matters most right after they come back and costs a single wake.
+   * Resolves once the called hubs have answered; the caller (the typist's hub) does not wait for it.
    */
-  async typing(userId: string, typing: boolean): Promise<Result<null>> {
+  async typing(userId: string, typing: boolean): Promise<Result<TypingRelayed>> {
     const meta = this.meta;
     if (!meta || !this.activeMember(userId)) return err("not_found", NOT_FOUND);
     const others = this.sql
       .exec<{ user_id: string }>("SELECT user_id FROM members WHERE left_seq IS NULL AND user_id != ?", userId)
-      .toArray();
-    this.ctx.waitUntil(
-      Promise.allSettled(others.map((m) => this.env.USER_HUB.getByName(m.user_id).typing(meta.id, userId, typing))),
-    );
-    return ok(null);
+      .toArray()
+      .map((m) => m.user_id);
+    return ok(await this.typingRelay.relay(meta.id, userId, typing, others, meta.type === "group"));
   }
 
   // ---- alarm -------------------------------------------------------------------------------------
@@ -571,28 +453,6 @@ export class ConversationDO extends DurableObject<Env> {
   private activeMember(userId: string): MemberRow | null {
     const m = this.member(userId);
     return m && m.left_seq === null ? m : null;
-  }
-
-  private requireGroupMember(userId: string): Result<MetaRow> {
-    const meta = this.meta;
-    if (!meta || !this.member(userId)) return err("not_found", NOT_FOUND);
-    if (meta.type !== "group") return err("invalid_request", "only groups have members to manage");
-    if (!this.activeMember(userId)) return err("forbidden", "you are no longer a member of this group");
-    return ok(meta);
-  }
-
-  private requireAdmin(userId: string): Result<MetaRow> {
-    const check = this.requireGroupMember(userId);
-    if (!check.ok) return check;
-    if (this.activeMember(userId)?.role !== "admin") return err("forbidden", "only a group admin can do that");
-    return check;
-  }
-
-  private groupEvent(meta: MetaRow, active: boolean): EventBody {
-    return {
-      kind: "conversation",
-      conversation: { id: meta.id, type: "group", name: meta.name, peerId: null, active },
-    };
   }
 
   private describeFor(): Conversation {

@@ -2,6 +2,9 @@
 import type { EventBody, Media, Message, Role, SystemEvent } from "../../client/sdk/protocol/index.ts";
 import { iso } from "../shared/time.ts";
 
+/** What a non-member is told: exactly what a conversation that does not exist answers. */
+export const NOT_FOUND = "conversation not found";
+
 export type MetaRow = {
   id: string;
   type: "direct" | "group";

@@ -327,10 +327,14 @@ export class UserHubDO extends DurableObject<Env> {
     this.broadcast({ type: "presence", presence });
   }
 
-  /** Someone in one of this user's conversations is typing (ephemeral, not logged). */
-  async typing(conversationId: string, userId: string, typing: boolean): Promise<void> {
-    if (userId === this.userId) return;
-    this.broadcast({ type: "typing", conversationId, userId, typing });
+  /**
+   * Someone in one of this user's conversations is typing (ephemeral, not logged). Answers whether
+   * this user has a connected device: the conversation stops waking hubs that answer false for a
+   * while (durable-objects/conversation/typing-relay.ts).
+   */
+  async typing(conversationId: string, userId: string, typing: boolean): Promise<boolean> {
+    if (userId !== this.userId) this.broadcast({ type: "typing", conversationId, userId, typing });
+    return this.liveSockets().length > 0;
   }
 
   override async alarm(): Promise<void> {

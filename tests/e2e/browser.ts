@@ -92,9 +92,8 @@ export async function openApp(
   return { context, page, dialogs, cspViolations };
 }
 
-/** Registers `name` through the sign-up form and waits for the chat list. */
-export async function signUp(browser: Browser, baseUrl: string, name: string, viewport = DESKTOP): Promise<Person> {
-  const { context, page, dialogs, cspViolations } = await openApp(browser, baseUrl, viewport);
+/** Registers `name` through the sign-up form of `page` (on the login screen) and waits for the chat list. */
+export async function register(page: Page, name: string): Promise<{ username: string; password: string }> {
   const username = `${name.toLowerCase().replace(/[^a-z0-9]/g, "")}_${RUN}_${++counter}`;
   const password = `${name}-password-1`;
   await page.getByRole("button", { name: "Create an account" }).click();
@@ -103,7 +102,23 @@ export async function signUp(browser: Browser, baseUrl: string, name: string, vi
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
   await visible(page.getByRole("heading", { name: "Chats" }));
+  return { username, password };
+}
+
+/** Registers `name` in a fresh browser context. */
+export async function signUp(browser: Browser, baseUrl: string, name: string, viewport = DESKTOP): Promise<Person> {
+  const { context, page, dialogs, cspViolations } = await openApp(browser, baseUrl, viewport);
+  const { username, password } = await register(page, name);
   return { name, username, password, context, page, dialogs, cspViolations };
+}
+
+/** Logs in through the login form of `page` and waits for the chat list. */
+export async function logIn(page: Page, who: { username: string; password: string }): Promise<void> {
+  await visible(page.getByRole("heading", { name: "Log in" }));
+  await page.getByLabel("Username").fill(who.username);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await visible(page.getByRole("heading", { name: "Chats" }));
 }
 
 /** Finds `other` by username in the search box and opens a chat with them. */

@@ -70,6 +70,11 @@ it("captures the main screens at phone and desktop widths", { timeout: 180_000 }
   const bob = await signUp(browser, baseUrl, "Bob Chen");
   const carol = await signUp(browser, baseUrl, "Carol Diaz");
   people.push(alice, bob, carol);
+  // The screens as they look day to day: alice sets the one-time notifications offer aside.
+  await alice.page
+    .getByRole("region", { name: "Notifications", exact: true })
+    .getByRole("button", { name: "Not now" })
+    .click();
 
   // A group with a picture and a conversation between three people.
   await createGroup(alice, "Weekend trip", [bob, carol]);

@@ -7,6 +7,7 @@ import { useController } from "../app/context.ts";
 import { utf8Bytes } from "../lib/format.ts";
 import { MAX_TEXT_BYTES } from "../lib/sdk.ts";
 import { AttachDialog } from "./AttachDialog.tsx";
+import { HiddenFileInput } from "./HiddenFileInput.tsx";
 import { AttachIcon, SendIcon } from "./icons.tsx";
 
 /** The counter shows from this many bytes on. */
@@ -61,19 +62,7 @@ export function Composer({ id }: { id: string }) {
       >
         <AttachIcon />
       </button>
-      <input
-        ref={picker}
-        type="file"
-        accept={ACCEPT}
-        class="visually-hidden"
-        tabIndex={-1}
-        aria-hidden="true"
-        onChange={(e) => {
-          const chosen = e.currentTarget.files?.[0];
-          e.currentTarget.value = "";
-          if (chosen) setFile(chosen);
-        }}
-      />
+      <HiddenFileInput inputRef={picker} accept={ACCEPT} onFile={setFile} />
       <div class="composer-field">
         <textarea
           ref={input}

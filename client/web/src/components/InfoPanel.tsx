@@ -1,11 +1,12 @@
 /** Contact info (a direct chat) or group info: members, roles, admin actions, leaving. */
-import { useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
 import { presenceText } from "../lib/format.ts";
 import { MAX_DISPLAY_NAME_CHARS, MAX_GROUP_MEMBERS, type Member, type User } from "../lib/sdk.ts";
 import { chatTitle } from "../state/selectors.ts";
 import { Avatar } from "./Avatar.tsx";
-import { CameraIcon, CloseIcon } from "./icons.tsx";
+import { CloseIcon } from "./icons.tsx";
+import { PictureUpload } from "./PictureUpload.tsx";
 import { UserPicker } from "./UserPicker.tsx";
 
 function PanelHeader({ title }: { title: string }) {
@@ -92,8 +93,6 @@ function GroupInfo({ id }: { id: string }) {
   const title = useApp((s) => (chat ? chatTitle(s, chat) : ""));
   const [adding, setAdding] = useState<User[] | null>(null);
   const [renaming, setRenaming] = useState<string | null>(null);
-  const [uploading, setUploading] = useState(false);
-  const picker = useRef<HTMLInputElement>(null);
   const members = details?.members ?? [];
   const amAdmin = chat?.active !== false && members.some((m) => m.userId === meId && m.role === "admin");
   const sorted = [...members].sort((a, b) =>
@@ -104,36 +103,9 @@ function GroupInfo({ id }: { id: string }) {
     <div class="drawer-body">
       <div class="profile-hero">
         {amAdmin ? (
-          <>
-            <button
-              type="button"
-              class="avatar-edit"
-              aria-label="Change group photo"
-              disabled={uploading}
-              onClick={() => picker.current?.click()}
-            >
-              <Avatar name={title} seed={id} group pictureUrl={details?.pictureUrl} size="xl" />
-              <span class="avatar-edit-overlay">
-                <CameraIcon />
-                {uploading ? "Uploading…" : "Change photo"}
-              </span>
-            </button>
-            <input
-              ref={picker}
-              type="file"
-              accept="image/jpeg,image/png,image/gif,image/webp"
-              class="visually-hidden"
-              tabIndex={-1}
-              aria-hidden="true"
-              onChange={(e) => {
-                const file = e.currentTarget.files?.[0];
-                e.currentTarget.value = "";
-                if (!file) return;
-                setUploading(true);
-                void controller.groups.setPicture(id, file).finally(() => setUploading(false));
-              }}
-            />
-          </>
+          <PictureUpload label="Change group photo" upload={(file) => controller.groups.setPicture(id, file)}>
+            <Avatar name={title} seed={id} group pictureUrl={details?.pictureUrl} size="xl" />
+          </PictureUpload>
         ) : (
           <Avatar name={title} seed={id} group pictureUrl={details?.pictureUrl} size="xl" />
         )}

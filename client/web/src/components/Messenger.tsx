@@ -9,6 +9,7 @@ import { InfoPanel } from "./InfoPanel.tsx";
 import { MediaViewer } from "./MediaViewer.tsx";
 import { MessageInfoPanel } from "./MessageInfoPanel.tsx";
 import { NewGroupPanel } from "./NewGroupPanel.tsx";
+import { NotificationBanner } from "./NotificationBanner.tsx";
 import { OfflineBanner } from "./OfflineBanner.tsx";
 import { ProfilePanel } from "./ProfilePanel.tsx";
 import { Sidebar } from "./Sidebar.tsx";
@@ -34,6 +35,7 @@ export function Messenger() {
   return (
     <div class={`app ${activeChatId ? "chat-open" : ""} ${panel ? "panel-open" : ""}`}>
       <OfflineBanner />
+      <NotificationBanner />
       <div class="shell">
         <aside class="sidebar" aria-label="Chats">
           {left === "profile" ? <ProfilePanel /> : left === "new-group" ? <NewGroupPanel /> : <Sidebar />}

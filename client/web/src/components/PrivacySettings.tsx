@@ -7,17 +7,10 @@ import { useEffect, useState } from "preact/hooks";
 import { z } from "zod";
 import { useController } from "../app/context.ts";
 import type { PushState } from "../app/notifications.ts";
+import { PUSH_LABEL } from "./push-labels.ts";
 
 const Visibility = z.enum(["everyone", "contacts", "nobody"]);
 type Visibility = z.infer<typeof Visibility>;
-
-const PUSH_LABEL: Record<PushState, string> = {
-  unsupported: "This browser cannot show notifications",
-  off: "Turn on notifications",
-  on: "Notifications are on",
-  denied: "Notifications are blocked in the browser settings",
-  unavailable: "Notifications are not set up on this server",
-};
 
 export function PrivacySettings() {
   const controller = useController();

@@ -1,10 +1,11 @@
 /** My profile: picture, name, about, username; and logging out. */
-import { useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
 import { MAX_ABOUT_CHARS, MAX_DISPLAY_NAME_CHARS } from "../lib/sdk.ts";
 import { Avatar } from "./Avatar.tsx";
 import { PrivacySettings } from "./PrivacySettings.tsx";
-import { BackIcon, CameraIcon, LogoutIcon } from "./icons.tsx";
+import { BackIcon, LogoutIcon } from "./icons.tsx";
+import { PictureUpload } from "./PictureUpload.tsx";
 
 function EditableField(props: {
   label: string;
@@ -54,8 +55,6 @@ function EditableField(props: {
 export function ProfilePanel() {
   const controller = useController();
   const me = useApp((s) => s.me);
-  const picker = useRef<HTMLInputElement>(null);
-  const [uploading, setUploading] = useState(false);
   return (
     <section class="drawer" aria-labelledby="profile-title">
       <header class="drawer-header">
@@ -66,34 +65,9 @@ export function ProfilePanel() {
       </header>
       <div class="drawer-body">
         <div class="profile-hero">
-          <button
-            type="button"
-            class="avatar-edit"
-            aria-label="Change profile photo"
-            disabled={uploading}
-            onClick={() => picker.current?.click()}
-          >
+          <PictureUpload label="Change profile photo" upload={(file) => controller.profile.setPicture(file)}>
             <Avatar name={me.displayName} seed={me.id} pictureUrl={me.pictureUrl} size="xl" />
-            <span class="avatar-edit-overlay">
-              <CameraIcon />
-              {uploading ? "Uploading…" : "Change photo"}
-            </span>
-          </button>
-          <input
-            ref={picker}
-            type="file"
-            accept="image/jpeg,image/png,image/gif,image/webp"
-            class="visually-hidden"
-            tabIndex={-1}
-            aria-hidden="true"
-            onChange={(e) => {
-              const file = e.currentTarget.files?.[0];
-              e.currentTarget.value = "";
-              if (!file) return;
-              setUploading(true);
-              void controller.profile.setPicture(file).finally(() => setUploading(false));
-            }}
-          />
+          </PictureUpload>
           <p class="muted">@{me.username}</p>
         </div>
         <EditableField

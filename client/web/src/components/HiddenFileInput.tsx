@@ -1,0 +1,28 @@
+/**
+ * The file input behind a visible button (the attach clip, an avatar): the button opens it through
+ * `inputRef`, so the input itself stays out of the tab order and the accessibility tree.
+ */
+import type { RefObject } from "preact";
+
+export function HiddenFileInput(props: {
+  inputRef: RefObject<HTMLInputElement | null>;
+  accept: string;
+  onFile(file: File): void;
+}) {
+  return (
+    <input
+      ref={props.inputRef}
+      type="file"
+      accept={props.accept}
+      class="visually-hidden"
+      tabIndex={-1}
+      aria-hidden="true"
+      onChange={(e) => {
+        const file = e.currentTarget.files?.[0];
+        // Cleared at once so choosing the same file again still fires a change.
+        e.currentTarget.value = "";
+        if (file) props.onFile(file);
+      }}
+    />
+  );
+}

@@ -9,7 +9,7 @@
  * authorised may not have landed its reference yet when another conversation removes the last one.
  * `lastSendAt` / `lastRefAt` close that gap: see `removeRef`.
  */
-import { and, count, eq, isNull, sql } from "drizzle-orm";
+import { and, count, eq, isNull, like, sql } from "drizzle-orm";
 import { ShardSet, type Db, type DbEnv } from "./connection.ts";
 import { media, mediaRefs } from "./schema.ts";
 
@@ -103,6 +103,24 @@ export class MediaStore {
       .where(and(eq(media.id, id), eq(media.ownerId, ownerId), isNull(media.deletedAt)))
       .returning(recordColumns);
     return row ?? null;
+  }
+
+  /**
+   * The media row, for a caller about to make it a profile or group picture, pinned first if it is a
+   * live image `ownerId` uploaded: a picture has no `media_refs` row, and the pin is what keeps the
+   * sweep of unreferenced uploads (db/media-sweep.ts) away from it. The pin is an UPDATE under the
+   * row lock that requires `deleted_at IS NULL`, so it serialises with the sweep's mark exactly like
+   * `claimForSend`: either the pin wins and the sweep skips the row, or the mark wins and this
+   * returns the row as deleted. Anything else (someone else's, not an image, missing) is returned
+   * unpinned, or null, for the caller's own checks.
+   */
+  async claimForPicture(id: string, ownerId: string): Promise<MediaRecord | null> {
+    const [pinned] = await this.db(id)
+      .update(media)
+      .set({ pinnedAt: sql`coalesce(${media.pinnedAt}, now())` })
+      .where(and(eq(media.id, id), eq(media.ownerId, ownerId), isNull(media.deletedAt), like(media.type, "image/%")))
+      .returning(recordColumns);
+    return pinned ?? (await this.get(id));
   }
 
   /** Adds a reference; idempotent. False (and nothing stored) if the media row does not exist. */

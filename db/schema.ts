@@ -109,9 +109,27 @@ export const media = pgTable(
     lastSendAt: timestamp("last_send_at", { withTimezone: true, mode: "date" }),
     lastRefAt: timestamp("last_ref_at", { withTimezone: true, mode: "date" }),
     deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }),
+    /**
+     * Set once the media became a profile or group picture (MediaStore.claimForPicture). A picture is
+     * in use without any `media_refs` row (the user row or the group's Durable Object names it), so
+     * the sweep of unreferenced uploads (workers/jobs/media-sweep.ts) never touches a pinned row.
+     */
+    pinnedAt: timestamp("pinned_at", { withTimezone: true, mode: "date" }),
   },
-  // Per-owner listing: quota checks and the sweep of never-sent uploads.
-  (t) => [index("media_owner_idx").on(t.ownerId, t.createdAt)],
+  (t) => [
+    // Per-owner listing: quota checks.
+    index("media_owner_idx").on(t.ownerId, t.createdAt),
+    // The sweep's candidates, oldest first: live, unpinned media that never received a reference.
+    // Partial, so media that was sent (last_ref_at set) or is a picture never enters it: the sweep's
+    // scan stays proportional to the unsent uploads, not to all media ever stored.
+    index("media_unsent_idx")
+      .on(t.createdAt)
+      .where(sql`${t.deletedAt} IS NULL AND ${t.lastRefAt} IS NULL AND ${t.pinnedAt} IS NULL`),
+    // Tombstones (deleted_at set) whose bytes and row the sweep still has to remove.
+    index("media_tombstone_idx")
+      .on(t.deletedAt)
+      .where(sql`${t.deletedAt} IS NOT NULL`),
+  ],
 );
 
 /** Which messages carry a media (one row per conversation + seq); the media is deleted at zero rows. */

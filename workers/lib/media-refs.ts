@@ -8,8 +8,8 @@
  *   every download answers 404) and the R2 object is deleted. A retry after a failed R2 delete finds
  *   the row already marked and deletes the object again.
  *
- * Media that was uploaded but never sent has no references and is never touched here; sweeping old
- * never-sent uploads is future work.
+ * Media that was uploaded but never sent has no references and is never touched here; the cron
+ * sweep (workers/jobs/media-sweep.ts) removes such uploads once they are a day old.
  */
 import { withMediaStore } from "../../db/media-store.ts";
 import type { Env } from "../env.ts";

@@ -14,7 +14,9 @@ export async function requireOwnPicture(
   mediaId: string,
   waitUntil: (p: Promise<unknown>) => void,
 ): Promise<void> {
-  const record = await withMediaStore(env, (store) => store.get(mediaId), waitUntil);
+  // Claiming pins the upload: a picture has no media_refs row, and the sweep of never-sent uploads
+  // (workers/jobs/media-sweep.ts) must not take it for one.
+  const record = await withMediaStore(env, (store) => store.claimForPicture(mediaId, userId), waitUntil);
   if (!record || record.deletedAt !== null || record.ownerId !== userId)
     throw new AppError("not_found", "media not found");
   if (!record.type.startsWith("image/")) throw new AppError("invalid_request", "a picture must be an image");

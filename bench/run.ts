@@ -4,10 +4,13 @@
  * figure that has a natural baseline is shown beside that baseline measured in the same run, and as
  * a ratio: machines are noisy, ratios travel.
  *
- * BENCH_QUICK=1 shrinks every scenario (a smoke run); BENCH_GROUP_MEMBERS sets the group size (200);
- * BENCH_IDLE_SOCKETS the idle-socket count (2,000).
+ * BENCH_QUICK=1 shrinks every scenario (a smoke run); BENCH_ONLY=sockets,mixed runs only the named
+ * scenarios (1to1, group, sockets, mixed, media; the echo baseline always runs); BENCH_GROUP_MEMBERS
+ * sets the group size (200); BENCH_IDLE_SOCKETS the idle-socket count (10,000);
+ * BENCH_MIXED_SECONDS / BENCH_MIXED_RATE the mixed-traffic duration (60 s) and offered load (msg/s).
  */
 import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { MessengerClient } from "../client/sdk/index.ts";
@@ -16,14 +19,19 @@ import { startStack } from "../scripts/stack.ts";
 import { benchEcho, echoRows } from "./echo.ts";
 import { benchGroup } from "./group.ts";
 import { openSocket, printTable, type Row } from "./lib.ts";
-import { closeAll, holdSockets, openHubDevice } from "./sockets.ts";
+import { closeAll, holdSockets, openHubDevice, socketsPerNode } from "./sockets.ts";
 import { benchMedia } from "./media.ts";
 import { benchOneToOne } from "./messaging.ts";
+import { benchMixed } from "./mixed.ts";
+import { startNodes, stopNodes } from "./nodes.ts";
 
 const quick = process.env.BENCH_QUICK === "1";
 const groupMembers = Number(process.env.BENCH_GROUP_MEMBERS ?? (quick ? 20 : 200));
-/** Idle sockets per scenario (the local dev server's file limits cap this well below production). */
-const idleSockets = Number(process.env.BENCH_IDLE_SOCKETS ?? (quick ? 200 : 2_000));
+/** Idle sockets per scenario, spread over as many local dev servers as the open-file limit needs. */
+const idleSockets = Number(process.env.BENCH_IDLE_SOCKETS ?? (quick ? 200 : 10_000));
+const mixedSeconds = Number(process.env.BENCH_MIXED_SECONDS ?? (quick ? 15 : 60));
+const mixedRate = Number(process.env.BENCH_MIXED_RATE ?? (quick ? 10 : 25));
+const only = new Set((process.env.BENCH_ONLY ?? "1to1,group,sockets,mixed,media").split(",").map((s) => s.trim()));
 const log = (line: string) => console.error(`[bench] ${line}`);
 
 async function main(): Promise<void> {
@@ -35,16 +43,24 @@ async function main(): Promise<void> {
   const postgres = server
     ? { urls: [withDatabase(server, `msgr_bench_${runId}`)], log }
     : { databases: [`msgr_bench_${runId}`], log };
+  // The dev server serves the web client's folder; the bench only needs it to exist.
+  mkdirSync(resolve("client/web/dist"), { recursive: true });
+  // Rate limits off: the bench registers hundreds of users from one address on purpose.
+  const vars = { BENCH_ROUTES: "1", RATE_LIMITS: "off" };
+  const authSecret = randomBytes(32).toString("base64url"); // shared with extra nodes
+  const redisUrl = process.env.REDIS_URL ?? null;
   const stack = await startStack({
     port: 0,
     persistTo,
     postgres,
-    ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
-    // Rate limits off: the bench registers hundreds of users from one address on purpose.
-    vars: { BENCH_ROUTES: "1", RATE_LIMITS: "off" },
+    ...(redisUrl ? { redisUrl } : {}),
+    authSecret,
+    vars,
     log,
   });
   const rows: Row[] = [];
+  /** Scenario failures that must fail the run (a benchmark that loses messages is not a result). */
+  const failures: string[] = [];
   try {
     const client = () => new MessengerClient({ baseUrl: stack.baseUrl, minBackoffMs: 100, maxBackoffMs: 1_000 });
     const register = async (name: string) => {
@@ -67,127 +83,193 @@ async function main(): Promise<void> {
     });
     rows.push(...echoRows(echo));
 
-    log("1:1 send → deliver…");
-    const oneToOne = await benchOneToOne(alice.c, bob.c, bob.id, {
-      messages: quick ? 100 : 500,
-      throughputMs: quick ? 1_000 : 5_000,
-      window: 10,
-    });
-    rows.push(
-      { scenario: "1:1 send → deliver", metric: "latency p50", value: oneToOne.p50, unit: "ms", baseline: echo.p50 },
-      { scenario: "1:1 send → deliver", metric: "latency p99", value: oneToOne.p99, unit: "ms", baseline: echo.p99 },
-      {
-        scenario: "1:1 sustained (one conversation)",
-        metric: "messages/s (window 10)",
-        value: oneToOne.perSecond,
-        unit: "/s",
-        baseline: echo.perSecond,
-      },
-    );
+    if (only.has("1to1")) {
+      log("1:1 send → deliver…");
+      const oneToOne = await benchOneToOne(alice.c, bob.c, bob.id, {
+        messages: quick ? 100 : 500,
+        throughputMs: quick ? 1_000 : 5_000,
+        window: 10,
+      });
+      rows.push(
+        { scenario: "1:1 send → deliver", metric: "latency p50", value: oneToOne.p50, unit: "ms", baseline: echo.p50 },
+        { scenario: "1:1 send → deliver", metric: "latency p99", value: oneToOne.p99, unit: "ms", baseline: echo.p99 },
+        {
+          scenario: "1:1 sustained (one conversation)",
+          metric: "messages/s (window 10)",
+          value: oneToOne.perSecond,
+          unit: "/s",
+          baseline: echo.perSecond,
+        },
+      );
+    }
 
-    log(`registering ${groupMembers} group members…`);
+    log(`registering ${groupMembers} users…`);
     // In batches: hundreds of parallel registrations would exceed the local Postgres connection limit.
     const others: Awaited<ReturnType<typeof register>>[] = [];
     for (let i = 0; i < groupMembers - 1; i += 20) {
       const batch = Array.from({ length: Math.min(20, groupMembers - 1 - i) }, (_, j) => register(`m${i + j}`));
       others.push(...(await Promise.all(batch)));
     }
-    const sender = await register("gsender");
-    log("group fan-out…");
-    const group = await benchGroup(
-      sender.c,
-      others.map((o) => o.c),
-      others.map((o) => o.id),
-      { messages: quick ? 5 : 20 },
-    );
-    rows.push(
-      {
-        scenario: `group fan-out (${group.members} members)`,
-        metric: "send → last member p50",
-        value: group.p50,
-        unit: "ms",
-        baseline: echo.p50,
-      },
-      {
-        scenario: `group fan-out (${group.members} members)`,
-        metric: "send → last member p99",
-        value: group.p99,
-        unit: "ms",
-        baseline: echo.p99,
-      },
-      {
-        scenario: `group receipts (${group.members} members)`,
-        metric: "status events to sender per message",
-        value: group.receiptFramesPerMessage,
-        unit: "",
-      },
-    );
 
-    log(`idle sockets: ${idleSockets} to the bare echo object, then ${idleSockets} hub devices…`);
-    const port = Number(new URL(stack.baseUrl).port);
-    const echoHeld = await holdSockets(port, idleSockets, (i) =>
-      openSocket(`${stack.baseUrl.replace(/^http/, "ws")}/v1/_bench/echo?room=idle${i % 10}`, ["messenger.v1"]),
-    );
-    closeAll(echoHeld.sockets);
-    const owners = others.slice(0, 20);
-    const hubHeld = await holdSockets(port, idleSockets, (i) => {
-      const owner = owners[i % owners.length]!;
-      return openHubDevice(stack.baseUrl, owner.c.api.token!, `idle-${i}`);
-    });
-    closeAll(hubHeld.sockets);
-    rows.push(
-      {
-        scenario: "baseline: idle sockets on bare echo objects",
-        metric: "sockets held",
-        value: echoHeld.opened,
-        unit: "",
-      },
-      {
-        scenario: "baseline: idle sockets on bare echo objects",
-        metric: "memory per socket (workerd RSS)",
-        value: echoHeld.kbPerSocket,
-        unit: "KB",
-      },
-      {
-        scenario: `idle devices on user hubs (${owners.length} users)`,
-        metric: "sockets held",
-        value: hubHeld.opened,
-        unit: "",
-        baseline: echoHeld.opened,
-      },
-      {
-        scenario: `idle devices on user hubs (${owners.length} users)`,
-        metric: "memory per socket (workerd RSS)",
-        value: hubHeld.kbPerSocket,
-        unit: "KB",
-        baseline: echoHeld.kbPerSocket,
-      },
-      {
-        scenario: `idle devices on user hubs (${owners.length} users)`,
-        metric: "connects/s (ticket + upgrade + hello)",
-        value: hubHeld.openPerSecond,
-        unit: "/s",
-        baseline: echoHeld.openPerSecond,
-      },
-    );
+    if (only.has("group")) {
+      const sender = await register("gsender");
+      log("group fan-out…");
+      const group = await benchGroup(
+        sender.c,
+        others.map((o) => o.c),
+        others.map((o) => o.id),
+        { messages: quick ? 5 : 20 },
+      );
+      rows.push(
+        {
+          scenario: `group fan-out (${group.members} members)`,
+          metric: "send → last member p50",
+          value: group.p50,
+          unit: "ms",
+          baseline: echo.p50,
+        },
+        {
+          scenario: `group fan-out (${group.members} members)`,
+          metric: "send → last member p99",
+          value: group.p99,
+          unit: "ms",
+          baseline: echo.p99,
+        },
+        {
+          scenario: `group receipts (${group.members} members)`,
+          metric: "status events to sender per message",
+          value: group.receiptFramesPerMessage,
+          unit: "",
+        },
+      );
+    }
 
-    log("media throughput…");
-    const media = await benchMedia(stack.baseUrl, alice.c.api.token!);
-    const figure = (prefix: string) => media.find((m) => m.name.startsWith(prefix))?.value;
-    for (const m of media) {
-      const isBaseline = !m.name.startsWith("media ");
-      const base = m.name.startsWith("media upload")
-        ? figure("R2 direct put")
-        : m.name.startsWith("media download")
-          ? figure("R2 direct get")
-          : undefined;
-      rows.push({
-        scenario: isBaseline ? "baseline: R2 without the media pipeline" : "media through the Worker",
-        metric: m.name,
-        value: m.value,
-        unit: m.unit,
-        ...(base !== undefined ? { baseline: base } : {}),
+    if (only.has("mixed")) {
+      const users = others.slice(0, quick ? 12 : 60).map((o) => ({ token: o.c.api.token!, id: o.id }));
+      log(`mixed traffic: ${users.length} users, ${mixedRate} msg/s offered for ${mixedSeconds} s…`);
+      const mixed = await benchMixed(users, {
+        baseUrl: stack.baseUrl,
+        seconds: mixedSeconds,
+        messagesPerSecond: mixedRate,
+        directPerUser: 2,
+        groups: quick ? 2 : 4,
+        groupSize: quick ? 5 : 15,
+        groupShare: 0.3,
+        offlinePerSecond: quick ? 0.3 : 0.5,
       });
+      const errors = mixed.sendErrors + mixed.lost + mixed.duplicated + mixed.errorFrames;
+      if (errors > 0) failures.push(`mixed traffic had ${errors} errors (must be 0)`);
+      const scenario = `mixed traffic (${mixed.users} users, ${mixed.conversations} chats, ${mixedSeconds} s)`;
+      rows.push(
+        {
+          scenario,
+          metric: `acked messages/s (vs sent; ${mixed.offered}/s offered)`,
+          value: mixed.ackedPerSecond,
+          unit: "/s",
+          baseline: mixed.sentPerSecond,
+        },
+        { scenario, metric: "deliveries to devices/s", value: mixed.deliveriesPerSecond, unit: "/s" },
+        { scenario, metric: "delivery latency p50", value: mixed.p50, unit: "ms", baseline: echo.p50 },
+        { scenario, metric: "delivery latency p99", value: mixed.p99, unit: "ms", baseline: echo.p99 },
+        {
+          scenario,
+          metric: "status / presence / typing frames",
+          value: mixed.statusEvents,
+          unit: `/ ${mixed.presenceFrames} / ${mixed.typingFrames}`,
+        },
+        { scenario, metric: "users taken offline and back", value: mixed.offlineSpells, unit: "" },
+        {
+          scenario,
+          metric: "errors: unacked sends / lost / duplicated / error frames",
+          value: errors,
+          unit: `(${mixed.sendErrors} / ${mixed.lost} / ${mixed.duplicated} / ${mixed.errorFrames})`,
+        },
+      );
+    }
+
+    if (only.has("sockets")) {
+      const perNode = socketsPerNode();
+      const nodeCount = Math.ceil(idleSockets / perNode);
+      log(`idle sockets: ${idleSockets} on ${nodeCount} local node(s) of ≤${perNode} sockets (open-file limit)…`);
+      const extra = await startNodes(nodeCount - 1, {
+        shardUrls: stack.shardUrls,
+        redisUrl,
+        authSecret,
+        vars,
+        persistRoot: persistTo,
+        log,
+      });
+      try {
+        const nodes = [stack, ...extra].map((n) => n.baseUrl);
+        const ports = nodes.map((url) => Number(new URL(url).port));
+        // Echo sockets: node by index, ten rooms (objects) per node.
+        const echoHeld = await holdSockets(ports, idleSockets, (i) => {
+          const base = nodes[i % nodes.length]!.replace(/^http/, "ws");
+          return openSocket(`${base}/v1/_bench/echo?room=idle${i % 10}`, ["messenger.v1"]);
+        });
+        await closeAll(echoHeld.sockets);
+        // Hub devices: every user's devices on one node (a user's hub lives in one place).
+        const owners = others;
+        const hubHeld = await holdSockets(ports, idleSockets, (i) => {
+          const o = i % owners.length;
+          const owner = owners[o]!;
+          return openHubDevice(nodes[o % nodes.length]!, owner.c.api.token!, `idle-${i}`);
+        });
+        await closeAll(hubHeld.sockets);
+        const hubs = `idle devices on user hubs (${owners.length} users, ${nodes.length} nodes)`;
+        rows.push(
+          {
+            scenario: "baseline: idle sockets on bare echo objects",
+            metric: "sockets held",
+            value: echoHeld.opened,
+            unit: "",
+          },
+          {
+            scenario: "baseline: idle sockets on bare echo objects",
+            metric: "memory per socket (workerd RSS)",
+            value: echoHeld.kbPerSocket,
+            unit: "KB",
+          },
+          { scenario: hubs, metric: "sockets held", value: hubHeld.opened, unit: "", baseline: echoHeld.opened },
+          {
+            scenario: hubs,
+            metric: "memory per socket (workerd RSS)",
+            value: hubHeld.kbPerSocket,
+            unit: "KB",
+            baseline: echoHeld.kbPerSocket,
+          },
+          {
+            scenario: hubs,
+            metric: "connects/s (ticket + upgrade + hello)",
+            value: hubHeld.openPerSecond,
+            unit: "/s",
+            baseline: echoHeld.openPerSecond,
+          },
+        );
+      } finally {
+        await stopNodes(extra);
+      }
+    }
+
+    if (only.has("media")) {
+      log("media throughput…");
+      const media = await benchMedia(stack.baseUrl, alice.c.api.token!);
+      const figure = (prefix: string) => media.find((m) => m.name.startsWith(prefix))?.value;
+      for (const m of media) {
+        const isBaseline = !m.name.startsWith("media ");
+        const base = m.name.startsWith("media upload")
+          ? figure("R2 direct put")
+          : m.name.startsWith("media download")
+            ? figure("R2 direct get")
+            : undefined;
+        rows.push({
+          scenario: isBaseline ? "baseline: R2 without the media pipeline" : "media through the Worker",
+          metric: m.name,
+          value: m.value,
+          unit: m.unit,
+          ...(base !== undefined ? { baseline: base } : {}),
+        });
+      }
     }
   } finally {
     await stack.stop({ dropDatabases: true }).catch(() => undefined);
@@ -197,6 +279,7 @@ async function main(): Promise<void> {
     `\nedge-messenger bench — ${new Date().toISOString()} — ${quick ? "quick" : "full"} run, one machine, wrangler dev (local workerd)\n`,
   );
   printTable(rows);
+  if (failures.length > 0) throw new Error(`bench: ${failures.join("; ")}`);
 }
 
 main().then(

@@ -1,8 +1,14 @@
 /**
  * Idle connections: how many WebSockets the local stack holds, and what each costs in workerd's
- * memory once the objects hibernate — measured for the bare echo object and for user hubs (a few
- * users, many devices each) in the same run. Memory is workerd's resident set (the process that
- * serves the objects, found by the dev server's port), before and after opening the sockets.
+ * memory once the objects hibernate — measured for the bare echo object and for user hubs (many
+ * users, several devices each) in the same run.
+ *
+ * One local workerd process cannot hold 10,000 sockets here: the hard open-file limit is per
+ * process (20,000 on these machines, and not raisable without root capabilities) and wrangler dev
+ * spends about four descriptors per proxied WebSocket (client → dev proxy → runtime). So the
+ * sockets are spread over several local "nodes" (see nodes.ts), each with its own Durable Objects,
+ * as Cloudflare spreads objects over machines. Memory is the resident set of every workerd process
+ * of every node, before the sockets open and after they hibernate.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { openSocket, sleep } from "./lib.ts";
@@ -13,30 +19,82 @@ export interface SocketFigures {
   openPerSecond: number;
 }
 
-/** Resident memory (KB) of the workerd process(es) serving `port`. */
+/** Descriptors wrangler dev's proxy process spends per WebSocket (measured: ~4; a margin on top). */
+const FDS_PER_PROXIED_SOCKET = 5;
+
+/** This process's open-file limit (children inherit it), from /proc; 1,024 when unreadable. */
+export function openFileLimit(): number {
+  try {
+    const line = readFileSync("/proc/self/limits", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("Max open files"));
+    const soft = Number(line?.split(/\s{2,}/)[1]);
+    return Number.isFinite(soft) && soft > 0 ? soft : 1_024;
+  } catch {
+    return 1_024;
+  }
+}
+
+/** How many sockets one local node (one wrangler dev) holds safely under the open-file limit. */
+export function socketsPerNode(): number {
+  return Math.floor((openFileLimit() * 0.85) / FDS_PER_PROXIED_SOCKET);
+}
+
+function stat(pid: string): { comm: string; pgid: number } | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const close = text.lastIndexOf(")");
+    const fields = text.slice(close + 2).split(" ");
+    return { comm: text.slice(text.indexOf("(") + 1, close), pgid: Number(fields[2]) };
+  } catch {
+    return null;
+  }
+}
+
+function rssKb(pid: string): number {
+  try {
+    return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+  } catch {
+    return 0; // the process went away
+  }
+}
+
+/**
+ * Resident memory (KB) of every workerd process of the dev server on `port`: the one that listens
+ * there (wrangler's proxy) and the runtime behind it that hosts the objects, found as the members
+ * of the proxy's process group (stack.ts starts each wrangler in a group of its own).
+ */
 export function workerdRssKb(port: number): number {
-  let total = 0;
-  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+  const pids = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  const groups = new Set<number>();
+  for (const pid of pids) {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      if (!cmd.includes("workerd") || !cmd.includes(`:${port}`)) continue;
-      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-      total += Number(rss?.[1] ?? 0);
+      if (cmd.includes("workerd") && cmd.includes(`:${port}`)) groups.add(stat(pid)?.pgid ?? -1);
     } catch {
       // the process went away
     }
   }
+  let total = 0;
+  for (const pid of pids) {
+    const s = stat(pid);
+    if (s && s.comm === "workerd" && groups.has(s.pgid)) total += rssKb(pid);
+  }
   return total;
 }
 
-/** Opens `count` sockets with `open(i)`, waits for hibernation, and reports the cost per socket. */
+/**
+ * Opens `count` sockets with `open(i)` (in waves of 50), waits for hibernation, and reports the
+ * cost per socket over the dev servers on `ports`.
+ */
 export async function holdSockets(
-  port: number,
+  ports: readonly number[],
   count: number,
   open: (i: number) => Promise<WebSocket>,
 ): Promise<SocketFigures & { sockets: WebSocket[] }> {
+  const memory = () => ports.reduce((sum, port) => sum + workerdRssKb(port), 0);
   await sleep(12_000); // let earlier objects hibernate so the baseline is idle memory
-  const before = workerdRssKb(port);
+  const before = memory();
   const sockets: WebSocket[] = [];
   const started = performance.now();
   for (let i = 0; i < count; i += 50) {
@@ -44,17 +102,19 @@ export async function holdSockets(
   }
   const openPerSecond = count / ((performance.now() - started) / 1000);
   await sleep(15_000); // hibernation starts ~10 s after the last event
-  const after = workerdRssKb(port);
+  const stillOpen = sockets.filter((ws) => ws.readyState === WebSocket.OPEN).length;
+  const after = memory();
   return {
-    opened: sockets.length,
+    opened: stillOpen,
     kbPerSocket: (after - before) / Math.max(1, sockets.length),
     openPerSecond,
     sockets,
   };
 }
 
-export function closeAll(sockets: WebSocket[]): void {
+export async function closeAll(sockets: WebSocket[]): Promise<void> {
   for (const ws of sockets) ws.close(1000, "bench done");
+  await sleep(2_000); // let the servers see the closes before the next scenario measures memory
 }
 
 /** A device socket on a user's hub: ticket, upgrade, hello; resolves once the replay is done. */

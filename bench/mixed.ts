@@ -9,7 +9,7 @@
  * unacknowledged sends, messages lost or duplicated on a device, protocol error frames.
  */
 import { MessengerClient } from "../client/sdk/index.ts";
-import { percentile, sleep } from "./lib.ts";
+import { percentile, sleep, type Row } from "./lib.ts";
 
 export interface MixedUser {
   token: string;
@@ -133,7 +133,9 @@ export async function benchMixed(users: MixedUser[], opts: MixedOptions): Promis
   const sender = async (me: number) => {
     let n = 0;
     while (performance.now() < end) {
-      await sleep(-Math.log(1 - Math.random()) * (1000 / perUserRate)); // Poisson arrivals
+      // Poisson arrivals, cut at the end of the window (a long last gap must not stretch the run).
+      const gap = -Math.log(1 - Math.random()) * (1000 / perUserRate);
+      await sleep(Math.min(gap, end - performance.now()));
       if (performance.now() >= end) break;
       if (!online[me]) continue; // an offline user does not type
       const mine = chatsOf[me]!;
@@ -176,7 +178,7 @@ export async function benchMixed(users: MixedUser[], opts: MixedOptions): Promis
   };
 
   await Promise.all([...users.map((_, i) => sender(i)), churn()]);
-  const elapsed = (performance.now() - started) / 1000;
+  const elapsed = Math.max(opts.seconds, (performance.now() - started) / 1000);
   const ackedPerSecond = acked / elapsed;
   await withTimeout(Promise.all(inFlight), 30_000);
   while (online.includes(false)) await sleep(100);
@@ -241,4 +243,35 @@ async function createChats(clients: MessengerClient[], users: MixedUser[], opts:
 
 async function withTimeout(work: Promise<unknown>, ms: number): Promise<void> {
   await Promise.race([work, sleep(ms)]);
+}
+
+/** The table rows of one mixed-traffic run; latencies beside the echo baseline of the same run. */
+export function mixedRows(m: MixedFigures, seconds: number, echo: { p50: number; p99: number }): Row[] {
+  const scenario = `mixed traffic, ${m.offered} msg/s offered (${m.users} users, ${m.conversations} chats, ${seconds} s)`;
+  const errors = m.sendErrors + m.lost + m.duplicated + m.errorFrames;
+  return [
+    {
+      scenario,
+      metric: "acked messages/s (vs sent/s)",
+      value: m.ackedPerSecond,
+      unit: "/s",
+      baseline: m.sentPerSecond,
+    },
+    { scenario, metric: "deliveries to devices/s", value: m.deliveriesPerSecond, unit: "/s" },
+    { scenario, metric: "delivery latency p50", value: m.p50, unit: "ms", baseline: echo.p50 },
+    { scenario, metric: "delivery latency p99", value: m.p99, unit: "ms", baseline: echo.p99 },
+    {
+      scenario,
+      metric: "status / presence / typing frames",
+      value: m.statusEvents,
+      unit: `/ ${m.presenceFrames} / ${m.typingFrames}`,
+    },
+    { scenario, metric: "users taken offline and back", value: m.offlineSpells, unit: "" },
+    {
+      scenario,
+      metric: "errors: unacked / lost / duplicated / error frames",
+      value: errors,
+      unit: `(${m.sendErrors} / ${m.lost} / ${m.duplicated} / ${m.errorFrames})`,
+    },
+  ];
 }

@@ -7,7 +7,8 @@
  * BENCH_QUICK=1 shrinks every scenario (a smoke run); BENCH_ONLY=sockets,mixed runs only the named
  * scenarios (1to1, group, sockets, mixed, media; the echo baseline always runs); BENCH_GROUP_MEMBERS
  * sets the group size (200); BENCH_IDLE_SOCKETS the idle-socket count (10,000);
- * BENCH_MIXED_SECONDS / BENCH_MIXED_RATE the mixed-traffic duration (60 s) and offered load (msg/s).
+ * BENCH_MIXED_SECONDS / BENCH_MIXED_RATE the mixed-traffic duration (60 s) and offered loads (msg/s,
+ * comma-separated: one run per load, 8 and 20 by default).
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
@@ -22,7 +23,7 @@ import { openSocket, printTable, type Row } from "./lib.ts";
 import { closeAll, holdSockets, openHubDevice, socketsPerNode } from "./sockets.ts";
 import { benchMedia } from "./media.ts";
 import { benchOneToOne } from "./messaging.ts";
-import { benchMixed } from "./mixed.ts";
+import { benchMixed, mixedRows } from "./mixed.ts";
 import { startNodes, stopNodes } from "./nodes.ts";
 
 const quick = process.env.BENCH_QUICK === "1";
@@ -30,7 +31,7 @@ const groupMembers = Number(process.env.BENCH_GROUP_MEMBERS ?? (quick ? 20 : 200
 /** Idle sockets per scenario, spread over as many local dev servers as the open-file limit needs. */
 const idleSockets = Number(process.env.BENCH_IDLE_SOCKETS ?? (quick ? 200 : 10_000));
 const mixedSeconds = Number(process.env.BENCH_MIXED_SECONDS ?? (quick ? 15 : 60));
-const mixedRate = Number(process.env.BENCH_MIXED_RATE ?? (quick ? 10 : 25));
+const mixedRates = (process.env.BENCH_MIXED_RATE ?? (quick ? "10" : "8,20")).split(",").map(Number);
 const only = new Set((process.env.BENCH_ONLY ?? "1to1,group,sockets,mixed,media").split(",").map((s) => s.trim()));
 const log = (line: string) => console.error(`[bench] ${line}`);
 
@@ -145,46 +146,26 @@ async function main(): Promise<void> {
     }
 
     if (only.has("mixed")) {
-      const users = others.slice(0, quick ? 12 : 60).map((o) => ({ token: o.c.api.token!, id: o.id }));
-      log(`mixed traffic: ${users.length} users, ${mixedRate} msg/s offered for ${mixedSeconds} s…`);
-      const mixed = await benchMixed(users, {
-        baseUrl: stack.baseUrl,
-        seconds: mixedSeconds,
-        messagesPerSecond: mixedRate,
-        directPerUser: 2,
-        groups: quick ? 2 : 4,
-        groupSize: quick ? 5 : 15,
-        groupShare: 0.3,
-        offlinePerSecond: quick ? 0.3 : 0.5,
-      });
-      const errors = mixed.sendErrors + mixed.lost + mixed.duplicated + mixed.errorFrames;
-      if (errors > 0) failures.push(`mixed traffic had ${errors} errors (must be 0)`);
-      const scenario = `mixed traffic (${mixed.users} users, ${mixed.conversations} chats, ${mixedSeconds} s)`;
-      rows.push(
-        {
-          scenario,
-          metric: `acked messages/s (vs sent; ${mixed.offered}/s offered)`,
-          value: mixed.ackedPerSecond,
-          unit: "/s",
-          baseline: mixed.sentPerSecond,
-        },
-        { scenario, metric: "deliveries to devices/s", value: mixed.deliveriesPerSecond, unit: "/s" },
-        { scenario, metric: "delivery latency p50", value: mixed.p50, unit: "ms", baseline: echo.p50 },
-        { scenario, metric: "delivery latency p99", value: mixed.p99, unit: "ms", baseline: echo.p99 },
-        {
-          scenario,
-          metric: "status / presence / typing frames",
-          value: mixed.statusEvents,
-          unit: `/ ${mixed.presenceFrames} / ${mixed.typingFrames}`,
-        },
-        { scenario, metric: "users taken offline and back", value: mixed.offlineSpells, unit: "" },
-        {
-          scenario,
-          metric: "errors: unacked sends / lost / duplicated / error frames",
-          value: errors,
-          unit: `(${mixed.sendErrors} / ${mixed.lost} / ${mixed.duplicated} / ${mixed.errorFrames})`,
-        },
-      );
+      // One load point per rate, each with its own users (a new device would replay the last run's events).
+      const perRun = quick ? 12 : 60;
+      for (const [i, rate] of mixedRates.entries()) {
+        const users = others.slice(i * perRun, (i + 1) * perRun).map((o) => ({ token: o.c.api.token!, id: o.id }));
+        if (users.length < 4) break;
+        log(`mixed traffic: ${users.length} users, ${rate} msg/s offered for ${mixedSeconds} s…`);
+        const mixed = await benchMixed(users, {
+          baseUrl: stack.baseUrl,
+          seconds: mixedSeconds,
+          messagesPerSecond: rate,
+          directPerUser: 2,
+          groups: quick ? 2 : 4,
+          groupSize: quick ? 5 : 15,
+          groupShare: 0.3,
+          offlinePerSecond: quick ? 0.3 : 0.5,
+        });
+        const errors = mixed.sendErrors + mixed.lost + mixed.duplicated + mixed.errorFrames;
+        if (errors > 0) failures.push(`mixed traffic at ${rate}/s had ${errors} errors (must be 0)`);
+        rows.push(...mixedRows(mixed, mixedSeconds, echo));
+      }
     }
 
     if (only.has("sockets")) {

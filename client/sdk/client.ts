@@ -22,6 +22,7 @@ export interface ClientOptions {
 /** Events of the current connection, re-emitted so handlers survive reconnects and re-logins. */
 const FORWARDED: (keyof ConnectionEvents)[] = [
   "event",
+  "profile",
   "synced",
   "state",
   "presence",

@@ -11,6 +11,7 @@
 import { Emitter } from "./emitter.ts";
 import { MemoryStore, type ClientStore, type PendingSend } from "./store.ts";
 import {
+  Event as EventSchema,
   PROTOCOL_VERSION,
   ServerFrame,
   type ClientFrame,
@@ -18,6 +19,7 @@ import {
   type Event,
   type Message,
   type Presence,
+  type User,
 } from "./protocol/index.ts";
 
 export type ConnectionState = "idle" | "connecting" | "syncing" | "live" | "closed";
@@ -25,6 +27,12 @@ export type ConnectionState = "idle" | "connecting" | "syncing" | "live" | "clos
 export interface ConnectionEvents extends Record<string, unknown> {
   /** Every event from the user's log, in cursor order, once. */
   event: Event;
+  /**
+   * Someone's public profile changed (a `profile` event, also emitted as `event`): the user as
+   * `GET /v1/users/:id` shows it now. Replace any copy you hold; it may be the user themself,
+   * changed on another device.
+   */
+  profile: User;
   /** The replay after (re)connecting finished; `reset` = local state must be refetched over REST. */
   synced: { cursor: number; reset: boolean };
   state: ConnectionState;
@@ -256,6 +264,30 @@ export class Connection extends Emitter<ConnectionEvents> {
     this.scheduleReconnect();
   }
 
+  /**
+   * An `events` frame this SDK cannot fully parse: a newer server sent an event kind it does not know.
+   * Dropping the whole frame would lose the known events beside it (and stall a replay that repeats
+   * it on every reconnect), so the known ones are kept and the unknown ones skipped, cursor included.
+   */
+  private async onUnknownEvents(json: unknown): Promise<void> {
+    const events = (json as { type?: unknown; events?: unknown } | null)?.events;
+    if ((json as { type?: unknown } | null)?.type !== "events" || !Array.isArray(events)) return;
+    const before = this.cursor;
+    for (const raw of events as unknown[]) {
+      const at = (raw as { cursor?: unknown } | null)?.cursor;
+      if (typeof at !== "number" || !Number.isSafeInteger(at) || at <= this.cursor) continue;
+      this.cursor = at;
+      const event = EventSchema.safeParse(raw);
+      if (!event.success) continue;
+      this.emit("event", event.data);
+      if (event.data.kind === "profile") this.emit("profile", event.data.user);
+    }
+    if (this.cursor > before) {
+      await this.store.saveCursor(this.cursor);
+      this.write({ type: "ack", cursor: this.cursor });
+    }
+  }
+
   private async onFrame(text: string): Promise<void> {
     let json: unknown;
     try {
@@ -264,7 +296,7 @@ export class Connection extends Emitter<ConnectionEvents> {
       return;
     }
     const parsed = ServerFrame.safeParse(json);
-    if (!parsed.success) return;
+    if (!parsed.success) return this.onUnknownEvents(json);
     const frame = parsed.data;
     switch (frame.type) {
       case "welcome":
@@ -275,6 +307,7 @@ export class Connection extends Emitter<ConnectionEvents> {
         for (const event of fresh) {
           this.cursor = event.cursor;
           this.emit("event", event);
+          if (event.kind === "profile") this.emit("profile", event.user);
         }
         await this.store.saveCursor(this.cursor);
         this.write({ type: "ack", cursor: this.cursor });

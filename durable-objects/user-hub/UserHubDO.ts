@@ -23,6 +23,7 @@ import {
   type Media,
   type Presence,
   type ServerFrame,
+  type User,
 } from "../../client/sdk/protocol/index.ts";
 import type { Env } from "../../workers/env.ts";
 import type { Result } from "../../workers/lib/result.ts";
@@ -51,6 +52,7 @@ import { WS_TICKET_TTL_SECONDS } from "../../workers/lib/ws-ticket.ts";
 import { claimTicket, revokeSessionTickets } from "./tickets.ts";
 import type { PushSubscriptionBody } from "../../client/sdk/protocol/index.ts";
 import { HubPush } from "./push.ts"; // push notifications (issue 8)
+import { HubProfiles } from "./profiles.ts";
 
 /** The subprotocol clients ask for; the token travels as a second offered protocol. */
 export const WS_PROTOCOL = "messenger.v1";
@@ -69,6 +71,8 @@ export class UserHubDO extends DurableObject<Env> {
   private readonly sendLimit = new TokenBuckets(SENDS_PER_USER, 1);
   /** Push notifications (issue 8): decisions and sending live in ./push.ts. */
   private readonly push: HubPush;
+  /** Profile changes: announcing this user's, receiving peers' (./profiles.ts). */
+  private readonly profiles: HubProfiles;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -79,6 +83,16 @@ export class UserHubDO extends DurableObject<Env> {
       () => this.userId,
       (at) => this.scheduleAlarm(at),
     );
+    this.profiles = new HubProfiles(this.sql, {
+      userId: () => this.userId,
+      transaction: (write) => ctx.storage.transactionSync(write),
+      log: (key, body) => this.appendToLog(key, body),
+      broadcast: (events) => this.broadcast({ type: "events", events }),
+      hub: (userId) => env.USER_HUB.getByName(userId),
+      conversation: (conversationId) => env.CONVERSATION.getByName(conversationId),
+      scheduleAlarm: (at) => this.scheduleAlarm(at),
+      waitUntil: (work) => ctx.waitUntil(work),
+    });
     // Keep-alives are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     void ctx.blockConcurrencyWhile(async () => {
@@ -225,6 +239,7 @@ export class UserHubDO extends DurableObject<Env> {
   async deliver(conversationId: string, events: ConversationEvent[]): Promise<void> {
     const fresh: Event[] = [];
     const now = Date.now();
+    let introduced = false;
     this.ctx.storage.transactionSync(() => {
       for (const { ev, body } of events) {
         const inserted = this.sql
@@ -238,12 +253,16 @@ export class UserHubDO extends DurableObject<Env> {
           .toArray()[0];
         if (!inserted) continue;
         applyToChatList(this.sql, this.userId, conversationId, body, now);
+        if (body.kind === "conversation" && body.conversation.peerId) {
+          introduced = this.profiles.introduce(body.conversation.peerId) || introduced;
+        }
         fresh.push({ cursor: inserted.cursor, at: iso(now), ...body });
       }
       this.trimLog();
     });
     if (fresh.length > 0) this.broadcast({ type: "events", events: fresh });
     this.push.onDeliver(conversationId, fresh); // push: open/cancel pending notifications
+    if (introduced) this.profiles.kick(); // a new direct peer gets this user's changed profile
   }
 
   // ---- push notifications (issue 8; logic in ./push.ts) --------------------------------------------
@@ -279,10 +298,36 @@ export class UserHubDO extends DurableObject<Env> {
     return readChatList(this.sql);
   }
 
-  /** The newest cursor and how many devices are connected (tests, diagnostics). */
-  async stats(): Promise<{ head: number; sockets: number; logSize: number }> {
+  // ---- profile changes (logic in ./profiles.ts) ----------------------------------------------------
+
+  /**
+   * This user changed their public profile (the Worker, after the Postgres write). `version` orders
+   * changes (Postgres `updated_at`, µs); a repeated or older one is ignored. Answers once the change
+   * and its fan-out are stored; the fan-out runs after.
+   */
+  async profileChanged(user: User, version: number): Promise<void> {
+    this.profiles.changed(user, version);
+  }
+
+  /** Someone this user chats with changed their profile (their hub); logged if newer than known. */
+  async peerProfile(user: User, version: number): Promise<void> {
+    this.profiles.received(user, version);
+  }
+
+  /** Peer profiles the chat-list route read from Postgres, for peers this hub had none of. */
+  async rememberPeers(users: User[]): Promise<void> {
+    this.profiles.remember(users);
+  }
+
+  /** The newest cursor, connected devices, and profile deliveries still queued (tests, diagnostics). */
+  async stats(): Promise<{ head: number; sockets: number; logSize: number; profileQueue: number }> {
     const row = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM log").one();
-    return { head: this.head(), sockets: this.ctx.getWebSockets().length, logSize: row.n };
+    return {
+      head: this.head(),
+      sockets: this.ctx.getWebSockets().length,
+      logSize: row.n,
+      profileQueue: this.profiles.queued(),
+    };
   }
 
   /** Logout: closes every socket opened with that session (4001: do not reconnect with it). */
@@ -342,6 +387,7 @@ export class UserHubDO extends DurableObject<Env> {
     await this.settlePresence();
     await this.flushReceipts();
     await this.push.run(); // push: send due notifications, retries
+    await this.profiles.run(); // profile fan-out and its retries
   }
 
   // ---- frames ------------------------------------------------------------------------------------
@@ -503,6 +549,25 @@ export class UserHubDO extends DurableObject<Env> {
   }
 
   // ---- internals ---------------------------------------------------------------------------------
+
+  /**
+   * Appends one event that belongs to no conversation (a profile change) under its own idempotency
+   * key; null if that key is already in the log. Call inside a transaction.
+   */
+  private appendToLog(key: string, body: EventBody): Event | null {
+    const now = Date.now();
+    const inserted = this.sql
+      .exec<{ cursor: number }>(
+        "INSERT INTO log (key, conversation_id, at, body) VALUES (?, '', ?, ?) ON CONFLICT (key) DO NOTHING RETURNING cursor",
+        key,
+        now,
+        JSON.stringify(body),
+      )
+      .toArray()[0];
+    if (!inserted) return null;
+    this.trimLog();
+    return { cursor: inserted.cursor, at: iso(now), ...body };
+  }
 
   private head(): number {
     // sqlite_sequence survives trimming; MAX(cursor) would not after the log is emptied.

@@ -1,8 +1,13 @@
 /**
  * The user's chat list as a projection of their event log: each event, applied once when it first
  * arrives, updates the `chats` and `unread` tables. Reading the list is then one query.
+ *
+ * `status` events also land here: their four watermarks only grow, so keeping the maximum of each per
+ * chat costs four integers and gives a fresh device its ticks with the list, without asking for the
+ * status of a message. Direct chats carry the peer's public profile from the `profiles` table, which
+ * `profile` events keep current (./profiles.ts).
  */
-import type { ConversationSummary, EventBody, Message } from "../../client/sdk/protocol/index.ts";
+import type { ConversationSummary, EventBody, Message, User } from "../../client/sdk/protocol/index.ts";
 import { iso } from "../shared/time.ts";
 
 type ChatRow = {
@@ -15,7 +20,12 @@ type ChatRow = {
   last_seq: number;
   read_upto: number;
   updated_at: number;
+  delivered_some: number;
+  delivered_all: number;
+  read_some: number;
+  read_all: number;
   unread: number;
+  peer_body: string | null;
 };
 
 export function applyToChatList(
@@ -88,7 +98,19 @@ export function applyToChatList(
       sql.exec("DELETE FROM unread WHERE conversation_id = ? AND seq <= ?", conversationId, body.upTo);
       return;
     case "status":
+      // Monotonic by construction (receipts.ts); MAX keeps a late or repeated event harmless.
+      sql.exec(
+        `UPDATE chats SET delivered_some = MAX(delivered_some, ?), delivered_all = MAX(delivered_all, ?),
+           read_some = MAX(read_some, ?), read_all = MAX(read_all, ?) WHERE conversation_id = ?`,
+        body.deliveredSome,
+        body.deliveredAll,
+        body.readSome,
+        body.readAll,
+        conversationId,
+      );
       return;
+    case "profile":
+      return; // not about a conversation; the `profiles` table is written by ./profiles.ts
   }
 }
 
@@ -96,8 +118,10 @@ export function applyToChatList(
 export function readChatList(sql: SqlStorage): ConversationSummary[] {
   return sql
     .exec<ChatRow>(
-      `SELECT c.*, (SELECT COUNT(*) FROM unread u WHERE u.conversation_id = c.conversation_id) AS unread
-       FROM chats c ORDER BY updated_at DESC, conversation_id`,
+      `SELECT c.*, (SELECT COUNT(*) FROM unread u WHERE u.conversation_id = c.conversation_id) AS unread,
+         p.body AS peer_body
+       FROM chats c LEFT JOIN profiles p ON c.type = 'direct' AND p.user_id = c.peer_id
+       ORDER BY updated_at DESC, conversation_id`,
     )
     .toArray()
     .map((r) => ({
@@ -109,5 +133,12 @@ export function readChatList(sql: SqlStorage): ConversationSummary[] {
       unreadCount: r.unread,
       updatedAt: iso(r.updated_at),
       active: r.active === 1,
+      peer: r.peer_body ? (JSON.parse(r.peer_body) as User) : null,
+      status: {
+        deliveredSome: r.delivered_some,
+        deliveredAll: r.delivered_all,
+        readSome: r.read_some,
+        readAll: r.read_all,
+      },
     }));
 }

@@ -35,4 +35,23 @@ export const HUB_MIGRATIONS = [
      id INTEGER PRIMARY KEY AUTOINCREMENT, endpoint TEXT NOT NULL, conversation_id TEXT NOT NULL,
      payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, due INTEGER NOT NULL,
      UNIQUE (endpoint, conversation_id))`,
+  // ---- profile changes (durable-objects/user-hub/profiles.ts) ----
+  // Public profiles this hub knows, newest version each: the user's own (the source of its fan-out)
+  // and the people they chat with (direct chats show them in the chat list). version = the Postgres
+  // updated_at in µs, or 0 for a copy read from Postgres without one (any real change beats it).
+  `CREATE TABLE profiles (user_id TEXT PRIMARY KEY, version INTEGER NOT NULL, body TEXT NOT NULL)`,
+  // Hubs still owed this user's newest profile: one row per person, however many chats are shared.
+  `CREATE TABLE profile_outbox (
+     user_id TEXT PRIMARY KEY, version INTEGER NOT NULL,
+     failures INTEGER NOT NULL DEFAULT 0, due INTEGER NOT NULL DEFAULT 0)`,
+  // Groups whose members still have to be listed (asked of the Conversation DO) into profile_outbox.
+  `CREATE TABLE profile_groups (
+     conversation_id TEXT PRIMARY KEY, version INTEGER NOT NULL,
+     failures INTEGER NOT NULL DEFAULT 0, due INTEGER NOT NULL DEFAULT 0)`,
+  // ---- receipt watermarks in the chat list (chat-list.ts, from `status` events) ----
+  // Hubs that existed before this step start at 0 and catch up with the next status event.
+  `ALTER TABLE chats ADD COLUMN delivered_some INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE chats ADD COLUMN delivered_all INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE chats ADD COLUMN read_some INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE chats ADD COLUMN read_all INTEGER NOT NULL DEFAULT 0`,
 ] as const;

@@ -18,6 +18,7 @@ import {
   SetRoleBody,
   UpdateGroupBody,
   type Message,
+  type User,
 } from "../../client/sdk/protocol/index.ts";
 import { ShardSet } from "../../db/connection.ts";
 import { HistoryStore } from "../../db/history-store.ts";
@@ -28,6 +29,7 @@ import { unwrap } from "../lib/result.ts";
 import { valid } from "../lib/validate.ts";
 import { directConversationId, groupConversationId } from "../lib/conversation-ids.ts";
 import { requireOwnPicture } from "../lib/pictures.ts";
+import { publicUser } from "../lib/profile-cache.ts";
 import { resolveMediaForSend } from "../lib/media-resolve.ts";
 import { requireUser } from "../middleware/auth.ts";
 
@@ -64,7 +66,19 @@ export const conversationRoutes = new Hono<AppEnv>()
   })
 
   .get("/", async (c) => {
-    const conversations = await c.env.USER_HUB.getByName(c.get("userId")).chatList();
+    const hub = c.env.USER_HUB.getByName(c.get("userId"));
+    const conversations = await hub.chatList();
+    // Direct chats whose peer profile the hub has no copy of yet (chats from before profile events, or
+    // a peer who never changed theirs): read once from Postgres and handed to the hub, which keeps
+    // them current from then on. The list is answered without them if Postgres is unavailable.
+    const missing = [
+      ...new Set(conversations.flatMap((s) => (s.type === "direct" && s.peerId && !s.peer ? [s.peerId] : []))),
+    ].slice(0, MAX_PEERS_FILLED);
+    if (missing.length > 0) {
+      const found = await readProfiles(c.env, c.executionCtx, missing);
+      for (const s of conversations) if (s.peerId && !s.peer) s.peer = found.get(s.peerId) ?? null;
+      if (found.size > 0) c.executionCtx.waitUntil(hub.rememberPeers([...found.values()]));
+    }
     return c.json({ conversations });
   })
 
@@ -162,6 +176,26 @@ export const conversationRoutes = new Hono<AppEnv>()
     const result = unwrap(await conversation(c.env, id).setRole(c.get("userId"), userId, c.req.valid("json").role));
     return c.json({ conversation: result });
   });
+
+/** Peer profiles filled from Postgres per chat-list read; the rest come with the next read. */
+const MAX_PEERS_FILLED = 500;
+
+/** Public profiles of `ids` (those that exist); empty when Postgres cannot be reached. */
+async function readProfiles(
+  env: Env,
+  ctx: { waitUntil(p: Promise<unknown>): void },
+  ids: string[],
+): Promise<Map<string, User>> {
+  const shards = new ShardSet(env);
+  try {
+    const found = await new UserStore(shards).getUsers(ids);
+    return new Map([...found].map(([id, record]) => [id, publicUser(record)]));
+  } catch {
+    return new Map();
+  } finally {
+    ctx.waitUntil(shards.close());
+  }
+}
 
 /** Members must be real users: a chat with a made-up id would fan out to hubs nobody owns. */
 async function requireUsersExist(

@@ -3,7 +3,8 @@
  *
  * Every route needs a session: profiles and discovery are for members, not for anonymous scrapers.
  * Profile reads go through the Redis cache (workers/lib/profile-cache.ts); a PATCH invalidates it.
- * Search goes to Postgres every time and fans out to all shards (db/user-store.ts).
+ * Search goes to Postgres every time and fans out to all shards (db/user-store.ts). A PATCH also
+ * tells the people the user chats with, through their hubs (workers/lib/profile-events.ts).
  *
  * `requireUser` is attached per route, not with `use("*")`: this sub-app is mounted at `/v1`, where
  * a wildcard middleware would also guard every other `/v1` route, register and login included.
@@ -16,6 +17,7 @@ import type { AppEnv } from "../env.ts";
 import { AppError } from "../lib/errors.ts";
 import { ProfileCache, publicUser } from "../lib/profile-cache.ts";
 import { requireOwnPicture } from "../lib/pictures.ts";
+import { announceProfile } from "../lib/profile-events.ts";
 import { valid } from "../lib/validate.ts";
 import { requireUser } from "../middleware/auth.ts";
 
@@ -48,6 +50,9 @@ export const profileRoutes = new Hono<AppEnv>()
     if (!updated) throw new AppError("not_found", "no such user");
     // Awaited: the caller's next read must see its own change.
     await ProfileCache.fromEnv(c.env).invalidateProfile(userId);
+    // Awaited too: once the hub has stored the change its fan-out is durable (retried by its alarm);
+    // a `waitUntil` could be cut short with the request. Never fails the PATCH.
+    await announceProfile(c.env, userId, (p) => c.executionCtx.waitUntil(p));
     return c.json({ user: publicUser(updated) } satisfies { user: User });
   })
 

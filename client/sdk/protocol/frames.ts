@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import { ClientId, Id, Seq } from "./rest.ts";
-import { ConversationSummary, Message, Presence } from "./model.ts";
+import { ConversationSummary, Message, Presence, StatusWatermarks, User } from "./model.ts";
 import { ERROR_CODES } from "./errors.ts";
 
 export const PROTOCOL_VERSION = 1;
@@ -70,7 +70,13 @@ export const EventBody = z.discriminatedUnion("kind", [
   /** The conversation appeared in, or changed in, this user's chat list. */
   z.object({
     kind: z.literal("conversation"),
-    conversation: ConversationSummary.omit({ lastMessage: true, unreadCount: true, updatedAt: true }),
+    conversation: ConversationSummary.omit({
+      lastMessage: true,
+      unreadCount: true,
+      updatedAt: true,
+      peer: true,
+      status: true,
+    }),
   }),
   /**
    * The delivered/read state of this user's own messages changed. Four watermarks over the other
@@ -78,16 +84,15 @@ export const EventBody = z.discriminatedUnion("kind", [
    * `seq ≤ deliveredSome`, else none; read likewise. They only grow, so one event describes every
    * message at once and repeating or coalescing them is harmless.
    */
-  z.object({
-    kind: z.literal("status"),
-    conversationId: z.string(),
-    deliveredSome: z.number(),
-    deliveredAll: z.number(),
-    readSome: z.number(),
-    readAll: z.number(),
-  }),
+  z.object({ kind: z.literal("status"), conversationId: z.string(), ...StatusWatermarks.shape }),
   /** This user read up to `upTo` on some device: unread counts follow on every device. */
   z.object({ kind: z.literal("read_marker"), conversationId: z.string(), upTo: z.number() }),
+  /**
+   * Someone this user chats with (or the user, from another device) changed their display name,
+   * about or picture. `user` is the public profile, exactly what `GET /v1/users/:id` answers; it
+   * replaces any copy the client holds. Not tied to a conversation.
+   */
+  z.object({ kind: z.literal("profile"), user: User }),
 ]);
 export type EventBody = z.infer<typeof EventBody>;
 

@@ -76,6 +76,18 @@ export const Conversation = z.object({
 });
 export type Conversation = z.infer<typeof Conversation>;
 
+/**
+ * The delivered/read state of the user's own messages in one conversation, as four watermarks over
+ * the other members (the `status` event explains them): seq ≤ deliveredAll = delivered to all, etc.
+ */
+export const StatusWatermarks = z.object({
+  deliveredSome: z.number(),
+  deliveredAll: z.number(),
+  readSome: z.number(),
+  readAll: z.number(),
+});
+export type StatusWatermarks = z.infer<typeof StatusWatermarks>;
+
 /** A chat list row: the user's own view of a conversation. */
 export const ConversationSummary = z.object({
   id: z.string(),
@@ -89,6 +101,13 @@ export const ConversationSummary = z.object({
   updatedAt: IsoTime,
   /** False once the user left or was removed from a group: the chat stays, read-only. */
   active: z.boolean(),
+  /**
+   * Direct chats: the other person's public profile (as `GET /v1/users/:id`), kept current by
+   * `profile` events. Optional: older servers do not send it, and it may be missing when unknown.
+   */
+  peer: User.nullable().optional(),
+  /** The receipt watermarks of the user's own messages here (the `status` event's four numbers). */
+  status: StatusWatermarks.optional(),
 });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;
 

@@ -132,10 +132,15 @@ export class Controller {
       c.on("state", (connection) => this.update((s) => ({ ...s, connection }))),
       c.on("synced", ({ reset }) => {
         if (reset) {
-          this.update((s) => ({ ...s, threads: {} }));
+          // Too far behind to replay: profile events may be among what was missed, so the profiles
+          // we hold are refetched too (the chat list brings its peers; the rest are asked as shown).
+          this.update((s) => ({ ...s, threads: {}, users: { [s.me.id]: s.me } }));
           void this.refreshChats();
           const active = this.store.get().activeChatId;
-          if (active) void this.loadNewest(active);
+          if (active) {
+            void this.loadNewest(active);
+            void this.refreshDetails(active);
+          }
         }
         this.readSent.clear();
         this.markActiveRead();
@@ -191,6 +196,12 @@ export class Controller {
   }
 
   private onEvent(event: Event): void {
+    if (event.kind === "profile") {
+      this.update((s) => applyEvent(s, event, false));
+      // Mine, changed on another device: the saved session shows it after a reload too.
+      if (event.user.id === this.me.id) this.setMe(event.user);
+      return;
+    }
     const conversationId =
       event.kind === "message"
         ? event.message.conversationId
@@ -235,7 +246,10 @@ export class Controller {
     try {
       const list = await this.api.conversations();
       this.update((s) => setChats(s, list));
+      // The list's receipt watermarks may have raised ours: keep them for the next load.
+      if (list.some((c) => (c.status?.deliveredSome ?? 0) > 0)) this.scheduleReceiptsSave();
       const peers = list.flatMap((c) => (c.peerId ? [c.peerId] : []));
+      // Peers the list came with a profile for are known now; ensureUsers skips them.
       this.ensureUsers([...peers, ...list.flatMap((c) => (c.lastMessage ? [c.lastMessage.senderId] : []))]);
       void this.refreshPresence(peers);
     } catch {
@@ -344,8 +358,9 @@ export class Controller {
   }
 
   /**
-   * Receipt watermarks arrive only as events; a browser that never saw them (a new device whose log
-   * was trimmed) asks for the status of my newest message and takes its aggregates as lower bounds.
+   * Receipt watermarks arrive as events and with the chat list. A chat the list had none for (nothing
+   * delivered yet, or a chat older than the list's watermarks) asks for the status of my newest
+   * message and takes its aggregates as lower bounds.
    */
   private async fillReceipts(conversationId: string): Promise<void> {
     const state = this.store.get();

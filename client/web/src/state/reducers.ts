@@ -3,7 +3,7 @@
  * the controller (app/controller.ts) calls these and performs the side effects they imply.
  * Every transition is idempotent: replays after a reconnect and REST refetches may repeat anything.
  */
-import type { ConversationSummary, Event, Message } from "../lib/sdk.ts";
+import type { ConversationSummary, Event, Message, User } from "../lib/sdk.ts";
 import type { AppState, LocalSend, Receipts, Thread } from "./types.ts";
 
 const NO_RECEIPTS: Receipts = { deliveredSome: 0, deliveredAll: 0, readSome: 0, readAll: 0 };
@@ -102,19 +102,59 @@ export function applyEvent(state: AppState, event: Event, viewing: boolean): App
       return patchChat(state, event.conversationId, (chat) =>
         chat.unreadCount > 0 && (chat.lastMessage?.seq ?? 0) <= event.upTo ? { ...chat, unreadCount: 0 } : chat,
       );
+    case "profile":
+      return applyProfile(state, event.user);
   }
 }
 
-/** The chat list from REST replaces ours, except where we already know a newer last message. */
+const sameUser = (a: User, b: User): boolean =>
+  a.displayName === b.displayName && a.about === b.about && a.pictureUrl === b.pictureUrl && a.username === b.username;
+
+/**
+ * Someone's current public profile (a `profile` event, or the chat list's `peer`): every view that
+ * names or pictures them reads `users`, so the chat list, headers and member lists follow. Mine
+ * (changed on another device) replaces `me` too.
+ */
+export function applyProfile(state: AppState, user: User): AppState {
+  const known = state.users[user.id];
+  if (known && sameUser(known, user)) return state;
+  return {
+    ...state,
+    users: { ...state.users, [user.id]: user },
+    me: user.id === state.me.id ? user : state.me,
+  };
+}
+
+/**
+ * The chat list from REST replaces ours, except where we already know a newer last message. Its peer
+ * profiles become our copies, and its receipt watermarks raise ours (they only grow), so a fresh
+ * device shows names, pictures and ticks without asking for each.
+ */
 export function setChats(state: AppState, list: readonly ConversationSummary[]): AppState {
   const chats: Record<string, ConversationSummary> = {};
+  let next = state;
+  let receipts = state.receipts;
   for (const fresh of list) {
     const known = state.chats[fresh.id];
     const knownNewer = known?.lastMessage && (fresh.lastMessage?.seq ?? 0) < known.lastMessage.seq;
     chats[fresh.id] = knownNewer ? { ...fresh, lastMessage: known.lastMessage, updatedAt: known.updatedAt } : fresh;
+    if (fresh.peer) next = applyProfile(next, fresh.peer);
+    // All zero says nothing yet (or a chat from before the list carried them): leave it to events and
+    // to the controller's message-status fallback.
+    if (fresh.status && fresh.status.deliveredSome > 0) {
+      const merged = mergeReceipts(receipts[fresh.id], fresh.status);
+      const before = receipts[fresh.id];
+      if (!before || !sameReceipts(before, merged)) receipts = { ...receipts, [fresh.id]: merged };
+    }
   }
-  return { ...state, chats };
+  return { ...next, chats, receipts };
 }
+
+const sameReceipts = (a: Receipts, b: Receipts): boolean =>
+  a.deliveredSome === b.deliveredSome &&
+  a.deliveredAll === b.deliveredAll &&
+  a.readSome === b.readSome &&
+  a.readAll === b.readAll;
 
 /** A history page arrived: `older` = it was fetched with `before` (scrolling back). */
 export function addHistory(

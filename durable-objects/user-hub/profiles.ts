@@ -1,0 +1,260 @@
+/**
+ * Profile changes (display name, about, picture) reach the people a user chats with as `profile`
+ * events in their logs, so every device sees them live or on replay, without a refetch.
+ *
+ * Sender side. After the Postgres write (the source of truth) the Worker tells the user's own hub
+ * (`changed`) the public profile and its version, Postgres `updated_at` in µs. In one transaction the
+ * hub keeps it as the newest, logs it for the user's other devices and queues the fan-out:
+ * - direct chats: the chat list knows each peer, so each gets a `profile_outbox` row at once;
+ * - groups: the members live in the Conversation DOs, so each active group gets a `profile_groups`
+ *   row, and a pass asks that conversation for its members (`describe`, at most 200 of them) and
+ *   turns them into outbox rows. Groups the user left are skipped: they are read-only for them.
+ * The outbox has one row per person, however many chats are shared, and a delivery always sends the
+ * newest profile, so changes in quick succession coalesce into one call per hub. Passes are bounded
+ * (GROUPS_PER_PASS conversations and HUBS_PER_PASS hubs, CONCURRENCY calls in flight); a failed
+ * call backs off and the alarm retries it. Passes run one at a time, so however fast changes come,
+ * each person gets at most one call per pass. Profile changes are rare, so waking every member of
+ * every group is affordable; typing and presence are the hot paths, not this.
+ *
+ * Receiver side (`received`): a version is applied only if it is newer than the one held, so retries,
+ * duplicates and deliveries overtaking each other change nothing. A fresh one is logged (key
+ * `profile:<userId>:<version>`) and pushed to live devices.
+ */
+import type { Conversation, Event, EventBody, User } from "../../client/sdk/protocol/index.ts";
+import type { Result } from "../../workers/lib/result.ts";
+import { backoffMs, forEachBounded } from "../shared/bounded.ts";
+
+/** Group member lists fetched per pass: one Conversation DO call each. */
+const GROUPS_PER_PASS = 20;
+/** Hubs told per pass; more passes follow at once while the queue is full. */
+const HUBS_PER_PASS = 200;
+/** Calls in flight at once, so a big fan-out does not queue dozens of requests on this object. */
+const CONCURRENCY = 20;
+/** If the in-line fan-out dies with the isolate, the alarm finishes it. */
+const SAFETY_NET_MS = 2_000;
+
+export interface ProfileHost {
+  userId(): string;
+  /** Runs `write` as one synchronous storage transaction and returns its result. */
+  transaction<T>(write: () => T): T;
+  /** Appends a body to the log under `key` (nothing if the key is there); the event if it is new. */
+  log(key: string, body: EventBody): Event | null;
+  /** Pushes events to the user's connected devices. */
+  broadcast(events: Event[]): void;
+  hub(userId: string): { peerProfile(user: User, version: number): Promise<unknown> };
+  conversation(conversationId: string): { describe(userId: string): Promise<Result<Conversation>> };
+  scheduleAlarm(at: number): void;
+  waitUntil(work: Promise<unknown>): void;
+}
+
+type QueueRow = { key: string; version: number; failures: number };
+
+export class HubProfiles {
+  private running: Promise<void> | null = null;
+  private again = false;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly host: ProfileHost,
+  ) {}
+
+  /** The user's own profile changed (told by the Worker after the Postgres write). */
+  changed(user: User, version: number): void {
+    const me = this.host.userId();
+    if (user.id !== me) throw new Error("a hub only announces its own user's profile");
+    const fresh = this.host.transaction(() => {
+      const event = this.store(user, version);
+      if (!event) return null; // a retry, or older than what we already announced
+      const requeue = "DO UPDATE SET version = excluded.version, failures = 0, due = 0";
+      this.sql.exec(
+        `INSERT INTO profile_outbox (user_id, version)
+         SELECT DISTINCT peer_id, ? FROM chats WHERE type = 'direct' AND peer_id IS NOT NULL AND peer_id != ?
+         ON CONFLICT (user_id) ${requeue}`,
+        version,
+        me,
+      );
+      this.sql.exec(
+        `INSERT INTO profile_groups (conversation_id, version)
+         SELECT conversation_id, ? FROM chats WHERE type = 'group' AND active = 1
+         ON CONFLICT (conversation_id) ${requeue}`,
+        version,
+      );
+      return event;
+    });
+    if (!fresh) return;
+    this.host.broadcast([fresh]);
+    this.kick();
+  }
+
+  /**
+   * A direct chat with `peerId` reached this hub. If this user ever changed their profile, the peer
+   * is told the newest version: their hub may have copied the profile from Postgres just before a
+   * change whose fan-out could not include them (this hub did not know the chat yet). A peer that
+   * already has it ignores it. Call inside `deliver`'s transaction; true if a delivery was queued.
+   */
+  introduce(peerId: string): boolean {
+    return (
+      this.sql.exec(
+        `INSERT INTO profile_outbox (user_id, version) SELECT ?, version FROM profiles WHERE user_id = ?
+         ON CONFLICT (user_id) DO NOTHING`,
+        peerId,
+        this.host.userId(),
+      ).rowsWritten > 0
+    );
+  }
+
+  /** Starts a fan-out pass now, with the alarm as a safety net if this isolate goes away first. */
+  kick(): void {
+    this.host.scheduleAlarm(Date.now() + SAFETY_NET_MS);
+    this.host.waitUntil(this.run());
+  }
+
+  /** Someone this user chats with changed their profile (told by their hub). */
+  received(user: User, version: number): void {
+    const fresh = this.host.transaction(() => this.store(user, version));
+    if (fresh) this.host.broadcast([fresh]);
+  }
+
+  /**
+   * Profiles read from Postgres by the chat-list route for peers this hub had no copy of. Kept only
+   * where nothing is known yet (version 0): a copy read just before a change must not undo it.
+   */
+  remember(users: readonly User[]): void {
+    for (const user of users) {
+      this.sql.exec(
+        "INSERT OR IGNORE INTO profiles (user_id, version, body) VALUES (?, 0, ?)",
+        user.id,
+        JSON.stringify(user),
+      );
+    }
+  }
+
+  /** Groups still to list plus hubs still to tell. */
+  queued(): number {
+    return this.sql
+      .exec<{ n: number }>("SELECT (SELECT COUNT(*) FROM profile_groups) + (SELECT COUNT(*) FROM profile_outbox) AS n")
+      .one().n;
+  }
+
+  /** Lists group members and tells pending hubs; resolves when this pass (and any it absorbed) is done. */
+  run(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.pass();
+        } while (this.again);
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  /** Stores `user` if `version` is newer than the copy held and logs it; null if it is not. */
+  private store(user: User, version: number): Event | null {
+    const held = this.sql
+      .exec<{ version: number }>("SELECT version FROM profiles WHERE user_id = ?", user.id)
+      .toArray()[0];
+    if (held && held.version >= version) return null;
+    this.sql.exec(
+      `INSERT INTO profiles (user_id, version, body) VALUES (?, ?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET version = excluded.version, body = excluded.body`,
+      user.id,
+      version,
+      JSON.stringify(user),
+    );
+    return this.host.log(`profile:${user.id}:${version}`, { kind: "profile", user });
+  }
+
+  private async pass(): Promise<void> {
+    const me = this.host.userId();
+    const now = Date.now();
+
+    // 1. Groups → the people in them.
+    const groups = this.due("profile_groups", "conversation_id", GROUPS_PER_PASS, now);
+    const listed: Array<QueueRow & { members: string[] | null }> = [];
+    await forEachBounded(groups, CONCURRENCY, async (g) => {
+      try {
+        const result = await this.host.conversation(g.key).describe(me);
+        // not_found: the group is gone or the user is no longer in it; nobody there to tell.
+        listed.push({ ...g, members: result.ok ? result.value.members.map((m) => m.userId) : [] });
+      } catch {
+        listed.push({ ...g, members: null });
+      }
+    });
+    for (const g of listed) {
+      if (g.members === null) {
+        this.backOff("profile_groups", "conversation_id", g);
+        continue;
+      }
+      for (const userId of g.members) {
+        if (userId === me) continue;
+        this.sql.exec(
+          `INSERT INTO profile_outbox (user_id, version) VALUES (?, ?)
+           ON CONFLICT (user_id) DO UPDATE SET version = excluded.version, failures = 0, due = 0
+           WHERE excluded.version > profile_outbox.version`,
+          userId,
+          g.version,
+        );
+      }
+      this.sql.exec("DELETE FROM profile_groups WHERE conversation_id = ? AND version <= ?", g.key, g.version);
+    }
+
+    // 2. Hubs ← the newest profile (whatever version queued them: newer supersedes older).
+    const own = this.sql
+      .exec<{ version: number; body: string }>("SELECT version, body FROM profiles WHERE user_id = ?", me)
+      .toArray()[0];
+    const hubs = own ? this.due("profile_outbox", "user_id", HUBS_PER_PASS, now) : [];
+    const told: Array<QueueRow & { ok: boolean; sent: number }> = [];
+    if (own) {
+      const user = JSON.parse(own.body) as User;
+      await forEachBounded(hubs, CONCURRENCY, async (h) => {
+        try {
+          await this.host.hub(h.key).peerProfile(user, own.version);
+          told.push({ ...h, ok: true, sent: own.version });
+        } catch {
+          told.push({ ...h, ok: false, sent: own.version });
+        }
+      });
+    }
+    // One commit for the round: no await between these writes.
+    for (const h of told) {
+      if (h.ok) this.sql.exec("DELETE FROM profile_outbox WHERE user_id = ? AND version <= ?", h.key, h.sent);
+      else this.backOff("profile_outbox", "user_id", h);
+    }
+
+    // A full batch may have left more behind: go again now; retries wait for their time.
+    if (groups.length === GROUPS_PER_PASS || hubs.length === HUBS_PER_PASS) this.again = true;
+    const next = this.sql
+      .exec<{ due: number | null }>(
+        "SELECT MIN(due) AS due FROM (SELECT due FROM profile_groups UNION ALL SELECT due FROM profile_outbox)",
+      )
+      .one().due;
+    if (next !== null) this.host.scheduleAlarm(Math.max(next, Date.now() + 250));
+  }
+
+  private due(table: "profile_groups" | "profile_outbox", key: string, limit: number, now: number): QueueRow[] {
+    return this.sql
+      .exec<QueueRow>(
+        `SELECT ${key} AS key, version, failures FROM ${table} WHERE due <= ? ORDER BY due, ${key} LIMIT ?`,
+        now,
+        limit,
+      )
+      .toArray();
+  }
+
+  private backOff(table: "profile_groups" | "profile_outbox", key: string, row: QueueRow): void {
+    const failures = row.failures + 1;
+    this.sql.exec(
+      `UPDATE ${table} SET failures = ?, due = ? WHERE ${key} = ?`,
+      failures,
+      Date.now() + backoffMs(failures),
+      row.key,
+    );
+  }
+}

@@ -3,11 +3,14 @@
  * latency one frame at a time, and throughput with a window of frames in flight.
  */
 import { openSocket, percentile, type Row } from "./lib.ts";
+import { workerdCpuMs } from "./processes.ts";
 
 export interface EchoFigures {
   p50: number;
   p99: number;
   perSecond: number;
+  /** workerd CPU time per echoed frame during the throughput phase. */
+  cpuMsPerFrame: number;
 }
 
 export async function benchEcho(
@@ -15,6 +18,7 @@ export async function benchEcho(
   token: string,
   opts: { roundTrips: number; throughputMs: number; window: number },
 ): Promise<EchoFigures> {
+  const port = Number(new URL(baseUrl).port);
   const ws = await openSocket(`${baseUrl.replace(/^http/, "ws")}/v1/_bench/echo?room=bench`, ["messenger.v1", token]);
   let waiter: (() => void) | null = null;
   let received = 0;
@@ -34,6 +38,7 @@ export async function benchEcho(
   // Throughput: keep `window` frames in flight for a fixed time.
   received = 0;
   let sent = 0;
+  const cpuBefore = workerdCpuMs(port);
   const end = performance.now() + opts.throughputMs;
   await new Promise<void>((resolve) => {
     waiter = () => {
@@ -44,8 +49,9 @@ export async function benchEcho(
     for (let i = 0; i < opts.window; i++) ws.send(`{"type":"echo","i":${sent++}}`);
   });
   const perSecond = received / (opts.throughputMs / 1000);
+  const cpuMsPerFrame = (workerdCpuMs(port) - cpuBefore) / Math.max(1, received);
   ws.close();
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99), perSecond };
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), perSecond, cpuMsPerFrame };
 }
 
 export function echoRows(e: EchoFigures): Row[] {
@@ -53,5 +59,6 @@ export function echoRows(e: EchoFigures): Row[] {
     { scenario: "baseline: bare DO echo", metric: "round trip p50", value: e.p50, unit: "ms" },
     { scenario: "baseline: bare DO echo", metric: "round trip p99", value: e.p99, unit: "ms" },
     { scenario: "baseline: bare DO echo", metric: "frames/s (window)", value: e.perSecond, unit: "/s" },
+    { scenario: "baseline: bare DO echo", metric: "workerd CPU per frame", value: e.cpuMsPerFrame, unit: "ms" },
   ];
 }

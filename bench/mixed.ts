@@ -10,6 +10,7 @@
  */
 import { MessengerClient } from "../client/sdk/index.ts";
 import { percentile, sleep, type Row } from "./lib.ts";
+import { workerdCpuMs } from "./processes.ts";
 
 export interface MixedUser {
   token: string;
@@ -45,6 +46,8 @@ export interface MixedFigures {
   presenceFrames: number;
   typingFrames: number;
   offlineSpells: number;
+  /** workerd CPU time (proxy + runtime) per acknowledged message, its deliveries and receipts included. */
+  cpuMsPerMessage: number;
   sendErrors: number;
   lost: number;
   duplicated: number;
@@ -126,6 +129,8 @@ export async function benchMixed(users: MixedUser[], opts: MixedOptions): Promis
   let acked = 0;
   let offlineSpells = 0;
   const inFlight: Promise<void>[] = [];
+  const port = Number(new URL(opts.baseUrl).port);
+  const cpuBefore = workerdCpuMs(port);
   const started = performance.now();
   const end = started + opts.seconds * 1000;
   const perUserRate = opts.messagesPerSecond / users.length;
@@ -195,6 +200,8 @@ export async function benchMixed(users: MixedUser[], opts: MixedOptions): Promis
   const settleBy = performance.now() + 30_000;
   while (expected() > 0 && performance.now() < settleBy) await sleep(200);
   const lost = expected();
+  await sleep(1_000); // the last reads and their status events
+  const cpuMs = workerdCpuMs(port) - cpuBefore;
   for (const timer of readTimers.values()) clearTimeout(timer);
   for (const c of clients) c.close();
 
@@ -211,6 +218,7 @@ export async function benchMixed(users: MixedUser[], opts: MixedOptions): Promis
     presenceFrames,
     typingFrames,
     offlineSpells,
+    cpuMsPerMessage: cpuMs / Math.max(1, acked),
     sendErrors: sentAt.size - acked, // failed, and never acknowledged
     lost,
     duplicated,
@@ -246,7 +254,11 @@ async function withTimeout(work: Promise<unknown>, ms: number): Promise<void> {
 }
 
 /** The table rows of one mixed-traffic run; latencies beside the echo baseline of the same run. */
-export function mixedRows(m: MixedFigures, seconds: number, echo: { p50: number; p99: number }): Row[] {
+export function mixedRows(
+  m: MixedFigures,
+  seconds: number,
+  echo: { p50: number; p99: number; cpuMsPerFrame: number },
+): Row[] {
   const scenario = `mixed traffic, ${m.offered} msg/s offered (${m.users} users, ${m.conversations} chats, ${seconds} s)`;
   const errors = m.sendErrors + m.lost + m.duplicated + m.errorFrames;
   return [
@@ -265,6 +277,13 @@ export function mixedRows(m: MixedFigures, seconds: number, echo: { p50: number;
       metric: "status / presence / typing frames",
       value: m.statusEvents,
       unit: `/ ${m.presenceFrames} / ${m.typingFrames}`,
+    },
+    {
+      scenario,
+      metric: "workerd CPU per message (with its deliveries and receipts)",
+      value: m.cpuMsPerMessage,
+      unit: "ms",
+      baseline: echo.cpuMsPerFrame,
     },
     { scenario, metric: "users taken offline and back", value: m.offlineSpells, unit: "" },
     {

@@ -10,8 +10,9 @@
  * as Cloudflare spreads objects over machines. Memory is the resident set of every workerd process
  * of every node, before the sockets open and after they hibernate.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { openSocket, sleep } from "./lib.ts";
+import { workerdRssKb } from "./processes.ts";
 
 export interface SocketFigures {
   opened: number;
@@ -40,49 +41,6 @@ export function socketsPerNode(): number {
   return Math.floor((openFileLimit() * 0.85) / FDS_PER_PROXIED_SOCKET);
 }
 
-function stat(pid: string): { comm: string; pgid: number } | null {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const close = text.lastIndexOf(")");
-    const fields = text.slice(close + 2).split(" ");
-    return { comm: text.slice(text.indexOf("(") + 1, close), pgid: Number(fields[2]) };
-  } catch {
-    return null;
-  }
-}
-
-function rssKb(pid: string): number {
-  try {
-    return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-  } catch {
-    return 0; // the process went away
-  }
-}
-
-/**
- * Resident memory (KB) of every workerd process of the dev server on `port`: the one that listens
- * there (wrangler's proxy) and the runtime behind it that hosts the objects, found as the members
- * of the proxy's process group (stack.ts starts each wrangler in a group of its own).
- */
-export function workerdRssKb(port: number): number {
-  const pids = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
-  const groups = new Set<number>();
-  for (const pid of pids) {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      if (cmd.includes("workerd") && cmd.includes(`:${port}`)) groups.add(stat(pid)?.pgid ?? -1);
-    } catch {
-      // the process went away
-    }
-  }
-  let total = 0;
-  for (const pid of pids) {
-    const s = stat(pid);
-    if (s && s.comm === "workerd" && groups.has(s.pgid)) total += rssKb(pid);
-  }
-  return total;
-}
-
 /**
  * Opens `count` sockets with `open(i)` (in waves of 50), waits for hibernation, and reports the
  * cost per socket over the dev servers on `ports`.
@@ -92,7 +50,7 @@ export async function holdSockets(
   count: number,
   open: (i: number) => Promise<WebSocket>,
 ): Promise<SocketFigures & { sockets: WebSocket[] }> {
-  const memory = () => ports.reduce((sum, port) => sum + workerdRssKb(port), 0);
+  const memory = () => workerdRssKb(ports);
   await sleep(12_000); // let earlier objects hibernate so the baseline is idle memory
   const before = memory();
   const sockets: WebSocket[] = [];

@@ -39,6 +39,8 @@ export interface StackOptions {
   /** Also append wrangler's output to this file. */
   wranglerLogFile?: string;
   healthTimeoutMs?: number;
+  /** Port for wrangler's DevTools inspector (default: wrangler's choice); bench/profile.ts sets it. */
+  inspectorPort?: number;
   log?: (line: string) => void;
 }
 
@@ -183,6 +185,7 @@ class WranglerProcess {
       "--persist-to",
       persistTo,
       "--show-interactive-dev-session=false",
+      ...(opts.inspectorPort ? ["--inspector-port", String(opts.inspectorPort)] : []),
       ...Object.entries(opts.vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
     ];
   }

@@ -1,0 +1,184 @@
+/**
+ * `npm run bench:profile`: where the Worker's CPU goes under mixed traffic. Starts a private stack
+ * with wrangler's DevTools inspector on a known port, runs the mixed-traffic scenario (bench/mixed.ts)
+ * while the V8 sampling profiler records the Worker's isolate (the Worker and every Durable Object
+ * of this script share it), then prints the top functions by self and by inclusive time and saves
+ * `.data/profile-<time>.cpuprofile` (open it in Chrome DevTools → Performance) with the bundle it
+ * refers to (`.data/profile-<time>.bundle.js`: line numbers in the table are lines of that file).
+ *
+ * Synchronous SQLite runs on the isolate's thread, so a statement's cost shows as self time of the
+ * function that called `sql.exec`. PROFILE_SECONDS (20), PROFILE_RATE (10 msg/s) shape the traffic.
+ */
+import { randomBytes } from "node:crypto";
+import { copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { resolve } from "node:path";
+import WebSocket from "ws";
+import { MessengerClient } from "../client/sdk/index.ts";
+import { canConnect, urlsFromEnv, withDatabase } from "../scripts/postgres.ts";
+import { freePort, startStack } from "../scripts/stack.ts";
+import { benchMixed } from "./mixed.ts";
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** wrangler's inspector proxy accepts DevTools origins only. */
+const DEVTOOLS_ORIGIN = "https://devtools.devprod.cloudflare.dev";
+const seconds = Number(process.env.PROFILE_SECONDS ?? 20);
+const rate = Number(process.env.PROFILE_RATE ?? 10);
+const log = (line: string) => console.error(`[profile] ${line}`);
+
+async function main(): Promise<void> {
+  const runId = randomBytes(3).toString("hex");
+  const persistTo = resolve(`.data/profile-${runId}`);
+  mkdirSync(resolve("client/web/dist"), { recursive: true }); // served by the dev server; not needed here
+  const configured = urlsFromEnv()[0];
+  const local = "postgres://postgres@127.0.0.1:5432/test";
+  const server = configured ?? ((await canConnect(local)) ? local : null);
+  const inspectorPort = await freePort();
+  const stack = await startStack({
+    port: 0,
+    persistTo,
+    postgres: server
+      ? { urls: [withDatabase(server, `msgr_profile_${runId}`)], log }
+      : { databases: [`msgr_profile_${runId}`], log },
+    ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
+    vars: { BENCH_ROUTES: "1", RATE_LIMITS: "off" },
+    inspectorPort,
+    log,
+  });
+  try {
+    const users = [];
+    for (let i = 0; i < 12; i++) {
+      const c = new MessengerClient({ baseUrl: stack.baseUrl });
+      const { user } = await c.api.register({
+        username: `prof${i}_${runId}`,
+        password: "bench-password-1",
+        displayName: `Profile ${i}`,
+      });
+      users.push({ token: c.api.token!, id: user.id });
+    }
+    const inspector = await connectInspector(inspectorPort);
+    await inspector.call("Profiler.enable");
+    await inspector.call("Profiler.setSamplingInterval", { interval: 250 });
+    await inspector.call("Profiler.start");
+    log(`mixed traffic: ${rate} msg/s for ${seconds} s, profiling…`);
+    const figures = await benchMixed(users, {
+      baseUrl: stack.baseUrl,
+      seconds,
+      messagesPerSecond: rate,
+      directPerUser: 2,
+      groups: 2,
+      groupSize: 5,
+      groupShare: 0.3,
+      offlinePerSecond: 0.3,
+    });
+    const { profile } = (await inspector.call("Profiler.stop")) as { profile: CpuProfile };
+    inspector.close();
+
+    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+    writeFileSync(resolve(`.data/profile-${stamp}.cpuprofile`), JSON.stringify(profile));
+    copyFileSync(newestBundle(), resolve(`.data/profile-${stamp}.bundle.js`));
+    console.log(
+      `\n${figures.ackedPerSecond.toFixed(1)} acked msg/s, ${figures.cpuMsPerMessage.toFixed(1)} ms workerd CPU per message; profile: .data/profile-${stamp}.cpuprofile\n`,
+    );
+    printTop(profile, 30);
+  } finally {
+    await stack.stop({ dropDatabases: true }).catch(() => undefined);
+    await rm(persistTo, { recursive: true, force: true });
+  }
+}
+
+/** The Worker bundle wrangler dev is serving (it writes one per build under .wrangler/tmp). */
+function newestBundle(): string {
+  const root = resolve(".wrangler/tmp");
+  const bundles = readdirSync(root)
+    .map((d) => resolve(root, d, "index.js"))
+    .filter((f) => {
+      try {
+        return statSync(f).isFile();
+      } catch {
+        return false;
+      }
+    });
+  bundles.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  if (!bundles[0]) throw new Error("no wrangler bundle under .wrangler/tmp");
+  return bundles[0];
+}
+
+async function connectInspector(port: number) {
+  const targets = (await (await fetch(`http://127.0.0.1:${port}/json`)).json()) as { webSocketDebuggerUrl: string }[];
+  if (!targets[0]) throw new Error("the inspector lists no Worker");
+  const ws = new WebSocket(targets[0].webSocketDebuggerUrl, { headers: { Origin: DEVTOOLS_ORIGIN } });
+  await new Promise<void>((ok, fail) => {
+    ws.once("open", () => ok());
+    ws.once("error", fail);
+  });
+  let nextId = 0;
+  const waiting = new Map<number, (result: unknown) => void>();
+  ws.on("message", (data) => {
+    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
+    if (message.id !== undefined) waiting.get(message.id)?.(message.result);
+    if (message.id !== undefined) waiting.delete(message.id);
+  });
+  return {
+    call(method: string, params: object = {}): Promise<unknown> {
+      const id = ++nextId;
+      return new Promise((ok) => {
+        waiting.set(id, ok);
+        ws.send(JSON.stringify({ id, method, params }));
+      });
+    },
+    close: () => ws.close(),
+  };
+}
+
+/** Self and inclusive time per function (name + bundle line), as shares of all samples. */
+function printTop(profile: CpuProfile, count: number): void {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
+  const label = (n: ProfileNode) =>
+    `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url ? `bundle:${n.callFrame.lineNumber + 1}` : ""}`.trim();
+  const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((sample, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    total += dt;
+    const leaf = nodes.get(sample);
+    if (!leaf) return;
+    self.set(label(leaf), (self.get(label(leaf)) ?? 0) + dt);
+    const counted = new Set<string>(); // recursion counts once per sample
+    for (let id: number | undefined = sample; id !== undefined; id = parent.get(id)) {
+      const name = label(nodes.get(id)!);
+      if (counted.has(name)) continue;
+      counted.add(name);
+      inclusive.set(name, (inclusive.get(name) ?? 0) + dt);
+    }
+  });
+  const print = (title: string, table: Map<string, number>) => {
+    console.log(`${title} (of ${(total / 1000).toFixed(0)} ms sampled)`);
+    for (const [name, us] of [...table].sort((a, b) => b[1] - a[1]).slice(0, count))
+      console.log(`${(us / 1000).toFixed(0).padStart(7)} ms ${((100 * us) / total).toFixed(1).padStart(5)} %  ${name}`);
+    console.log("");
+  };
+  print("self time", self);
+  print("inclusive time", inclusive);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -3,12 +3,13 @@
  * (reliability.md §4.3 start values; tune from production figures). README "Limits" should link here.
  *
  * Where each one is enforced, and why there:
- * - REST limits (register, login, discovery, presence, uploads, REST sends, WebSocket tickets) run in
- *   the Worker (workers/middleware/rate-limit.ts) against Redis, so they hold across isolates and
- *   locations. Without Redis configured they fall back to a per-isolate memory window (exact for
- *   local dev and tests, best effort on the edge). With Redis configured but failing they FAIL OPEN
- *   and log `rate_limit_store_down`: a cache outage must not lock every user out of login, and the
- *   password hash cost (PBKDF2 100k) still bounds a brute-force attempt during the outage.
+ * - REST limits (register, login, discovery, presence, uploads, REST sends, WebSocket tickets, profile
+ *   and group updates) run in the Worker (workers/middleware/rate-limit.ts) against Redis, so they
+ *   hold across isolates and locations. Without Redis configured they fall back to a per-isolate
+ *   memory window (exact for local dev and tests, best effort on the edge). With Redis configured but
+ *   failing they FAIL OPEN and log `rate_limit_store_down`: a cache outage must not lock every user
+ *   out of login, and the password hash cost (PBKDF2 100k) still bounds a brute-force attempt during
+ *   the outage.
  * - WebSocket sends per user run in the user's UserHub DO and per conversation in the Conversation
  *   DO: single-threaded objects make an in-memory token bucket exact and free. An over-limit send
  *   gets an `error {code: "rate_limited"}` frame and consumes no seq.
@@ -41,6 +42,23 @@ export const UPLOADS_PER_USER: RateRule = { name: "upload_user", limit: 10, wind
 export const WS_CONNECTS_PER_USER: RateRule = { name: "ws_connect_user", limit: 10, windowSeconds: 60 };
 /** Message sends per user: 30 / 10 s (WebSocket, in the UserHub DO; REST, in the Worker). */
 export const SENDS_PER_USER: RateRule = { name: "send_user", limit: 30, windowSeconds: 10 };
+/**
+ * Profile updates (`PATCH /v1/me`) per user: 10 / 60 s. Each one writes Postgres, drops the cached
+ * profile and makes the user's hub fan a `profile` event out to every contact's hub (direct peers
+ * and fellow group members: hundreds of hubs for a well-connected user), so its cost grows with the
+ * user's contacts, not with the request. A person edits name, about and picture a few times in a row
+ * at most (fixing a typo, trying pictures); 10 a minute leaves room for that and caps the fan-out
+ * one account can cause at 10 rounds a minute.
+ */
+export const PROFILE_UPDATES_PER_USER: RateRule = { name: "profile_update_user", limit: 10, windowSeconds: 60 };
+/**
+ * Group renames and picture changes (`PATCH /v1/conversations/:id`) per user: 10 / 60 s. A rename
+ * appends a system message and a chat-list event for up to 200 members, and neither goes through the
+ * send limits (those count `send` only), so without this an admin could flood a group with renames.
+ * Keyed by the acting user, not the group: a stranger's requests (answered 404) cannot use up a
+ * group's quota and lock its admins out. Same value as profile updates: a human does a few in a row.
+ */
+export const GROUP_UPDATES_PER_USER: RateRule = { name: "group_update_user", limit: 10, windowSeconds: 60 };
 /** Message sends per conversation, all members together: 100 / 10 s (in the Conversation DO). */
 export const SENDS_PER_CONVERSATION: RateRule = { name: "send_conversation", limit: 100, windowSeconds: 10 };
 
@@ -55,6 +73,8 @@ export const ALL_RATE_RULES: readonly RateRule[] = [
   WS_CONNECTS_PER_USER,
   SENDS_PER_USER,
   SENDS_PER_CONVERSATION,
+  PROFILE_UPDATES_PER_USER,
+  GROUP_UPDATES_PER_USER,
 ];
 
 /** False only when `RATE_LIMITS=off` (local load tests, the integration stack). */

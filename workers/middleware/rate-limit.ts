@@ -17,9 +17,11 @@ import { AppError } from "../lib/errors.ts";
 import { errorSummary } from "../lib/log.ts";
 import {
   DISCOVERY_PER_USER,
+  GROUP_UPDATES_PER_USER,
   LOGIN_PER_ACCOUNT,
   LOGIN_PER_IP,
   PRESENCE_PER_USER,
+  PROFILE_UPDATES_PER_USER,
   REGISTER_PER_IP,
   SENDS_PER_USER,
   TokenBuckets,
@@ -177,4 +179,8 @@ export function applyRateLimits(app: Hono<AppEnv>): void {
   app.use("/v1/media/", rateLimit(UPLOADS_PER_USER, byUser("POST")));
   app.use("/v1/conversations/:id/messages", rateLimit(SENDS_PER_USER, byUser("POST")));
   app.use("/v1/ws/ticket", rateLimit(WS_CONNECTS_PER_USER, byUser("POST")));
+  // Updates that fan out to other people's hubs; checked before the route runs, so a refused one
+  // stores nothing and announces nothing. Exact paths: `/v1/me/*` and member routes are not counted.
+  app.use("/v1/me", rateLimit(PROFILE_UPDATES_PER_USER, byUser("PATCH")));
+  app.use("/v1/conversations/:id", rateLimit(GROUP_UPDATES_PER_USER, byUser("PATCH")));
 }

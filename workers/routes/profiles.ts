@@ -4,7 +4,9 @@
  * Every route needs a session: profiles and discovery are for members, not for anonymous scrapers.
  * Profile reads go through the Redis cache (workers/lib/profile-cache.ts); a PATCH invalidates it.
  * Search goes to Postgres every time and fans out to all shards (db/user-store.ts). A PATCH also
- * tells the people the user chats with, through their hubs (workers/lib/profile-events.ts).
+ * tells the people the user chats with, through their hubs (workers/lib/profile-events.ts); that
+ * fan-out is why a PATCH is rate-limited per user (PROFILE_UPDATES_PER_USER, mounted with the other
+ * limits in workers/middleware/rate-limit.ts, so a refused PATCH never reaches this route).
  *
  * `requireUser` is attached per route, not with `use("*")`: this sub-app is mounted at `/v1`, where
  * a wildcard middleware would also guard every other `/v1` route, register and login included.

@@ -1,0 +1,144 @@
+/**
+ * Per-user limits on updates that fan out to other people (vitest project "limits", limits on):
+ * `PATCH /v1/me` (a `profile` event to every contact's hub) and `PATCH /v1/conversations/:id` (a
+ * group rename: a system message and a chat-list event for every member). The request over the limit
+ * gets 429 `rate_limited` with Retry-After, and it is refused before the route runs: nothing stored,
+ * nothing announced.
+ *
+ * This project has no Postgres, so the user store is replaced by an in-memory table (sessions are
+ * live, profiles live in `profiles`) and the announcement by a recorder; everything else — the
+ * limiter, auth, validation, the route, the Conversation DO — is the real Worker.
+ */
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import type { User } from "../../client/sdk/protocol/index.ts";
+import type { ProfilePatch, UserRecord, UserStore } from "../../db/user-store.ts";
+import type { Env } from "../../workers/env.ts";
+import { GROUP_UPDATES_PER_USER, PROFILE_UPDATES_PER_USER } from "../../workers/lib/rate-limits.ts";
+import { signToken } from "../../workers/lib/tokens.ts";
+
+const fake = vi.hoisted(() => ({
+  profiles: new Map<string, UserRecord>(),
+  writes: [] as { userId: string; patch: ProfilePatch }[],
+  announced: [] as string[],
+}));
+
+vi.mock(import("../../db/user-store.ts"), async (importOriginal) => {
+  const real = await importOriginal();
+  const store: Pick<UserStore, "isSessionLive" | "getUser" | "updateProfile"> = {
+    isSessionLive: async () => true,
+    getUser: async (id) => fake.profiles.get(id) ?? null,
+    updateProfile: async (id, patch) => {
+      const row = fake.profiles.get(id);
+      if (!row) return null;
+      fake.writes.push({ userId: id, patch });
+      const updated = { ...row, ...patch };
+      fake.profiles.set(id, updated);
+      return updated;
+    },
+  };
+  return { ...real, withUserStore: async (_env, work) => work(store as UserStore) };
+});
+
+vi.mock(import("../../workers/lib/profile-events.ts"), () => ({
+  announceProfile: async (_env: unknown, userId: string) => {
+    fake.announced.push(userId);
+  },
+}));
+
+const { AUTH_SECRET } = env as unknown as Required<Pick<Env, "AUTH_SECRET">>;
+const worker = (exports as unknown as { default: Fetcher }).default;
+const BASE = "https://messenger.test";
+
+async function tokenFor(userId: string): Promise<string> {
+  return (await signToken(AUTH_SECRET, { sub: userId, sid: `s_${userId}` })).token;
+}
+
+function call(method: string, path: string, token: string, body?: unknown): Promise<Response> {
+  return worker.fetch(
+    new Request(`${BASE}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    }),
+  );
+}
+
+async function expect429(res: Response, windowSeconds: number): Promise<void> {
+  const body = (await res.json()) as { error: { code: string; requestId: string } };
+  expect(res.status).toBe(429);
+  expect(body.error.code).toBe("rate_limited");
+  expect(body.error.requestId).toBe(res.headers.get("x-request-id"));
+  const retryAfter = Number(res.headers.get("retry-after"));
+  expect(retryAfter).toBeGreaterThanOrEqual(1);
+  expect(retryAfter).toBeLessThanOrEqual(windowSeconds);
+}
+
+describe("profile updates", () => {
+  it("refuses the 11th PATCH /v1/me within a minute; the refused one changes and announces nothing", async () => {
+    const userId = "u_profile_editor";
+    fake.profiles.set(userId, {
+      id: userId,
+      username: "editor",
+      displayName: "Editor",
+      about: "",
+      pictureMediaId: null,
+      createdAt: new Date("2026-11-26T00:00:00Z"),
+    });
+    const token = await tokenFor(userId);
+    const limit = PROFILE_UPDATES_PER_USER.limit;
+    for (let i = 1; i <= limit; i++) {
+      const res = await call("PATCH", "/v1/me", token, { displayName: `Name ${i}` });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { user: User }).user.displayName).toBe(`Name ${i}`);
+    }
+    await expect429(await call("PATCH", "/v1/me", token, { displayName: "Refused", about: "refused" }), 60);
+
+    // The refused request never reached the route: no write, no fan-out, the profile is the last allowed one.
+    expect(fake.writes.filter((w) => w.userId === userId)).toHaveLength(limit);
+    expect(fake.announced.filter((id) => id === userId)).toHaveLength(limit);
+    const me = await call("GET", "/v1/me", token);
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { user: User }).user).toMatchObject({ displayName: `Name ${limit}`, about: "" });
+
+    // Per user: someone else may still update, and reads are not counted against the limit.
+    fake.profiles.set("u_other_editor", { ...fake.profiles.get(userId)!, id: "u_other_editor", username: "other" });
+    const other = await call("PATCH", "/v1/me", await tokenFor("u_other_editor"), { about: "still fine" });
+    expect(other.status).toBe(200);
+    await other.arrayBuffer();
+  });
+});
+
+describe("group updates", () => {
+  it("refuses the 11th rename within a minute per admin; the refused one stores no name and no system message", async () => {
+    const id = "g_rename_flood";
+    const admin = "u_group_admin";
+    const opened = await env.CONVERSATION.getByName(id).open({
+      id,
+      type: "group",
+      creatorId: admin,
+      memberIds: ["u_group_member"],
+      name: "Team",
+    });
+    expect(opened.ok).toBe(true);
+    const token = await tokenFor(admin);
+    const limit = GROUP_UPDATES_PER_USER.limit;
+    for (let i = 1; i <= limit; i++) {
+      const res = await call("PATCH", `/v1/conversations/${id}`, token, { name: `Team ${i}` });
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    }
+    await expect429(await call("PATCH", `/v1/conversations/${id}`, token, { name: "Refused" }), 60);
+
+    const described = await env.CONVERSATION.getByName(id).describe(admin);
+    expect(described.ok && described.value.name).toBe(`Team ${limit}`);
+    const page = await env.CONVERSATION.getByName(id).history(admin, { limit: 100 });
+    const renames = page.ok ? page.value.messages.filter((m) => m.system?.kind === "renamed") : [];
+    expect(renames).toHaveLength(limit);
+
+    // Only the group update is limited: member routes on the same conversation still answer.
+    const members = await call("PATCH", `/v1/conversations/${id}/members/u_group_member`, token, { role: "admin" });
+    expect(members.status).toBe(200);
+    await members.arrayBuffer();
+  });
+});

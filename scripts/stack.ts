@@ -118,7 +118,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...(redisRest ? { UPSTASH_REDIS_REST_URL: redisRest.url, UPSTASH_REDIS_REST_TOKEN: redisRest.token } : {}),
     };
     const worker = new WranglerProcess({ ...options, port, vars });
-    cleanups.push(() => worker.stop("SIGTERM"));
+    cleanups.push(() => worker.close());
     await worker.start();
     log(`wrangler: http://localhost:${port}`);
 
@@ -228,6 +228,12 @@ class WranglerProcess {
     // wrangler may leave workerd behind if it dies mid-shutdown (or crashed): sweep the group.
     killGroup(child, "SIGKILL");
     await waitPortFree(this.opts.port);
+  }
+
+  /** Stops wrangler for good and closes the log file (an open file handle keeps Node's process alive). */
+  async close(): Promise<void> {
+    await this.stop("SIGTERM");
+    await new Promise<void>((done) => (this.file ? this.file.end(() => done()) : done()));
   }
 
   private record(chunk: Buffer): void {

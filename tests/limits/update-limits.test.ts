@@ -14,7 +14,12 @@ import { describe, expect, it, vi } from "vitest";
 import type { User } from "../../client/sdk/protocol/index.ts";
 import type { ProfilePatch, UserRecord, UserStore } from "../../db/user-store.ts";
 import type { Env } from "../../workers/env.ts";
-import { GROUP_UPDATES_PER_USER, PROFILE_UPDATES_PER_USER } from "../../workers/lib/rate-limits.ts";
+import {
+  CONVERSATION_CREATES_PER_USER,
+  GROUP_MEMBERSHIP_PER_USER,
+  GROUP_UPDATES_PER_USER,
+  PROFILE_UPDATES_PER_USER,
+} from "../../workers/lib/rate-limits.ts";
 import { signToken } from "../../workers/lib/tokens.ts";
 
 const fake = vi.hoisted(() => ({
@@ -140,5 +145,52 @@ describe("group updates", () => {
     const members = await call("PATCH", `/v1/conversations/${id}/members/u_group_member`, token, { role: "admin" });
     expect(members.status).toBe(200);
     await members.arrayBuffer();
+  });
+});
+
+describe("group membership changes", () => {
+  it("counts add, remove and role changes in one bucket per user; the refused removal leaves the member in", async () => {
+    const id = "g_membership_flood";
+    const admin = "u_membership_admin";
+    const opened = await env.CONVERSATION.getByName(id).open({
+      id,
+      type: "group",
+      creatorId: admin,
+      memberIds: ["u_toggled", "u_stays"],
+      name: "Crew",
+    });
+    expect(opened.ok).toBe(true);
+    const token = await tokenFor(admin);
+    const limit = GROUP_MEMBERSHIP_PER_USER.limit;
+    for (let i = 1; i <= limit; i++) {
+      const role = i % 2 === 1 ? "admin" : "member";
+      const res = await call("PATCH", `/v1/conversations/${id}/members/u_toggled`, token, { role });
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    }
+    // The bucket is shared: a removal after 30 role changes is refused before the route runs.
+    await expect429(await call("DELETE", `/v1/conversations/${id}/members/u_stays`, token), 60);
+    await expect429(await call("POST", `/v1/conversations/${id}/members`, token, { userIds: ["u_new"] }), 60);
+
+    const described = await env.CONVERSATION.getByName(id).describe(admin);
+    const memberIds = described.ok ? described.value.members.map((m) => m.userId) : [];
+    expect(memberIds).toContain("u_stays");
+    expect(memberIds).not.toContain("u_new");
+    // A rename is a different limit and still goes through.
+    const renamed = await call("PATCH", `/v1/conversations/${id}`, token, { name: "Crew 2" });
+    expect(renamed.status).toBe(200);
+    await renamed.arrayBuffer();
+  });
+
+  it("refuses the 31st conversation opened within a minute", async () => {
+    const token = await tokenFor("u_chat_opener");
+    const limit = CONVERSATION_CREATES_PER_USER.limit;
+    for (let i = 1; i <= limit; i++) {
+      // Without Postgres the route answers an error after the limiter; what counts is that it ran.
+      const res = await call("POST", "/v1/conversations", token, { type: "direct", userId: `u_peer_${i}` });
+      expect(res.status).not.toBe(429);
+      await res.arrayBuffer();
+    }
+    await expect429(await call("POST", "/v1/conversations", token, { type: "direct", userId: "u_peer_x" }), 60);
   });
 });

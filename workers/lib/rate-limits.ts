@@ -59,6 +59,23 @@ export const PROFILE_UPDATES_PER_USER: RateRule = { name: "profile_update_user",
  * group's quota and lock its admins out. Same value as profile updates: a human does a few in a row.
  */
 export const GROUP_UPDATES_PER_USER: RateRule = { name: "group_update_user", limit: 10, windowSeconds: 60 };
+/**
+ * Group membership changes per user (`POST /v1/conversations/:id/members`, `DELETE` and `PATCH`
+ * `/v1/conversations/:id/members/:userId`: add, remove or leave, role): 30 / 60 s, one bucket for
+ * all three. Each posts a system message to up to 200 members outside the send limits; adding is
+ * batched (up to the group cap in one call), so a real admin needs a handful per minute.
+ */
+export const GROUP_MEMBERSHIP_PER_USER: RateRule = { name: "group_membership_user", limit: 30, windowSeconds: 60 };
+/**
+ * Conversations opened or created per user (`POST /v1/conversations`): 30 / 60 s. Creating a group
+ * wakes a hub per member; opening a direct chat is idempotent but still costs a Postgres lookup and
+ * a DO call, and nobody starts 30 new chats a minute by hand.
+ */
+export const CONVERSATION_CREATES_PER_USER: RateRule = {
+  name: "conversation_create_user",
+  limit: 30,
+  windowSeconds: 60,
+};
 /** Message sends per conversation, all members together: 100 / 10 s (in the Conversation DO). */
 export const SENDS_PER_CONVERSATION: RateRule = { name: "send_conversation", limit: 100, windowSeconds: 10 };
 
@@ -75,6 +92,8 @@ export const ALL_RATE_RULES: readonly RateRule[] = [
   SENDS_PER_CONVERSATION,
   PROFILE_UPDATES_PER_USER,
   GROUP_UPDATES_PER_USER,
+  GROUP_MEMBERSHIP_PER_USER,
+  CONVERSATION_CREATES_PER_USER,
 ];
 
 /** False only when `RATE_LIMITS=off` (local load tests, the integration stack). */

@@ -16,7 +16,9 @@ import type { AppEnv, Env } from "../env.ts";
 import { AppError } from "../lib/errors.ts";
 import { errorSummary } from "../lib/log.ts";
 import {
+  CONVERSATION_CREATES_PER_USER,
   DISCOVERY_PER_USER,
+  GROUP_MEMBERSHIP_PER_USER,
   GROUP_UPDATES_PER_USER,
   LOGIN_PER_ACCOUNT,
   LOGIN_PER_IP,
@@ -149,9 +151,9 @@ export const byIp =
     c.req.method === method ? clientIp(c) : null;
 
 export const byUser =
-  (method: string) =>
+  (...methods: string[]) =>
   (c: Context<AppEnv>): Promise<string | null> | null =>
-    c.req.method === method ? tokenSubject(c) : null;
+    methods.includes(c.req.method) ? tokenSubject(c) : null;
 
 /** Login per account: the lower-cased username from the JSON body (Hono caches the parsed body). */
 export async function loginAccount(c: Context<AppEnv>): Promise<string | null> {
@@ -183,4 +185,8 @@ export function applyRateLimits(app: Hono<AppEnv>): void {
   // stores nothing and announces nothing. Exact paths: `/v1/me/*` and member routes are not counted.
   app.use("/v1/me", rateLimit(PROFILE_UPDATES_PER_USER, byUser("PATCH")));
   app.use("/v1/conversations/:id", rateLimit(GROUP_UPDATES_PER_USER, byUser("PATCH")));
+  app.use("/v1/conversations", rateLimit(CONVERSATION_CREATES_PER_USER, byUser("POST")));
+  // Add, remove/leave and role changes share one bucket (same rule name = same counter).
+  app.use("/v1/conversations/:id/members", rateLimit(GROUP_MEMBERSHIP_PER_USER, byUser("POST")));
+  app.use("/v1/conversations/:id/members/:userId", rateLimit(GROUP_MEMBERSHIP_PER_USER, byUser("PATCH", "DELETE")));
 }

@@ -193,7 +193,11 @@ export class UserStore {
         ...(patch.displayName !== undefined ? { displayName: patch.displayName } : {}),
         ...(patch.about !== undefined ? { about: patch.about } : {}),
         ...(patch.pictureMediaId !== undefined ? { pictureMediaId: patch.pictureMediaId } : {}),
-        updatedAt: sql`now()`,
+        // The profile's version (profile events keep the highest): it must grow in the order the
+        // writes land on the row. now() is each transaction's start, and two racing updates can take
+        // the row lock in the other order, leaving the last write with the older stamp. Computed
+        // against the row as locked (Postgres re-evaluates SET after waiting), this always grows.
+        updatedAt: sql`greatest(clock_timestamp(), ${users.updatedAt} + interval '1 microsecond')`,
       })
       .where(eq(users.id, id))
       .returning(userColumns);

@@ -1,7 +1,9 @@
 /**
  * Presence: `GET /v1/presence?ids=a,b,c` (≤ 200) in one call, and `GET`/`PUT /v1/me/privacy` to read or choose who
  * sees my online state and last seen. Reads come from Redis (one MGET); whatever Redis lacks, or all
- * of it when Redis is off or down, is asked of the users' hubs, which are the source of truth.
+ * of it when Redis is off or down, is asked of the users' hubs, which are the source of truth — but
+ * only for ids that have an account: any well-formed id names a hub, and waking (creating) one per
+ * made-up id would let one caller cost 200 object wakes per request.
  */
 import { Hono } from "hono";
 import { PresenceQuery, PrivacyBody, type Presence } from "../../client/sdk/protocol/index.ts";
@@ -10,6 +12,9 @@ import type { AppEnv } from "../env.ts";
 import { readPresence } from "../lib/presence-cache.ts";
 import { redisFromEnv } from "../lib/redis.ts";
 import { valid } from "../lib/validate.ts";
+import { ShardSet } from "../../db/connection.ts";
+import { UserStore } from "../../db/user-store.ts";
+import { errorSummary } from "../lib/log.ts";
 import { requireUser } from "../middleware/auth.ts";
 
 export const presenceRoutes = new Hono<AppEnv>()
@@ -26,9 +31,13 @@ export const presenceRoutes = new Hono<AppEnv>()
         // Redis down: every id falls through to its hub below.
       }
     }
-    const missing = ids.filter((id) => !records.has(id));
-    // Unknown ids have a hub too; it answers "never seen", which is also what a hidden user looks like.
+    const missing = await withAccounts(
+      c.env,
+      c.executionCtx,
+      ids.filter((id) => !records.has(id)),
+    );
     await Promise.all(missing.map(async (id) => records.set(id, await c.env.USER_HUB.getByName(id).presence())));
+    // Ids without an account fall to the default below: "never seen", exactly what a hidden user looks like.
     const presence: Presence[] = ids.map((id) =>
       presenceAsSeenBy(id, records.get(id) ?? { online: false, lastSeenAt: null, visibility: "nobody" }, {
         id: me,
@@ -47,3 +56,25 @@ export const presenceRoutes = new Hono<AppEnv>()
     const record = await c.env.USER_HUB.getByName(c.get("userId")).setPresenceVisibility(c.req.valid("json").presence);
     return c.json({ privacy: { presence: record.visibility } });
   });
+
+/**
+ * Of `ids`, those that have an account (one batched read per shard). If Postgres cannot answer, all
+ * of them: presence keeps working in an outage, and a hub asked about an unknown id says "never seen".
+ */
+async function withAccounts(
+  env: AppEnv["Bindings"],
+  ctx: { waitUntil(p: Promise<unknown>): void },
+  ids: string[],
+): Promise<string[]> {
+  if (ids.length === 0) return ids;
+  const shards = new ShardSet(env);
+  try {
+    const found = await new UserStore(shards).getUsers(ids);
+    return ids.filter((id) => found.has(id));
+  } catch (error) {
+    console.log(JSON.stringify({ level: "warn", msg: "presence: accounts not checked", error: errorSummary(error) }));
+    return ids;
+  } finally {
+    ctx.waitUntil(shards.close());
+  }
+}

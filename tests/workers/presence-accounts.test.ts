@@ -1,0 +1,91 @@
+/**
+ * `GET /v1/presence` wakes a user hub only for ids that have an account: any well-formed id names a
+ * hub, so made-up ids would otherwise cost one object wake each (200 per request). Hub calls are
+ * counted on the hub class itself (shared by every hub in this isolate), not taken from the route.
+ * This project has no Postgres: the account lookup answers from `fake.known`, sessions are live.
+ */
+import { env, exports } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
+import type { Presence } from "../../client/sdk/protocol/index.ts";
+import type { UserRecord } from "../../db/user-store.ts";
+import type { Env } from "../../workers/env.ts";
+import { signToken } from "../../workers/lib/tokens.ts";
+
+const fake = vi.hoisted(() => ({ known: new Set<string>(), lookups: 0, down: false }));
+
+vi.mock(import("../../db/user-store.ts"), async (importOriginal) => {
+  const real = await importOriginal();
+  class AccountsFromMemory extends real.UserStore {
+    override async getUsers(ids: readonly string[]): Promise<Map<string, UserRecord>> {
+      fake.lookups++;
+      if (fake.down) throw new Error("connect ECONNREFUSED (test)");
+      return new Map(ids.filter((id) => fake.known.has(id)).map((id) => [id, { id } as UserRecord]));
+    }
+  }
+  return {
+    ...real,
+    UserStore: AccountsFromMemory,
+    withUserStore: async (_env, work) => work({ isSessionLive: async () => true } as never),
+  };
+});
+
+const { AUTH_SECRET } = env as unknown as Required<Pick<Env, "AUTH_SECRET">>;
+const worker = (exports as unknown as { default: Fetcher }).default;
+
+/** Counts `presence()` calls per hub until `restore`. */
+async function recordPresenceCalls(): Promise<{ calls: string[]; restore: () => void }> {
+  type Method = (this: { ctx: DurableObjectState }, ...args: unknown[]) => Promise<unknown>;
+  const proto = await runInDurableObject(
+    env.USER_HUB.getByName("pa_probe"),
+    (instance) => Object.getPrototypeOf(instance) as { presence: Method },
+  );
+  const original = proto.presence;
+  const calls: string[] = [];
+  proto.presence = function (...args) {
+    calls.push(this.ctx.id.name ?? "?");
+    return original.apply(this, args);
+  };
+  return { calls, restore: () => void (proto.presence = original) };
+}
+
+async function askPresence(asker: string, ids: string[]): Promise<Presence[]> {
+  const { token } = await signToken(AUTH_SECRET, { sub: asker, sid: `s_${asker}` });
+  const res = await worker.fetch(
+    new Request(`https://messenger.test/v1/presence?ids=${ids.join(",")}`, {
+      headers: { authorization: `Bearer ${token}` },
+    }),
+  );
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { presence: Presence[] }).presence;
+}
+
+describe("presence of ids without an account", () => {
+  it("answers them 'never seen' without waking their hubs; real users' hubs are still asked", async () => {
+    fake.known = new Set(["pa_bob", "pa_carol"]);
+    const ghosts = Array.from({ length: 40 }, (_, i) => `pa_ghost_${i}`);
+    const spy = await recordPresenceCalls();
+    try {
+      const presence = await askPresence("pa_alice", ["pa_bob", ...ghosts, "pa_carol"]);
+      expect(presence.map((p) => p.userId)).toEqual(["pa_bob", ...ghosts, "pa_carol"]);
+      for (const p of presence) expect(p).toMatchObject({ online: false, lastSeenAt: null });
+      expect(spy.calls.sort()).toEqual(["pa_bob", "pa_carol"]);
+    } finally {
+      spy.restore();
+    }
+  });
+
+  it("asks every hub when Postgres cannot say who exists (presence keeps working in an outage)", async () => {
+    fake.known = new Set();
+    fake.down = true;
+    const spy = await recordPresenceCalls();
+    try {
+      const presence = await askPresence("pa_alice", ["pa_dan", "pa_erin"]);
+      expect(presence).toHaveLength(2);
+      expect(spy.calls.sort()).toEqual(["pa_dan", "pa_erin"]);
+    } finally {
+      spy.restore();
+      fake.down = false;
+    }
+  });
+});

@@ -57,6 +57,9 @@ export interface SessionRecord {
   revokedAt: Date | null;
 }
 
+/** A profile with its version (see `updateProfile`). */
+export type VersionedUser = UserRecord & { version: number };
+
 const userColumns = {
   id: users.id,
   username: users.username,
@@ -186,7 +189,11 @@ export class UserStore {
   }
 
   /** Applies `patch` and returns the updated user, or null if there is no such user. */
-  async updateProfile(id: string, patch: ProfilePatch): Promise<UserRecord | null> {
+  /**
+   * Writes the profile and answers the row as this write left it, with its version (`updated_at` in
+   * µs): what profile events carry, so hubs keep the newest whatever order notifications arrive in.
+   */
+  async updateProfile(id: string, patch: ProfilePatch): Promise<VersionedUser | null> {
     const [user] = await this.userDb(id)
       .update(users)
       .set({
@@ -200,8 +207,12 @@ export class UserStore {
         updatedAt: sql`greatest(clock_timestamp(), ${users.updatedAt} + interval '1 microsecond')`,
       })
       .where(eq(users.id, id))
-      .returning(userColumns);
-    return user ?? null;
+      // Text: a bigint arrives as a string anyway; µs since 1970 fit a double exactly.
+      .returning({
+        ...userColumns,
+        version: sql<string>`(extract(epoch from ${users.updatedAt}) * 1000000)::bigint::text`,
+      });
+    return user ? { ...user, version: Number(user.version) } : null;
   }
 
   /**

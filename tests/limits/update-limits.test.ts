@@ -39,15 +39,15 @@ vi.mock(import("../../db/user-store.ts"), async (importOriginal) => {
       fake.writes.push({ userId: id, patch });
       const updated = { ...row, ...patch };
       fake.profiles.set(id, updated);
-      return updated;
+      return { ...updated, version: fake.writes.length };
     },
   };
   return { ...real, withUserStore: async (_env, work) => work(store as UserStore) };
 });
 
 vi.mock(import("../../workers/lib/profile-events.ts"), () => ({
-  announceProfile: async (_env: unknown, userId: string) => {
-    fake.announced.push(userId);
+  announceProfile: async (_env: unknown, user: { id: string }) => {
+    fake.announced.push(user.id);
   },
 }));
 

@@ -54,7 +54,7 @@ export const profileRoutes = new Hono<AppEnv>()
     await ProfileCache.fromEnv(c.env).invalidateProfile(userId);
     // Awaited too: once the hub has stored the change its fan-out is durable (retried by its alarm);
     // a `waitUntil` could be cut short with the request. Never fails the PATCH.
-    await announceProfile(c.env, userId, (p) => c.executionCtx.waitUntil(p));
+    await announceProfile(c.env, updated);
     return c.json({ user: publicUser(updated) } satisfies { user: User });
   })
 

@@ -12,22 +12,18 @@ import type { UserRecord } from "../../db/user-store.ts";
 import type { Env } from "../../workers/env.ts";
 import { signToken } from "../../workers/lib/tokens.ts";
 
-const fake = vi.hoisted(() => ({ known: new Set<string>(), lookups: 0, down: false }));
+const fake = vi.hoisted(() => ({ known: new Set<string>(), down: false }));
 
 vi.mock(import("../../db/user-store.ts"), async (importOriginal) => {
   const real = await importOriginal();
-  class AccountsFromMemory extends real.UserStore {
-    override async getUsers(ids: readonly string[]): Promise<Map<string, UserRecord>> {
-      fake.lookups++;
+  const store = {
+    isSessionLive: async () => true,
+    getUsers: async (ids: readonly string[]): Promise<Map<string, UserRecord>> => {
       if (fake.down) throw new Error("connect ECONNREFUSED (test)");
       return new Map(ids.filter((id) => fake.known.has(id)).map((id) => [id, { id } as UserRecord]));
-    }
-  }
-  return {
-    ...real,
-    UserStore: AccountsFromMemory,
-    withUserStore: async (_env, work) => work({ isSessionLive: async () => true } as never),
+    },
   };
+  return { ...real, withUserStore: async (_env, work) => work(store as never) };
 });
 
 const { AUTH_SECRET } = env as unknown as Required<Pick<Env, "AUTH_SECRET">>;

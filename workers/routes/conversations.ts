@@ -22,7 +22,7 @@ import {
 } from "../../client/sdk/protocol/index.ts";
 import { ShardSet } from "../../db/connection.ts";
 import { HistoryStore } from "../../db/history-store.ts";
-import { UserStore } from "../../db/user-store.ts";
+import { withUserStore } from "../../db/user-store.ts";
 import type { AppEnv, Env } from "../env.ts";
 import { AppError } from "../lib/errors.ts";
 import { unwrap } from "../lib/result.ts";
@@ -186,14 +186,15 @@ async function readProfiles(
   ctx: { waitUntil(p: Promise<unknown>): void },
   ids: string[],
 ): Promise<Map<string, User>> {
-  const shards = new ShardSet(env);
   try {
-    const found = await new UserStore(shards).getUsers(ids);
+    const found = await withUserStore(
+      env,
+      (store) => store.getUsers(ids),
+      (p) => ctx.waitUntil(p),
+    );
     return new Map([...found].map(([id, record]) => [id, publicUser(record)]));
   } catch {
     return new Map();
-  } finally {
-    ctx.waitUntil(shards.close());
   }
 }
 
@@ -204,12 +205,11 @@ async function requireUsersExist(
   ids: string[],
 ): Promise<void> {
   if (ids.length === 0) return;
-  const shards = new ShardSet(env);
-  try {
-    const found = await new UserStore(shards).getUsers(ids);
-    const missing = ids.filter((id) => !found.has(id));
-    if (missing.length > 0) throw new AppError("not_found", `no such user: ${missing.slice(0, 3).join(", ")}`);
-  } finally {
-    ctx.waitUntil(shards.close());
-  }
+  const found = await withUserStore(
+    env,
+    (store) => store.getUsers(ids),
+    (p) => ctx.waitUntil(p),
+  );
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length > 0) throw new AppError("not_found", `no such user: ${missing.slice(0, 3).join(", ")}`);
 }

@@ -8,12 +8,11 @@
 import { Hono } from "hono";
 import { PresenceQuery, PrivacyBody, type Presence } from "../../client/sdk/protocol/index.ts";
 import { presenceAsSeenBy, type PresenceRecord } from "../../durable-objects/user-hub/presence.ts";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv, Env } from "../env.ts";
 import { readPresence } from "../lib/presence-cache.ts";
 import { redisFromEnv } from "../lib/redis.ts";
 import { valid } from "../lib/validate.ts";
-import { ShardSet } from "../../db/connection.ts";
-import { UserStore } from "../../db/user-store.ts";
+import { withUserStore } from "../../db/user-store.ts";
 import { errorSummary } from "../lib/log.ts";
 import { requireUser } from "../middleware/auth.ts";
 
@@ -61,20 +60,17 @@ export const presenceRoutes = new Hono<AppEnv>()
  * Of `ids`, those that have an account (one batched read per shard). If Postgres cannot answer, all
  * of them: presence keeps working in an outage, and a hub asked about an unknown id says "never seen".
  */
-async function withAccounts(
-  env: AppEnv["Bindings"],
-  ctx: { waitUntil(p: Promise<unknown>): void },
-  ids: string[],
-): Promise<string[]> {
+async function withAccounts(env: Env, ctx: { waitUntil(p: Promise<unknown>): void }, ids: string[]): Promise<string[]> {
   if (ids.length === 0) return ids;
-  const shards = new ShardSet(env);
   try {
-    const found = await new UserStore(shards).getUsers(ids);
+    const found = await withUserStore(
+      env,
+      (store) => store.getUsers(ids),
+      (p) => ctx.waitUntil(p),
+    );
     return ids.filter((id) => found.has(id));
   } catch (error) {
     console.log(JSON.stringify({ level: "warn", msg: "presence: accounts not checked", error: errorSummary(error) }));
     return ids;
-  } finally {
-    ctx.waitUntil(shards.close());
   }
 }

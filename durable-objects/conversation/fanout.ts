@@ -10,6 +10,7 @@
 import type { ConversationEvent, EventRow, MemberRow } from "./rows.ts";
 import type { EventBody } from "../../client/sdk/protocol/index.ts";
 import { backoffMs, forEachBounded } from "../shared/bounded.ts";
+import { CoalescedRunner } from "../shared/coalesced-runner.ts";
 
 /** Events per RPC: keeps each call well under the 32 MiB RPC limit and a hub's write short. */
 const FANOUT_BATCH = 200;
@@ -24,8 +25,7 @@ export interface HubDeliver {
 }
 
 export class Fanout {
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly runner = new CoalescedRunner(() => this.pass());
 
   constructor(
     private readonly sql: SqlStorage,
@@ -36,21 +36,7 @@ export class Fanout {
 
   /** Delivers everything pending; resolves when this pass (and any re-run it absorbed) is done. */
   run(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.pass();
-        } while (this.again);
-      } finally {
-        this.running = null;
-      }
-    })();
-    return this.running;
+    return this.runner.run();
   }
 
   private lastEv(): number {
@@ -78,7 +64,7 @@ export class Fanout {
           o.reached,
           o.userId,
         );
-        if (o.more) this.again = true;
+        if (o.more) this.runner.rerun();
       } else {
         this.sql.exec(
           "UPDATE members SET fanout_failures = ?, fanout_due = ? WHERE user_id = ?",

@@ -23,6 +23,7 @@
 import type { Conversation, Event, EventBody, User } from "../../client/sdk/protocol/index.ts";
 import type { Result } from "../../workers/lib/result.ts";
 import { backoffMs, forEachBounded } from "../shared/bounded.ts";
+import { CoalescedRunner } from "../shared/coalesced-runner.ts";
 
 /** Group member lists fetched per pass: one Conversation DO call each. */
 const GROUPS_PER_PASS = 20;
@@ -50,8 +51,7 @@ export interface ProfileHost {
 type QueueRow = { key: string; version: number; failures: number };
 
 export class HubProfiles {
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly runner = new CoalescedRunner(() => this.pass());
 
   constructor(
     private readonly sql: SqlStorage,
@@ -138,21 +138,7 @@ export class HubProfiles {
 
   /** Lists group members and tells pending hubs; resolves when this pass (and any it absorbed) is done. */
   run(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.pass();
-        } while (this.again);
-      } finally {
-        this.running = null;
-      }
-    })();
-    return this.running;
+    return this.runner.run();
   }
 
   /** Stores `user` if `version` is newer than the copy held and logs it; null if it is not. */
@@ -229,7 +215,7 @@ export class HubProfiles {
     }
 
     // A full batch may have left more behind: go again now; retries wait for their time.
-    if (groups.length === GROUPS_PER_PASS || hubs.length === HUBS_PER_PASS) this.again = true;
+    if (groups.length === GROUPS_PER_PASS || hubs.length === HUBS_PER_PASS) this.runner.rerun();
     const next = this.sql
       .exec<{ due: number | null }>(
         "SELECT MIN(due) AS due FROM (SELECT due FROM profile_groups UNION ALL SELECT due FROM profile_outbox)",

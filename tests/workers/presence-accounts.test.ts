@@ -5,11 +5,11 @@
  * This project has no Postgres: the account lookup answers from `fake.known`, sessions are live.
  */
 import { env, exports } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import type { Presence } from "../../client/sdk/protocol/index.ts";
 import type { UserRecord } from "../../db/user-store.ts";
 import type { Env } from "../../workers/env.ts";
+import { recordHubCalls } from "./hub-calls.ts";
 import { signToken } from "../../workers/lib/tokens.ts";
 
 const fake = vi.hoisted(() => ({ known: new Set<string>(), down: false }));
@@ -29,22 +29,6 @@ vi.mock(import("../../db/user-store.ts"), async (importOriginal) => {
 const { AUTH_SECRET } = env as unknown as Required<Pick<Env, "AUTH_SECRET">>;
 const worker = (exports as unknown as { default: Fetcher }).default;
 
-/** Counts `presence()` calls per hub until `restore`. */
-async function recordPresenceCalls(): Promise<{ calls: string[]; restore: () => void }> {
-  type Method = (this: { ctx: DurableObjectState }, ...args: unknown[]) => Promise<unknown>;
-  const proto = await runInDurableObject(
-    env.USER_HUB.getByName("pa_probe"),
-    (instance) => Object.getPrototypeOf(instance) as { presence: Method },
-  );
-  const original = proto.presence;
-  const calls: string[] = [];
-  proto.presence = function (...args) {
-    calls.push(this.ctx.id.name ?? "?");
-    return original.apply(this, args);
-  };
-  return { calls, restore: () => void (proto.presence = original) };
-}
-
 async function askPresence(asker: string, ids: string[]): Promise<Presence[]> {
   const { token } = await signToken(AUTH_SECRET, { sub: asker, sid: `s_${asker}` });
   const res = await worker.fetch(
@@ -60,7 +44,7 @@ describe("presence of ids without an account", () => {
   it("answers them 'never seen' without waking their hubs; real users' hubs are still asked", async () => {
     fake.known = new Set(["pa_bob", "pa_carol"]);
     const ghosts = Array.from({ length: 40 }, (_, i) => `pa_ghost_${i}`);
-    const spy = await recordPresenceCalls();
+    const spy = await recordHubCalls("presence", "pa_probe");
     try {
       const presence = await askPresence("pa_alice", ["pa_bob", ...ghosts, "pa_carol"]);
       expect(presence.map((p) => p.userId)).toEqual(["pa_bob", ...ghosts, "pa_carol"]);
@@ -74,7 +58,7 @@ describe("presence of ids without an account", () => {
   it("asks every hub when Postgres cannot say who exists (presence keeps working in an outage)", async () => {
     fake.known = new Set();
     fake.down = true;
-    const spy = await recordPresenceCalls();
+    const spy = await recordHubCalls("presence", "pa_probe");
     try {
       const presence = await askPresence("pa_alice", ["pa_dan", "pa_erin"]);
       expect(presence).toHaveLength(2);

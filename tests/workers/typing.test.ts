@@ -1,11 +1,12 @@
 import { env } from "cloudflare:workers";
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import {
   TYPING_OFFLINE_SKIP_MS,
   TypingRelay,
   type TypingHub,
 } from "../../durable-objects/conversation/typing-relay.ts";
+import { recordHubCalls } from "./hub-calls.ts";
 import { isType, openDevice } from "./hub-socket.ts";
 
 const conv = (id: string) => env.CONVERSATION.getByName(id);
@@ -16,25 +17,6 @@ async function online(userId: string) {
   device.send({ type: "hello", v: 1, deviceId: `${userId}-d`, cursor: 0 });
   await device.next(isType("synced"));
   return device;
-}
-
-/**
- * Records whose hub receives a `typing` RPC, independently of what the conversation reports about
- * itself: wraps the method on the hub class (shared by every hub in this isolate) until `restore`.
- */
-async function recordHubTyping(anyHubUser: string): Promise<{ calls: string[]; restore: () => void }> {
-  type Typing = (this: { ctx: DurableObjectState }, ...args: unknown[]) => Promise<unknown>;
-  const proto = await runInDurableObject(
-    hub(anyHubUser),
-    (instance) => Object.getPrototypeOf(instance) as { typing: Typing },
-  );
-  const original = proto.typing;
-  const calls: string[] = [];
-  proto.typing = function (...args) {
-    calls.push(this.ctx.id.name ?? "?");
-    return original.apply(this, args);
-  };
-  return { calls, restore: () => void (proto.typing = original) };
 }
 
 describe("Typing relay", () => {
@@ -57,7 +39,7 @@ describe("Typing relay", () => {
     expect(opened.ok).toBe(true);
     await runDurableObjectAlarm(conv(id));
     const bob = await online("ty_bob"); // carol has no device
-    const spy = await recordHubTyping("ty_bob");
+    const spy = await recordHubCalls("typing", "ty_bob");
     try {
       const first = await conv(id).typing("ty_alice", true);
       const second = await conv(id).typing("ty_alice", true);

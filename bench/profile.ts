@@ -15,7 +15,7 @@ import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import WebSocket from "ws";
 import { MessengerClient } from "../client/sdk/index.ts";
-import { canConnect, urlsFromEnv, withDatabase } from "../scripts/postgres.ts";
+import { scratchDatabases } from "../scripts/postgres.ts";
 import { freePort, startStack } from "../scripts/stack.ts";
 import { benchMixed } from "./mixed.ts";
 
@@ -40,16 +40,11 @@ async function main(): Promise<void> {
   const runId = randomBytes(3).toString("hex");
   const persistTo = resolve(`.data/profile-${runId}`);
   mkdirSync(resolve("client/web/dist"), { recursive: true }); // served by the dev server; not needed here
-  const configured = urlsFromEnv()[0];
-  const local = "postgres://postgres@127.0.0.1:5432/test";
-  const server = configured ?? ((await canConnect(local)) ? local : null);
   const inspectorPort = await freePort();
   const stack = await startStack({
     port: 0,
     persistTo,
-    postgres: server
-      ? { urls: [withDatabase(server, `msgr_profile_${runId}`)], log }
-      : { databases: [`msgr_profile_${runId}`], log },
+    postgres: { ...(await scratchDatabases([`msgr_profile_${runId}`])), log },
     ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
     vars: { BENCH_ROUTES: "1", RATE_LIMITS: "off" },
     inspectorPort,

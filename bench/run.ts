@@ -15,7 +15,7 @@ import { mkdirSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { MessengerClient } from "../client/sdk/index.ts";
-import { canConnect, urlsFromEnv, withDatabase } from "../scripts/postgres.ts";
+import { scratchDatabases } from "../scripts/postgres.ts";
 import { startStack } from "../scripts/stack.ts";
 import { benchEcho, echoRows } from "./echo.ts";
 import { benchGroup } from "./group.ts";
@@ -38,12 +38,7 @@ const log = (line: string) => console.error(`[bench] ${line}`);
 async function main(): Promise<void> {
   const runId = randomBytes(3).toString("hex");
   const persistTo = resolve(`.data/bench-${runId}`);
-  const configured = urlsFromEnv()[0];
-  const local = "postgres://postgres@127.0.0.1:5432/test";
-  const server = configured ?? ((await canConnect(local)) ? local : null);
-  const postgres = server
-    ? { urls: [withDatabase(server, `msgr_bench_${runId}`)], log }
-    : { databases: [`msgr_bench_${runId}`], log };
+  const postgres = { ...(await scratchDatabases([`msgr_bench_${runId}`])), log };
   // The dev server serves the web client's folder; the bench only needs it to exist.
   mkdirSync(resolve("client/web/dist"), { recursive: true });
   // Rate limits off: the bench registers hundreds of users from one address on purpose.

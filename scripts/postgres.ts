@@ -50,6 +50,23 @@ export function urlsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
     .filter(Boolean);
 }
 
+/** The Postgres these machines run locally (trust auth), used when nothing is configured. */
+export const LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/test";
+
+/**
+ * Options for fresh, throwaway databases named `names` (tests, benchmarks): on the configured server
+ * (DATABASE_URL(S)), else the local one when it answers, else on an embedded server (`embedded`
+ * picks its data directory and port).
+ */
+export async function scratchDatabases(
+  names: string[],
+  embedded: Pick<PostgresOptions, "dataDir" | "port"> = {},
+): Promise<PostgresOptions & { urls: string[] }> {
+  const server = urlsFromEnv()[0] ?? ((await canConnect(LOCAL_POSTGRES)) ? LOCAL_POSTGRES : null);
+  if (server) return { urls: names.map((n) => withDatabase(server, n)) };
+  return { urls: [], databases: names, ...embedded };
+}
+
 /** The same server, another database. */
 export function withDatabase(url: string, database: string): string {
   const u = new URL(url);

@@ -14,11 +14,10 @@ import { resolve } from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { canConnect, dropDatabases, urlsFromEnv, withDatabase, type PostgresOptions } from "../../scripts/postgres.ts";
+import { dropDatabases, scratchDatabases, withDatabase } from "../../scripts/postgres.ts";
 import { startStack, type Stack } from "../../scripts/stack.ts";
 import { generateVapidKeys } from "../../scripts/vapid-keys.ts";
 
-const LOCAL_PG = "postgres://postgres@127.0.0.1:5432/test";
 const LOCAL_REDIS = "redis://127.0.0.1:6379";
 const EMBEDDED_TEST_PORT = 54330;
 const STALE_AFTER_MS = 6 * 3600_000;
@@ -46,14 +45,6 @@ async function pickRedis(): Promise<string | null> {
   } finally {
     redis.disconnect();
   }
-}
-
-/** Two per-run databases on DATABASE_URL(S)'s server, else on local Postgres :5432, else embedded. */
-async function pickPostgres(names: string[]): Promise<PostgresOptions & { urls: string[] }> {
-  const configured = urlsFromEnv()[0];
-  if (configured) return { urls: names.map((n) => withDatabase(configured, n)) };
-  if (await canConnect(LOCAL_PG)) return { urls: names.map((n) => withDatabase(LOCAL_PG, n)) };
-  return { urls: [], databases: names, dataDir: resolve(".data/postgres-test"), port: EMBEDDED_TEST_PORT };
 }
 
 /** POST /restart {"signal":"SIGTERM"|"SIGKILL"} with the run's token → restarts wrangler, answers when healthy. */
@@ -117,7 +108,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   buildWebClient();
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
   const persistTo = resolve(`.data/test-${runId}`);
-  const postgres = await pickPostgres([`msgr_it_${runId}_0`, `msgr_it_${runId}_1`]);
+  // Two per-run databases (two shards): the configured server, else local :5432, else embedded.
+  const postgres = await scratchDatabases([`msgr_it_${runId}_0`, `msgr_it_${runId}_1`], {
+    dataDir: resolve(".data/postgres-test"),
+    port: EMBEDDED_TEST_PORT,
+  });
   const redisUrl = await pickRedis();
 
   const cleanFiles = () => rm(persistTo, { recursive: true, force: true });

@@ -136,12 +136,14 @@ export function conversationTitle(page: Page): Locator {
   return page.locator(".conversation-title");
 }
 
+/** The chat list's row whose accessible name matches `title`. */
+export function chatListRow(page: Page, title: RegExp): Locator {
+  return page.getByRole("navigation", { name: "Chat list" }).getByRole("button", { name: title });
+}
+
 /** Opens the chat called `title` from the chat list. */
 export async function openChat(page: Page, title: string): Promise<void> {
-  await page
-    .getByRole("navigation", { name: "Chat list" })
-    .getByRole("button", { name: new RegExp(`^${title}`) })
-    .click();
+  await chatListRow(page, new RegExp(`^${title}`)).click();
   await hasText(conversationTitle(page), title);
 }
 

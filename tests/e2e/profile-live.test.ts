@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import {
   bubble,
+  chatListRow,
   conversationTitle,
   hasText,
   logIn,
@@ -23,8 +24,7 @@ import { browserSuite } from "./suite.ts";
 const TEST_MS = 120_000;
 const { person, browser, baseUrl } = browserSuite();
 
-const chatRow = (p: Person, title: RegExp) =>
-  p.page.getByRole("navigation", { name: "Chat list" }).getByRole("button", { name: title });
+const chatRow = (p: Person, title: RegExp) => chatListRow(p.page, title);
 
 describe("web client, live profiles and receipts", () => {
   it(
@@ -94,7 +94,7 @@ describe("web client, live profiles and receipts", () => {
           if (/\/messages\/\d+\/status$/.test(new URL(r.url()).pathname)) statusAsked.push(r.url());
         });
         await logIn(fresh.page, alice);
-        const row = fresh.page.getByRole("navigation", { name: "Chat list" }).getByRole("button", { name: /^Bob/ });
+        const row = chatListRow(fresh.page, /^Bob/);
         await until("the tick in the list", () => tick(row).getAttribute("aria-label"), "Read");
         expect(statusAsked).toEqual([]);
       } finally {

@@ -146,12 +146,14 @@ export class Connection extends Emitter<ConnectionEvents> {
 
   /**
    * Sends a message: queued in the outbox first, re-sent after reconnects until the server
-   * acknowledges it; resolves to the stored message (with its seq).
+   * acknowledges it; resolves to the stored message (with its seq). `queued` is called once the
+   * message is in the store (it survives a closed app from then on): an app shows it then.
    */
   async send(
     conversationId: string,
     content: { text?: string; mediaId?: string },
     clientId: string = crypto.randomUUID(),
+    queued?: () => void,
   ): Promise<Message> {
     await (this.loaded ?? Promise.resolve());
     const existing = this.outbox.find((p) => p.clientId === clientId);
@@ -159,6 +161,7 @@ export class Connection extends Emitter<ConnectionEvents> {
       this.outbox.push({ conversationId, clientId, ...content, queuedAt: Date.now() });
       await this.store.saveOutbox(this.outbox);
     }
+    queued?.();
     const done = new Promise<Message>((resolve, reject) => this.waiters.set(clientId, { resolve, reject }));
     if (this.state === "live") this.transmit(this.outbox.find((p) => p.clientId === clientId)!);
     return done;

@@ -48,27 +48,43 @@ export class MessageActions {
 
   sendText(conversationId: string, text: string): void {
     const clientId = crypto.randomUUID();
-    this.app.update((s) => addLocalSend(s, { clientId, conversationId, text, queuedAt: Date.now() }));
+    let shown = false;
+    const show = () => {
+      if (shown) return;
+      shown = true;
+      this.app.update((s) => addLocalSend(s, { clientId, conversationId, text, queuedAt: Date.now() }));
+    };
     this.stopTyping(conversationId);
     // Behind a picture still uploading in this chat, so the chat keeps the order things were sent in.
     const gate = this.uploadGates.get(conversationId);
-    if (gate) void gate.then(() => this.transmit(conversationId, clientId, { text }));
-    else void this.transmit(conversationId, clientId, { text });
+    if (gate) {
+      show();
+      void gate.then(() => this.transmit(conversationId, clientId, { text }));
+    } else {
+      // Shown once it is in IndexedDB (a few ms): a tab closed right after still sends it next time.
+      void this.transmit(conversationId, clientId, { text }, show);
+    }
   }
 
-  /** Sends through the outbox (kept in IndexedDB until the server stores it, then resolves). */
+  /**
+   * Sends through the outbox (kept in IndexedDB until the server stores it, then resolves). `show`
+   * puts the bubble up once the message is stored locally, or at once without a connection.
+   */
   private async transmit(
     conversationId: string,
     clientId: string,
     content: { text?: string; mediaId?: string },
+    show?: () => void,
   ): Promise<void> {
     const connection = this.app.client.connection;
     try {
+      if (!connection) show?.();
       const message = connection
-        ? await connection.send(conversationId, content, clientId)
+        ? await connection.send(conversationId, content, clientId, show)
         : await this.app.api.sendMessage(conversationId, { clientId, ...content });
       this.placeOwn(message);
     } catch (error) {
+      show?.();
       this.app.update((s) => patchLocalSend(s, clientId, { error: sendErrorText(error), progress: undefined }));
     }
   }

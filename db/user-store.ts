@@ -15,14 +15,14 @@
  * (a name pointing at no user), which `createUser` takes over once it is old enough.
  */
 import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
-import { AppError } from "../workers/lib/errors.ts";
-import { newId } from "../workers/lib/ids.ts";
+import { AppError } from "../lib/errors.ts";
+import { newId } from "../lib/ids.ts";
+import { MAX_SEARCH_RESULTS } from "../client/sdk/protocol/index.ts";
 import { ShardSet, type Db, type DbEnv } from "./connection.ts";
 import { credentials, sessions, usernames, users } from "./schema.ts";
 import { shardKey } from "./shards.ts";
 
 /** Search answers at most this many users (API.md); each shard is asked for the same number. */
-export const SEARCH_LIMIT = 20;
 /**
  * A username claim whose user row is still missing after this long is an orphan from a registration
  * that failed half-way and could not release it; a new registration may take the name over. Long
@@ -216,9 +216,9 @@ export class UserStore {
   }
 
   /**
-   * Users whose name starts with `prefix` (lower case), ordered by name, at most SEARCH_LIMIT.
-   * Fans out to ALL shards: each returns its first SEARCH_LIMIT names, which together always contain
-   * the global first SEARCH_LIMIT; the merge keeps those and fetches their profiles.
+   * Users whose name starts with `prefix` (lower case), ordered by name, at most MAX_SEARCH_RESULTS.
+   * Fans out to ALL shards: each returns its first MAX_SEARCH_RESULTS names, which together always contain
+   * the global first MAX_SEARCH_RESULTS; the merge keeps those and fetches their profiles.
    */
   async searchByPrefix(prefix: string): Promise<UserRecord[]> {
     const pattern = `${escapeLike(prefix.toLowerCase())}%`;
@@ -232,13 +232,13 @@ export class UserStore {
           // `USING ~<~` is byte order — the order of the text_pattern_ops index, so Postgres walks the
           // index and stops at the limit — and the same order as the merge below, whatever the collation.
           .orderBy(sql`${usernames.usernameLower} USING ~<~`)
-          .limit(SEARCH_LIMIT),
+          .limit(MAX_SEARCH_RESULTS),
       ),
     );
     const names = perShard
       .flat()
       .sort((a, b) => (a.usernameLower < b.usernameLower ? -1 : a.usernameLower > b.usernameLower ? 1 : 0))
-      .slice(0, SEARCH_LIMIT);
+      .slice(0, MAX_SEARCH_RESULTS);
     const profiles = await this.getUsers(names.map((n) => n.userId));
     // An orphaned claim has no profile and is skipped.
     return names.flatMap((n) => profiles.get(n.userId) ?? []);

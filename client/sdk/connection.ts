@@ -12,7 +12,10 @@ import { Emitter } from "./emitter.ts";
 import { MemoryStore, type ClientStore, type PendingSend } from "./store.ts";
 import {
   Event as EventSchema,
+  CLOSE_CODES,
   PROTOCOL_VERSION,
+  TICKET_SUBPROTOCOL_PREFIX,
+  WS_SUBPROTOCOL,
   ServerFrame,
   type ClientFrame,
   type ErrorCode,
@@ -223,7 +226,7 @@ export class Connection extends Emitter<ConnectionEvents> {
 
   private openSocket(ticket: string): void {
     const Impl = this.options.WebSocket ?? WebSocket;
-    const ws = new Impl(this.options.url, ["messenger.v1", `ticket.${ticket}`]);
+    const ws = new Impl(this.options.url, [WS_SUBPROTOCOL, `${TICKET_SUBPROTOCOL_PREFIX}${ticket}`]);
 
     this.ws = ws;
     // A handshake that hangs (a dead network, an aborted connect) counts as a failed one.
@@ -262,7 +265,7 @@ export class Connection extends Emitter<ConnectionEvents> {
     }
     for (const [, r] of this.requests) r.reject(new SendError("unavailable", "connection lost"));
     this.requests.clear();
-    if (code === 4001) return this.refuse();
+    if (code === CLOSE_CODES.unauthorized) return this.refuse();
     if (this.stopped) return this.setState("closed");
     this.scheduleReconnect();
   }

@@ -22,13 +22,12 @@ import {
   MAX_HISTORY_PAGE,
   MAX_TEXT_BYTES,
 } from "../../client/sdk/protocol/index.ts";
-import type { Env } from "../../workers/env.ts";
-import { err, ok, type Result } from "../../workers/lib/result.ts";
-import { SENDS_PER_CONVERSATION, TokenBuckets, rateLimitsEnabled } from "../../workers/lib/rate-limits.ts";
+import { err, ok, type Result } from "../../lib/result.ts";
+import { SENDS_PER_CONVERSATION, TokenBuckets, rateLimitsEnabled } from "../../lib/rate-limits.ts";
 import { migrate } from "../shared/migrations.ts";
-import { iso } from "../shared/time.ts";
+import { iso } from "../../lib/time.ts";
 import { Archiver } from "./archiver.ts";
-import { groupPictureUrl } from "../../workers/lib/pictures.ts";
+import { groupPictureUrl } from "../../db/pictures.ts";
 import { Fanout } from "./fanout.ts";
 import { MediaJobs } from "./media-jobs.ts";
 import { aggregate, advance, sameView, viewsFor, type SenderView } from "./receipts.ts";

@@ -4,7 +4,7 @@
  * outbox row is removed only if the version it archived is still the current one.
  * While Postgres is down the outbox simply grows and nothing is trimmed; chat goes on.
  */
-import { errorSummary } from "../../workers/lib/log.ts";
+import { errorSummary } from "../../lib/log.ts";
 import { ShardSet, type DbEnv } from "../../db/connection.ts";
 import { HistoryStore, type ArchivedMessage } from "../../db/history-store.ts";
 import type { Media, SystemEvent } from "../../client/sdk/protocol/index.ts";

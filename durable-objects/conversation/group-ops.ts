@@ -10,7 +10,7 @@
  */
 import type { Conversation, EventBody, Message, SystemEvent } from "../../client/sdk/protocol/index.ts";
 import { MAX_GROUP_MEMBERS } from "../../client/sdk/protocol/index.ts";
-import { err, ok, type Result } from "../../workers/lib/result.ts";
+import { err, ok, type Result } from "../../lib/result.ts";
 import { NOT_FOUND, type MemberRow, type MetaRow } from "./rows.ts";
 
 /** What the group operations need from their Conversation DO. */

@@ -4,10 +4,9 @@
  * when the last reference goes, the R2 object is deleted. Each job is idempotent
  * (keyed by media id + conversation id + seq), so a replay after a crash changes nothing.
  */
-import { errorSummary } from "../../workers/lib/log.ts";
-import type { Env } from "../../workers/env.ts";
+import { errorSummary } from "../../lib/log.ts";
 import { backoffMs } from "../shared/bounded.ts";
-import { applyMediaRefChanges, type MediaRefChange } from "../../workers/lib/media-refs.ts";
+import { applyMediaRefChanges, type MediaRefChange } from "../../db/media-refs.ts";
 
 const JOB_BATCH = 100;
 

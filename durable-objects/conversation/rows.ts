@@ -1,6 +1,6 @@
 /** SQLite rows of the Conversation DO and their conversion to wire objects. */
 import type { EventBody, Media, Message, Role, SystemEvent } from "../../client/sdk/protocol/index.ts";
-import { iso } from "../shared/time.ts";
+import { iso } from "../../lib/time.ts";
 
 /** What a non-member is told: exactly what a conversation that does not exist answers. */
 export const NOT_FOUND = "conversation not found";

@@ -5,7 +5,6 @@
  * the dev-only `/v1/_bench/echo` route (BENCH_ROUTES=1).
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../../workers/env.ts";
 
 export class EchoDO extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {

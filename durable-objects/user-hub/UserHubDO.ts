@@ -7,7 +7,7 @@
  * stored, which reports "delivered" back to the conversations (retried by alarm until it lands).
  * The Worker authenticates the user and routes by user id, so everything here acts as that user.
  */
-import { errorSummary } from "../../workers/lib/log.ts";
+import { errorSummary } from "../../lib/log.ts";
 import { DurableObject } from "cloudflare:workers";
 import {
   CLOSE_CODES,
@@ -15,6 +15,7 @@ import {
   MAX_FRAME_BYTES,
   MAX_REPLAY_EVENTS,
   PROTOCOL_VERSION,
+  WS_SUBPROTOCOL,
   type ConversationSummary,
   type ErrorBody,
   type ErrorCode,
@@ -25,37 +26,34 @@ import {
   type ServerFrame,
   type User,
 } from "../../client/sdk/protocol/index.ts";
-import type { Env } from "../../workers/env.ts";
-import type { Result } from "../../workers/lib/result.ts";
+import type { Result } from "../../lib/result.ts";
 import type { ConversationDO } from "../conversation/ConversationDO.ts";
 import type { ConversationEvent } from "../conversation/rows.ts";
 import { backoffMs, forEachBounded } from "../shared/bounded.ts";
 import { migrate } from "../shared/migrations.ts";
-import { iso } from "../shared/time.ts";
+import { iso } from "../../lib/time.ts";
 import { applyToChatList, readChatList } from "./chat-list.ts";
-import { redisFromEnv } from "../../workers/lib/redis.ts";
-import { writePresence } from "../../workers/lib/presence-cache.ts";
+import { redisFromEnv } from "../../db/cache/redis.ts";
+import { writePresence } from "../../db/cache/presence-cache.ts";
 import {
   OFFLINE_GRACE_MS,
   isVisibility,
   presenceAsSeenBy,
   type PresenceRecord,
   type PresenceVisibility,
-} from "./presence.ts";
+} from "../../lib/presence.ts";
 import { HUB_MIGRATIONS } from "./schema.ts";
 import { readSocketState, writeSocketState } from "./socket-state.ts";
 import { SendGates } from "./send-gates.ts";
-import { AppError, asAppError } from "../../workers/lib/errors.ts";
-import { resolveMediaForSend } from "../../workers/lib/media-resolve.ts";
-import { SENDS_PER_USER, TokenBuckets, rateLimitsEnabled } from "../../workers/lib/rate-limits.ts";
-import { WS_TICKET_TTL_SECONDS } from "../../workers/lib/ws-ticket.ts";
+import { AppError, asAppError } from "../../lib/errors.ts";
+import { resolveMediaForSend } from "../../db/media-resolve.ts";
+import { SENDS_PER_USER, TokenBuckets, rateLimitsEnabled } from "../../lib/rate-limits.ts";
+import { WS_TICKET_TTL_SECONDS } from "../../lib/ws-ticket.ts";
 import { claimTicket, revokeSessionTickets } from "./tickets.ts";
 import type { PushSubscriptionBody } from "../../client/sdk/protocol/index.ts";
 import { HubPush } from "./push.ts"; // push notifications (issue 8)
 import { HubProfiles } from "./profiles.ts";
 
-/** The subprotocol clients ask for; the token travels as a second offered protocol. */
-export const WS_PROTOCOL = "messenger.v1";
 /** Events kept for devices that have not acked them; a device further behind gets `synced {reset}`. */
 const MAX_LOG_EVENTS = 20_000;
 /** A device not seen for this long no longer holds back log trimming. */
@@ -133,7 +131,8 @@ export class UserHubDO extends DurableObject<Env> {
     writeSocketState(server, { v: 1, deviceId: null, sessionId: request.headers.get("x-session-id") });
     const headers = new Headers();
     const offered = request.headers.get("sec-websocket-protocol") ?? "";
-    if (offered.split(",").some((p) => p.trim() === WS_PROTOCOL)) headers.set("sec-websocket-protocol", WS_PROTOCOL);
+    if (offered.split(",").some((p) => p.trim() === WS_SUBPROTOCOL))
+      headers.set("sec-websocket-protocol", WS_SUBPROTOCOL);
     return new Response(null, { status: 101, webSocket: client, headers });
   }
 

@@ -8,7 +8,7 @@
  * `profile` events keep current (./profiles.ts).
  */
 import type { ConversationSummary, EventBody, Message, User } from "../../client/sdk/protocol/index.ts";
-import { iso } from "../shared/time.ts";
+import { iso } from "../../lib/time.ts";
 
 type ChatRow = {
   conversation_id: string;

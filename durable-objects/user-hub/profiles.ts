@@ -21,7 +21,7 @@
  * `profile:<userId>:<version>`) and pushed to live devices.
  */
 import type { Conversation, Event, EventBody, User } from "../../client/sdk/protocol/index.ts";
-import type { Result } from "../../workers/lib/result.ts";
+import type { Result } from "../../lib/result.ts";
 import { backoffMs, forEachBounded } from "../shared/bounded.ts";
 import { CoalescedRunner } from "../shared/coalesced-runner.ts";
 

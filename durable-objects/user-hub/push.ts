@@ -10,10 +10,9 @@
  */
 import type { Event, EventBody, PushPayload, PushSubscriptionBody } from "../../client/sdk/protocol/index.ts";
 import { withUserStore } from "../../db/user-store.ts";
-import type { Env } from "../../workers/env.ts";
-import { ProfileCache } from "../../workers/lib/profile-cache.ts";
-import { loadVapidKeys } from "../../workers/lib/webpush/keys.ts";
-import { sendWebPush, topicFor } from "../../workers/lib/webpush/send.ts";
+import { ProfileCache } from "../../db/cache/profile-cache.ts";
+import { loadVapidKeys } from "../../lib/webpush/keys.ts";
+import { sendWebPush, topicFor } from "../../lib/webpush/send.ts";
 import { backoffMs, forEachBounded } from "../shared/bounded.ts";
 
 /** How long a device has to ack a message before its owner gets a push: long enough for a live socket. */

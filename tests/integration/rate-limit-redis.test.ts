@@ -6,15 +6,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { inject } from "vitest";
-import type { Env } from "../../workers/env.ts";
-import { LOGIN_PER_ACCOUNT, type RateRule } from "../../workers/lib/rate-limits.ts";
-import { takeRate } from "../../workers/middleware/rate-limit.ts";
+import { LOGIN_PER_ACCOUNT, type RateRule } from "../../lib/rate-limits.ts";
+import { takeRate, type RateEnv } from "../../workers/middleware/rate-limit.ts";
 
 const redis = inject("redisRest");
 const RUN = Math.random().toString(36).slice(2, 8);
 
 const envWith = (url: string, token: string) =>
-  ({ UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token, RATE_LIMITS: "on" }) as unknown as Env;
+  ({ UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token, RATE_LIMITS: "on" }) satisfies RateEnv;
 
 describe.skipIf(redis === null)("rate limits in Redis", () => {
   it("refuses the 6th login attempt on one account within the window, with Retry-After", async () => {
@@ -52,7 +51,7 @@ describe("rate limits without a working Redis", () => {
   });
 
   it("does nothing when RATE_LIMITS=off", async () => {
-    const env = { RATE_LIMITS: "off" } as unknown as Env;
+    const env: RateEnv = { RATE_LIMITS: "off" };
     for (let i = 0; i <= LOGIN_PER_ACCOUNT.limit + 2; i++)
       expect(await takeRate(env, LOGIN_PER_ACCOUNT, `off_${RUN}`)).toEqual({ ok: true });
   });

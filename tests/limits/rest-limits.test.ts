@@ -4,9 +4,7 @@
  * headers and the CORS allowlist. No Redis here, so the per-isolate fallback counts — the same rules
  * and keys the Redis path uses (workers/middleware/rate-limit.ts).
  */
-import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Env } from "../../workers/env.ts";
 import {
   DISCOVERY_PER_USER,
   LOGIN_PER_ACCOUNT,
@@ -14,11 +12,10 @@ import {
   PRESENCE_PER_USER,
   REGISTER_PER_IP,
   UPLOADS_PER_USER,
-} from "../../workers/lib/rate-limits.ts";
-import { signToken } from "../../workers/lib/tokens.ts";
+} from "../../lib/rate-limits.ts";
+import { signToken } from "../../lib/tokens.ts";
+import { AUTH_SECRET, worker } from "../workers/bindings.ts";
 
-const { AUTH_SECRET } = env as unknown as Required<Pick<Env, "AUTH_SECRET">>;
-const worker = (exports as unknown as { default: Fetcher }).default;
 const BASE = "https://messenger.test";
 
 function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {

@@ -9,18 +9,18 @@
  * live, profiles live in `profiles`) and the announcement by a recorder; everything else — the
  * limiter, auth, validation, the route, the Conversation DO — is the real Worker.
  */
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { User } from "../../client/sdk/protocol/index.ts";
 import type { ProfilePatch, UserRecord, UserStore } from "../../db/user-store.ts";
-import type { Env } from "../../workers/env.ts";
 import {
   CONVERSATION_CREATES_PER_USER,
   GROUP_MEMBERSHIP_PER_USER,
   GROUP_UPDATES_PER_USER,
   PROFILE_UPDATES_PER_USER,
-} from "../../workers/lib/rate-limits.ts";
-import { signToken } from "../../workers/lib/tokens.ts";
+} from "../../lib/rate-limits.ts";
+import { signToken } from "../../lib/tokens.ts";
+import { AUTH_SECRET, worker } from "../workers/bindings.ts";
 
 const fake = vi.hoisted(() => ({
   profiles: new Map<string, UserRecord>(),
@@ -51,8 +51,6 @@ vi.mock(import("../../workers/lib/profile-events.ts"), () => ({
   },
 }));
 
-const { AUTH_SECRET } = env as unknown as Required<Pick<Env, "AUTH_SECRET">>;
-const worker = (exports as unknown as { default: Fetcher }).default;
 const BASE = "https://messenger.test";
 
 async function tokenFor(userId: string): Promise<string> {

@@ -4,16 +4,14 @@
  * session token as a subprotocol, and send rate limits per user (hub) and per conversation (DO) that
  * answer `rate_limited` without consuming a seq.
  */
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Env } from "../../workers/env.ts";
-import { SENDS_PER_CONVERSATION, SENDS_PER_USER } from "../../workers/lib/rate-limits.ts";
-import { signToken } from "../../workers/lib/tokens.ts";
-import { signTicket } from "../../workers/lib/ws-ticket.ts";
+import { SENDS_PER_CONVERSATION, SENDS_PER_USER } from "../../lib/rate-limits.ts";
+import { signToken } from "../../lib/tokens.ts";
+import { signTicket } from "../../lib/ws-ticket.ts";
 import { isType, openDevice } from "../workers/hub-socket.ts";
+import { AUTH_SECRET, worker } from "../workers/bindings.ts";
 
-const { AUTH_SECRET } = env as unknown as Required<Pick<Env, "AUTH_SECRET">>;
-const worker = (exports as unknown as { default: Fetcher }).default;
 const BASE = "https://messenger.test";
 
 function upgrade(protocols: string, headers: Record<string, string> = {}): Promise<Response> {

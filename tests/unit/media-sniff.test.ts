@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { MAX_THUMBNAIL_BYTES, UploadMediaQuery } from "../../client/sdk/protocol/media.ts";
-import { toBase64 } from "../../workers/lib/bytes.ts";
-import { AppError } from "../../workers/lib/errors.ts";
+import { toBase64 } from "../../lib/bytes.ts";
+import { AppError } from "../../lib/errors.ts";
 import { mediaExtras, thumbnailFromHeader } from "../../workers/lib/media-extras.ts";
 import { etagMatches, parseRange } from "../../workers/lib/http-range.ts";
 import {

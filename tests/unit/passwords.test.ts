@@ -11,7 +11,7 @@ import {
   hashPassword,
   verifyPassword,
 } from "../../workers/lib/passwords.ts";
-import { AppError } from "../../workers/lib/errors.ts";
+import { AppError } from "../../lib/errors.ts";
 
 describe("password hashing", () => {
   it("never asks for more PBKDF2 iterations than the Workers runtime allows", () => {

@@ -3,13 +3,7 @@
  * the allowed clock skew, wrong secret, and the missing-secret configuration error.
  */
 import { describe, expect, it } from "vitest";
-import {
-  CLOCK_SKEW_SECONDS,
-  SESSION_TTL_SECONDS,
-  authSecret,
-  signToken,
-  verifyToken,
-} from "../../workers/lib/tokens.ts";
+import { CLOCK_SKEW_SECONDS, SESSION_TTL_SECONDS, authSecret, signToken, verifyToken } from "../../lib/tokens.ts";
 
 const SECRET = "test-secret-0123456789abcdef0123456789abcdef";
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);

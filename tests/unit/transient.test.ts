@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AppError } from "../../workers/lib/errors.ts";
-import { asServiceError, isTransientDependencyError } from "../../workers/lib/transient.ts";
+import { AppError } from "../../lib/errors.ts";
+import { asServiceError, isTransientDependencyError } from "../../lib/transient.ts";
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 

@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { createECDH, randomBytes } from "node:crypto";
-import { fromBase64Url, toBase64Url } from "../../workers/lib/bytes.ts";
-import { encryptPayload, importEcdhPrivateKey, MAX_PUSH_PLAINTEXT_BYTES } from "../../workers/lib/webpush/encrypt.ts";
-import { endpointProblem } from "../../workers/lib/webpush/endpoint.ts";
-import { loadVapidKeys } from "../../workers/lib/webpush/keys.ts";
-import { classify, parseRetryAfter, topicFor } from "../../workers/lib/webpush/send.ts";
-import { vapidAuthorization, VAPID_TOKEN_SECONDS } from "../../workers/lib/webpush/vapid.ts";
+import { fromBase64Url, toBase64Url } from "../../lib/bytes.ts";
+import { encryptPayload, importEcdhPrivateKey, MAX_PUSH_PLAINTEXT_BYTES } from "../../lib/webpush/encrypt.ts";
+import { endpointProblem } from "../../lib/webpush/endpoint.ts";
+import { loadVapidKeys } from "../../lib/webpush/keys.ts";
+import { classify, parseRetryAfter, topicFor } from "../../lib/webpush/send.ts";
+import { vapidAuthorization, VAPID_TOKEN_SECONDS } from "../../lib/webpush/vapid.ts";
 import { generateVapidKeys } from "../../scripts/vapid-keys.ts";
 import { decryptAes128gcm, verifyVapid } from "../integration/push-service.ts";
 

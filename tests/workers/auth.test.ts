@@ -5,16 +5,13 @@
  * would answer 500; each 400/401/413 below therefore also proves the check ran at the edge, before
  * storage. AUTH_SECRET comes from the vitest config, so tests can mint tokens the Worker accepts.
  */
-import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { MAX_DISPLAY_NAME_CHARS, MAX_JSON_BODY_BYTES } from "../../client/sdk/protocol/index.ts";
-import type { Env } from "../../workers/env.ts";
-import { signToken } from "../../workers/lib/tokens.ts";
+import { signToken } from "../../lib/tokens.ts";
+import { AUTH_SECRET, worker } from "./bindings.ts";
 
 // Until `wrangler types` output is checked in, the runtime module's types know neither our secrets nor
 // the Worker's default export; name the parts we use with our own types.
-const { AUTH_SECRET } = env as unknown as Pick<Env, "AUTH_SECRET">;
-const worker = (exports as unknown as { default: Fetcher }).default;
 const BASE = "https://messenger.test";
 
 interface ErrorReply {

@@ -16,10 +16,10 @@ import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { ClientFrame, MAX_FRAME_BYTES, type ServerFrame } from "../../client/sdk/protocol/index.ts";
 import { isType, openDevice, type TestDevice } from "./hub-socket.ts";
+import "./bindings.ts";
 
-const knobs = env as unknown as { FUZZ_SEED?: string; FUZZ_FRAMES?: string };
-const SEED = Number(knobs.FUZZ_SEED) || Math.floor(Math.random() * 2 ** 31);
-const FRAMES = Math.max(10_000, Number(knobs.FUZZ_FRAMES) || 10_000);
+const SEED = Number(env.FUZZ_SEED) || Math.floor(Math.random() * 2 ** 31);
+const FRAMES = Math.max(10_000, Number(env.FUZZ_FRAMES) || 10_000);
 const BATCH = 1_000;
 const CONVERSATION = "d_fuzz";
 const [ALICE, BOB] = ["fz_alice", "fz_bob"];

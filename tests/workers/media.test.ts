@@ -5,16 +5,14 @@
  * media rows, so they are covered end to end in tests/integration/media.test.ts; here only the answers
  * that come before any database.
  */
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { MAX_MEDIA_BYTES } from "../../client/sdk/protocol/index.ts";
-import { AppError } from "../../workers/lib/errors.ts";
+import { AppError } from "../../lib/errors.ts";
 import { serveMedia, type ServableMedia } from "../../workers/lib/media-serve.ts";
 import { storeUpload, type StoredUpload } from "../../workers/lib/media-upload.ts";
 import * as f from "../fixtures/media-files.ts";
-
-const worker = (exports as unknown as { default: { fetch(input: string, init?: RequestInit): Promise<Response> } })
-  .default;
+import { worker } from "./bindings.ts";
 
 /**
  * A body that hands out `bytes` in `chunk`-sized pieces and counts how many bytes were pulled

@@ -4,13 +4,12 @@
  * counted on the hub class itself (shared by every hub in this isolate), not taken from the route.
  * This project has no Postgres: the account lookup answers from `fake.known`, sessions are live.
  */
-import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { Presence } from "../../client/sdk/protocol/index.ts";
 import type { UserRecord } from "../../db/user-store.ts";
-import type { Env } from "../../workers/env.ts";
 import { recordHubCalls } from "./hub-calls.ts";
-import { signToken } from "../../workers/lib/tokens.ts";
+import { signToken } from "../../lib/tokens.ts";
+import { AUTH_SECRET, worker } from "./bindings.ts";
 
 const fake = vi.hoisted(() => ({ known: new Set<string>(), down: false }));
 
@@ -25,9 +24,6 @@ vi.mock(import("../../db/user-store.ts"), async (importOriginal) => {
   };
   return { ...real, withUserStore: async (_env, work) => work(store as never) };
 });
-
-const { AUTH_SECRET } = env as unknown as Required<Pick<Env, "AUTH_SECRET">>;
-const worker = (exports as unknown as { default: Fetcher }).default;
 
 async function askPresence(asker: string, ids: string[]): Promise<Presence[]> {
   const { token } = await signToken(AUTH_SECRET, { sub: asker, sid: `s_${asker}` });

@@ -14,8 +14,7 @@
  */
 import { ShardSet } from "../../db/connection.ts";
 import { markUnsent, removeTombstones, tombstones } from "../../db/media-sweep.ts";
-import type { Env } from "../env.ts";
-import { errorSummary } from "../lib/log.ts";
+import { errorSummary } from "../../lib/log.ts";
 
 /** Media without a reference is swept once its upload is this old (24 h): time enough to send it. */
 export const MEDIA_SWEEP_MIN_AGE_SECONDS = 24 * 3600;

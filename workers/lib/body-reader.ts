@@ -5,7 +5,7 @@
  * time instead (16 MB: 256 reads, not 4,096). Streams without BYOB support (JS-made streams, as in
  * tests) fall back to their own chunks.
  */
-import { AppError } from "./errors.ts";
+import { AppError } from "../../lib/errors.ts";
 
 /** Preferred minimum bytes per read. */
 export const READ_CHUNK_BYTES = 64 * 1024;

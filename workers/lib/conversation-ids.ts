@@ -2,7 +2,7 @@
  * Conversation ids. A direct chat's id is derived from its two members, so opening it twice (or
  * from both sides at once) reaches the same Durable Object without a lookup or a race.
  */
-import { newId } from "./ids.ts";
+import { newId } from "../../lib/ids.ts";
 
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 

@@ -13,8 +13,8 @@ import {
   type MediaType,
   type UploadMediaQuery,
 } from "../../client/sdk/protocol/media.ts";
-import { fromBase64, toBase64 } from "./bytes.ts";
-import { AppError } from "./errors.ts";
+import { fromBase64, toBase64 } from "../../lib/bytes.ts";
+import { AppError } from "../../lib/errors.ts";
 import { sniffThumbnailType } from "./media-sniff.ts";
 
 /** The extras as stored beside the media row and returned in `media`. */

@@ -18,8 +18,8 @@
 import { MAX_MEDIA_BYTES } from "../../client/sdk/protocol/index.ts";
 import { isMediaType, type MediaType } from "../../client/sdk/protocol/media.ts";
 import { chunkReader, concat, readAtLeast } from "./body-reader.ts";
-import { AppError } from "./errors.ts";
-import { errorSummary } from "./log.ts";
+import { AppError } from "../../lib/errors.ts";
+import { errorSummary } from "../../lib/log.ts";
 import { checkDeclaredType, normaliseContentType, SNIFF_BYTES } from "./media-sniff.ts";
 
 /** Bytes queued between the body and the R2 put; small against 128 MB of isolate memory. */

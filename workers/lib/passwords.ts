@@ -9,8 +9,8 @@
  * ceiling. We refuse larger counts ourselves with a clear error instead of the runtime's opaque one,
  * and so that a hash written elsewhere with a higher count is caught as a configuration problem.
  */
-import { AppError } from "./errors.ts";
-import { fromBase64, timingSafeEqual, toBase64 } from "./bytes.ts";
+import { AppError } from "../../lib/errors.ts";
+import { fromBase64, timingSafeEqual, toBase64 } from "../../lib/bytes.ts";
 
 /** PBKDF2 iterations for new hashes: the Workers maximum (OWASP asks for more; the runtime caps it). */
 export const PBKDF2_ITERATIONS = 100_000;

@@ -11,9 +11,8 @@
  * profile read. It is logged, so a broken fan-out shows up.
  */
 import type { VersionedUser } from "../../db/user-store.ts";
-import type { Env } from "../env.ts";
-import { errorSummary } from "./log.ts";
-import { publicUser } from "./profile-cache.ts";
+import { errorSummary } from "../../lib/log.ts";
+import { publicUser } from "../../db/cache/profile-cache.ts";
 
 export async function announceProfile(env: Env, user: VersionedUser): Promise<void> {
   try {

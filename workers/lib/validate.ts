@@ -5,7 +5,7 @@
  */
 import { zValidator } from "@hono/zod-validator";
 import type { z } from "zod";
-import { AppError } from "./errors.ts";
+import { AppError } from "../../lib/errors.ts";
 
 type Target = "json" | "query" | "param";
 

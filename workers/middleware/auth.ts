@@ -10,10 +10,10 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { withUserStore } from "../../db/user-store.ts";
-import type { AppEnv, Env } from "../env.ts";
-import { AppError } from "../lib/errors.ts";
-import { ProfileCache } from "../lib/profile-cache.ts";
-import { authSecret, verifyToken } from "../lib/tokens.ts";
+import type { AppEnv } from "../env.ts";
+import { AppError } from "../../lib/errors.ts";
+import { ProfileCache } from "../../db/cache/profile-cache.ts";
+import { authSecret, verifyToken } from "../../lib/tokens.ts";
 
 const BEARER = /^Bearer +([A-Za-z0-9._-]+) *$/i;
 

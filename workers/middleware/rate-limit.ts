@@ -12,9 +12,9 @@
  * answers 401 anyway.
  */
 import type { Context, Hono, MiddlewareHandler } from "hono";
-import type { AppEnv, Env } from "../env.ts";
-import { AppError } from "../lib/errors.ts";
-import { errorSummary } from "../lib/log.ts";
+import type { AppEnv } from "../env.ts";
+import { AppError } from "../../lib/errors.ts";
+import { errorSummary } from "../../lib/log.ts";
 import {
   CONVERSATION_CREATES_PER_USER,
   DISCOVERY_PER_USER,
@@ -32,9 +32,9 @@ import {
   rateLimitsEnabled,
   type RateRule,
   type RateVerdict,
-} from "../lib/rate-limits.ts";
-import { redisFromEnv } from "../lib/redis.ts";
-import { verifyToken } from "../lib/tokens.ts";
+} from "../../lib/rate-limits.ts";
+import { redisFromEnv } from "../../db/cache/redis.ts";
+import { verifyToken } from "../../lib/tokens.ts";
 
 /** The key used for every request without `CF-Connecting-IP` (local dev: one shared bucket). */
 export const LOCAL_CLIENT_IP = "local";
@@ -79,7 +79,7 @@ function retryAfter(rule: RateRule, current: number, previous: number, nowMs: nu
   return Math.max(1, Math.ceil(waitMs / 1000));
 }
 
-async function redisTake(env: Env, rule: RateRule, key: string, nowMs: number): Promise<RateVerdict | null> {
+async function redisTake(env: RateEnv, rule: RateRule, key: string, nowMs: number): Promise<RateVerdict | null> {
   const redis = redisFromEnv(env);
   if (!redis) return null;
   const windowMs = rule.windowSeconds * 1000;
@@ -104,7 +104,10 @@ async function redisTake(env: Env, rule: RateRule, key: string, nowMs: number): 
  * Counts one request against `rule` for `key`: Redis when configured, else the per-isolate buckets.
  * Redis errors fail open (allowed) with one structured log line.
  */
-export async function takeRate(env: Env, rule: RateRule, key: string, requestId?: string): Promise<RateVerdict> {
+/** What a rate decision reads of the configuration: the switch and the Redis connection. */
+export type RateEnv = Pick<Env, "RATE_LIMITS" | "UPSTASH_REDIS_REST_URL" | "UPSTASH_REDIS_REST_TOKEN">;
+
+export async function takeRate(env: RateEnv, rule: RateRule, key: string, requestId?: string): Promise<RateVerdict> {
   if (!rateLimitsEnabled(env)) return { ok: true };
   try {
     return (await redisTake(env, rule, key, Date.now())) ?? memoryTake(rule, key);

@@ -9,7 +9,7 @@
  * upgrade, which CORS does not cover, checks the same list itself (`originAllowed`).
  */
 import type { Context, MiddlewareHandler } from "hono";
-import type { AppEnv, Env } from "../env.ts";
+import type { AppEnv } from "../env.ts";
 
 /** One year, with subdomains: the API is HTTPS-only on the edge (local http ignores HSTS). */
 export const HSTS_VALUE = "max-age=31536000; includeSubDomains";

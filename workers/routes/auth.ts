@@ -9,10 +9,10 @@ import { Hono } from "hono";
 import { LoginBody, RegisterBody, USERNAME_PATTERN } from "../../client/sdk/protocol/index.ts";
 import { withUserStore, type UserStore } from "../../db/user-store.ts";
 import type { AppEnv } from "../env.ts";
-import { AppError } from "../lib/errors.ts";
+import { AppError } from "../../lib/errors.ts";
 import { hashPassword, verifyPassword } from "../lib/passwords.ts";
-import { ProfileCache, publicUser } from "../lib/profile-cache.ts";
-import { SESSION_TTL_SECONDS, authSecret, signToken } from "../lib/tokens.ts";
+import { ProfileCache, publicUser } from "../../db/cache/profile-cache.ts";
+import { SESSION_TTL_SECONDS, authSecret, signToken } from "../../lib/tokens.ts";
 import { valid } from "../lib/validate.ts";
 import { requireUser } from "../middleware/auth.ts";
 

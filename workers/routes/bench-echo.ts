@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
-import { AppError } from "../lib/errors.ts";
+import { AppError } from "../../lib/errors.ts";
 
 export const benchEchoRoutes = new Hono<AppEnv>().get("/", async (c) => {
   if (c.env.BENCH_ROUTES !== "1") throw new AppError("not_found", "no such route");

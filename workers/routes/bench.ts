@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
-import { AppError } from "../lib/errors.ts";
+import { AppError } from "../../lib/errors.ts";
 import { requireUser } from "../middleware/auth.ts";
 
 /** Outside the media key space (`m/…`), so it can never shadow or be mistaken for an upload. */

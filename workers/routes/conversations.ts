@@ -23,14 +23,14 @@ import {
 import { ShardSet } from "../../db/connection.ts";
 import { HistoryStore } from "../../db/history-store.ts";
 import { withUserStore } from "../../db/user-store.ts";
-import type { AppEnv, Env } from "../env.ts";
-import { AppError } from "../lib/errors.ts";
-import { unwrap } from "../lib/result.ts";
+import type { AppEnv } from "../env.ts";
+import { AppError } from "../../lib/errors.ts";
+import { unwrap } from "../../lib/result.ts";
 import { valid } from "../lib/validate.ts";
 import { directConversationId, groupConversationId } from "../lib/conversation-ids.ts";
-import { requireOwnPicture } from "../lib/pictures.ts";
-import { publicUser } from "../lib/profile-cache.ts";
-import { resolveMediaForSend } from "../lib/media-resolve.ts";
+import { requireOwnPicture } from "../../db/pictures.ts";
+import { publicUser } from "../../db/cache/profile-cache.ts";
+import { resolveMediaForSend } from "../../db/media-resolve.ts";
 import { requireUser } from "../middleware/auth.ts";
 
 const IdParam = z.strictObject({ id: Id });

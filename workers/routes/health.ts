@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../env.ts";
 import { ShardSet } from "../../db/connection.ts";
-import { redisFromEnv } from "../lib/redis.ts";
+import { redisFromEnv } from "../../db/cache/redis.ts";
 
 export const healthRoutes = new Hono<AppEnv>().get("/health", async (c) => {
   const shards = new ShardSet(c.env);

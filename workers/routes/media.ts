@@ -16,19 +16,19 @@ import { Id } from "../../client/sdk/protocol/index.ts";
 import { isMediaType, THUMBNAIL_HEADER, UploadMediaQuery } from "../../client/sdk/protocol/media.ts";
 import { withMediaStore, type MediaStore } from "../../db/media-store.ts";
 import type { AppEnv } from "../env.ts";
-import { AppError } from "../lib/errors.ts";
-import { errorSummary } from "../lib/log.ts";
-import { newId } from "../lib/ids.ts";
+import { AppError } from "../../lib/errors.ts";
+import { errorSummary } from "../../lib/log.ts";
+import { newId } from "../../lib/ids.ts";
 import { mediaExtras, thumbnailFromHeader } from "../lib/media-extras.ts";
-import { toMedia } from "../lib/media-resolve.ts";
+import { toMedia } from "../../db/media-resolve.ts";
 import { serveMedia } from "../lib/media-serve.ts";
 import { normaliseContentType } from "../lib/media-sniff.ts";
 import { storeUpload } from "../lib/media-upload.ts";
 import { valid } from "../lib/validate.ts";
 import { requireUser } from "../middleware/auth.ts";
 import { withUserStore } from "../../db/user-store.ts";
-import { ProfileCache } from "../lib/profile-cache.ts";
-import { isPictureOf } from "../lib/pictures.ts";
+import { ProfileCache } from "../../db/cache/profile-cache.ts";
+import { isPictureOf } from "../../db/pictures.ts";
 
 const notFound = () => new AppError("not_found", "media not found");
 

@@ -7,13 +7,13 @@
  */
 import { Hono } from "hono";
 import { PresenceQuery, PrivacyBody, type Presence } from "../../client/sdk/protocol/index.ts";
-import { presenceAsSeenBy, type PresenceRecord } from "../../durable-objects/user-hub/presence.ts";
-import type { AppEnv, Env } from "../env.ts";
-import { readPresence } from "../lib/presence-cache.ts";
-import { redisFromEnv } from "../lib/redis.ts";
+import { presenceAsSeenBy, type PresenceRecord } from "../../lib/presence.ts";
+import type { AppEnv } from "../env.ts";
+import { readPresence } from "../../db/cache/presence-cache.ts";
+import { redisFromEnv } from "../../db/cache/redis.ts";
 import { valid } from "../lib/validate.ts";
 import { withUserStore } from "../../db/user-store.ts";
-import { errorSummary } from "../lib/log.ts";
+import { errorSummary } from "../../lib/log.ts";
 import { requireUser } from "../middleware/auth.ts";
 
 export const presenceRoutes = new Hono<AppEnv>()

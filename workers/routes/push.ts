@@ -15,11 +15,11 @@ import {
   type VapidKeyAnswer,
 } from "../../client/sdk/protocol/index.ts";
 import { z } from "zod";
-import type { AppEnv, Env } from "../env.ts";
-import { fromBase64Url } from "../lib/bytes.ts";
-import { AppError } from "../lib/errors.ts";
+import type { AppEnv } from "../env.ts";
+import { fromBase64Url } from "../../lib/bytes.ts";
+import { AppError } from "../../lib/errors.ts";
 import { valid } from "../lib/validate.ts";
-import { endpointProblem } from "../lib/webpush/endpoint.ts";
+import { endpointProblem } from "../../lib/webpush/endpoint.ts";
 import { requireUser } from "../middleware/auth.ts";
 
 function vapidPublicKey(env: Env): string {

@@ -15,12 +15,12 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
-import { AppError } from "../lib/errors.ts";
-import { authSecret } from "../lib/tokens.ts";
-import { TICKET_PROTOCOL_PREFIX, signTicket, verifyTicket } from "../lib/ws-ticket.ts";
+import { AppError } from "../../lib/errors.ts";
+import { authSecret } from "../../lib/tokens.ts";
+import { signTicket, verifyTicket } from "../../lib/ws-ticket.ts";
 import { authenticateToken, requireUser } from "../middleware/auth.ts";
 import { originAllowed } from "../middleware/security.ts";
-import { WS_PROTOCOL } from "../../durable-objects/user-hub/UserHubDO.ts";
+import { TICKET_SUBPROTOCOL_PREFIX, WS_SUBPROTOCOL } from "../../client/sdk/protocol/index.ts";
 
 /** Headers only the Worker may set on the request it forwards to a hub. */
 const INTERNAL_HEADERS = ["x-user-id", "x-session-id", "x-ticket-nonce", "x-ticket-exp"];
@@ -49,7 +49,9 @@ export const realtimeRoutes = new Hono<AppEnv>()
     if (protocolHeader.length > MAX_PROTOCOL_HEADER_CHARS)
       throw new AppError("invalid_request", "Sec-WebSocket-Protocol is too long");
     const offered = protocolHeader.split(",").map((p) => p.trim());
-    const ticketText = offered.find((p) => p.startsWith(TICKET_PROTOCOL_PREFIX))?.slice(TICKET_PROTOCOL_PREFIX.length);
+    const ticketText = offered
+      .find((p) => p.startsWith(TICKET_SUBPROTOCOL_PREFIX))
+      ?.slice(TICKET_SUBPROTOCOL_PREFIX.length);
     const bearer = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
 
     const headers = new Headers(c.req.raw.headers);
@@ -73,7 +75,7 @@ export const realtimeRoutes = new Hono<AppEnv>()
     }
     headers.set("x-user-id", userId);
     // Only our own subprotocol travels on: credentials must not reach the object or its logs.
-    headers.set("sec-websocket-protocol", offered.includes(WS_PROTOCOL) ? WS_PROTOCOL : "");
+    headers.set("sec-websocket-protocol", offered.includes(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : "");
     headers.delete("authorization");
     return c.env.USER_HUB.getByName(userId).fetch(new Request(c.req.raw.url, { method: "GET", headers }));
   });

@@ -11,13 +11,14 @@ import { z } from "zod";
 import { ClientId, Id, Seq } from "./rest.ts";
 import { ConversationSummary, Message, Presence, StatusWatermarks, User } from "./model.ts";
 import { ERROR_CODES } from "./errors.ts";
+import { MAX_DEVICE_ID_CHARS, MAX_FRAME_ID_CHARS, MAX_TEXT_CHARS } from "./limits.ts";
 
 export const PROTOCOL_VERSION = 1;
 
 /** A cursor is a position in the user's own event log: 0 before the first event. */
 const Cursor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 /** Client frame id, echoed on the answer so requests and replies pair up. */
-const FrameId = z.string().min(1).max(64);
+const FrameId = z.string().min(1).max(MAX_FRAME_ID_CHARS);
 
 // ---- client → server --------------------------------------------------------------------------
 
@@ -26,7 +27,7 @@ export const ClientFrame = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("hello"),
     v: z.literal(PROTOCOL_VERSION),
-    deviceId: z.string().min(1).max(64),
+    deviceId: z.string().min(1).max(MAX_DEVICE_ID_CHARS),
     cursor: Cursor,
   }),
   /** "I have stored every event up to `cursor`": marks them delivered, lets the log be trimmed. */
@@ -37,7 +38,7 @@ export const ClientFrame = z.discriminatedUnion("type", [
     id: FrameId,
     conversationId: Id,
     clientId: ClientId,
-    text: z.string().min(1).max(4096).optional(),
+    text: z.string().min(1).max(MAX_TEXT_CHARS).optional(),
     mediaId: Id.optional(),
   }),
   /** The user has seen everything up to `upTo` in this conversation (opening the chat). */

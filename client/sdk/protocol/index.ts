@@ -5,3 +5,4 @@ export * from "./model.ts";
 export * from "./rest.ts";
 export * from "./frames.ts";
 export * from "./push.ts";
+export * from "./wire.ts";

@@ -9,14 +9,15 @@ import {
   MAX_DISPLAY_NAME_CHARS,
   MAX_GROUP_MEMBERS,
   MAX_HISTORY_PAGE,
+  MAX_ID_CHARS,
   MAX_PASSWORD_CHARS,
   MAX_PRESENCE_IDS,
   MIN_PASSWORD_CHARS,
   USERNAME_PATTERN,
 } from "./limits.ts";
 
-/** Opaque ids are printable ASCII without separators; 80 chars covers every id we mint. */
-export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, "malformed id");
+/** Opaque ids are printable ASCII without separators; MAX_ID_CHARS covers every id we mint. */
+export const Id = z.string().regex(new RegExp(`^[A-Za-z0-9_-]{1,${MAX_ID_CHARS}}$`), "malformed id");
 /** `seq` is the per-conversation message number, 1, 2, 3, … */
 export const Seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 /** Query strings carry numbers as text. */

@@ -20,11 +20,10 @@
  * a profile read racing a PATCH may re-cache the old profile (stale ≤ PROFILE_CACHE_TTL_SECONDS), and a
  * logout whose tombstone write fails leaves any cached "live" in place for ≤ SESSION_CACHE_TTL_SECONDS.
  */
-import { profilePictureUrl } from "./pictures.ts";
+import { profilePictureUrl } from "../pictures.ts";
 import type { Redis } from "@upstash/redis/cloudflare";
 import { User } from "../../client/sdk/protocol/index.ts";
-import type { UserRecord } from "../../db/user-store.ts";
-import type { Env } from "../env.ts";
+import type { UserRecord } from "../user-store.ts";
 import { redisFromEnv } from "./redis.ts";
 
 /** Profiles change rarely; 10 minutes bounds the staleness a missed invalidation could cause. */

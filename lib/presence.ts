@@ -3,7 +3,7 @@
  * socket; last seen is when the last one closed (after a short grace, so a reconnect does not
  * flap). Who may see it is the user's choice: everyone, people they chat with, or nobody.
  */
-import type { Presence } from "../../client/sdk/protocol/index.ts";
+import type { Presence } from "../client/sdk/protocol/index.ts";
 
 export const PresenceVisibility = ["everyone", "contacts", "nobody"] as const;
 export type PresenceVisibility = (typeof PresenceVisibility)[number];

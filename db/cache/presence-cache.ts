@@ -4,11 +4,7 @@
  * of the hub itself, and Redis being down only costs speed.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
-import {
-  isVisibility,
-  PRESENCE_CACHE_TTL_SECONDS,
-  type PresenceRecord,
-} from "../../durable-objects/user-hub/presence.ts";
+import { isVisibility, PRESENCE_CACHE_TTL_SECONDS, type PresenceRecord } from "../../lib/presence.ts";
 
 const key = (userId: string) => `presence:v1:${userId}`;
 

@@ -3,7 +3,6 @@
  * Redis is a cache: every caller must survive it being down, so use `cached()` rather than raw calls.
  */
 import { Redis } from "@upstash/redis/cloudflare";
-import type { Env } from "../env.ts";
 
 export function redisFromEnv(env: Pick<Env, "UPSTASH_REDIS_REST_URL" | "UPSTASH_REDIS_REST_TOKEN">): Redis | null {
   if (!env.UPSTASH_REDIS_REST_URL || !env.UPSTASH_REDIS_REST_TOKEN) return null;

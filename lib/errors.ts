@@ -3,7 +3,7 @@
  * `errorResponse` renders `{ error: { code, message, requestId } }` with the code's HTTP status.
  * Anything else becomes `internal` without details (never a stack trace on the wire).
  */
-import { ERROR_CODES, type ErrorBody, type ErrorCode } from "../../client/sdk/protocol/index.ts";
+import { ERROR_CODES, type ErrorBody, type ErrorCode } from "../client/sdk/protocol/index.ts";
 
 export class AppError extends Error {
   readonly code: ErrorCode;

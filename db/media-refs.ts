@@ -11,8 +11,7 @@
  * Media that was uploaded but never sent has no references and is never touched here; the cron
  * sweep (workers/jobs/media-sweep.ts) removes such uploads once they are a day old.
  */
-import { withMediaStore } from "../../db/media-store.ts";
-import type { Env } from "../env.ts";
+import { withMediaStore } from "./media-store.ts";
 
 export interface MediaRefChange {
   mediaId: string;

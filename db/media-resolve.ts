@@ -7,11 +7,11 @@
  * The message's `url` names its conversation (`/v1/media/<id>?c=<conversationId>`): a downloader who
  * is not the uploader is authorised by that conversation (a visible message there carries the media).
  */
-import type { Media } from "../../client/sdk/protocol/index.ts";
-import { withMediaStore, type MediaRecord } from "../../db/media-store.ts";
-import type { DbEnv } from "../../db/connection.ts";
-import { AppError } from "./errors.ts";
-import { errorSummary } from "./log.ts";
+import type { Media } from "../client/sdk/protocol/index.ts";
+import { withMediaStore, type MediaRecord } from "./media-store.ts";
+import type { DbEnv } from "./connection.ts";
+import { AppError } from "../lib/errors.ts";
+import { errorSummary } from "../lib/log.ts";
 
 /** The path a member downloads `mediaId` from, as sent in conversation `conversationId`. */
 export function mediaUrl(mediaId: string, conversationId?: string): string {

@@ -17,8 +17,6 @@ import { openEnvelope, sealEnvelope, type EnvelopeKind } from "./signed-envelope
 
 /** How long a ticket may be used after it was minted. */
 export const WS_TICKET_TTL_SECONDS = 30;
-/** The subprotocol prefix that carries a ticket: `Sec-WebSocket-Protocol: messenger.v1, ticket.<t>`. */
-export const TICKET_PROTOCOL_PREFIX = "ticket.";
 const TICKET: EnvelopeKind = { version: "wt1", label: "messenger ws-ticket v1\n", maxChars: 512 };
 
 /** What a ticket says: user, session, expiry (ms since epoch), random nonce, and the minting page's Origin. */

@@ -3,7 +3,7 @@
  * only its message, while a value keeps the stable error code. `unwrap` turns a failed result back
  * into an AppError inside the Worker.
  */
-import type { ErrorCode } from "../../client/sdk/protocol/index.ts";
+import type { ErrorCode } from "../client/sdk/protocol/index.ts";
 import { AppError } from "./errors.ts";
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };

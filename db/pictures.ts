@@ -4,9 +4,8 @@
  * through a hint in its URL: `?u=<userId>` for a profile picture (any signed-in user may see it),
  * `?c=<conversationId>` for a group picture (members only, decided by the conversation).
  */
-import { withMediaStore } from "../../db/media-store.ts";
-import type { Env } from "../env.ts";
-import { AppError } from "./errors.ts";
+import { withMediaStore } from "./media-store.ts";
+import { AppError } from "../lib/errors.ts";
 
 export async function requireOwnPicture(
   env: Env,

@@ -1,0 +1,35 @@
+/**
+ * Configuration `wrangler types` cannot see, merged into the generated `Env`
+ * (worker-configuration.d.ts, regenerated with `npm run types` and checked by `npm test`): secrets,
+ * and variables that are optional per deploy. README "Configuration" lists every variable; `npm run
+ * dev` fills the local ones.
+ */
+interface DeployConfig {
+  /** HMAC key for session tokens (secret; at least 32 random bytes, base64 or hex). */
+  AUTH_SECRET?: string;
+  /** Postgres shards, comma-separated, in shard order (secret in production: Neon URLs). */
+  DATABASE_URLS?: string;
+  /** A single Postgres, when there is one shard. */
+  DATABASE_URL?: string;
+  /** Local only: host:port of the WebSocket→TCP relay that lets the Neon driver reach plain Postgres. */
+  NEON_WS_PROXY?: string;
+  /** Upstash Redis REST endpoint and token; unset = caching off (the product still works). */
+  UPSTASH_REDIS_REST_URL?: string;
+  UPSTASH_REDIS_REST_TOKEN?: string;
+  /** VAPID public key: uncompressed P-256 point, base64url (65 bytes). Unset = push off (lib/webpush/keys.ts). */
+  VAPID_PUBLIC_KEY?: string;
+  /** VAPID private key: the P-256 scalar d, base64url (32 bytes). Secret. */
+  VAPID_PRIVATE_KEY?: string;
+  /** Contact for push services: `mailto:…` or `https:…`. */
+  VAPID_SUBJECT?: string;
+  /** Local stack and tests only: "1" accepts http and loopback push endpoints. Never set in production. */
+  PUSH_ALLOW_INSECURE?: string;
+  /** Development only: "1" serves the `/v1/_bench` routes. */
+  BENCH_ROUTES?: string;
+}
+
+/** The Worker's and objects' `Env` (global) and the test runtime's `Cloudflare.Env` both carry it. */
+interface Env extends DeployConfig {}
+declare namespace Cloudflare {
+  interface Env extends DeployConfig {}
+}

@@ -54,4 +54,6 @@ export const HUB_MIGRATIONS = [
   `ALTER TABLE chats ADD COLUMN delivered_all INTEGER NOT NULL DEFAULT 0`,
   `ALTER TABLE chats ADD COLUMN read_some INTEGER NOT NULL DEFAULT 0`,
   `ALTER TABLE chats ADD COLUMN read_all INTEGER NOT NULL DEFAULT 0`,
+  // ---- single use of WebSocket tickets (tickets.ts); hubs that made it on first use keep theirs ----
+  `CREATE TABLE IF NOT EXISTS ws_tickets (nonce TEXT PRIMARY KEY, exp INTEGER NOT NULL)`,
 ] as const;

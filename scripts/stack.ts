@@ -285,7 +285,7 @@ function portInUse(port: number): Error {
 }
 
 /** True when something accepts TCP connections on 127.0.0.1:port. */
-function portOpen(port: number): Promise<boolean> {
+export function portOpen(port: number): Promise<boolean> {
   return new Promise((done) => {
     const socket = connect(port, "127.0.0.1");
     socket.once("connect", () => {

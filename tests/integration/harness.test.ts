@@ -2,31 +2,17 @@
  * tests/harness.ts as another suite would use it: a second product beside the integration stack,
  * on its own port with its own scratch database, driven over REST, then stopped.
  */
-import { connect } from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { freePort } from "../../scripts/stack.ts";
+import { withDatabase } from "../../scripts/postgres.ts";
+import { freePort, portOpen } from "../../scripts/stack.ts";
 import { startProduct, type Product } from "../harness.ts";
 
 const START_MS = 180_000;
 
-/** True when something accepts TCP connections on 127.0.0.1:port. */
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once("error", () => done(false));
-  });
-}
-
 async function databaseExists(url: string): Promise<boolean> {
   const name = decodeURIComponent(new URL(url).pathname.slice(1));
-  const admin = new URL(url);
-  admin.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: admin.toString() });
+  const client = new pg.Client({ connectionString: withDatabase(url, "postgres") });
   await client.connect();
   try {
     return (await client.query("select 1 from pg_database where datname = $1", [name])).rowCount === 1;

@@ -60,12 +60,17 @@ export class EventLog {
   }
 
   /**
-   * Appends a conversation's events, each once (a repeat of `conversation:ev` is skipped). Call
+   * Appends a conversation's events, each once: a conversation sends them in ascending order, so one
+   * that is not newer than the newest logged is a repeat (kept per conversation, beyond trimming). Call
    * inside a transaction; returns the events that are new, in order.
    */
   appendConversation(conversationId: string, events: readonly DeliveredEvent[], now: number): LoggedEvent[] {
     const fresh: LoggedEvent[] = [];
+    const seen = this.store.inboxEv(conversationId);
+    let newest = seen;
     for (const { ev, json } of events) {
+      if (ev <= newest) continue; // a repeat (events come in ascending order)
+      newest = ev;
       const cursor = this.store.appendLog(`${conversationId}:${ev}`, conversationId, now, json);
       if (cursor === null) continue;
       const body = JSON.parse(json) as EventBody;
@@ -74,6 +79,7 @@ export class EventLog {
       }
       fresh.push({ cursor, at: now, json, body });
     }
+    if (newest > seen) this.store.setInboxEv(conversationId, newest);
     return fresh;
   }
 

@@ -52,6 +52,7 @@ export class HubStore {
   private oldest = 1;
   private readonly devices = new Map<string, Device>();
   private readonly settings = new Map<string, string>();
+  private readonly inbox = new Map<string, number>();
   private subscriptions = 0;
   private pendingPushes = 0;
 
@@ -63,6 +64,7 @@ export class HubStore {
     this.head =
       this.sql.exec<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'log'").toArray()[0]?.seq ?? 0;
     this.oldest = this.sql.exec<{ c: number | null }>("SELECT MIN(cursor) AS c FROM log").one().c ?? this.head + 1;
+    this.inbox.clear();
     this.devices.clear();
     for (const d of this.sql
       .exec<{ device_id: string; acked: number; seen_at: number }>("SELECT device_id, acked, seen_at FROM devices")
@@ -102,6 +104,27 @@ export class HubStore {
     this.head = inserted.cursor;
     if (this.oldest > this.head) this.oldest = this.head;
     return inserted.cursor;
+  }
+
+  /** The newest event of `conversationId` this log holds (0 if none). */
+  inboxEv(conversationId: string): number {
+    let ev = this.inbox.get(conversationId);
+    if (ev === undefined) {
+      ev =
+        this.sql.exec<{ ev: number }>("SELECT ev FROM inbox WHERE conversation_id = ?", conversationId).toArray()[0]
+          ?.ev ?? 0;
+      this.inbox.set(conversationId, ev);
+    }
+    return ev;
+  }
+
+  setInboxEv(conversationId: string, ev: number): void {
+    this.sql.exec(
+      "INSERT INTO inbox (conversation_id, ev) VALUES (?, ?) ON CONFLICT (conversation_id) DO UPDATE SET ev = excluded.ev",
+      conversationId,
+      ev,
+    );
+    this.inbox.set(conversationId, ev);
   }
 
   logPage(after: number, limit: number): LogRow[] {

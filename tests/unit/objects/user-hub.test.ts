@@ -105,6 +105,19 @@ describe("the hub's event log, in Node", () => {
     expect(h.store.receiptsDue(Date.now()).map((r) => r.acked_upto)).toEqual([1]);
   });
 
+  it("drops a conversation's repeat even after the log rows that held it were trimmed", () => {
+    const h = hub();
+    h.store.deviceSeen("phone", Date.now());
+    const event = wire(7, { kind: "message", message: message(1, "bob") });
+    h.deliver([event]);
+    h.storage.transactionSync(() => h.log.ack("phone", 1, Date.now()));
+    expect(h.store.logSize()).toBe(0);
+    // The conversation did not store that the hub has ev 7 (it keeps that lazily) and sends it again.
+    expect(h.deliver([event, wire(8, { kind: "message", message: message(2, "bob") })]).map((e) => e.cursor)).toEqual([
+      2,
+    ]);
+  });
+
   it("keeps an ack to a few statements", () => {
     const h = hub();
     h.store.deviceSeen("phone", Date.now());

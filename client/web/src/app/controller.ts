@@ -24,6 +24,7 @@ import { initialState, type AppState, type LeftPanel, type RightPanel } from "..
 import { GroupActions } from "./group-actions.ts";
 import { MessageActions } from "./message-actions.ts";
 import { ProfileActions } from "./profile-actions.ts";
+import type { SessionPort } from "./session-port.ts";
 
 /** Messages per history page (the server's default). */
 const PAGE = 50;
@@ -36,7 +37,7 @@ const TYPING_RENEW_MS = 3_000;
 const TYPING_IDLE_MS = 4_000;
 const TOAST_MS = 4_000;
 
-export class Controller {
+export class Controller implements SessionPort {
   private push: Notifications | null = null;
   readonly store: Store<AppState>;
   readonly client: MessengerClient;
@@ -82,6 +83,12 @@ export class Controller {
   }
   get me(): User {
     return this.store.get().me;
+  }
+  connection() {
+    return this.client.connection;
+  }
+  state(): AppState {
+    return this.store.get();
   }
   /** Applies a state transition (ignored once the session stopped). */
   update(update: (state: AppState) => AppState): void {

@@ -1,10 +1,10 @@
 /** Group administration: create, add and remove members, roles, rename, leave. */
 import { ApiError, isMediaType } from "../lib/sdk.ts";
 import { describeFile, rememberLocal } from "../lib/media.ts";
-import type { Controller } from "./controller.ts";
+import type { SessionPort } from "./session-port.ts";
 
 export class GroupActions {
-  constructor(private readonly app: Controller) {}
+  constructor(private readonly app: SessionPort) {}
 
   async create(name: string, memberIds: string[]): Promise<boolean> {
     try {
@@ -100,7 +100,7 @@ export class GroupActions {
   async leave(conversationId: string): Promise<void> {
     const left = await this.groupChange(
       conversationId,
-      () => this.app.api.deleteMember(conversationId, this.app.me.id),
+      () => this.app.api.deleteMember(conversationId, this.app.state().me.id),
       "Couldn't leave the group",
     );
     if (left) {

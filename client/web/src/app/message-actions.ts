@@ -6,7 +6,7 @@ import { ApiError, SendError, isMediaType, MAX_MEDIA_BYTES, type Message } from 
 import { describeFile, rememberLocal } from "../lib/media.ts";
 import { fileSize } from "../lib/format.ts";
 import { addLocalSend, applyEvent, applyMessage, patchLocalSend } from "../state/reducers.ts";
-import type { Controller } from "./controller.ts";
+import type { SessionPort } from "./session-port.ts";
 
 /** My own "typing" is re-sent at most this often, and "stopped" follows this long after the last key. */
 const TYPING_RENEW_MS = 3_000;
@@ -39,7 +39,7 @@ export class MessageActions {
   /** Per chat: settles once every earlier upload there has been handed to the outbox (keeps send order). */
   private readonly uploadGates = new Map<string, Promise<void>>();
 
-  constructor(private readonly app: Controller) {}
+  constructor(private readonly app: SessionPort) {}
 
   dispose(): void {
     for (const { timer } of this.typingSent.values()) clearTimeout(timer);
@@ -76,7 +76,7 @@ export class MessageActions {
     content: { text?: string; mediaId?: string },
     show?: () => void,
   ): Promise<void> {
-    const connection = this.app.client.connection;
+    const connection = this.app.connection();
     try {
       if (!connection) show?.();
       const message = connection
@@ -147,7 +147,7 @@ export class MessageActions {
   }
 
   typing(conversationId: string): void {
-    const connection = this.app.client.connection;
+    const connection = this.app.connection();
     if (connection?.state !== "live") return;
     const sent = this.typingSent.get(conversationId);
     const now = Date.now();
@@ -165,14 +165,14 @@ export class MessageActions {
     if (!sent) return;
     clearTimeout(sent.timer);
     this.typingSent.delete(conversationId);
-    const connection = this.app.client.connection;
+    const connection = this.app.connection();
     if (connection?.state === "live") connection.typing(conversationId, false);
   }
 
   // ---- deleting -----------------------------------------------------------------------------------
 
   async deleteMessage(conversationId: string, seq: number, scope: "me" | "everyone"): Promise<void> {
-    const connection = this.app.client.connection;
+    const connection = this.app.connection();
     try {
       if (connection?.state === "live") await connection.deleteMessage(conversationId, seq, scope);
       else await this.app.api.deleteMessage(conversationId, seq, scope);

@@ -2,10 +2,10 @@
 import { isMediaType } from "../lib/sdk.ts";
 import { describeFile, rememberLocal } from "../lib/media.ts";
 import { sendErrorText } from "./message-actions.ts";
-import type { Controller } from "./controller.ts";
+import type { SessionPort } from "./session-port.ts";
 
 export class ProfileActions {
-  constructor(private readonly app: Controller) {}
+  constructor(private readonly app: SessionPort) {}
 
   async update(patch: { displayName?: string; about?: string }): Promise<boolean> {
     try {

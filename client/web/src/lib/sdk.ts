@@ -1,6 +1,6 @@
 /** The one door to the client SDK: the web app imports it from here, never by deep paths. */
 export { Api, ApiError, MessengerClient, SendError, type ClientStore, type PendingSend } from "../../../sdk/index.ts";
-export type { ConnectionState } from "../../../sdk/index.ts";
+export type { Connection, ConnectionState } from "../../../sdk/index.ts";
 export {
   MAX_ABOUT_CHARS,
   MAX_DISPLAY_NAME_CHARS,

@@ -131,7 +131,7 @@ export class Api {
   /**
    * Uploads a picture or video (`type` = its MIME type, e.g. `image/jpeg`) and returns its `media`;
    * send it with `sendMessage(…, { mediaId: media.id })` or `Connection.send`. The server checks the
-   * bytes really are `type` (415 `unsupported_media_type`) and at most 16 MB (413 `media_too_large`).
+   * bytes really are `type` (415 `unsupported_media_type`) and at most MAX_MEDIA_BYTES (413 `media_too_large`).
    * In browsers the upload goes through XMLHttpRequest for real progress (fetch cannot report it),
    * unless a custom `fetch` was given.
    */

@@ -5,7 +5,14 @@
  * action groups: `messages` (send, upload, typing, delete), `groups` and `profile`.
  */
 import { Notifications } from "./notifications.ts";
-import { ApiError, MessengerClient, type Event, type User } from "../lib/sdk.ts";
+import {
+  ApiError,
+  DEFAULT_HISTORY_PAGE,
+  MAX_PRESENCE_IDS,
+  MessengerClient,
+  type Event,
+  type User,
+} from "../lib/sdk.ts";
 import { createStore, type Store } from "../lib/tiny-store.ts";
 import { IndexedDbStore } from "../lib/idb-store.ts";
 import { deviceIdFor, saveSession } from "../lib/session.ts";
@@ -27,14 +34,11 @@ import { ProfileActions } from "./profile-actions.ts";
 import type { SessionPort } from "./session-port.ts";
 
 /** Messages per history page (the server's default). */
-const PAGE = 50;
+const PAGE = DEFAULT_HISTORY_PAGE;
 /** A typing indicator the sender stopped renewing disappears after this long. */
 const TYPING_SHOWN_MS = 6_000;
 /** How often the open direct chat re-reads the other person's presence. */
 const PRESENCE_REFRESH_MS = 60_000;
-/** My own "typing" is re-sent at most this often, and "stopped" follows this long after the last key. */
-const TYPING_RENEW_MS = 3_000;
-const TYPING_IDLE_MS = 4_000;
 const TOAST_MS = 4_000;
 
 export class Controller implements SessionPort {
@@ -111,6 +115,11 @@ export class Controller implements SessionPort {
     this.wireClient();
     this.wireWindow();
     void this.refreshChats();
+    // This deploy's limits and delete window; the protocol's defaults stand until (or unless) it answers.
+    void this.api.config().then(
+      (config) => this.update((s) => ({ ...s, config })),
+      () => undefined,
+    );
     void this.api.me().then(
       (me) => this.setMe(me),
       (error: unknown) => {
@@ -308,9 +317,9 @@ export class Controller implements SessionPort {
 
   async refreshPresence(ids: readonly string[]): Promise<void> {
     const unique = [...new Set(ids)].filter((id) => id !== this.me.id);
-    for (let i = 0; i < unique.length; i += 200) {
+    for (let i = 0; i < unique.length; i += MAX_PRESENCE_IDS) {
       try {
-        const list = await this.api.presence(unique.slice(i, i + 200));
+        const list = await this.api.presence(unique.slice(i, i + MAX_PRESENCE_IDS));
         this.update((s) => ({
           ...s,
           presence: { ...s.presence, ...Object.fromEntries(list.map((p) => [p.userId, p])) },

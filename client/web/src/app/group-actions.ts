@@ -31,7 +31,7 @@ export class GroupActions {
     } catch (error) {
       this.app.toast(
         error instanceof ApiError && error.code === "group_full"
-          ? "A group has at most 200 members"
+          ? `A group has at most ${this.app.state().config.maxGroupMembers} members`
           : "Couldn't create the group",
       );
       return false;

@@ -2,37 +2,16 @@
  * What a person does to messages: send text (through the SDK outbox, kept in IndexedDB), send a
  * picture or video (upload with progress, then send), typing indicators, and deleting.
  */
-import { ApiError, SendError, isMediaType, MAX_MEDIA_BYTES, type Message } from "../lib/sdk.ts";
+import { ApiError, SendError, isMediaType, type Message } from "../lib/sdk.ts";
 import { describeFile, rememberLocal } from "../lib/media.ts";
-import { fileSize } from "../lib/format.ts";
+import { fileSize, sizeLimit, span } from "../lib/format.ts";
+import { sendErrorText } from "./send-errors.ts";
 import { addLocalSend, applyEvent, applyMessage, patchLocalSend } from "../state/reducers.ts";
 import type { SessionPort } from "./session-port.ts";
 
 /** My own "typing" is re-sent at most this often, and "stopped" follows this long after the last key. */
 const TYPING_RENEW_MS = 3_000;
 const TYPING_IDLE_MS = 4_000;
-
-/** Words for the server's refusal of a send. */
-export function sendErrorText(error: unknown): string {
-  if (error instanceof SendError || error instanceof ApiError) {
-    switch (error.code) {
-      case "message_too_large":
-        return "Not sent: longer than 700 bytes";
-      case "forbidden":
-      case "not_found":
-        return "Not sent: you can't send to this chat";
-      case "media_too_large":
-        return "Not sent: the file is over 16 MB";
-      case "unsupported_media_type":
-        return "Not sent: this file type isn't supported";
-      case "network":
-        return "Not sent: no connection";
-      default:
-        return `Not sent (${error.code})`;
-    }
-  }
-  return "Not sent";
-}
 
 export class MessageActions {
   private readonly typingSent = new Map<string, { at: number; timer: ReturnType<typeof setTimeout> }>();
@@ -85,7 +64,9 @@ export class MessageActions {
       this.placeOwn(message);
     } catch (error) {
       show?.();
-      this.app.update((s) => patchLocalSend(s, clientId, { error: sendErrorText(error), progress: undefined }));
+      this.app.update((s) =>
+        patchLocalSend(s, clientId, { error: sendErrorText(error, this.app.state().config), progress: undefined }),
+      );
     }
   }
 
@@ -98,7 +79,9 @@ export class MessageActions {
   async sendMedia(conversationId: string, file: File, caption: string): Promise<void> {
     if (!isMediaType(file.type))
       return this.app.toast("Only JPEG, PNG, GIF, WebP pictures and MP4, WebM, MOV videos can be sent");
-    if (file.size > MAX_MEDIA_BYTES) return this.app.toast(`That file is ${fileSize(file.size)}; the limit is 16 MB`);
+    const { maxMediaBytes } = this.app.state().config;
+    if (file.size > maxMediaBytes)
+      return this.app.toast(`That file is ${fileSize(file.size)}; the limit is ${sizeLimit(maxMediaBytes)}`);
     const clientId = crypto.randomUUID();
     const objectUrl = URL.createObjectURL(file);
     const text = caption.trim() || undefined;
@@ -127,7 +110,9 @@ export class MessageActions {
         await before;
         return media.id;
       } catch (error) {
-        this.app.update((s) => patchLocalSend(s, clientId, { error: sendErrorText(error), progress: undefined }));
+        this.app.update((s) =>
+          patchLocalSend(s, clientId, { error: sendErrorText(error, this.app.state().config), progress: undefined }),
+        );
         await before;
         return null;
       }
@@ -185,7 +170,7 @@ export class MessageActions {
       const code = error instanceof SendError || error instanceof ApiError ? error.code : null;
       this.app.toast(
         code === "forbidden"
-          ? "Only the sender can delete a message for everyone, and only within 48 hours"
+          ? `Only the sender can delete a message for everyone, and only within ${span(this.app.state().config.deleteForEveryoneWindowSeconds)}`
           : code === "network" || code === "unavailable"
             ? "You're offline: try again when connected"
             : "Couldn't delete the message",

@@ -2,11 +2,11 @@
 export { Api, ApiError, MessengerClient, SendError, type ClientStore, type PendingSend } from "../../../sdk/index.ts";
 export type { Connection, ConnectionState } from "../../../sdk/index.ts";
 export {
+  DEFAULT_HISTORY_PAGE,
+  DEFAULT_SERVER_CONFIG,
   MAX_ABOUT_CHARS,
   MAX_DISPLAY_NAME_CHARS,
-  MAX_GROUP_MEMBERS,
-  MAX_MEDIA_BYTES,
-  MAX_TEXT_BYTES,
+  MAX_PRESENCE_IDS,
   MIN_PASSWORD_CHARS,
   USERNAME_PATTERN,
   type Conversation,
@@ -17,6 +17,7 @@ export {
   type Message,
   type MessageStatus,
   type Presence,
+  type ServerConfig,
   type SystemEvent,
   type User,
 } from "../../../sdk/protocol/index.ts";

@@ -1,5 +1,15 @@
 /** The shape of the app's state (see lib/tiny-store.ts). Server objects are kept exactly as the SDK parsed them. */
-import type { Conversation, ConversationSummary, ConnectionState, Media, Message, Presence, User } from "../lib/sdk.ts";
+import { DEFAULT_SERVER_CONFIG } from "../lib/sdk.ts";
+import type {
+  Conversation,
+  ConversationSummary,
+  ConnectionState,
+  Media,
+  Message,
+  Presence,
+  ServerConfig,
+  User,
+} from "../lib/sdk.ts";
 
 /** The delivered/read watermarks of my own messages in one conversation (protocol `status` event). */
 export interface Receipts {
@@ -38,6 +48,8 @@ export type RightPanel = { kind: "info" } | { kind: "message-info"; seq: number 
 
 export interface AppState {
   me: User;
+  /** This deploy's limits (`GET /v1/config`); the protocol's defaults until the answer arrives. */
+  config: ServerConfig;
   connection: ConnectionState;
   /** `navigator.onLine`: false shows the offline banner at once, before the socket notices. */
   networkOnline: boolean;
@@ -61,6 +73,7 @@ export interface AppState {
 export function initialState(me: User): AppState {
   return {
     me,
+    config: DEFAULT_SERVER_CONFIG,
     connection: "idle",
     networkOnline: typeof navigator === "undefined" ? true : navigator.onLine,
     chats: {},

@@ -24,6 +24,7 @@ import {
   markChatRead,
   mergeReceipts,
   setChats,
+  setQueued,
   setTyping,
 } from "../state/reducers.ts";
 import { newestSeq } from "../state/selectors.ts";
@@ -102,16 +103,8 @@ export class Controller implements SessionPort {
   // ---- lifecycle ----------------------------------------------------------------------------------
 
   async start(): Promise<void> {
-    const [outbox, receipts] = await Promise.all([
-      this.idb.loadOutbox().catch(() => []),
-      this.idb.loadReceipts().catch(() => ({})),
-    ]);
-    this.update((s) => ({
-      ...s,
-      receipts,
-      // Sends queued before a reload: shown as pending until the server stores them.
-      outbox: outbox.map((p) => ({ ...p })),
-    }));
+    const receipts = await this.idb.loadReceipts().catch(() => ({}));
+    this.update((s) => ({ ...s, receipts }));
     this.wireClient();
     this.wireWindow();
     void this.refreshChats();
@@ -167,6 +160,10 @@ export class Controller implements SessionPort {
         if (typing) this.seenActive(userId);
       }),
       c.on("unauthorized", () => this.signedOut()),
+      // The SDK owns the outbox (IndexedDB, re-sends); the app shows what it holds as pending,
+      // including sends queued before a reload, which it loads when connecting.
+      c.on("outbox", (queued) => this.update((s) => setQueued(s, queued))),
+      c.on("sent", (message) => this.messages.sent(message)),
     );
   }
 

@@ -6,7 +6,14 @@ import { ApiError, SendError, isMediaType, type Message } from "../lib/sdk.ts";
 import { describeFile, rememberLocal } from "../lib/media.ts";
 import { fileSize, sizeLimit, span } from "../lib/format.ts";
 import { sendErrorText } from "./send-errors.ts";
-import { addLocalSend, applyEvent, applyMessage, patchLocalSend } from "../state/reducers.ts";
+import {
+  addLocalSend,
+  applyEvent,
+  applyMessage,
+  discardLocalSend,
+  failLocalSend,
+  patchLocalSend,
+} from "../state/reducers.ts";
 import type { SessionPort } from "./session-port.ts";
 
 /** My own "typing" is re-sent at most this often, and "stopped" follows this long after the last key. */
@@ -27,52 +34,52 @@ export class MessageActions {
 
   sendText(conversationId: string, text: string): void {
     const clientId = crypto.randomUUID();
-    let shown = false;
-    const show = () => {
-      if (shown) return;
-      shown = true;
-      this.app.update((s) => addLocalSend(s, { clientId, conversationId, text, queuedAt: Date.now() }));
-    };
     this.stopTyping(conversationId);
-    // Behind a picture still uploading in this chat, so the chat keeps the order things were sent in.
+    // Behind a picture still uploading in this chat, so the chat keeps the order things were sent in:
+    // shown at once, handed to the outbox when the picture is.
     const gate = this.uploadGates.get(conversationId);
     if (gate) {
-      show();
+      this.app.update((s) => addLocalSend(s, { clientId, conversationId, text, queuedAt: Date.now() }));
       void gate.then(() => this.transmit(conversationId, clientId, { text }));
     } else {
-      // Shown once it is in IndexedDB (a few ms): a tab closed right after still sends it next time.
-      void this.transmit(conversationId, clientId, { text }, show);
+      // Its bubble comes from the SDK's outbox once it is in IndexedDB (a few ms): a tab closed right
+      // after still sends it next time.
+      void this.transmit(conversationId, clientId, { text });
     }
   }
 
   /**
-   * Sends through the outbox (kept in IndexedDB until the server stores it, then resolves). `show`
-   * puts the bubble up once the message is stored locally, or at once without a connection.
+   * Sends through the SDK's outbox (kept in IndexedDB until the server stores it, then resolves);
+   * the pending bubble follows the outbox. A refusal stays on the bubble until discarded.
    */
   private async transmit(
     conversationId: string,
     clientId: string,
     content: { text?: string; mediaId?: string },
-    show?: () => void,
   ): Promise<void> {
     const connection = this.app.connection();
+    const queuedAt = Date.now();
     try {
-      if (!connection) show?.();
+      // No connection yet (never after start): straight over REST, shown meanwhile.
+      if (!connection) this.app.update((s) => addLocalSend(s, { clientId, conversationId, ...content, queuedAt }));
       const message = connection
-        ? await connection.send(conversationId, content, clientId, show)
+        ? await connection.send(conversationId, content, clientId)
         : await this.app.api.sendMessage(conversationId, { clientId, ...content });
       this.placeOwn(message);
     } catch (error) {
-      show?.();
-      this.app.update((s) =>
-        patchLocalSend(s, clientId, { error: sendErrorText(error, this.app.state().config), progress: undefined }),
-      );
+      const text = sendErrorText(error, this.app.state().config);
+      this.app.update((s) => failLocalSend(s, { clientId, conversationId, ...content, queuedAt }, text));
     }
   }
 
   private placeOwn(message: Message): void {
     const viewing = this.app.isViewing(message.conversationId);
     this.app.update((s) => applyMessage(s, message, viewing));
+  }
+
+  /** A send the outbox stored (this session's or an earlier one's): in the thread now, not pending. */
+  sent(message: Message): void {
+    this.placeOwn(message);
   }
 
   /** Uploads a picture or video (with progress on the bubble), then sends it with an optional caption. */
@@ -128,7 +135,7 @@ export class MessageActions {
 
   /** Forgets a send the server refused (shown with its error). */
   discardFailed(clientId: string): void {
-    this.app.update((s) => ({ ...s, outbox: s.outbox.filter((p) => p.clientId !== clientId) }));
+    this.app.update((s) => discardLocalSend(s, clientId));
   }
 
   typing(conversationId: string): void {

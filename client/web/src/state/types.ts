@@ -6,6 +6,7 @@ import type {
   ConnectionState,
   Media,
   Message,
+  PendingSend,
   Presence,
   ServerConfig,
   User,
@@ -27,7 +28,10 @@ export interface Thread {
   loadingOlder: boolean;
 }
 
-/** A message I sent that has no seq yet: typed offline, uploading, or waiting for the server. */
+/**
+ * A message I sent that has no seq yet, as a bubble shows it: a send from the SDK's outbox (typed
+ * offline, or waiting for the server), a file still uploading, or a send the server refused.
+ */
 export interface LocalSend {
   clientId: string;
   conversationId: string;
@@ -62,7 +66,17 @@ export interface AppState {
   typing: Record<string, Record<string, number>>;
   threads: Record<string, Thread>;
   receipts: Record<string, Receipts>;
-  outbox: LocalSend[];
+  /**
+   * The SDK's outbox (client/sdk/connection.ts): sends kept in IndexedDB and re-sent until the server
+   * stores them. Mirrored from its `outbox` event, never changed here.
+   */
+  queued: readonly PendingSend[];
+  /**
+   * What only this tab knows about a send: its file and upload progress, a text waiting behind an
+   * upload (not handed to the outbox yet), or why the server refused it. Overlays the queued send
+   * with the same clientId; gone once the message is stored or the failure discarded.
+   */
+  local: LocalSend[];
   activeChatId: string | null;
   leftPanel: LeftPanel;
   rightPanel: RightPanel;
@@ -83,7 +97,8 @@ export function initialState(me: User): AppState {
     typing: {},
     threads: {},
     receipts: {},
-    outbox: [],
+    queued: [],
+    local: [],
     activeChatId: null,
     leftPanel: null,
     rightPanel: null,

@@ -5,13 +5,14 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
 import { utf8Bytes } from "../lib/format.ts";
+import { MEDIA_TYPES } from "../lib/sdk.ts";
 import { AttachDialog } from "./AttachDialog.tsx";
 import { HiddenFileInput } from "./HiddenFileInput.tsx";
 import { AttachIcon, SendIcon } from "./icons.tsx";
 
 /** The counter shows once fewer than this many bytes are left. */
 const COUNTER_WITHIN = 100;
-const ACCEPT = "image/jpeg,image/png,image/gif,image/webp,video/mp4,video/webm,video/quicktime";
+const ACCEPT = MEDIA_TYPES.join(",");
 const drafts = new Map<string, string>();
 
 export function Composer({ id }: { id: string }) {

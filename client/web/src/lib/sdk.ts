@@ -21,4 +21,4 @@ export {
   type SystemEvent,
   type User,
 } from "../../../sdk/protocol/index.ts";
-export { MAX_THUMBNAIL_BYTES, isMediaType } from "../../../sdk/protocol/media.ts";
+export { MAX_THUMBNAIL_BYTES, MEDIA_TYPES, isMediaType } from "../../../sdk/protocol/media.ts";

@@ -10,8 +10,12 @@ import {
   Message,
   MessageStatus,
   Presence,
+  ServerConfig,
   User,
+  type AddMembersBody,
   type ErrorCode,
+  type SetRoleBody,
+  type UpdateGroupBody,
 } from "./protocol/index.ts";
 import { THUMBNAIL_HEADER } from "./protocol/media.ts";
 
@@ -65,6 +69,9 @@ function base64(bytes: Uint8Array): string {
 }
 
 const MediaAnswer = z.object({ media: Media });
+
+/** The path of one conversation. */
+const group = (id: string) => `/v1/conversations/${encodeURIComponent(id)}`;
 
 export interface ApiOptions {
   baseUrl: string;
@@ -124,7 +131,7 @@ export class Api {
   /**
    * Uploads a picture or video (`type` = its MIME type, e.g. `image/jpeg`) and returns its `media`;
    * send it with `sendMessage(…, { mediaId: media.id })` or `Connection.send`. The server checks the
-   * bytes really are `type` (415 `unsupported_media_type`) and at most 16 MB (413 `media_too_large`).
+   * bytes really are `type` (415 `unsupported_media_type`) and at most MAX_MEDIA_BYTES (413 `media_too_large`).
    * In browsers the upload goes through XMLHttpRequest for real progress (fetch cannot report it),
    * unless a custom `fetch` was given.
    */
@@ -270,25 +277,30 @@ export class Api {
       z.object({ status: MessageStatus }),
     ).then((r) => r.status);
   }
-  addMembers(id: string, userIds: string[]) {
-    return this.request("POST", `/v1/conversations/${id}/members`, z.object({ conversation: Conversation }), {
-      userIds,
-    }).then((r) => r.conversation);
+  /** An admin adds people to a group; answers the group as it is now. */
+  addMembers(id: string, userIds: AddMembersBody["userIds"]) {
+    const body: AddMembersBody = { userIds };
+    return this.request("POST", `${group(id)}/members`, z.object({ conversation: Conversation }), body).then(
+      (r) => r.conversation,
+    );
   }
   /** Removes a member (admins), or leaves the group (with one's own id). */
   deleteMember(id: string, userId: string) {
-    return this.request("DELETE", `/v1/conversations/${id}/members/${userId}`, null);
+    return this.request("DELETE", `${group(id)}/members/${encodeURIComponent(userId)}`, null);
   }
-  setRole(id: string, userId: string, role: "admin" | "member") {
+  /** An admin makes a member an admin, or an admin a member again. */
+  setRole(id: string, userId: string, role: SetRoleBody["role"]) {
+    const body: SetRoleBody = { role };
     return this.request(
       "PATCH",
-      `/v1/conversations/${id}/members/${userId}`,
+      `${group(id)}/members/${encodeURIComponent(userId)}`,
       z.object({ conversation: Conversation }),
-      { role },
+      body,
     ).then((r) => r.conversation);
   }
-  updateGroup(id: string, patch: { name?: string; pictureMediaId?: string | null }) {
-    return this.request("PATCH", `/v1/conversations/${id}`, z.object({ conversation: Conversation }), patch).then(
+  /** An admin renames the group or sets its picture (an uploaded media id; null removes it). */
+  updateGroup(id: string, patch: UpdateGroupBody) {
+    return this.request("PATCH", group(id), z.object({ conversation: Conversation }), patch).then(
       (r) => r.conversation,
     );
   }
@@ -312,6 +324,11 @@ export class Api {
       `/v1/presence?ids=${ids.map(encodeURIComponent).join(",")}`,
       z.object({ presence: z.array(Presence) }),
     ).then((r) => r.presence);
+  }
+
+  /** What this deploy allows (`GET /v1/config`): the delete-for-everyone window and the size limits. */
+  config() {
+    return this.request("GET", "/v1/config", ServerConfig);
   }
 
   /** A single-use ticket for the next WebSocket upgrade (valid 30 s; the SDK fetches one per connect). */

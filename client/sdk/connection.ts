@@ -45,6 +45,17 @@ export interface ConnectionEvents extends Record<string, unknown> {
   error: { code: ErrorCode; message: string };
   /** The token was refused: log in again. */
   unauthorized: undefined;
+  /**
+   * The outbox changed: the sends kept in the store and not yet acknowledged, oldest first. Emitted
+   * once loaded, after a send is stored, and after one is acknowledged or refused. Apps show these
+   * as pending instead of keeping their own copy.
+   */
+  outbox: readonly PendingSend[];
+  /**
+   * The server stored a send from the outbox (emitted before it leaves the outbox), including sends
+   * queued in an earlier session that no `send()` promise waits for any more.
+   */
+  sent: Message;
 }
 
 export interface ConnectionOptions {
@@ -117,6 +128,7 @@ export class Connection extends Emitter<ConnectionEvents> {
     this.loaded ??= (async () => {
       this.cursor = await this.store.loadCursor();
       this.outbox = await this.store.loadOutbox();
+      this.emit("outbox", [...this.outbox]);
     })();
     return new Promise((resolve, reject) => {
       const off = this.on("synced", () => {
@@ -163,6 +175,7 @@ export class Connection extends Emitter<ConnectionEvents> {
     if (!existing) {
       this.outbox.push({ conversationId, clientId, ...content, queuedAt: Date.now() });
       await this.store.saveOutbox(this.outbox);
+      this.emit("outbox", [...this.outbox]);
     }
     queued?.();
     const done = new Promise<Message>((resolve, reject) => this.waiters.set(clientId, { resolve, reject }));
@@ -376,6 +389,7 @@ export class Connection extends Emitter<ConnectionEvents> {
   }
 
   private async settle(clientId: string, message: Message): Promise<void> {
+    if (this.outbox.some((p) => p.clientId === clientId)) this.emit("sent", message);
     await this.removePending(clientId);
     const w = this.waiters.get(clientId);
     this.waiters.delete(clientId);
@@ -385,7 +399,9 @@ export class Connection extends Emitter<ConnectionEvents> {
   private async removePending(clientId: string): Promise<void> {
     const before = this.outbox.length;
     this.outbox = this.outbox.filter((p) => p.clientId !== clientId);
-    if (this.outbox.length !== before) await this.store.saveOutbox(this.outbox);
+    if (this.outbox.length === before) return;
+    await this.store.saveOutbox(this.outbox);
+    this.emit("outbox", [...this.outbox]);
   }
 
   /** The frame id of a send is its clientId, so the answer pairs up across reconnects. */

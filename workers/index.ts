@@ -23,6 +23,7 @@ import { mediaRoutes } from "./routes/media.ts";
 import { benchRoutes } from "./routes/bench.ts";
 import { benchEchoRoutes } from "./routes/bench-echo.ts";
 import { pushRoutes } from "./routes/push.ts";
+import { configRoutes } from "./routes/config.ts";
 import { scheduled } from "./jobs/media-sweep.ts";
 
 const app = new Hono<AppEnv>();
@@ -51,6 +52,7 @@ app.route("/v1/conversations", conversationRoutes);
 app.route("/v1", realtimeRoutes);
 app.route("/v1", presenceRoutes);
 app.route("/v1/media", mediaRoutes);
+app.route("/v1", configRoutes);
 app.route("/v1", pushRoutes); // /push/*, /conversations/:id/mute, /me/notifications (issue 8)
 app.route("/v1/_bench/echo", benchEchoRoutes); // 404 unless BENCH_ROUTES=1
 app.route("/v1/_bench", benchRoutes); // 404 unless BENCH_ROUTES=1

@@ -13,7 +13,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Conversation, Message, MessageStatus } from "../../client/sdk/protocol/index.ts";
-import { DEFAULT_DELETE_FOR_EVERYONE_WINDOW_SECONDS } from "../../client/sdk/protocol/index.ts";
+import { deleteWindowSeconds } from "../../lib/config.ts";
 import { SENDS_PER_CONVERSATION, TokenBuckets, rateLimitsEnabled } from "../../lib/rate-limits.ts";
 import { err, ok, type Result } from "../../lib/result.ts";
 import { Alarm } from "../shared/alarm.ts";
@@ -55,15 +55,13 @@ export class ConversationDO extends DurableObject<Env> {
     this.alarms = new Alarm(ctx.storage);
     const schedule = (at: number) => this.alarms.schedule(at);
     const hot = Number(env.HOT_WINDOW_MESSAGES ?? DEFAULT_HOT_WINDOW) || DEFAULT_HOT_WINDOW;
-    const deleteWindowSeconds =
-      Number(env.DELETE_FOR_EVERYONE_WINDOW_SECONDS) || DEFAULT_DELETE_FOR_EVERYONE_WINDOW_SECONDS;
     this.fanout = new Drain("fan-out", () => fanoutPass(this.store, (u) => env.USER_HUB.getByName(u)), schedule);
     this.archive = new Drain("archive", () => archivePass(this.store, env, hot), schedule);
     this.mediaJobs = new Drain("media references", () => mediaJobsPass(this.store, env), schedule);
     this.typingRelay = new TypingRelay((userId) => env.USER_HUB.getByName(userId));
     this.context = {
       store: this.store,
-      config: { deleteWindowMs: deleteWindowSeconds * 1000, hotWindow: hot },
+      config: { deleteWindowMs: deleteWindowSeconds(env) * 1000, hotWindow: hot },
       write: (fn) => this.write(fn),
       committed: () => this.committed(),
     };

@@ -12,6 +12,7 @@ import { Emitter } from "./emitter.ts";
 import { MemoryStore, type ClientStore, type PendingSend } from "./store.ts";
 import {
   Event as EventSchema,
+  ACK_INTERVAL_MS,
   CLOSE_CODES,
   PROTOCOL_VERSION,
   TICKET_SUBPROTOCOL_PREFIX,
@@ -109,6 +110,10 @@ export class Connection extends Emitter<ConnectionEvents> {
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private connectTimer: ReturnType<typeof setTimeout> | null = null;
   private lastFrameAt = 0;
+  /** The cursor last acked on a socket, and when; `ackTimer` holds back the next ack. */
+  private ackedCursor = 0;
+  private lastAckAt = 0;
+  private ackTimer: ReturnType<typeof setTimeout> | null = null;
   private loaded: Promise<void> | null = null;
   private stopped = false;
   private requestCounter = 0;
@@ -303,7 +308,7 @@ export class Connection extends Emitter<ConnectionEvents> {
     }
     if (this.cursor > before) {
       await this.store.saveCursor(this.cursor);
-      this.write({ type: "ack", cursor: this.cursor });
+      this.ackStored();
     }
   }
 
@@ -329,15 +334,16 @@ export class Connection extends Emitter<ConnectionEvents> {
           if (event.kind === "profile") this.emit("profile", event.user);
         }
         await this.store.saveCursor(this.cursor);
-        this.write({ type: "ack", cursor: this.cursor });
+        this.ackStored();
         return;
       }
       case "synced":
         if (frame.reset) {
           this.cursor = frame.cursor;
           await this.store.saveCursor(this.cursor);
-          this.write({ type: "ack", cursor: this.cursor });
         }
+        // Whatever is stored but not yet acked (a reset, or an ack lost with the last socket).
+        if (this.cursor > this.ackedCursor) this.sendAck();
         this.attempts = 0;
         this.setState("live");
         this.emit("synced", { cursor: frame.cursor, reset: frame.reset });
@@ -416,6 +422,28 @@ export class Connection extends Emitter<ConnectionEvents> {
     });
   }
 
+  /**
+   * Acks what is stored: at once when the stream is quiet, else at most once per ACK_INTERVAL_MS,
+   * the last ack covering everything stored — a busy stream costs the hub a few acks a second, not
+   * one per frame, and delivered ticks wait at most that long.
+   */
+  private ackStored(): void {
+    if (this.ackTimer) return; // the pending ack will carry the newest cursor
+    const wait = this.lastAckAt + ACK_INTERVAL_MS - Date.now();
+    if (wait <= 0) return this.sendAck();
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = null;
+      this.sendAck();
+    }, wait);
+  }
+
+  private sendAck(): void {
+    if (!this.ws || this.ws.readyState !== 1) return; // the next `synced` acks it
+    this.lastAckAt = Date.now();
+    this.ackedCursor = this.cursor;
+    this.write({ type: "ack", cursor: this.cursor });
+  }
+
   private write(frame: ClientFrame): void {
     if (this.ws && this.ws.readyState === 1) this.ws.send(JSON.stringify(frame));
   }
@@ -447,6 +475,8 @@ export class Connection extends Emitter<ConnectionEvents> {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     if (this.pingTimer) clearInterval(this.pingTimer);
     if (this.connectTimer) clearTimeout(this.connectTimer);
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
     this.reconnectTimer = null;
     this.pingTimer = null;
     this.connectTimer = null;

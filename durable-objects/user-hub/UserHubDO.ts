@@ -23,10 +23,8 @@ import {
   type User,
 } from "../../client/sdk/protocol/index.ts";
 import { resolveMediaForSend } from "../../db/media-resolve.ts";
-import { log } from "../../lib/log.ts";
 import type { PresenceRecord, PresenceVisibility } from "../../lib/presence.ts";
 import { SENDS_PER_USER, TokenBuckets, rateLimitsEnabled } from "../../lib/rate-limits.ts";
-import type { Result } from "../../lib/result.ts";
 import { WS_TICKET_TTL_SECONDS } from "../../lib/ws-ticket.ts";
 import { Alarm } from "../shared/alarm.ts";
 import { Drain } from "../shared/drain.ts";
@@ -34,12 +32,13 @@ import { migrate } from "../shared/migrations.ts";
 import { applyToChatList } from "./chat-list.ts";
 import { reportDelivered } from "./delivered-receipts.ts";
 import { EventLog, asEvent, eventsFrame, type DeliveredEvent } from "./event-log.ts";
-import { FrameHandler, type ConversationStub } from "./frames.ts";
+import { ConversationCalls } from "./conversation-calls.ts";
+import { FrameHandler } from "./frames.ts";
 import { HubPresence } from "./presence.ts";
 import { HubProfiles } from "./profiles.ts";
 import { HubPush } from "./push.ts";
 import { HUB_MIGRATIONS } from "./schema.ts";
-import { readSocketState, writeSocketState, type SocketState } from "./socket-state.ts";
+import { HubSockets } from "./sockets.ts";
 import { HubStore } from "./store.ts";
 import { claimTicket, revokeSessionTickets } from "./tickets.ts";
 
@@ -57,15 +56,16 @@ export class UserHubDO extends DurableObject<Env> {
   private readonly receipts: Drain;
   private readonly pushes: Drain;
   private readonly profileFanout: Drain;
-  private readonly conversations = new Map<string, ConversationStub>();
-  /** Socket attachments, read once per socket per wake instead of once per frame. */
-  private readonly sockets = new WeakMap<WebSocket, SocketState>();
+  private readonly sockets: HubSockets;
+  private readonly conversations: ConversationCalls;
   /** Sends per user (all devices): exact here, the object is single-threaded. */
   private readonly sendLimit = new TokenBuckets(SENDS_PER_USER, 1);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new HubStore(ctx.storage.sql);
+    this.sockets = new HubSockets(ctx);
+    this.conversations = new ConversationCalls((id) => env.CONVERSATION.getByName(id));
     this.alarms = new Alarm(ctx.storage);
     const schedule = (at: number) => this.alarms.schedule(at);
     const userId = () => this.userId;
@@ -78,14 +78,14 @@ export class UserHubDO extends DurableObject<Env> {
         const event = this.log.appendOwn(key, body, Date.now());
         return event && asEvent(event);
       },
-      broadcast: (events) => this.broadcast(JSON.stringify({ type: "events", events } satisfies ServerFrame)),
+      broadcast: (events) => this.sockets.broadcast(JSON.stringify({ type: "events", events } satisfies ServerFrame)),
       hub: (id) => env.USER_HUB.getByName(id),
       conversation: (id) => env.CONVERSATION.getByName(id),
       kick: () => this.kick(this.profileFanout),
     });
     this.presenceState = new HubPresence(this.store, {
       userId,
-      liveDevices: (closing) => this.liveSockets(closing).length,
+      liveDevices: (closing) => this.sockets.live(closing).length,
       schedule,
       waitUntil: (work) => ctx.waitUntil(work),
       tellPeer: (peer, presence) => env.USER_HUB.getByName(peer).presenceChanged(presence),
@@ -93,7 +93,10 @@ export class UserHubDO extends DurableObject<Env> {
     });
     this.receipts = new Drain(
       "delivered receipts",
-      () => reportDelivered(this.store, (id, upTo) => this.conversation(id, (c) => c.markDelivered(this.userId, upTo))),
+      () =>
+        reportDelivered(this.store, (id, upTo) =>
+          this.conversations.call(id, (c) => c.markDelivered(this.userId, upTo)),
+        ),
       schedule,
     );
     this.pushes = new Drain("push", () => this.push.pass(), schedule);
@@ -102,8 +105,8 @@ export class UserHubDO extends DurableObject<Env> {
       userId,
       hello: (ws, deviceId, cursor) => this.hello(ws, deviceId, cursor),
       ack: (deviceId, cursor) => this.ack(deviceId, cursor),
-      send: (ws, frame) => this.sendFrame(ws, JSON.stringify(frame)),
-      conversation: (id, call) => this.conversation(id, call),
+      send: (ws, frame) => this.sockets.send(ws, JSON.stringify(frame)),
+      conversation: (id, call) => this.conversations.call(id, call),
       resolveMedia: (mediaId, conversationId) =>
         resolveMediaForSend(env, this.userId, mediaId, conversationId, (p) => ctx.waitUntil(p)),
       takeSend: () => (rateLimitsEnabled(env) ? this.sendLimit.take(this.userId) : { ok: true }),
@@ -144,8 +147,8 @@ export class UserHubDO extends DurableObject<Env> {
     }
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    this.ctx.acceptWebSocket(server);
-    this.setSocketState(server, { v: 1, deviceId: null, sessionId });
+    const replaced = this.sockets.accept(server, sessionId);
+    if (replaced.length > 0) this.write(() => replaced.forEach((ws) => this.presenceState.socketGone(ws)));
     const headers = new Headers();
     const offered = request.headers.get("sec-websocket-protocol") ?? "";
     if (offered.split(",").some((p) => p.trim() === WS_SUBPROTOCOL))
@@ -154,7 +157,7 @@ export class UserHubDO extends DurableObject<Env> {
   }
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    return this.frames.handle(ws, this.socketState(ws), raw);
+    return this.frames.handle(ws, this.sockets.state(ws), raw);
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
@@ -189,7 +192,7 @@ export class UserHubDO extends DurableObject<Env> {
       if (logged.length > 0) this.push.onDeliver(conversationId, logged.map(asEvent));
       return logged;
     });
-    if (fresh.length > 0) this.broadcast(eventsFrame(fresh));
+    if (fresh.length > 0) this.sockets.broadcast(eventsFrame(fresh));
     if (introduced) this.kick(this.profileFanout); // a new direct peer gets this user's changed profile
   }
 
@@ -245,7 +248,7 @@ export class UserHubDO extends DurableObject<Env> {
   async stats(): Promise<{ head: number; sockets: number; logSize: number; profileQueue: number }> {
     return {
       head: this.store.headCursor,
-      sockets: this.ctx.getWebSockets().length,
+      sockets: this.sockets.count,
       logSize: this.store.logSize(),
       profileQueue: this.profiles.queued(),
     };
@@ -254,18 +257,10 @@ export class UserHubDO extends DurableObject<Env> {
   /** Logout: closes every socket opened with that session (4001: do not reconnect with it). */
   async closeSession(sessionId: string): Promise<number> {
     this.write(() => revokeSessionTickets(this.store, sessionId, (WS_TICKET_TTL_SECONDS + 60) * 1000));
-    let closed = 0;
-    for (const ws of this.ctx.getWebSockets()) {
-      if (this.socketState(ws).sessionId !== sessionId) continue;
-      try {
-        ws.close(CLOSE_CODES.unauthorized, "logged out");
-        closed++;
-      } catch {
-        // already closing
-      }
-      this.write(() => this.presenceState.socketGone(ws));
-    }
-    return closed;
+    const sockets = this.sockets.ofSession(sessionId);
+    for (const ws of sockets) this.sockets.close(ws, CLOSE_CODES.unauthorized, "logged out");
+    this.write(() => sockets.forEach((ws) => this.presenceState.socketGone(ws)));
+    return sockets.length;
   }
 
   /** This user's presence record (the source of truth behind the Redis copy). */
@@ -287,7 +282,7 @@ export class UserHubDO extends DurableObject<Env> {
 
   /** A peer's presence changed: tell this user's live devices. */
   async presenceChanged(presence: Presence): Promise<void> {
-    this.broadcast(JSON.stringify({ type: "presence", presence } satisfies ServerFrame));
+    this.sockets.broadcast(JSON.stringify({ type: "presence", presence } satisfies ServerFrame));
   }
 
   /**
@@ -296,8 +291,8 @@ export class UserHubDO extends DurableObject<Env> {
    */
   async typing(conversationId: string, userId: string, typing: boolean): Promise<boolean> {
     if (userId !== this.userId)
-      this.broadcast(JSON.stringify({ type: "typing", conversationId, userId, typing } satisfies ServerFrame));
-    return this.liveSockets().length > 0;
+      this.sockets.broadcast(JSON.stringify({ type: "typing", conversationId, userId, typing } satisfies ServerFrame));
+    return this.sockets.live().length > 0;
   }
 
   override async alarm(): Promise<void> {
@@ -311,19 +306,18 @@ export class UserHubDO extends DurableObject<Env> {
   // ---- frames ----------------------------------------------------------------------------------------
 
   private hello(ws: WebSocket, deviceId: string, cursor: number): void {
+    const replaced = this.sockets.hello(ws, deviceId);
     this.write(() => {
       this.store.deviceSeen(deviceId, Date.now());
       this.presenceState.online();
+      replaced.forEach((gone) => this.presenceState.socketGone(gone));
     });
-    this.setSocketState(ws, { ...this.socketState(ws), deviceId });
     const head = this.store.headCursor;
-    this.sendFrame(
-      ws,
-      JSON.stringify({ type: "welcome", v: PROTOCOL_VERSION, userId: this.userId, head } satisfies ServerFrame),
-    );
+    const welcome: ServerFrame = { type: "welcome", v: PROTOCOL_VERSION, userId: this.userId, head };
+    this.sockets.send(ws, JSON.stringify(welcome));
     // Synchronous reads and sends: no live event can interleave with the replay.
-    const { reset } = this.log.replay(cursor, (frame) => this.sendFrame(ws, frame));
-    this.sendFrame(ws, JSON.stringify({ type: "synced", cursor: head, reset } satisfies ServerFrame));
+    const { reset } = this.log.replay(cursor, (frame) => this.sockets.send(ws, frame));
+    this.sockets.send(ws, JSON.stringify({ type: "synced", cursor: head, reset } satisfies ServerFrame));
   }
 
   private ack(deviceId: string, requested: number): void {
@@ -352,63 +346,5 @@ export class UserHubDO extends DurableObject<Env> {
   private kick(job: Drain): void {
     this.alarms.schedule(Date.now() + SAFETY_NET_MS);
     this.ctx.waitUntil(job.run());
-  }
-
-  /**
-   * Calls a conversation through a cached stub: calls on one stub arrive in order (E-order), so a
-   * device's sends keep their order. A failed stub is dropped; the error becomes `unavailable`.
-   */
-  private async conversation<T>(
-    conversationId: string,
-    call: (c: ConversationStub) => Promise<Result<T>>,
-  ): Promise<Result<T>> {
-    let stub = this.conversations.get(conversationId);
-    if (!stub) {
-      stub = this.env.CONVERSATION.getByName(conversationId);
-      this.conversations.set(conversationId, stub);
-    }
-    try {
-      return await call(stub);
-    } catch (error) {
-      this.conversations.delete(conversationId);
-      log("warn", "conversation call failed", { error });
-      return { ok: false, error: { code: "unavailable", message: "conversation temporarily unavailable, retry" } };
-    }
-  }
-
-  private socketState(ws: WebSocket): SocketState {
-    let state = this.sockets.get(ws);
-    if (!state) {
-      state = readSocketState(ws);
-      this.sockets.set(ws, state);
-    }
-    return state;
-  }
-
-  private setSocketState(ws: WebSocket, state: SocketState): void {
-    writeSocketState(ws, state);
-    this.sockets.set(ws, state);
-  }
-
-  /** Devices that said hello and are still open, except `closing`. */
-  private liveSockets(closing?: WebSocket): WebSocket[] {
-    return this.ctx
-      .getWebSockets()
-      .filter((ws) => ws !== closing && ws.readyState === 1 && this.socketState(ws).deviceId !== null);
-  }
-
-  /** One frame text, sent as is to every device that said hello. */
-  private broadcast(text: string): void {
-    for (const ws of this.ctx.getWebSockets()) {
-      if (this.socketState(ws).deviceId !== null) this.sendFrame(ws, text);
-    }
-  }
-
-  private sendFrame(ws: WebSocket, text: string): void {
-    try {
-      ws.send(text);
-    } catch {
-      // A closing socket: its device resumes from its cursor.
-    }
   }
 }

@@ -6,6 +6,7 @@
 import {
   ClientFrame,
   MAX_FRAME_BYTES,
+  TYPING_RELAY_INTERVAL_MS,
   type ErrorCode,
   type Media,
   type ServerFrame,
@@ -38,6 +39,8 @@ export interface FrameHost {
 
 export class FrameHandler {
   private readonly sendGates = new SendGates();
+  /** Per conversation: when "typing" was last relayed and as what. */
+  private readonly typingRelayed = new Map<string, { at: number; typing: boolean }>();
 
   constructor(private readonly host: FrameHost) {}
 
@@ -84,10 +87,24 @@ export class FrameHandler {
       }
       case "typing": {
         const { conversationId, typing } = frame;
+        if (!this.admitTyping(conversationId, typing)) return;
         this.host.waitUntil(this.host.conversation(conversationId, (c) => c.typing(me, typing)));
         return;
       }
     }
+  }
+
+  /**
+   * At most one "typing" per conversation per TYPING_RELAY_INTERVAL_MS (in a group each one calls
+   * every online member's hub); "stopped" always passes, a repeated "stopped" does not.
+   */
+  private admitTyping(conversationId: string, typing: boolean, now = Date.now()): boolean {
+    const last = this.typingRelayed.get(conversationId);
+    if (typing && last?.typing && now - last.at < TYPING_RELAY_INTERVAL_MS) return false;
+    if (!typing && last && !last.typing) return false;
+    if (this.typingRelayed.size > 1_000) this.typingRelayed.clear(); // bounded: it is only a throttle
+    this.typingRelayed.set(conversationId, { at: now, typing });
+    return true;
   }
 
   error(ws: WebSocket, code: ErrorCode, message: string, id?: string): void {

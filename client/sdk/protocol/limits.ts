@@ -46,6 +46,18 @@ export const MAX_PRESENCE_IDS = 200;
  * hub takes one turn per ack, and delivered ticks wait at most this long.
  */
 export const ACK_INTERVAL_MS = 50;
+/**
+ * Sockets and devices one user may hold at once. Phones, desktops and a few tabs fit well below;
+ * past it the oldest socket (or the oldest device's sockets) closes with CLOSE_CODES.replaced, so a
+ * runaway client cannot multiply every delivery (each socket gets each event).
+ */
+export const MAX_SOCKETS_PER_USER = 20;
+export const MAX_DEVICES_PER_USER = 10;
+/**
+ * A typing indicator is relayed at most once per this interval per user and conversation while it
+ * stays on ("stopped typing" always passes); the rest are dropped without an answer.
+ */
+export const TYPING_RELAY_INTERVAL_MS = 2_000;
 /** Events replayed per `hello`/`events` page; the client asks again while `more` is true. */
 export const MAX_REPLAY_EVENTS = 500;
 /** How long a user may delete a message for everyone, by default (configurable per deploy). */

@@ -83,8 +83,9 @@ export class ConversationDO extends DurableObject<Env> {
 
   /** The conversation with its current members, for a member (or a former member, read-only). */
   async describe(userId: string): Promise<Result<Conversation>> {
-    if (!this.store.meta || !this.store.member(userId)) return err("not_found", NOT_FOUND);
-    return ok(messages.describe(this.context));
+    const member = this.store.meta ? this.store.member(userId) : null;
+    if (!member) return err("not_found", NOT_FOUND);
+    return ok(messages.describeFor(this.context, member));
   }
 
   /** Whether `userId` may read media `mediaId`: a message they can see here carries it, undeleted. */

@@ -94,7 +94,8 @@ export function removeMember(ctx: ConversationContext, actorId: string, targetId
       ? { kind: "member_left", userId: targetId }
       : { kind: "member_removed", by: actorId, userId: targetId };
     const message = appendMessage(ctx, { senderId: actorId, clientId: systemClientId(), system }, now);
-    // The removal message is the last event the member's hub receives (fan-out stops at left_ev).
+    // The removal message is the last event the member's hub receives (fan-out stops at left_ev);
+    // from now on they see the group as it was at this point.
     store.updateMember(targetId, { left_seq: message.seq, left_ev: meta.last_ev, role: "member" });
     const active = store.activeMembers();
     if (!active.some((m) => m.role === "admin")) {
@@ -117,6 +118,7 @@ export function removeMember(ctx: ConversationContext, actorId: string, targetId
         );
       }
     }
+    store.updateMember(targetId, { left_view: JSON.stringify(describe(ctx)) });
   });
   ctx.committed();
   return ok(null);

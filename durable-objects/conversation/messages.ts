@@ -8,7 +8,7 @@
  */
 import type { Conversation, EventBody, Media, Message, SystemEvent } from "../../client/sdk/protocol/index.ts";
 import { MAX_GROUP_MEMBERS, MAX_HISTORY_PAGE, MAX_TEXT_BYTES } from "../../client/sdk/protocol/index.ts";
-import { groupPictureUrl } from "../../db/pictures.ts";
+import { groupPictureUrl, isPictureOf } from "../../db/pictures.ts";
 import { err, ok, type Result } from "../../lib/result.ts";
 import { iso } from "../../lib/time.ts";
 import type { ConversationContext } from "./context.ts";
@@ -43,6 +43,12 @@ const utf8 = new TextEncoder();
 /** The lowest and highest seq `m` may read. */
 export function readableRange(m: MemberRow, lastSeq: number): { low: number; high: number } {
   return { low: Math.max(1, m.joined_seq), high: m.left_seq ?? lastSeq };
+}
+
+/** The conversation as `userId` may see it: as it is, or for a former member as of their removal. */
+export function describeFor(ctx: ConversationContext, m: MemberRow): Conversation {
+  if (m.left_seq !== null && m.left_view !== null) return JSON.parse(m.left_view) as Conversation;
+  return describe(ctx);
 }
 
 /** The conversation with its current members. */
@@ -263,7 +269,9 @@ export function deleteMessage(
     ctx.committed();
     return ok(null);
   }
-  const isAdmin = meta.type === "group" && m.role === "admin" && m.left_seq === null;
+  // After leaving, nothing a former member does changes the group (deleting for themselves does not).
+  if (m.left_seq !== null) return err("forbidden", "you are no longer a member of this group");
+  const isAdmin = meta.type === "group" && m.role === "admin";
   if (sent.sender_id !== userId && !isAdmin)
     return err("forbidden", "only the sender or a group admin can delete for everyone");
   if (Date.now() - sent.sent_at > ctx.config.deleteWindowMs)
@@ -283,8 +291,9 @@ export function mediaAccess(ctx: ConversationContext, userId: string, mediaId: s
   const meta = ctx.store.meta;
   const m = meta ? ctx.store.member(userId) : null;
   if (!meta || !m) return false;
-  // The group's picture: every member (current or former) may see it.
-  if (meta.picture_media_id === mediaId) return true;
+  // The group's picture: every current member may see it, a former one the picture they last saw.
+  const lastSeen = m.left_view === null ? null : (JSON.parse(m.left_view) as Conversation).pictureUrl;
+  if (m.left_seq === null ? meta.picture_media_id === mediaId : isPictureOf(lastSeen, mediaId)) return true;
   const { low, high } = readableRange(m, meta.last_seq);
   return ctx.store.mediaReferenced(mediaId, low, high);
 }

@@ -33,6 +33,8 @@ export type MemberRow = {
   fanout_due: number;
   fanout_failures: number;
   status_sent: string | null;
+  /** The group as the member last saw it (JSON `Conversation`), set when they leave or are removed. */
+  left_view: string | null;
 };
 
 export type MessageRow = {
@@ -78,6 +80,7 @@ export function newMember(
     fanout_due: 0,
     fanout_failures: 0,
     status_sent: null,
+    left_view: null,
   };
 }
 

@@ -50,4 +50,6 @@ export const CONVERSATION_MIGRATIONS = [
   `CREATE TABLE dead_letters (
      id INTEGER PRIMARY KEY AUTOINCREMENT, queue TEXT NOT NULL, item TEXT NOT NULL, error TEXT NOT NULL,
      at INTEGER NOT NULL)`,
+  // What a removed member still sees of the group (name, picture, members) as of their removal.
+  `ALTER TABLE members ADD COLUMN left_view TEXT`,
 ] as const;

@@ -38,6 +38,7 @@ const MEMBER_COLUMNS = new Set<keyof MemberRow>([
   "fanout_due",
   "fanout_failures",
   "status_sent",
+  "left_view",
 ]);
 
 export class ConversationStore {
@@ -131,13 +132,14 @@ export class ConversationStore {
   putMember(row: MemberRow): void {
     this.sql.exec(
       `INSERT INTO members (user_id, role, joined_at, joined_seq, joined_ev, left_seq, left_ev, delivered_upto,
-         delivered_at, read_upto, read_at, fanout_ev, fanout_due, fanout_failures, status_sent)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         delivered_at, read_upto, read_at, fanout_ev, fanout_due, fanout_failures, status_sent, left_view)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (user_id) DO UPDATE SET role = excluded.role, joined_at = excluded.joined_at,
          joined_seq = excluded.joined_seq, joined_ev = excluded.joined_ev, left_seq = excluded.left_seq,
          left_ev = excluded.left_ev, delivered_upto = excluded.delivered_upto, delivered_at = excluded.delivered_at,
          read_upto = excluded.read_upto, read_at = excluded.read_at, fanout_ev = excluded.fanout_ev,
-         fanout_due = excluded.fanout_due, fanout_failures = excluded.fanout_failures, status_sent = excluded.status_sent`,
+         fanout_due = excluded.fanout_due, fanout_failures = excluded.fanout_failures, status_sent = excluded.status_sent,
+         left_view = excluded.left_view`,
       row.user_id,
       row.role,
       row.joined_at,
@@ -153,6 +155,7 @@ export class ConversationStore {
       row.fanout_due,
       row.fanout_failures,
       row.status_sent,
+      row.left_view,
     );
     this.memberRows.set(row.user_id, { ...row });
     this.fanoutDirty.delete(row.user_id);

@@ -177,6 +177,32 @@ describe("a group, in Node", () => {
     expect(h.store.member("cat")?.role).toBe("admin");
   });
 
+  it("shows a removed member the group as of their removal, and lets nothing they do change it", () => {
+    const h = harness();
+    messages.open(
+      h.ctx,
+      { id: "g_2", type: "group", creatorId: "ann", memberIds: ["ben", "cat"], name: "Crew" },
+      (creator, name, now) => groups.recordCreated(h.ctx, creator, name, now),
+    );
+    const sent = messages.send(h.ctx, "ben", { clientId: "b1", text: "mine" }, admitAll);
+    const seq = sent.ok ? sent.value.message.seq : 0;
+    expect(groups.removeMember(h.ctx, "ann", "ben").ok).toBe(true);
+    expect(groups.updateGroup(h.ctx, "ann", { name: "New crew" }).ok).toBe(true);
+    expect(groups.addMembers(h.ctx, "ann", ["dan"]).ok).toBe(true);
+    const ben = h.store.member("ben");
+    const seen = ben ? messages.describeFor(h.ctx, ben) : null;
+    expect(seen?.name).toBe("Crew");
+    expect(seen?.members.map((m) => m.userId).sort()).toEqual(["ann", "cat"]);
+    const cat = h.store.member("cat");
+    expect(cat && messages.describeFor(h.ctx, cat).name).toBe("New crew");
+    // Their own message stays theirs to hide, but no longer theirs to delete for everyone.
+    expect(messages.deleteMessage(h.ctx, "ben", seq, "everyone")).toMatchObject({
+      ok: false,
+      error: { code: "forbidden" },
+    });
+    expect(messages.deleteMessage(h.ctx, "ben", seq, "me").ok).toBe(true);
+  });
+
   it("delivers one message to 200 members with one RPC each and no SQL", async () => {
     const h = harness();
     const members = Array.from({ length: 199 }, (_, i) => `m${i}`);

@@ -10,7 +10,6 @@ import type { AppEnv } from "./env.ts";
 import { AppError, errorResponse } from "../lib/errors.ts";
 import { asServiceError } from "../lib/transient.ts";
 import { requestContext } from "./middleware/request-context.ts";
-import { applyRateLimits } from "./middleware/rate-limit.ts";
 import { cors } from "./middleware/security.ts";
 import { errorSummary } from "../lib/log.ts";
 import { authRoutes } from "./routes/auth.ts";
@@ -41,9 +40,7 @@ app.use("/v1/*", async (c, next) => {
   })(c, next);
 });
 
-// Rate limits (429 + Retry-After) per route, before the routes: workers/lib/rate-limits.ts.
-applyRateLimits(app);
-
+// Rate limits (429 + Retry-After) are in each limited route's own chain: README "Rate limits".
 app.route("/", healthRoutes);
 app.route("/v1/auth", authRoutes);
 app.route("/v1", profileRoutes);

@@ -1,38 +1,24 @@
 /**
  * REST rate limiting (429 `rate_limited` + `Retry-After`). The limits themselves are named constants
- * in workers/lib/rate-limits.ts, which also explains the fail-open choice.
+ * in lib/rate-limits.ts, which also explains the fail-open choice. Each limited route puts
+ * `rateLimit(RULE, key)` in its own middleware chain, so a route that moves keeps its limit
+ * (tests/limits/route-limits.test.ts checks every limited route still has its limiter).
  *
  * Counting is a sliding-window counter in Redis (two fixed-window counters, the previous one weighted
  * by how much of it still overlaps the window): one pipelined round trip per request, no boundary
  * burst of 2× the limit, and refused requests are not counted, so a client that backs off for
  * `Retry-After` seconds gets through. Keys are `rl:<rule>:<key>:<window index>` and expire on their own.
  *
- * The middlewares run before the route's own `requireUser`, so per-user keys come from the token's
- * signature alone (CPU only); a request without a valid token is not counted per user — the route
- * answers 401 anyway.
+ * A limiter goes first in its chain, before validation and before the route's own `requireUser`: a
+ * refused request stores and announces nothing, and per-user keys come from the token's signature
+ * alone (CPU only). A request without a valid token is not counted per user — the route answers 401
+ * anyway. Under a sub-app-wide `requireUser` the key is the authenticated user, the same id.
  */
-import type { Context, Hono, MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../../lib/errors.ts";
 import { errorSummary } from "../../lib/log.ts";
-import {
-  CONVERSATION_CREATES_PER_USER,
-  DISCOVERY_PER_USER,
-  GROUP_MEMBERSHIP_PER_USER,
-  GROUP_UPDATES_PER_USER,
-  LOGIN_PER_ACCOUNT,
-  LOGIN_PER_IP,
-  PRESENCE_PER_USER,
-  PROFILE_UPDATES_PER_USER,
-  REGISTER_PER_IP,
-  SENDS_PER_USER,
-  TokenBuckets,
-  UPLOADS_PER_USER,
-  WS_CONNECTS_PER_USER,
-  rateLimitsEnabled,
-  type RateRule,
-  type RateVerdict,
-} from "../../lib/rate-limits.ts";
+import { TokenBuckets, rateLimitsEnabled, type RateRule, type RateVerdict } from "../../lib/rate-limits.ts";
 import { redisFromEnv } from "../../db/cache/redis.ts";
 import { verifyToken } from "../../lib/tokens.ts";
 
@@ -100,13 +86,13 @@ async function redisTake(env: RateEnv, rule: RateRule, key: string, nowMs: numbe
   return { ok: false, retryAfterSeconds: retryAfter(rule, count - 1, previous, nowMs) };
 }
 
+/** What a rate decision reads of the configuration: the switch and the Redis connection. */
+export type RateEnv = Pick<Env, "RATE_LIMITS" | "UPSTASH_REDIS_REST_URL" | "UPSTASH_REDIS_REST_TOKEN">;
+
 /**
  * Counts one request against `rule` for `key`: Redis when configured, else the per-isolate buckets.
  * Redis errors fail open (allowed) with one structured log line.
  */
-/** What a rate decision reads of the configuration: the switch and the Redis connection. */
-export type RateEnv = Pick<Env, "RATE_LIMITS" | "UPSTASH_REDIS_REST_URL" | "UPSTASH_REDIS_REST_TOKEN">;
-
 export async function takeRate(env: RateEnv, rule: RateRule, key: string, requestId?: string): Promise<RateVerdict> {
   if (!rateLimitsEnabled(env)) return { ok: true };
   try {
@@ -125,15 +111,19 @@ export async function takeRate(env: RateEnv, rule: RateRule, key: string, reques
   }
 }
 
+/** A limiter middleware, tagged with its rule so tests can see which limits a route's chain holds. */
+export type RateLimiter = MiddlewareHandler<AppEnv> & { readonly rateRule: RateRule };
+
 /**
- * Hono middleware: 429 `rate_limited` with `Retry-After` once `key(c)` exceeds `rule`. `key` returning
- * null skips the check (e.g. no valid token, or a method the rule does not cover).
+ * Hono middleware for one route's chain: 429 `rate_limited` with `Retry-After` once `key(c)` exceeds
+ * `rule`. `key` returning null skips the check (e.g. no valid token). Routes that share a rule share
+ * its counter (the rule's name is the bucket).
  */
 export function rateLimit(
   rule: RateRule,
   key: (c: Context<AppEnv>) => string | null | Promise<string | null>,
-): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+): RateLimiter {
+  const limiter: MiddlewareHandler<AppEnv> = async (c, next) => {
     const id = await key(c);
     if (id !== null) {
       const verdict = await takeRate(c.env, rule, id, c.get("requestId"));
@@ -145,22 +135,23 @@ export function rateLimit(
     }
     await next();
   };
+  return Object.assign(limiter, { rateRule: rule });
 }
 
-/** Key helpers for `rateLimit`: only for `method`, by client IP or by the token's user. */
-export const byIp =
-  (method: string) =>
-  (c: Context<AppEnv>): string | null =>
-    c.req.method === method ? clientIp(c) : null;
+/** The rule of a limiter made by `rateLimit`, else undefined (any other handler). */
+export function rateRuleOf(handler: unknown): RateRule | undefined {
+  return typeof handler === "function" && "rateRule" in handler ? (handler as RateLimiter).rateRule : undefined;
+}
 
-export const byUser =
-  (...methods: string[]) =>
-  (c: Context<AppEnv>): Promise<string | null> | null =>
-    methods.includes(c.req.method) ? tokenSubject(c) : null;
+/** Key for `rateLimit`: the client IP. */
+export const byIp = (c: Context<AppEnv>): string => clientIp(c);
+
+/** Key for `rateLimit`: the user, authenticated already or named by a validly signed token. */
+export const byUser = (c: Context<AppEnv>): string | null | Promise<string | null> =>
+  (c.get("userId") as string | undefined) ?? tokenSubject(c);
 
 /** Login per account: the lower-cased username from the JSON body (Hono caches the parsed body). */
 export async function loginAccount(c: Context<AppEnv>): Promise<string | null> {
-  if (c.req.method !== "POST") return null;
   try {
     const body: unknown = await c.req.json();
     const username = (body as { username?: unknown } | null)?.username;
@@ -169,27 +160,4 @@ export async function loginAccount(c: Context<AppEnv>): Promise<string | null> {
     if (error instanceof AppError) throw error; // e.g. payload_too_large from the body limit
     return null; // not JSON: the validator answers invalid_json
   }
-}
-
-/**
- * Mounts every REST limit on the app, before the routes (call it right after the body limit). One
- * place lists which route counts against which rule.
- */
-export function applyRateLimits(app: Hono<AppEnv>): void {
-  app.use("/v1/auth/register", rateLimit(REGISTER_PER_IP, byIp("POST")));
-  app.use("/v1/auth/login", rateLimit(LOGIN_PER_IP, byIp("POST")), rateLimit(LOGIN_PER_ACCOUNT, loginAccount));
-  app.use("/v1/users", rateLimit(DISCOVERY_PER_USER, byUser("GET")));
-  app.use("/v1/presence", rateLimit(PRESENCE_PER_USER, byUser("GET")));
-  app.use("/v1/media", rateLimit(UPLOADS_PER_USER, byUser("POST")));
-  app.use("/v1/media/", rateLimit(UPLOADS_PER_USER, byUser("POST")));
-  app.use("/v1/conversations/:id/messages", rateLimit(SENDS_PER_USER, byUser("POST")));
-  app.use("/v1/ws/ticket", rateLimit(WS_CONNECTS_PER_USER, byUser("POST")));
-  // Updates that fan out to other people's hubs; checked before the route runs, so a refused one
-  // stores nothing and announces nothing. Exact paths: `/v1/me/*` and member routes are not counted.
-  app.use("/v1/me", rateLimit(PROFILE_UPDATES_PER_USER, byUser("PATCH")));
-  app.use("/v1/conversations/:id", rateLimit(GROUP_UPDATES_PER_USER, byUser("PATCH")));
-  app.use("/v1/conversations", rateLimit(CONVERSATION_CREATES_PER_USER, byUser("POST")));
-  // Add, remove/leave and role changes share one bucket (same rule name = same counter).
-  app.use("/v1/conversations/:id/members", rateLimit(GROUP_MEMBERSHIP_PER_USER, byUser("POST")));
-  app.use("/v1/conversations/:id/members/:userId", rateLimit(GROUP_MEMBERSHIP_PER_USER, byUser("PATCH", "DELETE")));
 }

@@ -2,6 +2,10 @@
  * `/v1/conversations`: create, list, read, send, delete, read markers, message info.
  * Every call acts as the authenticated user; the Conversation DO checks membership itself and answers
  * a non-member exactly as it answers for a conversation that does not exist.
+ *
+ * Limited routes (creating, sending, group updates and membership: each fans out to other people's
+ * hubs) put their limiter first in the chain; `requireUser` runs before it for the whole sub-app, so
+ * they count the authenticated user. Add, remove/leave and role changes share one bucket.
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -32,6 +36,13 @@ import { requireOwnPicture } from "../../db/pictures.ts";
 import { publicUser } from "../../db/cache/profile-cache.ts";
 import { resolveMediaForSend } from "../../db/media-resolve.ts";
 import { requireUser } from "../middleware/auth.ts";
+import { byUser, rateLimit } from "../middleware/rate-limit.ts";
+import {
+  CONVERSATION_CREATES_PER_USER,
+  GROUP_MEMBERSHIP_PER_USER,
+  GROUP_UPDATES_PER_USER,
+  SENDS_PER_USER,
+} from "../../lib/rate-limits.ts";
 
 const IdParam = z.strictObject({ id: Id });
 const MessageParam = z.strictObject({ id: Id, seq: SeqParam });
@@ -42,7 +53,7 @@ const conversation = (env: Env, id: string) => env.CONVERSATION.getByName(id);
 export const conversationRoutes = new Hono<AppEnv>()
   .use("*", requireUser)
 
-  .post("/", valid("json", CreateConversationBody), async (c) => {
+  .post("/", rateLimit(CONVERSATION_CREATES_PER_USER, byUser), valid("json", CreateConversationBody), async (c) => {
     const me = c.get("userId");
     const body = c.req.valid("json");
     const others = body.type === "direct" ? [body.userId] : [...new Set(body.memberIds)].filter((id) => id !== me);
@@ -113,18 +124,24 @@ export const conversationRoutes = new Hono<AppEnv>()
     return c.json({ messages: [...older, ...plan.messages] });
   })
 
-  .post("/:id/messages", valid("param", IdParam), valid("json", SendMessageBody), async (c) => {
-    const body = c.req.valid("json");
-    const { id } = c.req.valid("param");
-    const media =
-      body.mediaId === undefined
-        ? undefined
-        : await resolveMediaForSend(c.env, c.get("userId"), body.mediaId, id, (p) => c.executionCtx.waitUntil(p));
-    const result = unwrap(
-      await conversation(c.env, id).send(c.get("userId"), { clientId: body.clientId, text: body.text, media }),
-    );
-    return c.json({ message: result.message }, result.duplicate ? 200 : 201);
-  })
+  .post(
+    "/:id/messages",
+    rateLimit(SENDS_PER_USER, byUser),
+    valid("param", IdParam),
+    valid("json", SendMessageBody),
+    async (c) => {
+      const body = c.req.valid("json");
+      const { id } = c.req.valid("param");
+      const media =
+        body.mediaId === undefined
+          ? undefined
+          : await resolveMediaForSend(c.env, c.get("userId"), body.mediaId, id, (p) => c.executionCtx.waitUntil(p));
+      const result = unwrap(
+        await conversation(c.env, id).send(c.get("userId"), { clientId: body.clientId, text: body.text, media }),
+      );
+      return c.json({ message: result.message }, result.duplicate ? 200 : 201);
+    },
+  )
 
   .delete("/:id/messages/:seq", valid("param", MessageParam), valid("query", DeleteMessageQuery), async (c) => {
     const { id, seq } = c.req.valid("param");
@@ -144,38 +161,61 @@ export const conversationRoutes = new Hono<AppEnv>()
   })
 
   // ---- groups ----
-  .patch("/:id", valid("param", IdParam), valid("json", UpdateGroupBody), async (c) => {
-    const patch = c.req.valid("json");
-    const stub = conversation(c.env, c.req.valid("param").id);
-    if (patch.pictureMediaId) {
-      unwrap(await stub.describe(c.get("userId"))); // a non-member learns nothing about media ids
-      await requireOwnPicture(c.env, c.get("userId"), patch.pictureMediaId, (p) => c.executionCtx.waitUntil(p));
-    }
-    const result = unwrap(await stub.updateGroup(c.get("userId"), patch));
-    return c.json({ conversation: result });
-  })
+  .patch(
+    "/:id",
+    rateLimit(GROUP_UPDATES_PER_USER, byUser),
+    valid("param", IdParam),
+    valid("json", UpdateGroupBody),
+    async (c) => {
+      const patch = c.req.valid("json");
+      const stub = conversation(c.env, c.req.valid("param").id);
+      if (patch.pictureMediaId) {
+        unwrap(await stub.describe(c.get("userId"))); // a non-member learns nothing about media ids
+        await requireOwnPicture(c.env, c.get("userId"), patch.pictureMediaId, (p) => c.executionCtx.waitUntil(p));
+      }
+      const result = unwrap(await stub.updateGroup(c.get("userId"), patch));
+      return c.json({ conversation: result });
+    },
+  )
 
-  .post("/:id/members", valid("param", IdParam), valid("json", AddMembersBody), async (c) => {
-    const { userIds } = c.req.valid("json");
-    const stub = conversation(c.env, c.req.valid("param").id);
-    // Membership first: a non-admin or non-member must not learn which user ids exist.
-    unwrap(await stub.describe(c.get("userId")));
-    await requireUsersExist(c.env, c.executionCtx, userIds);
-    const result = unwrap(await stub.addMembers(c.get("userId"), userIds));
-    return c.json({ conversation: result });
-  })
+  .post(
+    "/:id/members",
+    rateLimit(GROUP_MEMBERSHIP_PER_USER, byUser),
+    valid("param", IdParam),
+    valid("json", AddMembersBody),
+    async (c) => {
+      const { userIds } = c.req.valid("json");
+      const stub = conversation(c.env, c.req.valid("param").id);
+      // Membership first: a non-admin or non-member must not learn which user ids exist.
+      unwrap(await stub.describe(c.get("userId")));
+      await requireUsersExist(c.env, c.executionCtx, userIds);
+      const result = unwrap(await stub.addMembers(c.get("userId"), userIds));
+      return c.json({ conversation: result });
+    },
+  )
 
-  .delete("/:id/members/:userId", valid("param", MemberParam), async (c) => {
-    const { id, userId } = c.req.valid("param");
-    unwrap(await conversation(c.env, id).removeMember(c.get("userId"), userId));
-    return c.body(null, 204);
-  })
+  .delete(
+    "/:id/members/:userId",
+    rateLimit(GROUP_MEMBERSHIP_PER_USER, byUser),
+    valid("param", MemberParam),
+    async (c) => {
+      const { id, userId } = c.req.valid("param");
+      unwrap(await conversation(c.env, id).removeMember(c.get("userId"), userId));
+      return c.body(null, 204);
+    },
+  )
 
-  .patch("/:id/members/:userId", valid("param", MemberParam), valid("json", SetRoleBody), async (c) => {
-    const { id, userId } = c.req.valid("param");
-    const result = unwrap(await conversation(c.env, id).setRole(c.get("userId"), userId, c.req.valid("json").role));
-    return c.json({ conversation: result });
-  });
+  .patch(
+    "/:id/members/:userId",
+    rateLimit(GROUP_MEMBERSHIP_PER_USER, byUser),
+    valid("param", MemberParam),
+    valid("json", SetRoleBody),
+    async (c) => {
+      const { id, userId } = c.req.valid("param");
+      const result = unwrap(await conversation(c.env, id).setRole(c.get("userId"), userId, c.req.valid("json").role));
+      return c.json({ conversation: result });
+    },
+  );
 
 /** Peer profiles filled from Postgres per chat-list read; the rest come with the next read. */
 const MAX_PEERS_FILLED = 500;

@@ -26,6 +26,8 @@ import { normaliseContentType } from "../lib/media-sniff.ts";
 import { storeUpload } from "../lib/media-upload.ts";
 import { valid } from "../lib/validate.ts";
 import { requireUser } from "../middleware/auth.ts";
+import { byUser, rateLimit } from "../middleware/rate-limit.ts";
+import { UPLOADS_PER_USER } from "../../lib/rate-limits.ts";
 import { withUserStore } from "../../db/user-store.ts";
 import { ProfileCache } from "../../db/cache/profile-cache.ts";
 import { isPictureOf } from "../../db/pictures.ts";
@@ -62,7 +64,7 @@ async function withStore<T>(c: Context<AppEnv>, work: (store: MediaStore) => Pro
 }
 
 export const mediaRoutes = new Hono<AppEnv>()
-  .post("/", requireUser, valid("query", UploadMediaQuery), async (c) => {
+  .post("/", rateLimit(UPLOADS_PER_USER, byUser), requireUser, valid("query", UploadMediaQuery), async (c) => {
     const declared = normaliseContentType(c.req.header("content-type"));
     if (declared === null || !isMediaType(declared)) {
       throw new AppError("unsupported_media_type", "Content-Type must be an accepted picture or video type");

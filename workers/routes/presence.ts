@@ -15,9 +15,11 @@ import { valid } from "../lib/validate.ts";
 import { withUserStore } from "../../db/user-store.ts";
 import { errorSummary } from "../../lib/log.ts";
 import { requireUser } from "../middleware/auth.ts";
+import { byUser, rateLimit } from "../middleware/rate-limit.ts";
+import { PRESENCE_PER_USER } from "../../lib/rate-limits.ts";
 
 export const presenceRoutes = new Hono<AppEnv>()
-  .get("/presence", requireUser, valid("query", PresenceQuery), async (c) => {
+  .get("/presence", rateLimit(PRESENCE_PER_USER, byUser), requireUser, valid("query", PresenceQuery), async (c) => {
     const me = c.get("userId");
     const ids = [...new Set(c.req.valid("query").ids)];
     const contacts = new Set(await c.env.USER_HUB.getByName(me).directPeers());

@@ -5,8 +5,8 @@
  * Profile reads go through the Redis cache (workers/lib/profile-cache.ts); a PATCH invalidates it.
  * Search goes to Postgres every time and fans out to all shards (db/user-store.ts). A PATCH also
  * tells the people the user chats with, through their hubs (workers/lib/profile-events.ts); that
- * fan-out is why a PATCH is rate-limited per user (PROFILE_UPDATES_PER_USER, mounted with the other
- * limits in workers/middleware/rate-limit.ts, so a refused PATCH never reaches this route).
+ * fan-out is why a PATCH is rate-limited per user (PROFILE_UPDATES_PER_USER, first in its chain, so
+ * a refused PATCH never reaches the handler).
  *
  * `requireUser` is attached per route, not with `use("*")`: this sub-app is mounted at `/v1`, where
  * a wildcard middleware would also guard every other `/v1` route, register and login included.
@@ -22,6 +22,8 @@ import { requireOwnPicture } from "../../db/pictures.ts";
 import { announceProfile } from "../lib/profile-events.ts";
 import { valid } from "../lib/validate.ts";
 import { requireUser } from "../middleware/auth.ts";
+import { byUser, rateLimit } from "../middleware/rate-limit.ts";
+import { DISCOVERY_PER_USER, PROFILE_UPDATES_PER_USER } from "../../lib/rate-limits.ts";
 
 const UserParam = z.strictObject({ id: Id });
 
@@ -39,7 +41,7 @@ export const profileRoutes = new Hono<AppEnv>()
     return c.json({ user } satisfies { user: User });
   })
 
-  .patch("/me", requireUser, valid("json", UpdateMeBody), async (c) => {
+  .patch("/me", rateLimit(PROFILE_UPDATES_PER_USER, byUser), requireUser, valid("json", UpdateMeBody), async (c) => {
     const userId = c.get("userId");
     const patch = c.req.valid("json");
     if (patch.pictureMediaId)
@@ -69,7 +71,7 @@ export const profileRoutes = new Hono<AppEnv>()
     return c.json({ user } satisfies { user: User });
   })
 
-  .get("/users", requireUser, valid("query", UserSearchQuery), async (c) => {
+  .get("/users", rateLimit(DISCOVERY_PER_USER, byUser), requireUser, valid("query", UserSearchQuery), async (c) => {
     const { q } = c.req.valid("query");
     const found = await withUserStore(
       c.env,

@@ -20,6 +20,8 @@ import { authSecret } from "../../lib/tokens.ts";
 import { signTicket, verifyTicket } from "../../lib/ws-ticket.ts";
 import { authenticateToken, requireUser } from "../middleware/auth.ts";
 import { originAllowed } from "../middleware/security.ts";
+import { byUser, rateLimit } from "../middleware/rate-limit.ts";
+import { WS_CONNECTS_PER_USER } from "../../lib/rate-limits.ts";
 import { TICKET_SUBPROTOCOL_PREFIX, WS_SUBPROTOCOL } from "../../client/sdk/protocol/index.ts";
 
 /** Headers only the Worker may set on the request it forwards to a hub. */
@@ -29,7 +31,7 @@ const MAX_PROTOCOL_HEADER_CHARS = 1024;
 const BEARER = /^Bearer +([A-Za-z0-9._-]+) *$/i;
 
 export const realtimeRoutes = new Hono<AppEnv>()
-  .post("/ws/ticket", requireUser, async (c) => {
+  .post("/ws/ticket", rateLimit(WS_CONNECTS_PER_USER, byUser), requireUser, async (c) => {
     const { ticket, claims } = await signTicket(authSecret(c.env), {
       sub: c.get("userId"),
       sid: c.get("sessionId"),

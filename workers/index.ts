@@ -41,14 +41,15 @@ app.use("/v1/*", async (c, next) => {
 });
 
 // Rate limits (429 + Retry-After) are in each limited route's own chain: README "Rate limits".
+// Each sub-app registers full paths from the protocol's ROUTES table (README "REST API").
 app.route("/", healthRoutes);
-app.route("/v1/auth", authRoutes);
-app.route("/v1", profileRoutes);
-app.route("/v1/conversations", conversationRoutes);
-app.route("/v1", realtimeRoutes);
-app.route("/v1", presenceRoutes);
-app.route("/v1/media", mediaRoutes);
-app.route("/v1", pushRoutes); // /push/*, /conversations/:id/mute, /me/notifications (issue 8)
+app.route("/", authRoutes);
+app.route("/", profileRoutes);
+app.route("/", conversationRoutes);
+app.route("/", realtimeRoutes);
+app.route("/", presenceRoutes);
+app.route("/", mediaRoutes);
+app.route("/", pushRoutes);
 app.route("/v1/_bench/echo", benchEchoRoutes); // 404 unless BENCH_ROUTES=1
 app.route("/v1/_bench", benchRoutes); // 404 unless BENCH_ROUTES=1
 
@@ -71,7 +72,6 @@ app.onError((error, c) => {
   return errorResponse(asServiceError(error), c.get("requestId"));
 });
 
-export type AppType = typeof app;
 // The default export stays the Hono app (tests list its routes) with the Cron Trigger's handler
 // attached: the runtime looks up `fetch` and `scheduled` on whatever the module exports.
 export default Object.assign(app, { scheduled });

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import app from "../../workers/index.ts";
+import { requireUser } from "../../workers/middleware/auth.ts";
 import { rateRuleOf } from "../../workers/middleware/rate-limit.ts";
 import {
   CONVERSATION_CREATES_PER_USER,
@@ -57,6 +58,10 @@ describe("rate limits per route", () => {
       expect(chain, `${route} is not served`).toBeDefined();
       expect(chain!.map(rateRuleOf).filter(Boolean), route).toEqual(rules);
       expect(rateRuleOf(chain!.at(-1)), `${route}: the handler is last, not a limiter`).toBeUndefined();
+      // Refused before any session lookup, validation or handler work.
+      const auth = chain!.indexOf(requireUser);
+      const lastLimiter = chain!.findLastIndex((h) => rateRuleOf(h) !== undefined);
+      if (auth >= 0) expect(lastLimiter, `${route}: limiter before requireUser`).toBeLessThan(auth);
     }
   });
 

@@ -6,7 +6,7 @@
  * password give the same 401 after the same PBKDF2 work, so login is not a username oracle.
  */
 import { Hono } from "hono";
-import { LoginBody, RegisterBody, USERNAME_PATTERN } from "../../client/sdk/protocol/index.ts";
+import { LoginBody, RegisterBody, ROUTES, USERNAME_PATTERN } from "../../client/sdk/protocol/index.ts";
 import { withUserStore, type UserStore } from "../../db/user-store.ts";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../../lib/errors.ts";
@@ -27,9 +27,8 @@ async function startSession(store: UserStore, secret: string, userId: string): P
   return { token, sid: session.id };
 }
 
-/** Mounted at `/v1/auth`. */
 export const authRoutes = new Hono<AppEnv>()
-  .post("/register", rateLimit(REGISTER_PER_IP, byIp), valid("json", RegisterBody), async (c) => {
+  .post(ROUTES.register.path, rateLimit(REGISTER_PER_IP, byIp), valid("json", RegisterBody), async (c) => {
     const body = c.req.valid("json");
     // Before any write: a server without a secret must not create half an account.
     const secret = authSecret(c.env);
@@ -52,7 +51,7 @@ export const authRoutes = new Hono<AppEnv>()
   })
 
   .post(
-    "/login",
+    ROUTES.login.path,
     rateLimit(LOGIN_PER_IP, byIp),
     rateLimit(LOGIN_PER_ACCOUNT, loginAccount),
     valid("json", LoginBody),
@@ -77,7 +76,7 @@ export const authRoutes = new Hono<AppEnv>()
     },
   )
 
-  .post("/logout", requireUser, async (c) => {
+  .post(ROUTES.logout.path, requireUser, async (c) => {
     const userId = c.get("userId");
     const sessionId = c.get("sessionId");
     await withUserStore(

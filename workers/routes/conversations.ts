@@ -4,8 +4,8 @@
  * a non-member exactly as it answers for a conversation that does not exist.
  *
  * Limited routes (creating, sending, group updates and membership: each fans out to other people's
- * hubs) put their limiter first in the chain; `requireUser` runs before it for the whole sub-app, so
- * they count the authenticated user. Add, remove/leave and role changes share one bucket.
+ * hubs) put their limiter first in the chain, before `requireUser`. Add, remove/leave and role
+ * changes share one bucket.
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -16,6 +16,7 @@ import {
   DeleteMessageQuery,
   HistoryQuery,
   Id,
+  ROUTES,
   ReadBody,
   SendMessageBody,
   SeqParam,
@@ -51,32 +52,36 @@ const MemberParam = z.strictObject({ id: Id, userId: Id });
 const conversation = (env: Env, id: string) => env.CONVERSATION.getByName(id);
 
 export const conversationRoutes = new Hono<AppEnv>()
-  .use("*", requireUser)
+  .post(
+    ROUTES.openConversation.path,
+    rateLimit(CONVERSATION_CREATES_PER_USER, byUser),
+    requireUser,
+    valid("json", CreateConversationBody),
+    async (c) => {
+      const me = c.get("userId");
+      const body = c.req.valid("json");
+      const others = body.type === "direct" ? [body.userId] : [...new Set(body.memberIds)].filter((id) => id !== me);
+      if (body.type === "direct" && body.userId === me)
+        throw new AppError("invalid_request", "a direct chat needs another person");
+      await requireUsersExist(c.env, c.executionCtx, others);
+      if (body.type === "group" && body.pictureMediaId) {
+        await requireOwnPicture(c.env, me, body.pictureMediaId, (p) => c.executionCtx.waitUntil(p));
+      }
+      const id = body.type === "direct" ? await directConversationId(me, body.userId) : groupConversationId();
+      const result = unwrap(
+        await conversation(c.env, id).open({
+          id,
+          type: body.type,
+          creatorId: me,
+          memberIds: others,
+          ...(body.type === "group" ? { name: body.name, pictureMediaId: body.pictureMediaId } : {}),
+        }),
+      );
+      return c.json({ conversation: result.conversation }, result.created ? 201 : 200);
+    },
+  )
 
-  .post("/", rateLimit(CONVERSATION_CREATES_PER_USER, byUser), valid("json", CreateConversationBody), async (c) => {
-    const me = c.get("userId");
-    const body = c.req.valid("json");
-    const others = body.type === "direct" ? [body.userId] : [...new Set(body.memberIds)].filter((id) => id !== me);
-    if (body.type === "direct" && body.userId === me)
-      throw new AppError("invalid_request", "a direct chat needs another person");
-    await requireUsersExist(c.env, c.executionCtx, others);
-    if (body.type === "group" && body.pictureMediaId) {
-      await requireOwnPicture(c.env, me, body.pictureMediaId, (p) => c.executionCtx.waitUntil(p));
-    }
-    const id = body.type === "direct" ? await directConversationId(me, body.userId) : groupConversationId();
-    const result = unwrap(
-      await conversation(c.env, id).open({
-        id,
-        type: body.type,
-        creatorId: me,
-        memberIds: others,
-        ...(body.type === "group" ? { name: body.name, pictureMediaId: body.pictureMediaId } : {}),
-      }),
-    );
-    return c.json({ conversation: result.conversation }, result.created ? 201 : 200);
-  })
-
-  .get("/", async (c) => {
+  .get(ROUTES.conversations.path, requireUser, async (c) => {
     const hub = c.env.USER_HUB.getByName(c.get("userId"));
     const conversations = await hub.chatList();
     // Direct chats whose peer profile the hub has no copy of yet (chats from before profile events, or
@@ -93,12 +98,12 @@ export const conversationRoutes = new Hono<AppEnv>()
     return c.json({ conversations });
   })
 
-  .get("/:id", valid("param", IdParam), async (c) => {
+  .get(ROUTES.conversation.path, requireUser, valid("param", IdParam), async (c) => {
     const result = unwrap(await conversation(c.env, c.req.valid("param").id).describe(c.get("userId")));
     return c.json({ conversation: result });
   })
 
-  .get("/:id/messages", valid("param", IdParam), valid("query", HistoryQuery), async (c) => {
+  .get(ROUTES.history.path, requireUser, valid("param", IdParam), valid("query", HistoryQuery), async (c) => {
     const { id } = c.req.valid("param");
     const query = c.req.valid("query");
     const plan = unwrap(
@@ -125,8 +130,9 @@ export const conversationRoutes = new Hono<AppEnv>()
   })
 
   .post(
-    "/:id/messages",
+    ROUTES.sendMessage.path,
     rateLimit(SENDS_PER_USER, byUser),
+    requireUser,
     valid("param", IdParam),
     valid("json", SendMessageBody),
     async (c) => {
@@ -143,18 +149,24 @@ export const conversationRoutes = new Hono<AppEnv>()
     },
   )
 
-  .delete("/:id/messages/:seq", valid("param", MessageParam), valid("query", DeleteMessageQuery), async (c) => {
-    const { id, seq } = c.req.valid("param");
-    unwrap(await conversation(c.env, id).deleteMessage(c.get("userId"), seq, c.req.valid("query").for));
-    return c.body(null, 204);
-  })
+  .delete(
+    ROUTES.deleteMessage.path,
+    requireUser,
+    valid("param", MessageParam),
+    valid("query", DeleteMessageQuery),
+    async (c) => {
+      const { id, seq } = c.req.valid("param");
+      unwrap(await conversation(c.env, id).deleteMessage(c.get("userId"), seq, c.req.valid("query").for));
+      return c.body(null, 204);
+    },
+  )
 
-  .post("/:id/read", valid("param", IdParam), valid("json", ReadBody), async (c) => {
+  .post(ROUTES.markRead.path, requireUser, valid("param", IdParam), valid("json", ReadBody), async (c) => {
     unwrap(await conversation(c.env, c.req.valid("param").id).markRead(c.get("userId"), c.req.valid("json").upTo));
     return c.body(null, 204);
   })
 
-  .get("/:id/messages/:seq/status", valid("param", MessageParam), async (c) => {
+  .get(ROUTES.messageStatus.path, requireUser, valid("param", MessageParam), async (c) => {
     const { id, seq } = c.req.valid("param");
     const status = unwrap(await conversation(c.env, id).messageStatus(c.get("userId"), seq));
     return c.json({ status });
@@ -162,8 +174,9 @@ export const conversationRoutes = new Hono<AppEnv>()
 
   // ---- groups ----
   .patch(
-    "/:id",
+    ROUTES.updateGroup.path,
     rateLimit(GROUP_UPDATES_PER_USER, byUser),
+    requireUser,
     valid("param", IdParam),
     valid("json", UpdateGroupBody),
     async (c) => {
@@ -179,8 +192,9 @@ export const conversationRoutes = new Hono<AppEnv>()
   )
 
   .post(
-    "/:id/members",
+    ROUTES.addMembers.path,
     rateLimit(GROUP_MEMBERSHIP_PER_USER, byUser),
+    requireUser,
     valid("param", IdParam),
     valid("json", AddMembersBody),
     async (c) => {
@@ -195,8 +209,9 @@ export const conversationRoutes = new Hono<AppEnv>()
   )
 
   .delete(
-    "/:id/members/:userId",
+    ROUTES.deleteMember.path,
     rateLimit(GROUP_MEMBERSHIP_PER_USER, byUser),
+    requireUser,
     valid("param", MemberParam),
     async (c) => {
       const { id, userId } = c.req.valid("param");
@@ -206,8 +221,9 @@ export const conversationRoutes = new Hono<AppEnv>()
   )
 
   .patch(
-    "/:id/members/:userId",
+    ROUTES.setRole.path,
     rateLimit(GROUP_MEMBERSHIP_PER_USER, byUser),
+    requireUser,
     valid("param", MemberParam),
     valid("json", SetRoleBody),
     async (c) => {

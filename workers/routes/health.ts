@@ -4,8 +4,9 @@ import { sql } from "drizzle-orm";
 import type { AppEnv } from "../env.ts";
 import { ShardSet } from "../../db/connection.ts";
 import { redisFromEnv } from "../../db/cache/redis.ts";
+import { ROUTES } from "../../client/sdk/protocol/index.ts";
 
-export const healthRoutes = new Hono<AppEnv>().get("/health", async (c) => {
+export const healthRoutes = new Hono<AppEnv>().get(ROUTES.health.path, async (c) => {
   const shards = new ShardSet(c.env);
   const checks: Record<string, string> = {};
   try {

@@ -12,7 +12,7 @@
  * malformed, missing or deleted id — is the same 404 `not_found`, so nothing can be learned by probing.
  */
 import { Hono, type Context, type MiddlewareHandler } from "hono";
-import { Id } from "../../client/sdk/protocol/index.ts";
+import { Id, ROUTES } from "../../client/sdk/protocol/index.ts";
 import { isMediaType, THUMBNAIL_HEADER, UploadMediaQuery } from "../../client/sdk/protocol/media.ts";
 import { withMediaStore, type MediaStore } from "../../db/media-store.ts";
 import type { AppEnv } from "../env.ts";
@@ -64,39 +64,45 @@ async function withStore<T>(c: Context<AppEnv>, work: (store: MediaStore) => Pro
 }
 
 export const mediaRoutes = new Hono<AppEnv>()
-  .post("/", rateLimit(UPLOADS_PER_USER, byUser), requireUser, valid("query", UploadMediaQuery), async (c) => {
-    const declared = normaliseContentType(c.req.header("content-type"));
-    if (declared === null || !isMediaType(declared)) {
-      throw new AppError("unsupported_media_type", "Content-Type must be an accepted picture or video type");
-    }
-    const extras = mediaExtras(declared, c.req.valid("query"), thumbnailFromHeader(c.req.header(THUMBNAIL_HEADER)));
-    const stored = await storeUpload(c.env.MEDIA, {
-      body: c.req.raw.body,
-      contentLength: c.req.header("content-length") ?? null,
-      contentType: declared,
-    });
-    const record = await withStore(c, (store) =>
-      store.create({
-        id: newId("m"),
-        ownerId: c.get("userId"),
-        r2Key: stored.key,
-        type: stored.type,
-        size: stored.size,
-        sha256: stored.sha256,
-        thumbnail: extras.thumbnail ?? null,
-        width: extras.width ?? null,
-        height: extras.height ?? null,
-        durationMs: extras.durationMs ?? null,
-      }),
-    ).catch(async (error: unknown) => {
-      // No row, no media: the bytes must not stay behind unreferenced.
-      await c.env.MEDIA.delete(stored.key).catch(() => undefined);
-      throw error;
-    });
-    return c.json({ media: toMedia(record) }, 201);
-  })
+  .post(
+    ROUTES.uploadMedia.path,
+    rateLimit(UPLOADS_PER_USER, byUser),
+    requireUser,
+    valid("query", UploadMediaQuery),
+    async (c) => {
+      const declared = normaliseContentType(c.req.header("content-type"));
+      if (declared === null || !isMediaType(declared)) {
+        throw new AppError("unsupported_media_type", "Content-Type must be an accepted picture or video type");
+      }
+      const extras = mediaExtras(declared, c.req.valid("query"), thumbnailFromHeader(c.req.header(THUMBNAIL_HEADER)));
+      const stored = await storeUpload(c.env.MEDIA, {
+        body: c.req.raw.body,
+        contentLength: c.req.header("content-length") ?? null,
+        contentType: declared,
+      });
+      const record = await withStore(c, (store) =>
+        store.create({
+          id: newId("m"),
+          ownerId: c.get("userId"),
+          r2Key: stored.key,
+          type: stored.type,
+          size: stored.size,
+          sha256: stored.sha256,
+          thumbnail: extras.thumbnail ?? null,
+          width: extras.width ?? null,
+          height: extras.height ?? null,
+          durationMs: extras.durationMs ?? null,
+        }),
+      ).catch(async (error: unknown) => {
+        // No row, no media: the bytes must not stay behind unreferenced.
+        await c.env.MEDIA.delete(stored.key).catch(() => undefined);
+        throw error;
+      });
+      return c.json({ media: toMedia(record) }, 201);
+    },
+  )
 
-  .get("/:id", readerOr404, async (c) => {
+  .get(ROUTES.media.path, readerOr404, async (c) => {
     const id = c.req.param("id");
     const conversationId = c.req.query("c");
     const profileOf = c.req.query("u");

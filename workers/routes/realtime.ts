@@ -22,7 +22,7 @@ import { authenticateToken, requireUser } from "../middleware/auth.ts";
 import { originAllowed } from "../middleware/security.ts";
 import { byUser, rateLimit } from "../middleware/rate-limit.ts";
 import { WS_CONNECTS_PER_USER } from "../../lib/rate-limits.ts";
-import { TICKET_SUBPROTOCOL_PREFIX, WS_SUBPROTOCOL } from "../../client/sdk/protocol/index.ts";
+import { ROUTES, TICKET_SUBPROTOCOL_PREFIX, WS_SUBPROTOCOL } from "../../client/sdk/protocol/index.ts";
 
 /** Headers only the Worker may set on the request it forwards to a hub. */
 const INTERNAL_HEADERS = ["x-user-id", "x-session-id", "x-ticket-nonce", "x-ticket-exp"];
@@ -31,7 +31,7 @@ const MAX_PROTOCOL_HEADER_CHARS = 1024;
 const BEARER = /^Bearer +([A-Za-z0-9._-]+) *$/i;
 
 export const realtimeRoutes = new Hono<AppEnv>()
-  .post("/ws/ticket", rateLimit(WS_CONNECTS_PER_USER, byUser), requireUser, async (c) => {
+  .post(ROUTES.wsTicket.path, rateLimit(WS_CONNECTS_PER_USER, byUser), requireUser, async (c) => {
     const { ticket, claims } = await signTicket(authSecret(c.env), {
       sub: c.get("userId"),
       sid: c.get("sessionId"),
@@ -41,7 +41,7 @@ export const realtimeRoutes = new Hono<AppEnv>()
     return c.json({ ticket, expiresAt: new Date(claims.exp).toISOString() }, 201);
   })
 
-  .get("/ws", async (c) => {
+  .get(ROUTES.ws.path, async (c) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
       throw new AppError("invalid_request", "expected a WebSocket upgrade");
     const origin = c.req.header("origin");

@@ -21,10 +21,10 @@ import { errorSummary } from "../../lib/log.ts";
 import { TokenBuckets, rateLimitsEnabled, type RateRule, type RateVerdict } from "../../lib/rate-limits.ts";
 import { redisFromEnv } from "../../db/cache/redis.ts";
 import { verifyToken } from "../../lib/tokens.ts";
+import { bearerToken } from "./auth.ts";
 
 /** The key used for every request without `CF-Connecting-IP` (local dev: one shared bucket). */
 export const LOCAL_CLIENT_IP = "local";
-const BEARER = /^Bearer +([A-Za-z0-9._-]+) *$/i;
 
 /** The client's IP as Cloudflare saw it, or LOCAL_CLIENT_IP when there is none (local dev). */
 export function clientIp(c: Context<AppEnv>): string {
@@ -33,7 +33,7 @@ export function clientIp(c: Context<AppEnv>): string {
 
 /** The user id of a validly signed bearer token (signature and expiry only), else null. */
 export async function tokenSubject(c: Context<AppEnv>): Promise<string | null> {
-  const token = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
+  const token = bearerToken(c);
   if (!token || !c.env.AUTH_SECRET) return null;
   return (await verifyToken(c.env.AUTH_SECRET, token))?.sub ?? null;
 }

@@ -18,7 +18,7 @@ import type { AppEnv } from "../env.ts";
 import { AppError } from "../../lib/errors.ts";
 import { authSecret } from "../../lib/tokens.ts";
 import { signTicket, verifyTicket } from "../../lib/ws-ticket.ts";
-import { authenticateToken, requireUser } from "../middleware/auth.ts";
+import { authenticateToken, bearerToken, requireUser } from "../middleware/auth.ts";
 import { originAllowed } from "../middleware/security.ts";
 import { byUser, rateLimit } from "../middleware/rate-limit.ts";
 import { WS_CONNECTS_PER_USER } from "../../lib/rate-limits.ts";
@@ -28,7 +28,6 @@ import { ROUTES, TICKET_SUBPROTOCOL_PREFIX, WS_SUBPROTOCOL } from "../../client/
 const INTERNAL_HEADERS = ["x-user-id", "x-session-id", "x-ticket-nonce", "x-ticket-exp"];
 /** Longest `Sec-WebSocket-Protocol` accepted: two protocols, one of them a ticket. */
 const MAX_PROTOCOL_HEADER_CHARS = 1024;
-const BEARER = /^Bearer +([A-Za-z0-9._-]+) *$/i;
 
 export const realtimeRoutes = new Hono<AppEnv>()
   .post(ROUTES.wsTicket.path, rateLimit(WS_CONNECTS_PER_USER, byUser), requireUser, async (c) => {
@@ -54,7 +53,7 @@ export const realtimeRoutes = new Hono<AppEnv>()
     const ticketText = offered
       .find((p) => p.startsWith(TICKET_SUBPROTOCOL_PREFIX))
       ?.slice(TICKET_SUBPROTOCOL_PREFIX.length);
-    const bearer = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
+    const bearer = bearerToken(c);
 
     const headers = new Headers(c.req.raw.headers);
     for (const name of INTERNAL_HEADERS) headers.delete(name);

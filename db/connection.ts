@@ -85,3 +85,25 @@ export class ShardSet {
     await Promise.allSettled(open.map(({ pool }) => pool.end()));
   }
 }
+
+/**
+ * Runs `work` with `open(shards)` (a store, or the ShardSet itself) over freshly opened shards, then
+ * closes them: in the background when the caller passes `waitUntil` (a request's
+ * `executionCtx.waitUntil`), else before returning. The one way a unit of work opens and closes its
+ * Postgres connections: `withShards(env, (shards) => new UserStore(shards), (store) => …, waitUntil)`.
+ */
+export async function withShards<S, T>(
+  env: DbEnv,
+  open: (shards: ShardSet) => S,
+  work: (store: S) => Promise<T>,
+  waitUntil?: (promise: Promise<unknown>) => void,
+): Promise<T> {
+  const shards = new ShardSet(env);
+  try {
+    return await work(open(shards));
+  } finally {
+    const closing = shards.close();
+    if (waitUntil) waitUntil(closing);
+    else await closing;
+  }
+}

@@ -18,7 +18,7 @@ import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { AppError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
 import { MAX_SEARCH_RESULTS } from "../client/sdk/protocol/index.ts";
-import { ShardSet, type Db, type DbEnv } from "./connection.ts";
+import { withShards, type Db, type DbEnv, type ShardSet } from "./connection.ts";
 import { credentials, sessions, usernames, users } from "./schema.ts";
 import { shardKey } from "./shards.ts";
 
@@ -290,21 +290,11 @@ export class UserStore {
   }
 }
 
-/**
- * Runs `work` with a UserStore over freshly opened shards, then closes them: in the background when
- * the caller passes `waitUntil` (a request's `executionCtx.waitUntil`), else before returning.
- */
-export async function withUserStore<T>(
+/** `withShards` with a UserStore: runs `work`, then closes its connections (see `withShards`). */
+export function withUserStore<T>(
   env: DbEnv,
   work: (store: UserStore) => Promise<T>,
   waitUntil?: (promise: Promise<unknown>) => void,
 ): Promise<T> {
-  const shards = new ShardSet(env);
-  try {
-    return await work(new UserStore(shards));
-  } finally {
-    const closing = shards.close();
-    if (waitUntil) waitUntil(closing);
-    else await closing;
-  }
+  return withShards(env, (shards) => new UserStore(shards), work, waitUntil);
 }

@@ -12,7 +12,7 @@
  * the other shards and then throws, so the invocation shows as failed; the next run resumes where it
  * stopped (every step is idempotent).
  */
-import { ShardSet } from "../../db/connection.ts";
+import { ShardSet, withShards } from "../../db/connection.ts";
 import { markUnsent, removeTombstones, tombstones } from "../../db/media-sweep.ts";
 import { errorSummary } from "../../lib/log.ts";
 
@@ -82,18 +82,19 @@ export async function sweepMedia(env: MediaSweepEnv, trigger = "manual"): Promis
   let next = 0;
   const worker = async () => {
     for (let shard = next++; shard < shardCount; shard = next++) {
-      // A ShardSet per shard, closed when that shard is done, so at most SWEEP_SHARD_CONCURRENCY
-      // connections are open however many shards there are.
-      const shards = new ShardSet(env);
+      // Connections per shard, closed when that shard is done, so at most SWEEP_SHARD_CONCURRENCY
+      // are open however many shards there are.
       try {
-        const drained = await sweepShard(shards, shard, env.MEDIA, minAgeSeconds, deadline, report);
+        const drained = await withShards(
+          env,
+          (shards) => shards,
+          (shards) => sweepShard(shards, shard, env.MEDIA, minAgeSeconds, deadline, report),
+        );
         if (!drained) report.complete = false;
       } catch (error) {
         report.failedShards++;
         report.complete = false;
         errors.push(`shard ${shard}: ${errorSummary(error)}`);
-      } finally {
-        await shards.close();
       }
     }
   };

@@ -25,7 +25,7 @@ import {
   type Message,
   type User,
 } from "../../client/sdk/protocol/index.ts";
-import { ShardSet } from "../../db/connection.ts";
+import { withShards } from "../../db/connection.ts";
 import { HistoryStore } from "../../db/history-store.ts";
 import { withUserStore } from "../../db/user-store.ts";
 import type { AppEnv } from "../env.ts";
@@ -115,16 +115,16 @@ export const conversationRoutes = new Hono<AppEnv>()
     let older: Message[] = [];
     if (plan.archive) {
       const { before, minSeq, limit } = plan.archive;
-      const shards = new ShardSet(c.env);
-      try {
-        const hidden = new Set(plan.hidden);
-        const rows = await new HistoryStore(shards).page(id, { before, minSeq, limit: limit + hidden.size });
-        older = rows.filter((m) => !hidden.has(m.seq)).slice(-limit);
-      } catch {
+      const hidden = new Set(plan.hidden);
+      const rows = await withShards(
+        c.env,
+        (shards) => new HistoryStore(shards),
+        (store) => store.page(id, { before, minSeq, limit: limit + hidden.size }),
+        (p) => c.executionCtx.waitUntil(p),
+      ).catch(() => {
         throw new AppError("unavailable", "older history is temporarily unavailable");
-      } finally {
-        c.executionCtx.waitUntil(shards.close());
-      }
+      });
+      older = rows.filter((m) => !hidden.has(m.seq)).slice(-limit);
     }
     return c.json({ messages: [...older, ...plan.messages] });
   })

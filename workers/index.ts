@@ -11,7 +11,7 @@ import { AppError, errorResponse } from "../lib/errors.ts";
 import { asServiceError } from "../lib/transient.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { cors } from "./middleware/security.ts";
-import { errorSummary } from "../lib/log.ts";
+import { log } from "../lib/log.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { profileRoutes } from "./routes/profiles.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
@@ -60,14 +60,7 @@ app.onError((error, c) => {
     return errorResponse(new AppError("invalid_json", "body is not valid JSON"), c.get("requestId"));
   }
   if (!(error instanceof AppError) || error.status >= 500) {
-    console.error(
-      JSON.stringify({
-        level: "error",
-        requestId: c.get("requestId"),
-        path: c.req.routePath,
-        error: errorSummary(error),
-      }),
-    );
+    log("error", "request failed", { requestId: c.get("requestId"), path: c.req.routePath, error });
   }
   return errorResponse(asServiceError(error), c.get("requestId"));
 });

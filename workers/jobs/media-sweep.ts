@@ -14,7 +14,7 @@
  */
 import { ShardSet, withShards } from "../../db/connection.ts";
 import { markUnsent, removeTombstones, tombstones } from "../../db/media-sweep.ts";
-import { errorSummary } from "../../lib/log.ts";
+import { errorSummary, log } from "../../lib/log.ts";
 
 /** Media without a reference is swept once its upload is this old (24 h): time enough to send it. */
 export const MEDIA_SWEEP_MIN_AGE_SECONDS = 24 * 3600;
@@ -54,9 +54,7 @@ export function sweepMinAgeSeconds(env: MediaSweepEnv): number {
   const raw = env.MEDIA_SWEEP_MIN_AGE_SECONDS?.trim();
   if (raw === undefined || raw === "") return MEDIA_SWEEP_MIN_AGE_SECONDS;
   if (!/^\d{1,9}$/.test(raw)) {
-    console.log(
-      JSON.stringify({ level: "warn", msg: "MEDIA_SWEEP_MIN_AGE_SECONDS is not a whole number of seconds, ignored" }),
-    );
+    log("warn", "MEDIA_SWEEP_MIN_AGE_SECONDS is not a whole number of seconds, ignored");
     return MEDIA_SWEEP_MIN_AGE_SECONDS;
   }
   return Number(raw);
@@ -100,17 +98,13 @@ export async function sweepMedia(env: MediaSweepEnv, trigger = "manual"): Promis
   };
   await Promise.all(Array.from({ length: Math.min(SWEEP_SHARD_CONCURRENCY, shardCount) }, worker));
 
-  console.log(
-    JSON.stringify({
-      level: report.failedShards > 0 ? "error" : "info",
-      msg: "media sweep",
-      trigger,
-      minAgeSeconds,
-      ...report,
-      ms: Date.now() - started,
-      ...(errors.length > 0 ? { errors: errors.slice(0, 5) } : {}),
-    }),
-  );
+  log(report.failedShards > 0 ? "error" : "info", "media sweep", {
+    trigger,
+    minAgeSeconds,
+    ...report,
+    ms: Date.now() - started,
+    ...(errors.length > 0 ? { errors: errors.slice(0, 5) } : {}),
+  });
   if (report.failedShards > 0) throw new Error(`media sweep failed on ${report.failedShards} shard(s)`);
   return report;
 }

@@ -17,7 +17,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../../lib/errors.ts";
-import { errorSummary } from "../../lib/log.ts";
+import { log } from "../../lib/log.ts";
 import { TokenBuckets, rateLimitsEnabled, type RateRule, type RateVerdict } from "../../lib/rate-limits.ts";
 import { redisFromEnv } from "../../db/cache/redis.ts";
 import { verifyToken } from "../../lib/tokens.ts";
@@ -98,15 +98,7 @@ export async function takeRate(env: RateEnv, rule: RateRule, key: string, reques
   try {
     return (await redisTake(env, rule, key, Date.now())) ?? memoryTake(rule, key);
   } catch (error) {
-    console.log(
-      JSON.stringify({
-        level: "warn",
-        msg: "rate_limit_store_down",
-        rule: rule.name,
-        requestId,
-        error: errorSummary(error),
-      }),
-    );
+    log("warn", "rate_limit_store_down", { rule: rule.name, requestId, error });
     return { ok: true };
   }
 }

@@ -17,7 +17,7 @@ import { isMediaType, THUMBNAIL_HEADER, UploadMediaQuery } from "../../client/sd
 import { withMediaStore, type MediaStore } from "../../db/media-store.ts";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../../lib/errors.ts";
-import { errorSummary } from "../../lib/log.ts";
+import { log } from "../../lib/log.ts";
 import { newId } from "../../lib/ids.ts";
 import { mediaExtras, thumbnailFromHeader } from "../lib/media-extras.ts";
 import { toMedia } from "../../db/media-resolve.ts";
@@ -51,14 +51,7 @@ async function withStore<T>(c: Context<AppEnv>, work: (store: MediaStore) => Pro
     return await withMediaStore(c.env, work, (p) => c.executionCtx.waitUntil(p));
   } catch (error) {
     if (error instanceof AppError) throw error;
-    console.error(
-      JSON.stringify({
-        level: "error",
-        msg: "media store failed",
-        requestId: c.get("requestId"),
-        error: errorSummary(error),
-      }),
-    );
+    log("error", "media store failed", { requestId: c.get("requestId"), error });
     throw new AppError("unavailable", "media is temporarily unavailable");
   }
 }

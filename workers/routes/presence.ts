@@ -13,7 +13,7 @@ import { readPresence } from "../../db/cache/presence-cache.ts";
 import { redisFromEnv } from "../../db/cache/redis.ts";
 import { valid } from "../lib/validate.ts";
 import { withUserStore } from "../../db/user-store.ts";
-import { errorSummary } from "../../lib/log.ts";
+import { log } from "../../lib/log.ts";
 import { requireUser } from "../middleware/auth.ts";
 import { byUser, rateLimit } from "../middleware/rate-limit.ts";
 import { PRESENCE_PER_USER } from "../../lib/rate-limits.ts";
@@ -78,7 +78,7 @@ async function withAccounts(env: Env, ctx: { waitUntil(p: Promise<unknown>): voi
     );
     return ids.filter((id) => found.has(id));
   } catch (error) {
-    console.log(JSON.stringify({ level: "warn", msg: "presence: accounts not checked", error: errorSummary(error) }));
+    log("warn", "presence: accounts not checked", { error });
     return ids;
   }
 }

@@ -22,7 +22,7 @@ import { withShards, type Db, type DbEnv, type ShardSet } from "./connection.ts"
 import { credentials, sessions, usernames, users } from "./schema.ts";
 import { shardKey } from "./shards.ts";
 
-/** Search answers at most this many users (API.md); each shard is asked for the same number. */
+/** Search answers at most this many users (README "Limits"); each shard is asked for the same number. */
 /**
  * A username claim whose user row is still missing after this long is an orphan from a registration
  * that failed half-way and could not release it; a new registration may take the name over. Long
@@ -30,7 +30,7 @@ import { shardKey } from "./shards.ts";
  */
 export const ORPHAN_CLAIM_MINUTES = 10;
 
-/** A user as stored; routes turn it into the public `User` (workers/lib/profile-cache.ts). */
+/** A user as stored; routes turn it into the public `User` (db/cache/profile-cache.ts). */
 export interface UserRecord {
   id: string;
   /** Lower case: the protocol normalises usernames before they reach the store. */

@@ -1,6 +1,6 @@
 /**
  * Rate limits: every limit is a named constant here, with its unit and the reason for its value
- * (reliability.md §4.3 start values; tune from production figures). README "Limits" should link here.
+ * (start values; tune from production figures). README "Rate limits" lists them.
  *
  * Where each one is enforced, and why there:
  * - REST limits (register, login, discovery, presence, uploads, REST sends, WebSocket tickets, profile

@@ -1,5 +1,5 @@
 /**
- * Browser helper for Web Push (issue 8): after login, `enablePush(api, registration)` fetches the
+ * Browser helper for Web Push (README "Notifications"): after login, `enablePush(api, registration)` fetches the
  * server's VAPID key, subscribes through the PushManager (the browser asks for permission if it has
  * not yet) and registers the subscription with the server. Call it on every app start while logged
  * in: it reuses the existing subscription, and replaces it if the server's key changed. On logout,

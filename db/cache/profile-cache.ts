@@ -52,7 +52,7 @@ export const profileKey = (userId: string): string => `profile:v1:${userId}`;
 /** Redis key of a session's liveness ("live" or a "revoked" tombstone). */
 export const sessionKey = (sessionId: string): string => `session:v1:${sessionId}`;
 
-/** The public view of a stored user (API.md `user`): no credentials, picture as a URL. */
+/** The public view of a stored user (the protocol's `User`): no credentials, picture as a URL. */
 export function publicUser(user: UserRecord): User {
   return {
     id: user.id,

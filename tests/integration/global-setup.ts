@@ -121,7 +121,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     persistTo,
     postgres: { ...postgres, log },
     ...(redisUrl ? { redisUrl } : {}),
-    // Push (issue 8): a fresh VAPID pair, and a fake push service on 127.0.0.1 allowed.
+    // Push (README "Notifications"): a fresh VAPID pair, and a fake push service on 127.0.0.1 allowed.
     // RATE_LIMITS=off: these tests burst 1,000s of sends and register 100s of users from one IP.
     vars: {
       HOT_WINDOW_MESSAGES: "20",

@@ -1,5 +1,5 @@
 /**
- * `POST /v1/auth/register`, `/login`, `/logout` (API.md "Accounts and profiles").
+ * `POST /v1/auth/register`, `/login`, `/logout` (README "REST API"; limits: README "Rate limits").
  *
  * A login is a row in `sessions` plus a signed token naming it; logout revokes the row and tombstones
  * its cache entry, so the token stops working on the next call everywhere. Unknown username and wrong

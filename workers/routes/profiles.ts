@@ -1,8 +1,8 @@
 /**
- * `GET/PATCH /v1/me`, `GET /v1/users/:id`, `GET /v1/users?q=` (API.md "Accounts and profiles").
+ * `GET/PATCH /v1/me`, `GET /v1/users/:id`, `GET /v1/users?q=` (README "REST API").
  *
  * Every route needs a session: profiles and discovery are for members, not for anonymous scrapers.
- * Profile reads go through the Redis cache (workers/lib/profile-cache.ts); a PATCH invalidates it.
+ * Profile reads go through the Redis cache (db/cache/profile-cache.ts); a PATCH invalidates it.
  * Search goes to Postgres every time and fans out to all shards (db/user-store.ts). A PATCH also
  * tells the people the user chats with, through their hubs (workers/lib/profile-events.ts); that
  * fan-out is why a PATCH is rate-limited per user (PROFILE_UPDATES_PER_USER, first in its chain, so

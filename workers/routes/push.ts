@@ -1,5 +1,5 @@
 /**
- * Web Push settings (issue 8): the VAPID key browsers subscribe with, storing/removing a browser's
+ * Web Push settings (README "Notifications"): the VAPID key browsers subscribe with, storing/removing a browser's
  * subscription with the user's hub, muting a chat, and private previews. Sending happens in the hub
  * (durable-objects/user-hub/push.ts); this file only validates and stores.
  */

@@ -2,7 +2,7 @@
  * Real time: `POST /v1/ws/ticket` and `GET /v1/ws` (the WebSocket upgrade).
  *
  * The upgrade never carries a long-lived token from a browser. A client first asks for a ticket with
- * its session (`POST /v1/ws/ticket` → `{ticket, expiresAt}`: 30 s, single use, workers/lib/ws-ticket.ts)
+ * its session (`POST /v1/ws/ticket` → `{ticket, expiresAt}`: 30 s, single use, lib/ws-ticket.ts)
  * and offers it as a subprotocol: `Sec-WebSocket-Protocol: messenger.v1, ticket.<ticket>`. Non-browser
  * clients, which can set headers, may instead send `Authorization: Bearer <token>`; a session token
  * offered as a subprotocol is no longer accepted.

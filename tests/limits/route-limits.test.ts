@@ -13,6 +13,7 @@ import {
   GROUP_MEMBERSHIP_PER_USER,
   GROUP_UPDATES_PER_USER,
   LOGIN_PER_ACCOUNT,
+  LOGIN_PER_ACCOUNT_IP,
   LOGIN_PER_IP,
   PRESENCE_PER_USER,
   PROFILE_UPDATES_PER_USER,
@@ -26,7 +27,7 @@ import {
 /** `METHOD path` as Hono lists it → the rules its chain must hold, in order. */
 const LIMITED: Record<string, RateRule[]> = {
   "POST /v1/auth/register": [REGISTER_PER_IP],
-  "POST /v1/auth/login": [LOGIN_PER_IP, LOGIN_PER_ACCOUNT],
+  "POST /v1/auth/login": [LOGIN_PER_IP, LOGIN_PER_ACCOUNT_IP, LOGIN_PER_ACCOUNT],
   "GET /v1/users": [DISCOVERY_PER_USER],
   "GET /v1/presence": [PRESENCE_PER_USER],
   "POST /v1/media": [UPLOADS_PER_USER],

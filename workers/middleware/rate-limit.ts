@@ -18,7 +18,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../../lib/errors.ts";
 import { log } from "../../lib/log.ts";
-import { TokenBuckets, rateLimitsEnabled, type RateRule, type RateVerdict } from "../../lib/rate-limits.ts";
+import { TokenBuckets, ipRateKey, rateLimitsEnabled, type RateRule, type RateVerdict } from "../../lib/rate-limits.ts";
 import { redisFromEnv } from "../../db/cache/redis.ts";
 import { verifyToken } from "../../lib/tokens.ts";
 import { bearerToken } from "./auth.ts";
@@ -135,14 +135,20 @@ export function rateRuleOf(handler: unknown): RateRule | undefined {
   return typeof handler === "function" && "rateRule" in handler ? (handler as RateLimiter).rateRule : undefined;
 }
 
-/** Key for `rateLimit`: the client IP. */
-export const byIp = (c: Context<AppEnv>): string => clientIp(c);
+/** Key for `rateLimit`: the client IP, an IPv6 one by its /64. */
+export const byIp = (c: Context<AppEnv>): string => ipRateKey(clientIp(c));
 
 /** Key for `rateLimit`: the user, authenticated already or named by a validly signed token. */
 export const byUser = (c: Context<AppEnv>): string | null | Promise<string | null> =>
   (c.get("userId") as string | undefined) ?? tokenSubject(c);
 
-/** Login per account: the lower-cased username from the JSON body (Hono caches the parsed body). */
+/** Key for `rateLimit`: the account a login names and the client IP (its /64), together. */
+export async function loginAccountAndIp(c: Context<AppEnv>): Promise<string | null> {
+  const account = await loginAccount(c);
+  return account === null ? null : `${account}|${byIp(c)}`;
+}
+
+/** Key for `rateLimit`: the account a login names, lower-cased, from the JSON body (Hono caches it). */
 export async function loginAccount(c: Context<AppEnv>): Promise<string | null> {
   try {
     const body: unknown = await c.req.json();

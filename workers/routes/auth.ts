@@ -15,8 +15,8 @@ import { ProfileCache, publicUser } from "../../db/cache/profile-cache.ts";
 import { SESSION_TTL_SECONDS, authSecret, signToken } from "../../lib/tokens.ts";
 import { valid } from "../lib/validate.ts";
 import { requireUser } from "../middleware/auth.ts";
-import { byIp, loginAccount, rateLimit } from "../middleware/rate-limit.ts";
-import { LOGIN_PER_ACCOUNT, LOGIN_PER_IP, REGISTER_PER_IP } from "../../lib/rate-limits.ts";
+import { byIp, loginAccount, loginAccountAndIp, rateLimit } from "../middleware/rate-limit.ts";
+import { LOGIN_PER_ACCOUNT, LOGIN_PER_ACCOUNT_IP, LOGIN_PER_IP, REGISTER_PER_IP } from "../../lib/rate-limits.ts";
 
 /** Records a session for `userId` and returns its token; the row expires when the token does. */
 async function startSession(store: UserStore, secret: string, userId: string): Promise<{ token: string; sid: string }> {
@@ -53,6 +53,7 @@ export const authRoutes = new Hono<AppEnv>()
   .post(
     ROUTES.login.path,
     rateLimit(LOGIN_PER_IP, byIp),
+    rateLimit(LOGIN_PER_ACCOUNT_IP, loginAccountAndIp),
     rateLimit(LOGIN_PER_ACCOUNT, loginAccount),
     valid("json", LoginBody),
     async (c) => {

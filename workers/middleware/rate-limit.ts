@@ -12,7 +12,7 @@
  * A limiter goes first in its chain, before validation and before the route's own `requireUser`: a
  * refused request stores and announces nothing, and per-user keys come from the token's signature
  * alone (CPU only). A request without a valid token is not counted per user — the route answers 401
- * anyway. Under a sub-app-wide `requireUser` the key is the authenticated user, the same id.
+ * anyway. The route-limits test checks that order.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.ts";
@@ -138,9 +138,8 @@ export function rateRuleOf(handler: unknown): RateRule | undefined {
 /** Key for `rateLimit`: the client IP, an IPv6 one by its /64. */
 export const byIp = (c: Context<AppEnv>): string => ipRateKey(clientIp(c));
 
-/** Key for `rateLimit`: the user, authenticated already or named by a validly signed token. */
-export const byUser = (c: Context<AppEnv>): string | null | Promise<string | null> =>
-  (c.get("userId") as string | undefined) ?? tokenSubject(c);
+/** Key for `rateLimit`: the user a validly signed bearer token names (checked before `requireUser`). */
+export const byUser = (c: Context<AppEnv>): Promise<string | null> => tokenSubject(c);
 
 /** Key for `rateLimit`: the account a login names and the client IP (its /64), together. */
 export async function loginAccountAndIp(c: Context<AppEnv>): Promise<string | null> {

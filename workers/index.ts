@@ -22,6 +22,7 @@ import { mediaRoutes } from "./routes/media.ts";
 import { benchRoutes } from "./routes/bench.ts";
 import { benchEchoRoutes } from "./routes/bench-echo.ts";
 import { pushRoutes } from "./routes/push.ts";
+import { configRoutes } from "./routes/config.ts";
 import { scheduled } from "./jobs/media-sweep.ts";
 
 const app = new Hono<AppEnv>();
@@ -49,6 +50,7 @@ app.route("/", conversationRoutes);
 app.route("/", realtimeRoutes);
 app.route("/", presenceRoutes);
 app.route("/", mediaRoutes);
+app.route("/", configRoutes);
 app.route("/", pushRoutes);
 app.route("/v1/_bench/echo", benchEchoRoutes); // 404 unless BENCH_ROUTES=1
 app.route("/v1/_bench", benchRoutes); // 404 unless BENCH_ROUTES=1

@@ -11,9 +11,13 @@ import {
   MessageStatus,
   Presence,
   ROUTES,
+  ServerConfig,
   User,
   pathTo,
+  type AddMembersBody,
   type ErrorCode,
+  type SetRoleBody,
+  type UpdateGroupBody,
 } from "./protocol/index.ts";
 import { THUMBNAIL_HEADER } from "./protocol/media.ts";
 
@@ -126,7 +130,7 @@ export class Api {
   /**
    * Uploads a picture or video (`type` = its MIME type, e.g. `image/jpeg`) and returns its `media`;
    * send it with `sendMessage(…, { mediaId: media.id })` or `Connection.send`. The server checks the
-   * bytes really are `type` (415 `unsupported_media_type`) and at most 16 MB (413 `media_too_large`).
+   * bytes really are `type` (415 `unsupported_media_type`) and at most MAX_MEDIA_BYTES (413 `media_too_large`).
    * In browsers the upload goes through XMLHttpRequest for real progress (fetch cannot report it),
    * unless a custom `fetch` was given.
    */
@@ -311,29 +315,32 @@ export class Api {
       z.object({ status: MessageStatus }),
     ).then((r) => r.status);
   }
-  addMembers(id: string, userIds: string[]) {
+  /** An admin adds people to a group; answers the group as it is now. */
+  addMembers(id: string, userIds: AddMembersBody["userIds"]) {
+    const body: AddMembersBody = { userIds };
     return this.request(
       ROUTES.addMembers.method,
       pathTo(ROUTES.addMembers.path, { id }),
       z.object({ conversation: Conversation }),
-      {
-        userIds,
-      },
+      body,
     ).then((r) => r.conversation);
   }
   /** Removes a member (admins), or leaves the group (with one's own id). */
   deleteMember(id: string, userId: string) {
     return this.request(ROUTES.deleteMember.method, pathTo(ROUTES.deleteMember.path, { id, userId }), null);
   }
-  setRole(id: string, userId: string, role: "admin" | "member") {
+  /** An admin makes a member an admin, or an admin a member again. */
+  setRole(id: string, userId: string, role: SetRoleBody["role"]) {
+    const body: SetRoleBody = { role };
     return this.request(
       ROUTES.setRole.method,
       pathTo(ROUTES.setRole.path, { id, userId }),
       z.object({ conversation: Conversation }),
-      { role },
+      body,
     ).then((r) => r.conversation);
   }
-  updateGroup(id: string, patch: { name?: string; pictureMediaId?: string | null }) {
+  /** An admin renames the group or sets its picture (an uploaded media id; null removes it). */
+  updateGroup(id: string, patch: UpdateGroupBody) {
     return this.request(
       ROUTES.updateGroup.method,
       pathTo(ROUTES.updateGroup.path, { id }),
@@ -366,6 +373,11 @@ export class Api {
       `${ROUTES.presence.path}?ids=${ids.map(encodeURIComponent).join(",")}`,
       z.object({ presence: z.array(Presence) }),
     ).then((r) => r.presence);
+  }
+
+  /** What this deploy allows (`GET /v1/config`): the delete-for-everyone window and the size limits. */
+  config() {
+    return this.request(ROUTES.config.method, ROUTES.config.path, ServerConfig);
   }
 
   /** A single-use ticket for the next WebSocket upgrade (valid 30 s; the SDK fetches one per connect). */

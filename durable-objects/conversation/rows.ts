@@ -55,6 +55,32 @@ export interface ConversationEvent {
   body: EventBody;
 }
 
+/** A member row as it starts: joined now at `joinedSeq`/`joinedEv`, with watermarks at `upto`. */
+export function newMember(
+  userId: string,
+  role: Role,
+  now: number,
+  at: { joinedSeq: number; joinedEv: number; fanoutEv: number; upto: number },
+): MemberRow {
+  return {
+    user_id: userId,
+    role,
+    joined_at: now,
+    joined_seq: at.joinedSeq,
+    joined_ev: at.joinedEv,
+    left_seq: null,
+    left_ev: null,
+    delivered_upto: at.upto,
+    delivered_at: null,
+    read_upto: at.upto,
+    read_at: null,
+    fanout_ev: at.fanoutEv,
+    fanout_due: 0,
+    fanout_failures: 0,
+    status_sent: null,
+  };
+}
+
 export function toMessage(conversationId: string, row: MessageRow): Message {
   const deleted = row.deleted_at !== null;
   return {

@@ -188,6 +188,7 @@ const ROUTES: Record<string, Entry> = {
   // Everyone but the uploader (and members of a chat that carries it) gets the same 404.
   "GET /v1/media/:id": { scope: "media", call: () => ({ method: "GET", path: "/v1/media/m_doesnotexist" }) },
   "GET /v1/push/vapid-key": { scope: "public", call: () => ({ method: "GET", path: "/v1/push/vapid-key" }) },
+  "GET /v1/config": { scope: "public", call: () => ({ method: "GET", path: "/v1/config" }) },
   "POST /v1/push/subscriptions": {
     scope: "self",
     call: () => ({ method: "POST", path: "/v1/push/subscriptions", body: { endpoint: "not a url" } }),

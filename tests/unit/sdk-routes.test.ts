@@ -65,6 +65,7 @@ describe("SDK paths", () => {
       api.privacy(),
       api.setPrivacy("contacts"),
       api.presence(["u_bob"]),
+      api.config(),
       api.wsTicket(),
       api.uploadMedia(new Uint8Array([1]), "image/png"),
       muteConversation(api, "g_1", "8h"),

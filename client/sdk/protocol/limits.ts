@@ -41,6 +41,11 @@ export const DEFAULT_HISTORY_PAGE = 50;
 export const MAX_SEARCH_RESULTS = 20;
 /** Presence lookups take at most this many ids (README "Limits"). */
 export const MAX_PRESENCE_IDS = 200;
+/**
+ * While events stream in, a device acks what it stored at most this often (at once when quiet): the
+ * hub takes one turn per ack, and delivered ticks wait at most this long.
+ */
+export const ACK_INTERVAL_MS = 50;
 /** Events replayed per `hello`/`events` page; the client asks again while `more` is true. */
 export const MAX_REPLAY_EVENTS = 500;
 /** How long a user may delete a message for everyone, by default (configurable per deploy). */

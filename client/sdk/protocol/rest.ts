@@ -4,14 +4,17 @@
  */
 import { z } from "zod";
 import {
+  DEFAULT_DELETE_FOR_EVERYONE_WINDOW_SECONDS,
   MAX_ABOUT_CHARS,
   MAX_CLIENT_ID_CHARS,
   MAX_DISPLAY_NAME_CHARS,
   MAX_GROUP_MEMBERS,
   MAX_HISTORY_PAGE,
   MAX_ID_CHARS,
+  MAX_MEDIA_BYTES,
   MAX_PASSWORD_CHARS,
   MAX_PRESENCE_IDS,
+  MAX_TEXT_BYTES,
   MIN_PASSWORD_CHARS,
   USERNAME_PATTERN,
 } from "./limits.ts";
@@ -97,10 +100,13 @@ export const DeleteMessageQuery = z.strictObject({ for: z.enum(["me", "everyone"
 export const ReadBody = z.strictObject({ upTo: Seq });
 
 export const AddMembersBody = z.strictObject({ userIds: z.array(Id).min(1).max(MAX_GROUP_MEMBERS) });
+export type AddMembersBody = z.infer<typeof AddMembersBody>;
 export const SetRoleBody = z.strictObject({ role: z.enum(["admin", "member"]) });
+export type SetRoleBody = z.infer<typeof SetRoleBody>;
 export const UpdateGroupBody = z
   .strictObject({ name: DisplayName.optional(), pictureMediaId: Id.nullable().optional() })
   .refine((b) => Object.keys(b).length > 0, "nothing to update");
+export type UpdateGroupBody = z.infer<typeof UpdateGroupBody>;
 
 export const PresenceQuery = z.strictObject({
   ids: z
@@ -112,3 +118,27 @@ export const PresenceQuery = z.strictObject({
 /** Who may see my online state and last seen. */
 export const PrivacyBody = z.strictObject({ presence: z.enum(["everyone", "contacts", "nobody"]) });
 export type PrivacyBody = z.infer<typeof PrivacyBody>;
+
+/**
+ * `GET /v1/config`: what this deploy allows, so clients need not hard-code it. The limits default to
+ * the constants in limits.ts; the delete window is set per deploy (`DELETE_FOR_EVERYONE_WINDOW_SECONDS`).
+ */
+export const ServerConfig = z.object({
+  /** How long after sending a sender (or group admin) may delete a message for everyone, in seconds. */
+  deleteForEveryoneWindowSeconds: z.number().int().min(0),
+  /** Max UTF-8 bytes of a message text or caption. */
+  maxTextBytes: z.number().int().min(1),
+  /** Max bytes of one uploaded picture or video. */
+  maxMediaBytes: z.number().int().min(1),
+  /** Max members of a group, creator included. */
+  maxGroupMembers: z.number().int().min(1),
+});
+export type ServerConfig = z.infer<typeof ServerConfig>;
+
+/** The values `ServerConfig` has unless a deploy changes them: what a client shows until it has asked. */
+export const DEFAULT_SERVER_CONFIG: ServerConfig = {
+  deleteForEveryoneWindowSeconds: DEFAULT_DELETE_FOR_EVERYONE_WINDOW_SECONDS,
+  maxTextBytes: MAX_TEXT_BYTES,
+  maxMediaBytes: MAX_MEDIA_BYTES,
+  maxGroupMembers: MAX_GROUP_MEMBERS,
+};

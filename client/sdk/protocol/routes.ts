@@ -44,6 +44,9 @@ export const ROUTES = {
   deleteMember: { method: "DELETE", path: "/v1/conversations/:id/members/:userId" },
   setRole: { method: "PATCH", path: "/v1/conversations/:id/members/:userId" },
 
+  /** This deploy's limits and delete-for-everyone window. */
+  config: { method: "GET", path: "/v1/config" },
+
   /** Raw bytes; `?width=&height=&durationMs=`. */
   uploadMedia: { method: "POST", path: "/v1/media" },
   /** `?c=<conversationId>` or `?u=<userId>`: what grants access. */

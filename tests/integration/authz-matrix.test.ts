@@ -1,5 +1,5 @@
 /**
- * Authorization matrix (reliability.md S-3, OWASP API1/API5/API9) against the running stack.
+ * Authorization matrix (README "Security", OWASP API1/API5/API9) against the running stack.
  *
  * Every REST route is enumerated from the Worker's own Hono app (`app.routes`) and every client frame
  * type from the protocol union (`ClientFrame.options`); a route or frame type without a matrix entry

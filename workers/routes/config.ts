@@ -6,8 +6,9 @@
 import { Hono } from "hono";
 import { serverConfig } from "../../lib/config.ts";
 import type { AppEnv } from "../env.ts";
+import { ROUTES } from "../../client/sdk/protocol/index.ts";
 
-export const configRoutes = new Hono<AppEnv>().get("/config", (c) => {
+export const configRoutes = new Hono<AppEnv>().get(ROUTES.config.path, (c) => {
   c.header("cache-control", "public, max-age=300");
   return c.json(serverConfig(c.env));
 });

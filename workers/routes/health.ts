@@ -2,26 +2,28 @@
 import { Hono } from "hono";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../env.ts";
-import { ShardSet } from "../../db/connection.ts";
+import { withShards } from "../../db/connection.ts";
 import { redisFromEnv } from "../../db/cache/redis.ts";
+import { ROUTES } from "../../client/sdk/protocol/index.ts";
 
-export const healthRoutes = new Hono<AppEnv>().get("/health", async (c) => {
-  const shards = new ShardSet(c.env);
+export const healthRoutes = new Hono<AppEnv>().get(ROUTES.health.path, async (c) => {
   const checks: Record<string, string> = {};
-  try {
-    await Promise.all(
-      shards.urls.map(async (_, i) => {
-        try {
-          await shards.at(i).execute(sql`select 1`);
-          checks[`postgres_${i}`] = "ok";
-        } catch {
-          checks[`postgres_${i}`] = "down";
-        }
-      }),
-    );
-  } finally {
-    c.executionCtx.waitUntil(shards.close());
-  }
+  await withShards(
+    c.env,
+    (shards) => shards,
+    (shards) =>
+      Promise.all(
+        shards.urls.map(async (_, i) => {
+          try {
+            await shards.at(i).execute(sql`select 1`);
+            checks[`postgres_${i}`] = "ok";
+          } catch {
+            checks[`postgres_${i}`] = "down";
+          }
+        }),
+      ),
+    (p) => c.executionCtx.waitUntil(p),
+  );
   const redis = redisFromEnv(c.env);
   if (redis) {
     try {

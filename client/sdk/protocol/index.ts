@@ -6,3 +6,4 @@ export * from "./rest.ts";
 export * from "./frames.ts";
 export * from "./push.ts";
 export * from "./wire.ts";
+export * from "./routes.ts";

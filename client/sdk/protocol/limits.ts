@@ -13,9 +13,9 @@ export const MAX_MEDIA_BYTES = 16 * 1024 * 1024;
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
 /** Max bytes of one WebSocket frame from a client; bigger frames get `frame_too_large`. */
 export const MAX_FRAME_BYTES = 16 * 1024;
-/** Usernames: 3–32 of a-z 0-9 _ . (API.md). */
+/** Usernames: 3–32 of a-z 0-9 _ . (README "Limits"). */
 export const USERNAME_PATTERN = /^[a-z0-9_.]{3,32}$/;
-/** Passwords: 8–128 characters (API.md, ASVS minimum length). */
+/** Passwords: 8–128 characters (README "Limits"; ASVS minimum length). */
 export const MIN_PASSWORD_CHARS = 8;
 export const MAX_PASSWORD_CHARS = 128;
 /** Display names and group names: long enough for real names, short enough for a chat list row. */
@@ -34,12 +34,12 @@ export const MAX_ID_CHARS = 80;
  * first cut (700 bytes is at most 700 characters); the byte limit is MAX_TEXT_BYTES.
  */
 export const MAX_TEXT_CHARS = 4096;
-/** History page size (API.md: n ≤ 100, default 50). */
+/** History page size: n ≤ 100, default 50 (README "Limits"). */
 export const MAX_HISTORY_PAGE = 100;
 export const DEFAULT_HISTORY_PAGE = 50;
-/** User search returns at most this many users (API.md). */
+/** User search returns at most this many users (README "Limits"). */
 export const MAX_SEARCH_RESULTS = 20;
-/** Presence lookups take at most this many ids (API.md). */
+/** Presence lookups take at most this many ids (README "Limits"). */
 export const MAX_PRESENCE_IDS = 200;
 /**
  * While events stream in, a device acks what it stored at most this often (at once when quiet): the

@@ -1,5 +1,5 @@
 /**
- * REST bodies and answers (API.md). Request schemas are strict: unknown fields are refused with
+ * REST bodies and answers (README "REST API"). Request schemas are strict: unknown fields are refused with
  * `invalid_request`, so a client that thinks it can set `senderId` or `role` learns it cannot.
  */
 import { z } from "zod";
@@ -115,7 +115,7 @@ export const PresenceQuery = z.strictObject({
     .pipe(z.array(Id).min(1).max(MAX_PRESENCE_IDS)),
 });
 
-/** Who may see my online state and last seen (an addition to API.md). */
+/** Who may see my online state and last seen. */
 export const PrivacyBody = z.strictObject({ presence: z.enum(["everyone", "contacts", "nobody"]) });
 export type PrivacyBody = z.infer<typeof PrivacyBody>;
 

@@ -47,7 +47,10 @@ export const DISCOVERY_PER_USER: RateRule = { name: "discovery_user", limit: 60,
 export const PRESENCE_PER_USER: RateRule = { name: "presence_user", limit: 60, windowSeconds: 60 };
 /** Uploads (`POST /v1/media`) per user: 10 / 60 s. Each may be 16 MiB of R2 writes. */
 export const UPLOADS_PER_USER: RateRule = { name: "upload_user", limit: 10, windowSeconds: 60 };
-/** WebSocket tickets (= connects) per user: 10 / 60 s. Reconnect storms back off instead. */
+/**
+ * WebSocket connects per user: 10 / 60 s, one budget for minting tickets and for upgrades with a
+ * bearer token. Reconnect storms back off instead.
+ */
 export const WS_CONNECTS_PER_USER: RateRule = { name: "ws_connect_user", limit: 10, windowSeconds: 60 };
 /** Message sends per user: 30 / 10 s (WebSocket, in the UserHub DO; REST, in the Worker). */
 export const SENDS_PER_USER: RateRule = { name: "send_user", limit: 30, windowSeconds: 10 };

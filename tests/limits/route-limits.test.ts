@@ -32,6 +32,7 @@ const LIMITED: Record<string, RateRule[]> = {
   "GET /v1/presence": [PRESENCE_PER_USER],
   "POST /v1/media": [UPLOADS_PER_USER],
   "POST /v1/ws/ticket": [WS_CONNECTS_PER_USER],
+  "GET /v1/ws": [WS_CONNECTS_PER_USER],
   "PATCH /v1/me": [PROFILE_UPDATES_PER_USER],
   "POST /v1/conversations": [CONVERSATION_CREATES_PER_USER],
   "POST /v1/conversations/:id/messages": [SENDS_PER_USER],

@@ -40,7 +40,9 @@ export const realtimeRoutes = new Hono<AppEnv>()
     return c.json({ ticket, expiresAt: new Date(claims.exp).toISOString() }, 201);
   })
 
-  .get(ROUTES.ws.path, async (c) => {
+  // Upgrades with `Authorization: Bearer` spend the same budget as minting a ticket (a ticket
+  // upgrade was counted when its ticket was minted; it has no bearer, so its key is null here).
+  .get(ROUTES.ws.path, rateLimit(WS_CONNECTS_PER_USER, byUser), async (c) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
       throw new AppError("invalid_request", "expected a WebSocket upgrade");
     const origin = c.req.header("origin");

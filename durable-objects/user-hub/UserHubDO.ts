@@ -17,6 +17,7 @@ import {
   WS_SUBPROTOCOL,
   type ConversationSummary,
   type ErrorBody,
+  type Message,
   type Presence,
   type PushSubscriptionBody,
   type ServerFrame,
@@ -25,6 +26,7 @@ import {
 import { resolveMediaForSend } from "../../db/media-resolve.ts";
 import type { PresenceRecord, PresenceVisibility } from "../../lib/presence.ts";
 import { SENDS_PER_USER, TokenBuckets, rateLimitsEnabled } from "../../lib/rate-limits.ts";
+import type { Result } from "../../lib/result.ts";
 import { WS_TICKET_TTL_SECONDS } from "../../lib/ws-ticket.ts";
 import { Alarm } from "../shared/alarm.ts";
 import { Drain } from "../shared/drain.ts";
@@ -33,7 +35,7 @@ import { applyToChatList } from "./chat-list.ts";
 import { reportDelivered } from "./delivered-receipts.ts";
 import { EventLog, asEvent, eventsFrame, type DeliveredEvent } from "./event-log.ts";
 import { ConversationCalls } from "./conversation-calls.ts";
-import { FrameHandler } from "./frames.ts";
+import { FrameHandler, type SendRequest } from "./frames.ts";
 import { HubPresence } from "./presence.ts";
 import { HubProfiles } from "./profiles.ts";
 import { HubPush } from "./push.ts";
@@ -197,6 +199,11 @@ export class UserHubDO extends DurableObject<Env> {
   }
 
   // ---- RPC from the Worker -------------------------------------------------------------------------
+
+  /** A send over REST: the same budget and order as the user's WebSocket sends (./frames.ts). */
+  async send(conversationId: string, input: SendRequest): Promise<Result<{ message: Message; duplicate: boolean }>> {
+    return this.frames.send(conversationId, input);
+  }
 
   /** Stores a browser's push subscription (already validated by the Worker). */
   async addPushSubscription(sub: PushSubscriptionBody): Promise<void> {

@@ -9,13 +9,21 @@ import {
   TYPING_RELAY_INTERVAL_MS,
   type ErrorCode,
   type Media,
+  type Message,
   type ServerFrame,
 } from "../../client/sdk/protocol/index.ts";
 import { AppError, asAppError } from "../../lib/errors.ts";
-import type { Result } from "../../lib/result.ts";
+import { err, type Result } from "../../lib/result.ts";
 import type { ConversationDO } from "../conversation/ConversationDO.ts";
 import { SendGates } from "./send-gates.ts";
 import type { SocketState } from "./socket-state.ts";
+
+/** What a send names: the client's idempotency key, and a text and/or an uploaded media id. */
+export interface SendRequest {
+  clientId: string;
+  text?: string;
+  mediaId?: string;
+}
 
 export type ConversationStub = Pick<
   DurableObjectStub<ConversationDO>,
@@ -112,29 +120,41 @@ export class FrameHandler {
   }
 
   private async sendMessage(ws: WebSocket, frame: Extract<ClientFrame, { type: "send" }>): Promise<void> {
+    const result = await this.send(frame.conversationId, frame);
+    if (!result.ok) return this.error(ws, result.error.code, result.error.message, frame.id);
+    this.host.send(ws, { type: "sent", id: frame.id, message: result.value.message });
+  }
+
+  /**
+   * One send of this user, from any device, by WebSocket or REST: one budget per user and one order
+   * per conversation for both.
+   */
+  async send(conversationId: string, input: SendRequest): Promise<Result<{ message: Message; duplicate: boolean }>> {
     // Over the per-user rate: refused before the conversation sees it, so no seq is consumed.
     const verdict = this.host.takeSend();
     if (!verdict.ok)
-      return this.error(ws, "rate_limited", `too many messages; retry in ${verdict.retryAfterSeconds} s`, frame.id);
+      return err(
+        "rate_limited",
+        `too many messages; retry in ${verdict.retryAfterSeconds} s`,
+        verdict.retryAfterSeconds,
+      );
     // A media id is resolved (uploader only, else not_found) before the conversation sees the send;
     // the gate keeps a text sent right after a picture from overtaking it (./send-gates.ts).
-    const gate = this.sendGates.enter(frame.conversationId, frame.mediaId !== undefined);
+    const gate = this.sendGates.enter(conversationId, input.mediaId !== undefined);
     let media: Media | undefined;
     try {
       if (gate.prior) await gate.prior;
-      if (frame.mediaId !== undefined) media = await this.host.resolveMedia(frame.mediaId, frame.conversationId);
+      if (input.mediaId !== undefined) media = await this.host.resolveMedia(input.mediaId, conversationId);
     } catch (error) {
       gate.issued();
       const failure = asAppError(error) ?? new AppError("unavailable", "media temporarily unavailable, retry");
-      return this.error(ws, failure.code, failure.message, frame.id);
+      return err(failure.code, failure.message, failure.retryAfter);
     }
     const me = this.host.userId();
-    const sending = this.host.conversation(frame.conversationId, (c) =>
-      c.send(me, { clientId: frame.clientId, text: frame.text, media }),
+    const sending = this.host.conversation(conversationId, (c) =>
+      c.send(me, { clientId: input.clientId, text: input.text, media }),
     );
     gate.issued();
-    const result = await sending;
-    if (!result.ok) return this.error(ws, result.error.code, result.error.message, frame.id);
-    this.host.send(ws, { type: "sent", id: frame.id, message: result.value.message });
+    return sending;
   }
 }

@@ -18,9 +18,11 @@ import {
   GROUP_MEMBERSHIP_PER_USER,
   GROUP_UPDATES_PER_USER,
   PROFILE_UPDATES_PER_USER,
+  SENDS_PER_USER,
 } from "../../lib/rate-limits.ts";
 import { signToken } from "../../lib/tokens.ts";
 import { AUTH_SECRET, worker } from "../workers/bindings.ts";
+import { isType, openDevice } from "../workers/hub-socket.ts";
 
 const fake = vi.hoisted(() => ({
   profiles: new Map<string, UserRecord>(),
@@ -190,5 +192,33 @@ describe("group membership changes", () => {
       await res.arrayBuffer();
     }
     await expect429(await call("POST", "/v1/conversations", token, { type: "direct", userId: "u_peer_x" }), 60);
+  });
+});
+
+describe("one send budget per user", () => {
+  it("counts REST sends against the same per-user budget as WebSocket sends", async () => {
+    const id = "d_shared_budget";
+    const me = "u_shared_budget";
+    expect(
+      (await env.CONVERSATION.getByName(id).open({ id, type: "direct", creatorId: me, memberIds: ["u_peer"] })).ok,
+    ).toBe(true);
+    const device = await openDevice(me);
+    device.send({ type: "hello", v: 1, deviceId: "phone", cursor: 0 });
+    await device.next(isType("synced"));
+    const burst = SENDS_PER_USER.limit + 5;
+    for (let i = 0; i < burst; i++)
+      device.send({ type: "send", id: `w${i}`, conversationId: id, clientId: `w${i}`, text: `ws ${i}` });
+    await device.until((fs) => fs.filter((f) => f.type === "sent" || f.type === "error").length >= burst);
+    const token = await tokenFor(me);
+    const answers: Response[] = [];
+    for (let i = 0; i < 5; i++)
+      answers.push(
+        await call("POST", `/v1/conversations/${id}/messages`, token, { clientId: `r${i}`, text: `rest ${i}` }),
+      );
+    const refused = answers.filter((r) => r.status === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(Number(refused[0]?.headers.get("retry-after"))).toBeGreaterThan(0);
+    for (const r of answers) await r.arrayBuffer();
+    device.ws.close(1000, "bye");
   });
 });

@@ -35,14 +35,12 @@ import { valid } from "../lib/validate.ts";
 import { directConversationId, groupConversationId } from "../lib/conversation-ids.ts";
 import { requireOwnPicture } from "../../db/pictures.ts";
 import { publicUser } from "../../db/cache/profile-cache.ts";
-import { resolveMediaForSend } from "../../db/media-resolve.ts";
 import { requireUser } from "../middleware/auth.ts";
 import { byUser, rateLimit } from "../middleware/rate-limit.ts";
 import {
   CONVERSATION_CREATES_PER_USER,
   GROUP_MEMBERSHIP_PER_USER,
   GROUP_UPDATES_PER_USER,
-  SENDS_PER_USER,
 } from "../../lib/rate-limits.ts";
 
 const IdParam = z.strictObject({ id: Id });
@@ -129,25 +127,13 @@ export const conversationRoutes = new Hono<AppEnv>()
     return c.json({ messages: [...older, ...plan.messages] });
   })
 
-  .post(
-    ROUTES.sendMessage.path,
-    rateLimit(SENDS_PER_USER, byUser),
-    requireUser,
-    valid("param", IdParam),
-    valid("json", SendMessageBody),
-    async (c) => {
-      const body = c.req.valid("json");
-      const { id } = c.req.valid("param");
-      const media =
-        body.mediaId === undefined
-          ? undefined
-          : await resolveMediaForSend(c.env, c.get("userId"), body.mediaId, id, (p) => c.executionCtx.waitUntil(p));
-      const result = unwrap(
-        await conversation(c.env, id).send(c.get("userId"), { clientId: body.clientId, text: body.text, media }),
-      );
-      return c.json({ message: result.message }, result.duplicate ? 200 : 201);
-    },
-  )
+  .post(ROUTES.sendMessage.path, requireUser, valid("param", IdParam), valid("json", SendMessageBody), async (c) => {
+    // Through the user's hub: REST and WebSocket sends share one per-user budget and one order.
+    const result = unwrap(
+      await c.env.USER_HUB.getByName(c.get("userId")).send(c.req.valid("param").id, c.req.valid("json")),
+    );
+    return c.json({ message: result.message }, result.duplicate ? 200 : 201);
+  })
 
   .delete(
     ROUTES.deleteMessage.path,

@@ -17,6 +17,7 @@ import { deleteWindowSeconds } from "../../lib/config.ts";
 import { SENDS_PER_CONVERSATION, TokenBuckets, rateLimitsEnabled } from "../../lib/rate-limits.ts";
 import { err, ok, type Result } from "../../lib/result.ts";
 import { Alarm } from "../shared/alarm.ts";
+import { Batch } from "../shared/batch.ts";
 import { Drain } from "../shared/drain.ts";
 import { migrate } from "../shared/migrations.ts";
 import { archivePass } from "./archiver.ts";
@@ -29,7 +30,7 @@ import { NOT_FOUND } from "./rows.ts";
 import { CONVERSATION_MIGRATIONS } from "./schema.ts";
 import { ConversationStore } from "./store.ts";
 import { TypingRelay, type TypingRelayed } from "./typing-relay.ts";
-import { messageStatus, moveWatermark } from "./watermarks.ts";
+import { messageStatus, moveWatermarks, type WatermarkMove } from "./watermarks.ts";
 
 export type { HistoryPlan, OpenInput, SendInput } from "./messages.ts";
 
@@ -46,6 +47,8 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly mediaJobs: Drain;
   /** Sends per conversation, all members together: exact here, the object is single-threaded. */
   private readonly sendLimit = new TokenBuckets(SENDS_PER_CONVERSATION, 1);
+  /** Receipts that arrive together are applied in one transaction (../shared/batch.ts). */
+  private readonly receipts = new Batch<WatermarkMove, Result<null>>((moves) => moveWatermarks(this.context, moves));
   /** Who was recently offline, for typing only: in memory, rebuilt from hub answers after a wake. */
   private readonly typingRelay: TypingRelay;
 
@@ -144,12 +147,12 @@ export class ConversationDO extends DurableObject<Env> {
 
   /** A device of `userId` stored everything up to `upTo` (reported by their hub). */
   async markDelivered(userId: string, upTo: number): Promise<Result<null>> {
-    return moveWatermark(this.context, userId, upTo, "delivered");
+    return this.receipts.add({ userId, upTo, kind: "delivered" });
   }
 
   /** `userId` has seen everything up to `upTo` (opened the chat). Read lifts delivered. */
   async markRead(userId: string, upTo: number): Promise<Result<null>> {
-    return moveWatermark(this.context, userId, upTo, "read");
+    return this.receipts.add({ userId, upTo, kind: "read" });
   }
 
   /** The "message info" screen: each recipient's delivered/read time and the aggregates. */

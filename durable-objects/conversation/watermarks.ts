@@ -14,6 +14,13 @@ import { readableRange } from "./messages.ts";
 import { aggregate, advance, sameView, viewsFor, type SenderView } from "./receipts.ts";
 import { NOT_FOUND } from "./rows.ts";
 
+/** A member's device stored (delivered) or the member saw (read) everything up to `upTo`. */
+export interface WatermarkMove {
+  userId: string;
+  upTo: number;
+  kind: "delivered" | "read";
+}
+
 /** Moves `userId`'s delivered or read watermark up to `upTo` (read lifts delivered too). */
 export function moveWatermark(
   ctx: ConversationContext,
@@ -21,37 +28,60 @@ export function moveWatermark(
   upTo: number,
   kind: "delivered" | "read",
 ): Result<null> {
-  const { store } = ctx;
-  const meta = store.meta;
-  const m = meta ? store.member(userId) : null;
-  if (!meta || !m) return err("not_found", NOT_FOUND);
-  const ceiling = m.left_seq ?? meta.last_seq;
-  const current = kind === "read" ? m.read_upto : Math.max(m.delivered_upto, m.read_upto);
-  const next = advance(current, upTo, ceiling);
-  if (next === null) return ok(null);
-  const now = Date.now();
-  ctx.write(() => {
-    if (kind === "read") {
-      store.updateMember(userId, { read_upto: next, read_at: now });
-      store.recordReceiptStep(userId, "read", next, now);
-      store.appendEvent(userId, { kind: "read_marker", conversationId: meta.id, upTo: next });
-    }
-    if (next > m.delivered_upto) {
-      store.updateMember(userId, { delivered_upto: next, delivered_at: now });
-      store.recordReceiptStep(userId, "delivered", next, now);
-    }
-    emitStatusChanges(ctx, userId);
-  });
-  ctx.committed();
-  return ok(null);
+  return moveWatermarks(ctx, [{ userId, upTo, kind }])[0] as Result<null>;
 }
 
 /**
- * After `changedUserId`'s watermarks moved, tells each other member whose aggregate view changed,
- * and only if they have messages the change is about. Coalesced by construction: one event per
- * member whose view moved, whatever the group size. Call inside a transaction.
+ * Applies receipts that arrived together in one transaction, and tells each sender whose view moved
+ * once for all of them: 200 members acking one group message cost one commit and a few status
+ * events, not 200 of each. Answers each receipt on its own.
  */
-export function emitStatusChanges(ctx: ConversationContext, changedUserId: string): void {
+export function moveWatermarks(ctx: ConversationContext, moves: readonly WatermarkMove[]): Result<null>[] {
+  const { store } = ctx;
+  const meta = store.meta;
+  const results: Result<null>[] = [];
+  const apply: Array<() => void> = [];
+  const now = Date.now();
+  for (const { userId, upTo, kind } of moves) {
+    const m = meta ? store.member(userId) : null;
+    if (!meta || !m) {
+      results.push(err("not_found", NOT_FOUND));
+      continue;
+    }
+    results.push(ok(null));
+    apply.push(() => {
+      const ceiling = m.left_seq ?? meta.last_seq;
+      const current = kind === "read" ? m.read_upto : Math.max(m.delivered_upto, m.read_upto);
+      const next = advance(current, upTo, ceiling);
+      if (next === null) return;
+      if (kind === "read") {
+        store.updateMember(userId, { read_upto: next, read_at: now });
+        store.recordReceiptStep(userId, "read", next, now);
+        store.appendEvent(userId, { kind: "read_marker", conversationId: meta.id, upTo: next });
+      }
+      if (next > m.delivered_upto) {
+        store.updateMember(userId, { delivered_upto: next, delivered_at: now });
+        store.recordReceiptStep(userId, "delivered", next, now);
+      }
+      moved = true;
+    });
+  }
+  let moved = false;
+  if (apply.length === 0) return results;
+  ctx.write(() => {
+    for (const step of apply) step();
+    if (moved) emitStatusChanges(ctx);
+  });
+  if (moved) ctx.committed();
+  return results;
+}
+
+/**
+ * After watermarks moved, tells each member whose aggregate view changed, and only if they have
+ * messages the change is about. Coalesced by construction: one event per member whose view moved,
+ * whatever the group size or the number of receipts. Call inside a transaction.
+ */
+export function emitStatusChanges(ctx: ConversationContext): void {
   const { store } = ctx;
   const meta = store.meta;
   if (!meta) return;
@@ -63,7 +93,7 @@ export function emitStatusChanges(ctx: ConversationContext, changedUserId: strin
   for (const [userId, lastSent] of senders) {
     const view = views.get(userId);
     const member = store.member(userId);
-    if (userId === changedUserId || !view || !member) continue;
+    if (!view || !member) continue;
     const before = member.status_sent ? (JSON.parse(member.status_sent) as SenderView) : null;
     if (sameView(before, view)) continue;
     const low = before ? Math.min(before.readAll, before.readSome, before.deliveredAll, before.deliveredSome) : 0;

@@ -11,7 +11,7 @@ import * as groups from "../../../durable-objects/conversation/group-ops.ts";
 import * as messages from "../../../durable-objects/conversation/messages.ts";
 import { CONVERSATION_MIGRATIONS } from "../../../durable-objects/conversation/schema.ts";
 import { ConversationStore } from "../../../durable-objects/conversation/store.ts";
-import { moveWatermark } from "../../../durable-objects/conversation/watermarks.ts";
+import { moveWatermark, moveWatermarks } from "../../../durable-objects/conversation/watermarks.ts";
 import { migrate } from "../../../durable-objects/shared/migrations.ts";
 import { ok } from "../../../lib/result.ts";
 import { NodeStorage } from "./sqlite-storage.ts";
@@ -201,6 +201,34 @@ describe("a group, in Node", () => {
       error: { code: "forbidden" },
     });
     expect(messages.deleteMessage(h.ctx, "ben", seq, "me").ok).toBe(true);
+  });
+
+  it("applies 199 receipts that arrive together in one transaction, with one status event for the sender", async () => {
+    const h = harness();
+    const members = Array.from({ length: 199 }, (_, i) => `m${i}`);
+    messages.open(
+      h.ctx,
+      { id: "g_acks", type: "group", creatorId: "owner", memberIds: members, name: "Acks" },
+      () => {},
+    );
+    const sent = messages.send(h.ctx, "owner", { clientId: "c1", text: "hello all" }, admitAll);
+    const seq = sent.ok ? sent.value.message.seq : 0;
+    await h.fanout();
+    h.delivered.clear();
+    let transactions = 0;
+    const write = h.ctx.write;
+    h.ctx = { ...h.ctx, write: (fn) => (transactions++, write(fn)) };
+    const results = moveWatermarks(
+      h.ctx,
+      members.map((userId) => ({ userId, upTo: seq, kind: "delivered" as const })),
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(transactions).toBe(1);
+    await h.fanout();
+    const statuses = (h.delivered.get("owner") ?? []).filter((e) => e.body.kind === "status");
+    expect(statuses.map((e) => e.body)).toEqual([
+      { kind: "status", conversationId: "g_acks", deliveredSome: seq, deliveredAll: seq, readSome: 0, readAll: 0 },
+    ]);
   });
 
   it("delivers one message to 200 members with one RPC each and no SQL", async () => {

@@ -20,7 +20,7 @@ import { Alarm } from "../shared/alarm.ts";
 import { Batch } from "../shared/batch.ts";
 import { Drain } from "../shared/drain.ts";
 import { migrate } from "../shared/migrations.ts";
-import { archivePass } from "./archiver.ts";
+import { archivePass, postgresArchive } from "./archiver.ts";
 import type { ConversationContext } from "./context.ts";
 import { fanoutPass } from "./fanout.ts";
 import * as groups from "./group-ops.ts";
@@ -59,7 +59,8 @@ export class ConversationDO extends DurableObject<Env> {
     const schedule = (at: number) => this.alarms.schedule(at);
     const hot = Number(env.HOT_WINDOW_MESSAGES ?? DEFAULT_HOT_WINDOW) || DEFAULT_HOT_WINDOW;
     this.fanout = new Drain("fan-out", () => fanoutPass(this.store, (u) => env.USER_HUB.getByName(u)), schedule);
-    this.archive = new Drain("archive", () => archivePass(this.store, env, hot), schedule);
+    const archive = postgresArchive(env);
+    this.archive = new Drain("archive", () => archivePass(this.store, archive, hot), schedule);
     this.mediaJobs = new Drain("media references", () => mediaJobsPass(this.store, env), schedule);
     this.typingRelay = new TypingRelay((userId) => env.USER_HUB.getByName(userId));
     this.context = {

@@ -17,33 +17,54 @@ import type { ConversationStore } from "./store.ts";
 /** Rows per upsert: one round trip for a busy second of a conversation. */
 export const ARCHIVE_BATCH = 200;
 
+/** Where archived messages go: the Postgres history (`postgresArchive`), or a stand-in in tests. */
+export interface ArchiveTarget {
+  /** False when no Postgres is configured: nothing is archived and the hot window is kept. */
+  readonly configured: boolean;
+  /** Upserts one batch of one conversation; throws if any row is refused (the batch is atomic). */
+  upsert(conversationId: string, rows: ArchivedMessage[]): Promise<void>;
+}
+
+/** The Postgres history of `env`'s shards, one connection set per batch. */
+export function postgresArchive(env: DbEnv): ArchiveTarget {
+  return {
+    configured: new ShardSet(env).configured,
+    async upsert(conversationId, rows) {
+      const shards = new ShardSet(env);
+      try {
+        await new HistoryStore(shards).upsert(conversationId, rows);
+      } finally {
+        await shards.close();
+      }
+    },
+  };
+}
+
 /** One archive pass: up to one batch, then the hot window is trimmed once nothing is pending. */
-export async function archivePass(store: ConversationStore, env: DbEnv, hotWindow: number): Promise<PassOutcome> {
+export async function archivePass(
+  store: ConversationStore,
+  archive: ArchiveTarget,
+  hotWindow: number,
+): Promise<PassOutcome> {
   const meta = store.meta;
-  const shards = new ShardSet(env);
-  if (!meta || !shards.configured) return {};
+  if (!meta || !archive.configured) return {};
   const batch = store.archiveBatch(ARCHIVE_BATCH);
   if (batch.length === 0) {
     store.trimHotWindow(hotWindow);
     return {};
   }
-  const history = new HistoryStore(shards);
-  try {
-    await applyIsolating(
-      batch,
-      (rows) =>
-        history.upsert(
-          meta.id,
-          rows.map((row) => toArchived(meta.id, row)),
-        ),
-      (row, error) => {
-        log("error", "archive refused a message, set aside", { conversationId: meta.id, seq: row.seq, error });
-        store.deadLetterArchive(row, errorSummary(error), Date.now());
-      },
-    );
-  } finally {
-    await shards.close();
-  }
+  await applyIsolating(
+    batch,
+    (rows) =>
+      archive.upsert(
+        meta.id,
+        rows.map((row) => toArchived(meta.id, row)),
+      ),
+    (row, error) => {
+      log("error", "archive refused a message, set aside", { conversationId: meta.id, seq: row.seq, error });
+      store.deadLetterArchive(row, errorSummary(error), Date.now());
+    },
+  );
   // No await between these writes: one commit for the batch.
   for (const row of batch) store.archived(row.seq, row.outbox_version);
   if (batch.length === ARCHIVE_BATCH) return { more: true };

@@ -6,15 +6,31 @@
 import type { ErrorCode } from "../client/sdk/protocol/index.ts";
 import { AppError } from "./errors.ts";
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };
+/** A failure as it crosses RPC; `retryAfterSeconds` comes with `rate_limited` (REST `Retry-After`). */
+export interface ResultError {
+  code: ErrorCode;
+  message: string;
+  retryAfterSeconds?: number;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ResultError };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const err = <T = never>(code: ErrorCode, message: string): Result<T> => ({
+export const err = <T = never>(
+  code: ErrorCode,
+  message: string,
+  options?: { retryAfterSeconds?: number },
+): Result<T> => ({
   ok: false,
-  error: { code, message },
+  error: {
+    code,
+    message,
+    ...(options?.retryAfterSeconds !== undefined ? { retryAfterSeconds: options.retryAfterSeconds } : {}),
+  },
 });
 
 export function unwrap<T>(result: Result<T>): T {
   if (result.ok) return result.value;
-  throw new AppError(result.error.code, result.error.message);
+  const { code, message, retryAfterSeconds } = result.error;
+  throw new AppError(code, message, retryAfterSeconds !== undefined ? { retryAfter: retryAfterSeconds } : undefined);
 }

@@ -243,6 +243,8 @@ describe("weak passwords", () => {
 
   it("keeps the length rules as invalid_request", () => {
     expect(register("short")).toBe("invalid_request");
+    expect(register("aaaa")).toBe("invalid_request");
+    expect(register("x".repeat(129))).toBe("invalid_request");
   });
 });
 

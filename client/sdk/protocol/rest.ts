@@ -31,15 +31,17 @@ export const SeqParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEG
 const Username = cleanString()
   .transform((s) => s.toLowerCase())
   .pipe(z.string().regex(USERNAME_PATTERN, "3–32 of a-z 0-9 _ ."));
+const rightLength = (p: string) => p.length >= MIN_PASSWORD_CHARS && p.length <= MAX_PASSWORD_CHARS;
 /** A new password: long enough, clean, and not one of the first guesses (`weak_password`). */
 const Password = cleanString()
   .min(MIN_PASSWORD_CHARS)
   .max(MAX_PASSWORD_CHARS)
-  .refine((p) => !isRepeatedCharacter(p), {
+  // Only a password of an acceptable length is judged: a too-long one is invalid_request, not weak.
+  .refine((p) => !rightLength(p) || !isRepeatedCharacter(p), {
     message: "a password cannot be one character repeated",
     params: { code: "weak_password" } satisfies IssueParams,
   })
-  .refine((p) => !isCommonPassword(p), {
+  .refine((p) => !rightLength(p) || !isCommonPassword(p), {
     message: "this is one of the most common passwords; choose another",
     params: { code: "weak_password" } satisfies IssueParams,
   });

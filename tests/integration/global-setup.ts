@@ -143,6 +143,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const controlPort = typeof address === "object" && address ? address.port : 0;
 
   project.provide("baseUrl", stack.baseUrl);
+  project.provide("healthSecret", stack.healthSecret);
   project.provide("shardUrls", stack.shardUrls);
   project.provide("redisRest", stack.redisRest);
   project.provide("redisUrl", stack.redisUrl);

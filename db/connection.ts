@@ -10,6 +10,7 @@ import { Pool, neonConfig } from "@neondatabase/serverless";
 import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import * as schema from "./schema.ts";
 import { shardIndex, shardUrls } from "./shards.ts";
+import { log } from "../lib/log.ts";
 
 export type Db = NeonDatabase<typeof schema>;
 
@@ -70,9 +71,7 @@ export class ShardSet {
     const pool = new Pool({ connectionString: url, max: 1 });
     // A dropped connection surfaces as an 'error' event; unhandled, it would throw in the isolate.
     // The query that was using it fails on its own and its caller retries.
-    pool.on("error", (error: Error) =>
-      console.log(JSON.stringify({ level: "warn", msg: "postgres connection lost", shard: i, error: error.message })),
-    );
+    pool.on("error", (error: Error) => log("warn", "postgres connection lost", { shard: i, error }));
     const db = drizzle({ client: pool, schema });
     this.pools.set(i, { pool, db });
     return db;
@@ -83,5 +82,27 @@ export class ShardSet {
     const open = [...this.pools.values()];
     this.pools.clear();
     await Promise.allSettled(open.map(({ pool }) => pool.end()));
+  }
+}
+
+/**
+ * Runs `work` with `open(shards)` (a store, or the ShardSet itself) over freshly opened shards, then
+ * closes them: in the background when the caller passes `waitUntil` (a request's
+ * `executionCtx.waitUntil`), else before returning. The one way a unit of work opens and closes its
+ * Postgres connections: `withShards(env, (shards) => new UserStore(shards), (store) => …, waitUntil)`.
+ */
+export async function withShards<S, T>(
+  env: DbEnv,
+  open: (shards: ShardSet) => S,
+  work: (store: S) => Promise<T>,
+  waitUntil?: (promise: Promise<unknown>) => void,
+): Promise<T> {
+  const shards = new ShardSet(env);
+  try {
+    return await work(open(shards));
+  } finally {
+    const closing = shards.close();
+    if (waitUntil) waitUntil(closing);
+    else await closing;
   }
 }

@@ -13,6 +13,7 @@
  * sweep (workers/jobs/media-sweep.ts) removes such uploads once they are a day old.
  */
 import { withMediaStore } from "./media-store.ts";
+import { log } from "../lib/log.ts";
 
 export interface MediaRefChange {
   mediaId: string;
@@ -39,9 +40,7 @@ export async function applyMediaRefChanges(env: Env, changes: readonly MediaRefC
     for (const { op, ...ref } of changes) {
       if (op === "add") {
         if (!(await store.addRef(ref))) {
-          console.log(
-            JSON.stringify({ level: "warn", msg: "reference to unknown media ignored", mediaId: ref.mediaId }),
-          );
+          log("warn", "reference to unknown media ignored", { mediaId: ref.mediaId });
         }
         continue;
       }

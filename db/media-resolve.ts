@@ -11,7 +11,7 @@ import type { Media } from "../client/sdk/protocol/index.ts";
 import { withMediaStore, type MediaRecord } from "./media-store.ts";
 import type { DbEnv } from "./connection.ts";
 import { AppError } from "../lib/errors.ts";
-import { errorSummary } from "../lib/log.ts";
+import { log } from "../lib/log.ts";
 
 /** The path a member downloads `mediaId` from, as sent in conversation `conversationId`. */
 export function mediaUrl(mediaId: string, conversationId?: string): string {
@@ -48,7 +48,7 @@ export async function resolveMediaForSend(
   try {
     record = await withMediaStore(env, (store) => store.claimForSend(mediaId, userId), waitUntil);
   } catch (error) {
-    console.error(JSON.stringify({ level: "error", msg: "media lookup failed", mediaId, error: errorSummary(error) }));
+    log("error", "media lookup failed", { mediaId, error });
     throw new AppError("unavailable", "media is temporarily unavailable, retry");
   }
   if (!record) throw new AppError("not_found", "media not found");

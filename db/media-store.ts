@@ -10,7 +10,7 @@
  * `lastSendAt` / `lastRefAt` close that gap: see `removeRef`.
  */
 import { and, count, eq, isNull, like, sql } from "drizzle-orm";
-import { ShardSet, type Db, type DbEnv } from "./connection.ts";
+import { withShards, type Db, type DbEnv, type ShardSet } from "./connection.ts";
 import { media, mediaRefs } from "./schema.ts";
 
 /** The shard key of a media row and its references (db/schema.ts table). */
@@ -207,21 +207,11 @@ export class MediaStore {
   }
 }
 
-/**
- * Runs `work` with a MediaStore over freshly opened shards, then closes them: in the background when
- * the caller passes `waitUntil`, else before returning.
- */
-export async function withMediaStore<T>(
+/** `withShards` with a MediaStore: runs `work`, then closes its connections (see `withShards`). */
+export function withMediaStore<T>(
   env: DbEnv,
   work: (store: MediaStore) => Promise<T>,
   waitUntil?: (promise: Promise<unknown>) => void,
 ): Promise<T> {
-  const shards = new ShardSet(env);
-  try {
-    return await work(new MediaStore(shards));
-  } finally {
-    const closing = shards.close();
-    if (waitUntil) waitUntil(closing);
-    else await closing;
-  }
+  return withShards(env, (shards) => new MediaStore(shards), work, waitUntil);
 }

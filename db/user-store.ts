@@ -18,11 +18,11 @@ import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { AppError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
 import { MAX_SEARCH_RESULTS } from "../client/sdk/protocol/index.ts";
-import { ShardSet, type Db, type DbEnv } from "./connection.ts";
+import { withShards, type Db, type DbEnv, type ShardSet } from "./connection.ts";
 import { credentials, sessions, usernames, users } from "./schema.ts";
 import { shardKey } from "./shards.ts";
 
-/** Search answers at most this many users (API.md); each shard is asked for the same number. */
+/** Search answers at most this many users (README "Limits"); each shard is asked for the same number. */
 /**
  * A username claim whose user row is still missing after this long is an orphan from a registration
  * that failed half-way and could not release it; a new registration may take the name over. Long
@@ -30,7 +30,7 @@ import { shardKey } from "./shards.ts";
  */
 export const ORPHAN_CLAIM_MINUTES = 10;
 
-/** A user as stored; routes turn it into the public `User` (workers/lib/profile-cache.ts). */
+/** A user as stored; routes turn it into the public `User` (db/cache/profile-cache.ts). */
 export interface UserRecord {
   id: string;
   /** Lower case: the protocol normalises usernames before they reach the store. */
@@ -290,21 +290,11 @@ export class UserStore {
   }
 }
 
-/**
- * Runs `work` with a UserStore over freshly opened shards, then closes them: in the background when
- * the caller passes `waitUntil` (a request's `executionCtx.waitUntil`), else before returning.
- */
-export async function withUserStore<T>(
+/** `withShards` with a UserStore: runs `work`, then closes its connections (see `withShards`). */
+export function withUserStore<T>(
   env: DbEnv,
   work: (store: UserStore) => Promise<T>,
   waitUntil?: (promise: Promise<unknown>) => void,
 ): Promise<T> {
-  const shards = new ShardSet(env);
-  try {
-    return await work(new UserStore(shards));
-  } finally {
-    const closing = shards.close();
-    if (waitUntil) waitUntil(closing);
-    else await closing;
-  }
+  return withShards(env, (shards) => new UserStore(shards), work, waitUntil);
 }

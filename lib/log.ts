@@ -1,7 +1,7 @@
 /**
  * The one structured log helper: every log line is one JSON object with a level and a message,
  * written through here. Lines carry ids, sizes and codes, never bodies, tokens, passwords or query
- * parameters (README "Logs"). Thrown values are the risk: a failed Drizzle query's message lists
+ * parameters (README "Security"). Thrown values are the risk: a failed Drizzle query's message lists
  * the query's parameters (password hashes, message text), so a field named `error` is always
  * reduced to `errorSummary` — callers cannot log a raw driver error by accident.
  */

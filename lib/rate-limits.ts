@@ -1,6 +1,6 @@
 /**
  * Rate limits: every limit is a named constant here, with its unit and the reason for its value
- * (reliability.md §4.3 start values; tune from production figures). README "Limits" should link here.
+ * (start values; tune from production figures). README "Rate limits" lists them.
  *
  * Where each one is enforced, and why there:
  * - REST limits (register, login, discovery, presence, uploads, REST sends, WebSocket tickets, profile
@@ -30,15 +30,27 @@ export interface RateRule {
 export const REGISTER_PER_IP: RateRule = { name: "register_ip", limit: 3, windowSeconds: 60 };
 /** Login attempts per client IP: 20 / 60 s. A household or office NAT shares one IP. */
 export const LOGIN_PER_IP: RateRule = { name: "login_ip", limit: 20, windowSeconds: 60 };
-/** Login attempts per account (username, lower-cased): 5 / 60 s. Brute force against one account. */
-export const LOGIN_PER_ACCOUNT: RateRule = { name: "login_account", limit: 5, windowSeconds: 60 };
+/**
+ * Login attempts per account (username, lower-cased) from one client IP: 5 / 60 s. Stops one source
+ * guessing one account's password, without letting that source lock the owner (elsewhere) out.
+ */
+export const LOGIN_PER_ACCOUNT_IP: RateRule = { name: "login_account_ip", limit: 5, windowSeconds: 60 };
+/**
+ * Login attempts per account from anywhere: 100 / 3600 s. The ceiling on guessing spread over many
+ * IPs (at most 2,400 guesses a day against one account), high enough that locking its owner out
+ * takes a hundred attempts an hour, not five a minute.
+ */
+export const LOGIN_PER_ACCOUNT: RateRule = { name: "login_account", limit: 100, windowSeconds: 3600 };
 /** User search (`GET /v1/users?q=`) per account: 60 / 60 s. Discovery scraping (OWASP API6). */
 export const DISCOVERY_PER_USER: RateRule = { name: "discovery_user", limit: 60, windowSeconds: 60 };
 /** Presence lookups (`GET /v1/presence`) per account: 60 / 60 s (each takes up to 200 ids). */
 export const PRESENCE_PER_USER: RateRule = { name: "presence_user", limit: 60, windowSeconds: 60 };
 /** Uploads (`POST /v1/media`) per user: 10 / 60 s. Each may be 16 MiB of R2 writes. */
 export const UPLOADS_PER_USER: RateRule = { name: "upload_user", limit: 10, windowSeconds: 60 };
-/** WebSocket tickets (= connects) per user: 10 / 60 s. Reconnect storms back off instead. */
+/**
+ * WebSocket connects per user: 10 / 60 s, one budget for minting tickets and for upgrades with a
+ * bearer token. Reconnect storms back off instead.
+ */
 export const WS_CONNECTS_PER_USER: RateRule = { name: "ws_connect_user", limit: 10, windowSeconds: 60 };
 /** Message sends per user: 30 / 10 s (WebSocket, in the UserHub DO; REST, in the Worker). */
 export const SENDS_PER_USER: RateRule = { name: "send_user", limit: 30, windowSeconds: 10 };
@@ -83,6 +95,7 @@ export const SENDS_PER_CONVERSATION: RateRule = { name: "send_conversation", lim
 export const ALL_RATE_RULES: readonly RateRule[] = [
   REGISTER_PER_IP,
   LOGIN_PER_IP,
+  LOGIN_PER_ACCOUNT_IP,
   LOGIN_PER_ACCOUNT,
   DISCOVERY_PER_USER,
   PRESENCE_PER_USER,
@@ -95,6 +108,32 @@ export const ALL_RATE_RULES: readonly RateRule[] = [
   GROUP_MEMBERSHIP_PER_USER,
   CONVERSATION_CREATES_PER_USER,
 ];
+
+/**
+ * The rate-limit key of a client IP. IPv4 as is; IPv6 by its /64 prefix (`2001:db8:1:2::/64`), since
+ * one subscriber usually holds a whole /64 and could otherwise take a fresh address per request.
+ * An IPv4-mapped IPv6 address (`::ffff:192.0.2.1`) counts as its IPv4 address. Anything else that
+ * is not an IP (local dev's placeholder) is its own key.
+ */
+export function ipRateKey(ip: string): string {
+  const address = ip.trim().toLowerCase().split("%")[0] ?? "";
+  if (!address.includes(":")) return address;
+  const mapped = /^(?:0{0,4}:){0,5}:?ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(address);
+  if (mapped?.[1]) return mapped[1];
+  const halves = address.split("::");
+  if (halves.length > 2) return address;
+  const groups = (half: string | undefined) => (half ? half.split(":") : []);
+  const head = groups(halves[0]);
+  const tail = groups(halves[1]);
+  // An embedded IPv4 tail (`…:1.2.3.4`) is two groups; only the first four groups matter here.
+  const width = tail.at(-1)?.includes(".") ? tail.length + 1 : tail.length;
+  const missing = halves.length === 2 ? 8 - head.length - width : 0;
+  if (missing < 0 || (halves.length === 1 && head.length !== 8)) return address;
+  const full = [...head, ...Array<string>(missing).fill("0"), ...tail];
+  const prefix = full.slice(0, 4);
+  if (!prefix.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return address;
+  return `${prefix.map((g) => parseInt(g, 16).toString(16)).join(":")}::/64`;
+}
 
 /** False only when `RATE_LIMITS=off` (local load tests, the integration stack). */
 export function rateLimitsEnabled(env: { RATE_LIMITS?: string }): boolean {

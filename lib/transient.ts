@@ -32,6 +32,21 @@ export function isTransientDependencyError(error: unknown): boolean {
   );
 }
 
+/**
+ * Postgres SQLSTATE classes that refuse the data itself, for good: 22 data exception (a NUL in
+ * text, a value out of range), 23 integrity constraint violation, 54 program limit exceeded.
+ * Retrying the same row can never succeed; a queue sets such a row aside instead.
+ */
+const REFUSAL_SQLSTATE = /^(22|23|54)[0-9A-Z]{3}$/;
+
+export function isRefusedByDatabase(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && REFUSAL_SQLSTATE.test(code)) return true;
+  const cause = (error as { cause?: unknown }).cause;
+  return cause !== undefined && cause !== error && isRefusedByDatabase(cause);
+}
+
 /** The error to answer with: transient dependency failures become 503 `unavailable` (retry in 1 s). */
 export function asServiceError(error: unknown): unknown {
   if (error instanceof AppError || !isTransientDependencyError(error)) return error;

@@ -26,8 +26,8 @@ export interface StackOptions {
   persistTo: string;
   /** Shard URLs / embedded server settings (default: DATABASE_URLS, DATABASE_URL, else embedded). */
   postgres?: PostgresOptions;
-  /** Redis behind the Upstash shim (default REDIS_URL; unset = caching off). */
-  redisUrl?: string;
+  /** Redis behind the Upstash shim (default REDIS_URL; null, or neither = caching off). */
+  redisUrl?: string | null;
   /** HMAC key for session tokens (default: random for this run). */
   authSecret?: string;
   /** Extra Worker vars, e.g. { HOT_WINDOW_MESSAGES: "20" }. */
@@ -98,7 +98,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     });
     log(`relay: ws://127.0.0.1:${relay.port}/v2 → loopback Postgres`);
 
-    const redisUrl = options.redisUrl ?? process.env.REDIS_URL ?? null;
+    const redisUrl = options.redisUrl === undefined ? (process.env.REDIS_URL ?? null) : options.redisUrl;
     let redisRest: Stack["redisRest"] = null;
     let shim: Awaited<ReturnType<typeof startUpstashShim>> | null = null;
     if (redisUrl) {
@@ -293,7 +293,7 @@ function portInUse(port: number): Error {
 }
 
 /** True when something accepts TCP connections on 127.0.0.1:port. */
-function portOpen(port: number): Promise<boolean> {
+export function portOpen(port: number): Promise<boolean> {
   return new Promise((done) => {
     const socket = connect(port, "127.0.0.1");
     socket.once("connect", () => {

@@ -10,9 +10,8 @@ import type { AppEnv } from "./env.ts";
 import { AppError, errorResponse } from "../lib/errors.ts";
 import { asServiceError } from "../lib/transient.ts";
 import { requestContext } from "./middleware/request-context.ts";
-import { applyRateLimits } from "./middleware/rate-limit.ts";
 import { cors } from "./middleware/security.ts";
-import { errorSummary } from "../lib/log.ts";
+import { log } from "../lib/log.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { profileRoutes } from "./routes/profiles.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
@@ -23,6 +22,7 @@ import { mediaRoutes } from "./routes/media.ts";
 import { benchRoutes } from "./routes/bench.ts";
 import { benchEchoRoutes } from "./routes/bench-echo.ts";
 import { pushRoutes } from "./routes/push.ts";
+import { configRoutes } from "./routes/config.ts";
 import { scheduled } from "./jobs/media-sweep.ts";
 
 const app = new Hono<AppEnv>();
@@ -41,17 +41,17 @@ app.use("/v1/*", async (c, next) => {
   })(c, next);
 });
 
-// Rate limits (429 + Retry-After) per route, before the routes: workers/lib/rate-limits.ts.
-applyRateLimits(app);
-
+// Rate limits (429 + Retry-After) are in each limited route's own chain: README "Rate limits".
+// Each sub-app registers full paths from the protocol's ROUTES table (README "REST API").
 app.route("/", healthRoutes);
-app.route("/v1/auth", authRoutes);
-app.route("/v1", profileRoutes);
-app.route("/v1/conversations", conversationRoutes);
-app.route("/v1", realtimeRoutes);
-app.route("/v1", presenceRoutes);
-app.route("/v1/media", mediaRoutes);
-app.route("/v1", pushRoutes); // /push/*, /conversations/:id/mute, /me/notifications (issue 8)
+app.route("/", authRoutes);
+app.route("/", profileRoutes);
+app.route("/", conversationRoutes);
+app.route("/", realtimeRoutes);
+app.route("/", presenceRoutes);
+app.route("/", mediaRoutes);
+app.route("/", configRoutes);
+app.route("/", pushRoutes);
 app.route("/v1/_bench/echo", benchEchoRoutes); // 404 unless BENCH_ROUTES=1
 app.route("/v1/_bench", benchRoutes); // 404 unless BENCH_ROUTES=1
 
@@ -62,19 +62,11 @@ app.onError((error, c) => {
     return errorResponse(new AppError("invalid_json", "body is not valid JSON"), c.get("requestId"));
   }
   if (!(error instanceof AppError) || error.status >= 500) {
-    console.error(
-      JSON.stringify({
-        level: "error",
-        requestId: c.get("requestId"),
-        path: c.req.routePath,
-        error: errorSummary(error),
-      }),
-    );
+    log("error", "request failed", { requestId: c.get("requestId"), path: c.req.routePath, error });
   }
   return errorResponse(asServiceError(error), c.get("requestId"));
 });
 
-export type AppType = typeof app;
 // The default export stays the Hono app (tests list its routes) with the Cron Trigger's handler
 // attached: the runtime looks up `fetch` and `scheduled` on whatever the module exports.
 export default Object.assign(app, { scheduled });

@@ -1,5 +1,5 @@
 /**
- * Typed REST helpers for every route in API.md. Answers are parsed with the protocol's schemas, and
+ * Typed REST helpers for every route of README "REST API", at the paths of the protocol's ROUTES table. Answers are parsed with the protocol's schemas, and
  * failures become `ApiError` with the server's stable code, so apps switch on `err.code`.
  */
 import { z } from "zod";
@@ -10,8 +10,14 @@ import {
   Message,
   MessageStatus,
   Presence,
+  ROUTES,
+  ServerConfig,
   User,
+  pathTo,
+  type AddMembersBody,
   type ErrorCode,
+  type SetRoleBody,
+  type UpdateGroupBody,
 } from "./protocol/index.ts";
 import { THUMBNAIL_HEADER } from "./protocol/media.ts";
 
@@ -124,7 +130,7 @@ export class Api {
   /**
    * Uploads a picture or video (`type` = its MIME type, e.g. `image/jpeg`) and returns its `media`;
    * send it with `sendMessage(…, { mediaId: media.id })` or `Connection.send`. The server checks the
-   * bytes really are `type` (415 `unsupported_media_type`) and at most 16 MB (413 `media_too_large`).
+   * bytes really are `type` (415 `unsupported_media_type`) and at most MAX_MEDIA_BYTES (413 `media_too_large`).
    * In browsers the upload goes through XMLHttpRequest for real progress (fetch cannot report it),
    * unless a custom `fetch` was given.
    */
@@ -139,7 +145,7 @@ export class Api {
     if (opts.width !== undefined) query.set("width", String(opts.width));
     if (opts.height !== undefined) query.set("height", String(opts.height));
     if (opts.durationMs !== undefined) query.set("durationMs", String(opts.durationMs));
-    const url = `${this.baseUrl}/v1/media${query.size > 0 ? `?${query}` : ""}`;
+    const url = `${this.baseUrl}${ROUTES.uploadMedia.path}${query.size > 0 ? `?${query}` : ""}`;
     const headers: Record<string, string> = { "content-type": type };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (opts.thumbnail) headers[THUMBNAIL_HEADER] = base64(new Uint8Array(opts.thumbnail));
@@ -189,57 +195,87 @@ export class Api {
 
   // ---- accounts and profiles ----
   async register(input: { username: string; password: string; displayName: string }) {
-    const out = await this.request("POST", "/v1/auth/register", z.object({ user: User, token: z.string() }), input);
+    const out = await this.request(
+      ROUTES.register.method,
+      ROUTES.register.path,
+      z.object({ user: User, token: z.string() }),
+      input,
+    );
     this.token = out.token;
     return out;
   }
   async login(input: { username: string; password: string }) {
-    const out = await this.request("POST", "/v1/auth/login", z.object({ user: User, token: z.string() }), input);
+    const out = await this.request(
+      ROUTES.login.method,
+      ROUTES.login.path,
+      z.object({ user: User, token: z.string() }),
+      input,
+    );
     this.token = out.token;
     return out;
   }
   async logout(): Promise<void> {
-    await this.request("POST", "/v1/auth/logout", null);
+    await this.request(ROUTES.logout.method, ROUTES.logout.path, null);
     this.token = null;
   }
   me() {
-    return this.request("GET", "/v1/me", z.object({ user: User })).then((r) => r.user);
+    return this.request(ROUTES.me.method, ROUTES.me.path, z.object({ user: User })).then((r) => r.user);
   }
   updateMe(patch: { displayName?: string; about?: string; pictureMediaId?: string | null }) {
-    return this.request("PATCH", "/v1/me", z.object({ user: User }), patch).then((r) => r.user);
+    return this.request(ROUTES.updateMe.method, ROUTES.updateMe.path, z.object({ user: User }), patch).then(
+      (r) => r.user,
+    );
   }
   user(id: string) {
-    return this.request("GET", `/v1/users/${encodeURIComponent(id)}`, z.object({ user: User })).then((r) => r.user);
+    return this.request(ROUTES.user.method, pathTo(ROUTES.user.path, { id }), z.object({ user: User })).then(
+      (r) => r.user,
+    );
   }
   searchUsers(prefix: string) {
-    return this.request("GET", `/v1/users?q=${encodeURIComponent(prefix)}`, z.object({ users: z.array(User) })).then(
-      (r) => r.users,
-    );
+    return this.request(
+      ROUTES.searchUsers.method,
+      `${ROUTES.searchUsers.path}?q=${encodeURIComponent(prefix)}`,
+      z.object({ users: z.array(User) }),
+    ).then((r) => r.users);
   }
 
   // ---- conversations ----
   openDirect(userId: string) {
-    return this.request("POST", "/v1/conversations", z.object({ conversation: Conversation }), {
-      type: "direct",
-      userId,
-    }).then((r) => r.conversation);
+    return this.request(
+      ROUTES.openConversation.method,
+      ROUTES.openConversation.path,
+      z.object({ conversation: Conversation }),
+      {
+        type: "direct",
+        userId,
+      },
+    ).then((r) => r.conversation);
   }
   createGroup(name: string, memberIds: string[]) {
-    return this.request("POST", "/v1/conversations", z.object({ conversation: Conversation }), {
-      type: "group",
-      name,
-      memberIds,
-    }).then((r) => r.conversation);
+    return this.request(
+      ROUTES.openConversation.method,
+      ROUTES.openConversation.path,
+      z.object({ conversation: Conversation }),
+      {
+        type: "group",
+        name,
+        memberIds,
+      },
+    ).then((r) => r.conversation);
   }
   conversations() {
-    return this.request("GET", "/v1/conversations", z.object({ conversations: z.array(ConversationSummary) })).then(
-      (r) => r.conversations,
-    );
+    return this.request(
+      ROUTES.conversations.method,
+      ROUTES.conversations.path,
+      z.object({ conversations: z.array(ConversationSummary) }),
+    ).then((r) => r.conversations);
   }
   conversation(id: string) {
-    return this.request("GET", `/v1/conversations/${id}`, z.object({ conversation: Conversation })).then(
-      (r) => r.conversation,
-    );
+    return this.request(
+      ROUTES.conversation.method,
+      pathTo(ROUTES.conversation.path, { id }),
+      z.object({ conversation: Conversation }),
+    ).then((r) => r.conversation);
   }
   /** A page of history ascending by seq: the newest `limit` before `before` (or the newest overall). */
   history(id: string, opts: { before?: number; limit?: number } = {}) {
@@ -247,80 +283,114 @@ export class Api {
     if (opts.before !== undefined) q.set("before", String(opts.before));
     if (opts.limit !== undefined) q.set("limit", String(opts.limit));
     const qs = q.size > 0 ? `?${q}` : "";
-    return this.request("GET", `/v1/conversations/${id}/messages${qs}`, z.object({ messages: z.array(Message) })).then(
-      (r) => r.messages,
-    );
+    return this.request(
+      ROUTES.history.method,
+      `${pathTo(ROUTES.history.path, { id })}${qs}`,
+      z.object({ messages: z.array(Message) }),
+    ).then((r) => r.messages);
   }
   /** Sends over REST (the WebSocket `send` is the fast path); same idempotency by `clientId`. */
   sendMessage(id: string, body: { clientId: string; text?: string; mediaId?: string }) {
-    return this.request("POST", `/v1/conversations/${id}/messages`, z.object({ message: Message }), body).then(
-      (r) => r.message,
-    );
+    return this.request(
+      ROUTES.sendMessage.method,
+      pathTo(ROUTES.sendMessage.path, { id }),
+      z.object({ message: Message }),
+      body,
+    ).then((r) => r.message);
   }
   deleteMessage(id: string, seq: number, scope: "me" | "everyone") {
-    return this.request("DELETE", `/v1/conversations/${id}/messages/${seq}?for=${scope}`, null);
+    return this.request(
+      ROUTES.deleteMessage.method,
+      `${pathTo(ROUTES.deleteMessage.path, { id, seq })}?for=${scope}`,
+      null,
+    );
   }
   markRead(id: string, upTo: number) {
-    return this.request("POST", `/v1/conversations/${id}/read`, null, { upTo });
+    return this.request(ROUTES.markRead.method, pathTo(ROUTES.markRead.path, { id }), null, { upTo });
   }
   messageStatus(id: string, seq: number) {
     return this.request(
-      "GET",
-      `/v1/conversations/${id}/messages/${seq}/status`,
+      ROUTES.messageStatus.method,
+      pathTo(ROUTES.messageStatus.path, { id, seq }),
       z.object({ status: MessageStatus }),
     ).then((r) => r.status);
   }
-  addMembers(id: string, userIds: string[]) {
-    return this.request("POST", `/v1/conversations/${id}/members`, z.object({ conversation: Conversation }), {
-      userIds,
-    }).then((r) => r.conversation);
+  /** An admin adds people to a group; answers the group as it is now. */
+  addMembers(id: string, userIds: AddMembersBody["userIds"]) {
+    const body: AddMembersBody = { userIds };
+    return this.request(
+      ROUTES.addMembers.method,
+      pathTo(ROUTES.addMembers.path, { id }),
+      z.object({ conversation: Conversation }),
+      body,
+    ).then((r) => r.conversation);
   }
   /** Removes a member (admins), or leaves the group (with one's own id). */
   deleteMember(id: string, userId: string) {
-    return this.request("DELETE", `/v1/conversations/${id}/members/${userId}`, null);
+    return this.request(ROUTES.deleteMember.method, pathTo(ROUTES.deleteMember.path, { id, userId }), null);
   }
-  setRole(id: string, userId: string, role: "admin" | "member") {
+  /** An admin makes a member an admin, or an admin a member again. */
+  setRole(id: string, userId: string, role: SetRoleBody["role"]) {
+    const body: SetRoleBody = { role };
     return this.request(
-      "PATCH",
-      `/v1/conversations/${id}/members/${userId}`,
+      ROUTES.setRole.method,
+      pathTo(ROUTES.setRole.path, { id, userId }),
       z.object({ conversation: Conversation }),
-      { role },
+      body,
     ).then((r) => r.conversation);
   }
-  updateGroup(id: string, patch: { name?: string; pictureMediaId?: string | null }) {
-    return this.request("PATCH", `/v1/conversations/${id}`, z.object({ conversation: Conversation }), patch).then(
-      (r) => r.conversation,
-    );
+  /** An admin renames the group or sets its picture (an uploaded media id; null removes it). */
+  updateGroup(id: string, patch: UpdateGroupBody) {
+    return this.request(
+      ROUTES.updateGroup.method,
+      pathTo(ROUTES.updateGroup.path, { id }),
+      z.object({ conversation: Conversation }),
+      patch,
+    ).then((r) => r.conversation);
   }
   /** Who may see my online state and last seen, as set now. */
   privacy() {
     return this.request(
-      "GET",
-      "/v1/me/privacy",
+      ROUTES.privacy.method,
+      ROUTES.privacy.path,
       z.object({ privacy: z.object({ presence: z.enum(["everyone", "contacts", "nobody"]) }) }),
     ).then((r) => r.privacy.presence);
   }
   /** Who may see my online state and last seen. */
   setPrivacy(presence: "everyone" | "contacts" | "nobody") {
-    return this.request("PUT", "/v1/me/privacy", z.object({ privacy: z.object({ presence: z.string() }) }), {
-      presence,
-    });
+    return this.request(
+      ROUTES.setPrivacy.method,
+      ROUTES.setPrivacy.path,
+      z.object({ privacy: z.object({ presence: z.string() }) }),
+      {
+        presence,
+      },
+    );
   }
   presence(ids: string[]) {
     return this.request(
-      "GET",
-      `/v1/presence?ids=${ids.map(encodeURIComponent).join(",")}`,
+      ROUTES.presence.method,
+      `${ROUTES.presence.path}?ids=${ids.map(encodeURIComponent).join(",")}`,
       z.object({ presence: z.array(Presence) }),
     ).then((r) => r.presence);
   }
 
+  /** What this deploy allows (`GET /v1/config`): the delete-for-everyone window and the size limits. */
+  config() {
+    return this.request(ROUTES.config.method, ROUTES.config.path, ServerConfig);
+  }
+
   /** A single-use ticket for the next WebSocket upgrade (valid 30 s; the SDK fetches one per connect). */
   wsTicket() {
-    return this.request("POST", "/v1/ws/ticket", z.object({ ticket: z.string(), expiresAt: z.string() }));
+    return this.request(
+      ROUTES.wsTicket.method,
+      ROUTES.wsTicket.path,
+      z.object({ ticket: z.string(), expiresAt: z.string() }),
+    );
   }
 
   /** The WebSocket URL for this server. */
   wsUrl(): string {
-    return `${this.baseUrl.replace(/^http/, "ws")}/v1/ws`;
+    return `${this.baseUrl.replace(/^http/, "ws")}${ROUTES.ws.path}`;
   }
 }

@@ -29,6 +29,8 @@ const FORWARDED: (keyof ConnectionEvents)[] = [
   "typing",
   "error",
   "unauthorized",
+  "outbox",
+  "sent",
 ];
 
 export class MessengerClient extends Emitter<ConnectionEvents> {

@@ -12,6 +12,7 @@ import { Emitter } from "./emitter.ts";
 import { MemoryStore, type ClientStore, type PendingSend } from "./store.ts";
 import {
   Event as EventSchema,
+  ACK_INTERVAL_MS,
   CLOSE_CODES,
   PROTOCOL_VERSION,
   TICKET_SUBPROTOCOL_PREFIX,
@@ -45,6 +46,17 @@ export interface ConnectionEvents extends Record<string, unknown> {
   error: { code: ErrorCode; message: string };
   /** The token was refused: log in again. */
   unauthorized: undefined;
+  /**
+   * The outbox changed: the sends kept in the store and not yet acknowledged, oldest first. Emitted
+   * once loaded, after a send is stored, and after one is acknowledged or refused. Apps show these
+   * as pending instead of keeping their own copy.
+   */
+  outbox: readonly PendingSend[];
+  /**
+   * The server stored a send from the outbox (emitted before it leaves the outbox), including sends
+   * queued in an earlier session that no `send()` promise waits for any more.
+   */
+  sent: Message;
 }
 
 export interface ConnectionOptions {
@@ -98,6 +110,10 @@ export class Connection extends Emitter<ConnectionEvents> {
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private connectTimer: ReturnType<typeof setTimeout> | null = null;
   private lastFrameAt = 0;
+  /** The cursor last acked on a socket, and when; `ackTimer` holds back the next ack. */
+  private ackedCursor = 0;
+  private lastAckAt = 0;
+  private ackTimer: ReturnType<typeof setTimeout> | null = null;
   private loaded: Promise<void> | null = null;
   private stopped = false;
   private requestCounter = 0;
@@ -117,6 +133,7 @@ export class Connection extends Emitter<ConnectionEvents> {
     this.loaded ??= (async () => {
       this.cursor = await this.store.loadCursor();
       this.outbox = await this.store.loadOutbox();
+      this.emit("outbox", [...this.outbox]);
     })();
     return new Promise((resolve, reject) => {
       const off = this.on("synced", () => {
@@ -163,6 +180,7 @@ export class Connection extends Emitter<ConnectionEvents> {
     if (!existing) {
       this.outbox.push({ conversationId, clientId, ...content, queuedAt: Date.now() });
       await this.store.saveOutbox(this.outbox);
+      this.emit("outbox", [...this.outbox]);
     }
     queued?.();
     const done = new Promise<Message>((resolve, reject) => this.waiters.set(clientId, { resolve, reject }));
@@ -290,7 +308,7 @@ export class Connection extends Emitter<ConnectionEvents> {
     }
     if (this.cursor > before) {
       await this.store.saveCursor(this.cursor);
-      this.write({ type: "ack", cursor: this.cursor });
+      this.ackStored();
     }
   }
 
@@ -316,15 +334,16 @@ export class Connection extends Emitter<ConnectionEvents> {
           if (event.kind === "profile") this.emit("profile", event.user);
         }
         await this.store.saveCursor(this.cursor);
-        this.write({ type: "ack", cursor: this.cursor });
+        this.ackStored();
         return;
       }
       case "synced":
         if (frame.reset) {
           this.cursor = frame.cursor;
           await this.store.saveCursor(this.cursor);
-          this.write({ type: "ack", cursor: this.cursor });
         }
+        // Whatever is stored but not yet acked (a reset, or an ack lost with the last socket).
+        if (this.cursor > this.ackedCursor) this.sendAck();
         this.attempts = 0;
         this.setState("live");
         this.emit("synced", { cursor: frame.cursor, reset: frame.reset });
@@ -376,6 +395,7 @@ export class Connection extends Emitter<ConnectionEvents> {
   }
 
   private async settle(clientId: string, message: Message): Promise<void> {
+    if (this.outbox.some((p) => p.clientId === clientId)) this.emit("sent", message);
     await this.removePending(clientId);
     const w = this.waiters.get(clientId);
     this.waiters.delete(clientId);
@@ -385,7 +405,9 @@ export class Connection extends Emitter<ConnectionEvents> {
   private async removePending(clientId: string): Promise<void> {
     const before = this.outbox.length;
     this.outbox = this.outbox.filter((p) => p.clientId !== clientId);
-    if (this.outbox.length !== before) await this.store.saveOutbox(this.outbox);
+    if (this.outbox.length === before) return;
+    await this.store.saveOutbox(this.outbox);
+    this.emit("outbox", [...this.outbox]);
   }
 
   /** The frame id of a send is its clientId, so the answer pairs up across reconnects. */
@@ -398,6 +420,28 @@ export class Connection extends Emitter<ConnectionEvents> {
       ...(p.text !== undefined ? { text: p.text } : {}),
       ...(p.mediaId !== undefined ? { mediaId: p.mediaId } : {}),
     });
+  }
+
+  /**
+   * Acks what is stored: at once when the stream is quiet, else at most once per ACK_INTERVAL_MS,
+   * the last ack covering everything stored — a busy stream costs the hub a few acks a second, not
+   * one per frame, and delivered ticks wait at most that long.
+   */
+  private ackStored(): void {
+    if (this.ackTimer) return; // the pending ack will carry the newest cursor
+    const wait = this.lastAckAt + ACK_INTERVAL_MS - Date.now();
+    if (wait <= 0) return this.sendAck();
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = null;
+      this.sendAck();
+    }, wait);
+  }
+
+  private sendAck(): void {
+    if (!this.ws || this.ws.readyState !== 1) return; // the next `synced` acks it
+    this.lastAckAt = Date.now();
+    this.ackedCursor = this.cursor;
+    this.write({ type: "ack", cursor: this.cursor });
   }
 
   private write(frame: ClientFrame): void {
@@ -431,6 +475,8 @@ export class Connection extends Emitter<ConnectionEvents> {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     if (this.pingTimer) clearInterval(this.pingTimer);
     if (this.connectTimer) clearTimeout(this.connectTimer);
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
     this.reconnectTimer = null;
     this.pingTimer = null;
     this.connectTimer = null;

@@ -1,5 +1,5 @@
 /**
- * Browser helper for Web Push (issue 8): after login, `enablePush(api, registration)` fetches the
+ * Browser helper for Web Push (README "Notifications"): after login, `enablePush(api, registration)` fetches the
  * server's VAPID key, subscribes through the PushManager (the browser asks for permission if it has
  * not yet) and registers the subscription with the server. Call it on every app start while logged
  * in: it reuses the existing subscription, and replaces it if the server's key changed. On logout,
@@ -8,7 +8,14 @@
  * Types are structural (no DOM lib): a real `ServiceWorkerRegistration` satisfies them.
  */
 import type { Api } from "./api.ts";
-import { MuteAnswer, NotificationPrefs, PushSubscriptionBody, VapidKeyAnswer } from "./protocol/index.ts";
+import {
+  MuteAnswer,
+  NotificationPrefs,
+  PushSubscriptionBody,
+  ROUTES,
+  VapidKeyAnswer,
+  pathTo,
+} from "./protocol/index.ts";
 import { z } from "zod";
 
 /** What the helper uses of `PushSubscription`. */
@@ -52,7 +59,7 @@ function sameBytes(a: ArrayBuffer | null | undefined, b: Uint8Array): boolean {
  * `unavailable` when the server has no VAPID keys).
  */
 export async function enablePush(api: Api, registration: PushRegistrationLike): Promise<string> {
-  const { publicKey } = await api.request("GET", "/v1/push/vapid-key", VapidKeyAnswer);
+  const { publicKey } = await api.request(ROUTES.vapidKey.method, ROUTES.vapidKey.path, VapidKeyAnswer);
   const key = fromBase64Url(publicKey);
   let subscription = await registration.pushManager.getSubscription();
   if (subscription && subscription.options && !sameBytes(subscription.options.applicationServerKey, key)) {
@@ -61,7 +68,7 @@ export async function enablePush(api: Api, registration: PushRegistrationLike): 
   }
   subscription ??= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
   const body = PushSubscriptionBody.parse({ ...subscription.toJSON(), endpoint: subscription.endpoint });
-  const out = await api.request("POST", "/v1/push/subscriptions", Created, body);
+  const out = await api.request(ROUTES.subscribePush.method, ROUTES.subscribePush.path, Created, body);
   return out.subscription.endpoint;
 }
 
@@ -70,7 +77,7 @@ export async function disablePush(api: Api, registration: PushRegistrationLike):
   const subscription = await registration.pushManager.getSubscription();
   if (!subscription) return;
   await api
-    .request("DELETE", "/v1/push/subscriptions", null, { endpoint: subscription.endpoint })
+    .request(ROUTES.unsubscribePush.method, ROUTES.unsubscribePush.path, null, { endpoint: subscription.endpoint })
     .catch(() => undefined);
   await subscription.unsubscribe();
 }
@@ -87,7 +94,7 @@ export async function muteConversation(
   choice: MuteChoice,
 ): Promise<MuteAnswer["mute"]> {
   const until = choice === null || choice === "always" ? choice : new Date(Date.now() + MUTE_MS[choice]).toISOString();
-  const out = await api.request("PUT", `/v1/conversations/${encodeURIComponent(conversationId)}/mute`, MuteAnswer, {
+  const out = await api.request(ROUTES.mute.method, pathTo(ROUTES.mute.path, { id: conversationId }), MuteAnswer, {
     until,
   });
   return out.mute;
@@ -95,6 +102,8 @@ export async function muteConversation(
 
 /** Private previews: `false` makes every push say only "New message". */
 export async function setNotificationPreviews(api: Api, previews: boolean): Promise<boolean> {
-  const out = await api.request("PUT", "/v1/me/notifications", NotificationPrefs, { previews });
+  const out = await api.request(ROUTES.setNotifications.method, ROUTES.setNotifications.path, NotificationPrefs, {
+    previews,
+  });
   return out.previews;
 }

@@ -25,6 +25,7 @@ import type { Redis } from "@upstash/redis/cloudflare";
 import { User } from "../../client/sdk/protocol/index.ts";
 import type { UserRecord } from "../user-store.ts";
 import { redisFromEnv } from "./redis.ts";
+import { log } from "../../lib/log.ts";
 
 /** Profiles change rarely; 10 minutes bounds the staleness a missed invalidation could cause. */
 export const PROFILE_CACHE_TTL_SECONDS = 10 * 60;
@@ -51,7 +52,7 @@ export const profileKey = (userId: string): string => `profile:v1:${userId}`;
 /** Redis key of a session's liveness ("live" or a "revoked" tombstone). */
 export const sessionKey = (sessionId: string): string => `session:v1:${sessionId}`;
 
-/** The public view of a stored user (API.md `user`): no credentials, picture as a URL. */
+/** The public view of a stored user (the protocol's `User`): no credentials, picture as a URL. */
 export function publicUser(user: UserRecord): User {
   return {
     id: user.id,
@@ -91,7 +92,7 @@ export class ProfileCache {
     } catch (error) {
       skipReadsUntil = Date.now() + REDIS_BACKOFF_MS;
       const reason = error instanceof Error && error.message === "timeout" ? "timeout" : "error";
-      console.warn(JSON.stringify({ level: "warn", msg: "redis unavailable, using postgres", op, reason }));
+      log("warn", "redis unavailable, using postgres", { op, reason });
       return undefined;
     } finally {
       if (timer !== undefined) clearTimeout(timer);

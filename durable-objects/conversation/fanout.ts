@@ -1,122 +1,91 @@
 /**
  * Durable fan-out: pushes the conversation's events to each member's UserHub.
  *
- * Nothing is sent from memory: each member has a watermark (`fanout_ev`) of the last event their hub
- * acknowledged, and a pass sends everything after it, in order, in one batched RPC per member. A
- * failed hub gets a jittered backoff and is retried by the alarm; the hub dedupes on
- * (conversation, ev), so a retry after a lost answer is harmless. Concurrent triggers coalesce into
- * one running pass plus one re-run, so a burst of sends becomes a few batched RPCs per hub.
+ * Each member has a watermark (`fanout_ev`) of the last event their hub acknowledged, and a pass
+ * sends everything after it, in order, in one batched RPC per member, all members in parallel
+ * (bounded). The events were serialized once when appended; every hub gets the same strings. A
+ * failed hub gets a jittered backoff and is retried by the alarm; the hub drops repeats by
+ * (conversation, ev), so a retry after a lost answer is harmless — which is also why a pass stores
+ * its progress lazily (./store.ts) and commits nothing itself. Triggers during a pass coalesce into
+ * one more pass (../shared/drain.ts), so a burst of sends becomes a few batched RPCs per hub.
  */
-import type { ConversationEvent, EventRow, MemberRow } from "./rows.ts";
-import type { EventBody } from "../../client/sdk/protocol/index.ts";
 import { backoffMs, forEachBounded } from "../shared/bounded.ts";
-import { CoalescedRunner } from "../shared/coalesced-runner.ts";
+import type { PassOutcome } from "../shared/drain.ts";
+import type { ConversationStore, PendingEvent } from "./store.ts";
 
-/** Events per RPC: keeps each call well under the 32 MiB RPC limit and a hub's write short. */
-const FANOUT_BATCH = 200;
-/** Hubs called at once; 200-member groups finish in a few rounds without queueing on one object. */
-const FANOUT_CONCURRENCY = 50;
+/** Events per RPC: keeps each call well under the RPC size limit and a hub's write short. */
+export const FANOUT_BATCH = 200;
+/** Hubs called at once: a 200-member group is one round, without unbounded calls in flight. */
+export const FANOUT_CONCURRENCY = 200;
 
-type Outcome =
-  { ok: true; userId: string; reached: number; more: boolean } | { ok: false; userId: string; failures: number };
-
-export interface HubDeliver {
-  deliver(conversationId: string, events: ConversationEvent[]): Promise<unknown>;
+/** One event as a hub receives it: its number in this conversation and its body as JSON. */
+export interface WireEvent {
+  ev: number;
+  json: string;
 }
 
-export class Fanout {
-  private readonly runner = new CoalescedRunner(() => this.pass());
+export interface HubDeliver {
+  deliver(conversationId: string, events: WireEvent[]): Promise<unknown>;
+}
 
-  constructor(
-    private readonly sql: SqlStorage,
-    private readonly conversationId: () => string,
-    private readonly hub: (userId: string) => HubDeliver,
-    private readonly scheduleAlarm: (at: number) => void,
-  ) {}
-
-  /** Delivers everything pending; resolves when this pass (and any re-run it absorbed) is done. */
-  run(): Promise<void> {
-    return this.runner.run();
-  }
-
-  private lastEv(): number {
-    return this.sql.exec<{ last_ev: number }>("SELECT last_ev FROM meta").one().last_ev;
-  }
-
-  private async pass(): Promise<void> {
-    const lastEv = this.lastEv();
-    const due = this.sql
-      .exec<MemberRow>(
-        "SELECT * FROM members WHERE fanout_ev < MIN(COALESCE(left_ev, ?1), ?1) AND fanout_due <= ?2",
-        lastEv,
-        Date.now(),
-      )
-      .toArray();
-    const outcomes: Outcome[] = [];
-    await forEachBounded(due, FANOUT_CONCURRENCY, async (m) => {
-      outcomes.push(await this.push(m, lastEv));
-    });
-    // One commit for the whole round, not one per hub: no await between these writes.
-    for (const o of outcomes) {
-      if (o.ok) {
-        this.sql.exec(
-          "UPDATE members SET fanout_ev = MAX(fanout_ev, ?), fanout_failures = 0, fanout_due = 0 WHERE user_id = ?",
-          o.reached,
-          o.userId,
-        );
-        if (o.more) this.runner.rerun();
-      } else {
-        this.sql.exec(
-          "UPDATE members SET fanout_failures = ?, fanout_due = ? WHERE user_id = ?",
-          o.failures,
-          Date.now() + backoffMs(o.failures),
-          o.userId,
-        );
-      }
+/** One fan-out pass over every member whose hub is behind and due. */
+export async function fanoutPass(
+  store: ConversationStore,
+  hub: (userId: string) => HubDeliver,
+  now = Date.now(),
+): Promise<PassOutcome> {
+  const meta = store.meta;
+  if (!meta) return {};
+  const lastEv = meta.last_ev;
+  const due: Array<{ userId: string; events: WireEvent[]; reached: number; more: boolean; failures: number }> = [];
+  let dueAt: number | null = null;
+  for (const m of store.members()) {
+    const upper = Math.min(m.left_ev ?? lastEv, lastEv);
+    if (m.fanout_ev >= upper) continue;
+    if (m.fanout_due > now) {
+      dueAt = Math.min(dueAt ?? m.fanout_due, m.fanout_due);
+      continue;
     }
-    this.trim();
-    const pending = this.sql
-      .exec<{ due: number | null }>(
-        "SELECT MIN(fanout_due) AS due FROM members WHERE fanout_ev < MIN(COALESCE(left_ev, ?1), ?1)",
-        lastEv,
-      )
-      .one().due;
-    if (pending !== null) this.scheduleAlarm(Math.max(pending, Date.now() + 250));
+    const events = eventsFor(store.events, m.user_id, m.fanout_ev, upper);
+    const full = events.length === FANOUT_BATCH;
+    const reached = full ? (events[events.length - 1] as WireEvent).ev : upper;
+    due.push({ userId: m.user_id, events, reached, more: full, failures: m.fanout_failures });
   }
-
-  /** Sends one member's pending events; reports what to record (recorded by `pass`, all at once). */
-  private async push(member: MemberRow, lastEv: number): Promise<Outcome> {
-    const upper = Math.min(member.left_ev ?? lastEv, lastEv);
-    const rows = this.sql
-      .exec<EventRow>(
-        "SELECT ev, target, body FROM events WHERE ev > ? AND ev <= ? AND (target IS NULL OR target = ?) ORDER BY ev LIMIT ?",
-        member.fanout_ev,
-        upper,
-        member.user_id,
-        FANOUT_BATCH,
-      )
-      .toArray();
-    const reached = rows.length === FANOUT_BATCH ? (rows[rows.length - 1] as EventRow).ev : upper;
+  if (due.length === 0) return { dueAt };
+  let more = false;
+  await forEachBounded(due, FANOUT_CONCURRENCY, async (d) => {
     try {
-      if (rows.length > 0) {
-        const events = rows.map((r) => ({ ev: r.ev, body: JSON.parse(r.body) as EventBody }));
-        await this.hub(member.user_id).deliver(this.conversationId(), events);
-      }
-      return { ok: true, userId: member.user_id, reached, more: reached < upper };
+      if (d.events.length > 0) await hub(d.userId).deliver(meta.id, d.events);
+      // MAX: a member who rejoined during the pass already starts past what was sent.
+      const current = store.member(d.userId)?.fanout_ev ?? 0;
+      store.setFanout(d.userId, { fanout_ev: Math.max(current, d.reached), fanout_due: 0, fanout_failures: 0 });
+      if (d.more) more = true;
     } catch {
-      return { ok: false, userId: member.user_id, failures: member.fanout_failures + 1 };
+      const failures = d.failures + 1;
+      const retryAt = Date.now() + backoffMs(failures);
+      const current = store.member(d.userId)?.fanout_ev ?? 0;
+      store.setFanout(d.userId, { fanout_ev: current, fanout_due: retryAt, fanout_failures: failures });
+      dueAt = Math.min(dueAt ?? retryAt, retryAt);
     }
-  }
+  });
+  return { more, dueAt };
+}
 
-  /** Drops events every member's hub already has: the log holds only what is still in flight. */
-  private trim(): void {
-    const lastEv = this.lastEv();
-    const floor = this.sql
-      .exec<{ floor: number | null }>(
-        "SELECT MIN(fanout_ev) AS floor FROM members WHERE fanout_ev < MIN(COALESCE(left_ev, ?1), ?1)",
-        lastEv,
-      )
-      .one().floor;
-    this.sql.exec("DELETE FROM events WHERE ev <= ?", floor ?? lastEv);
+/** The events after `after` up to `upper` that `userId` receives, at most one batch. */
+function eventsFor(events: readonly PendingEvent[], userId: string, after: number, upper: number): WireEvent[] {
+  const out: WireEvent[] = [];
+  // Events are in ev order; start at the first one after the watermark.
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((events[mid] as PendingEvent).ev <= after) lo = mid + 1;
+    else hi = mid;
   }
+  for (let i = lo; i < events.length && out.length < FANOUT_BATCH; i++) {
+    const e = events[i] as PendingEvent;
+    if (e.ev > upper) break;
+    if (e.target === null || e.target === userId) out.push({ ev: e.ev, json: e.json });
+  }
+  return out;
 }

@@ -1,66 +1,42 @@
 /**
- * Applies this conversation's media reference changes (from the `media_jobs` outbox) to the global
- * reference count, in order, retried by alarm. The count lives beside each media row in Postgres;
- * when the last reference goes, the R2 object is deleted. Each job is idempotent
- * (keyed by media id + conversation id + seq), so a replay after a crash changes nothing.
+ * Applies this conversation's media reference changes (the `media_jobs` outbox) to the global
+ * reference count in Postgres, in order; when the last reference goes, the R2 object is deleted
+ * (db/media-refs.ts). Each job is idempotent (media id + conversation id + seq), so a replay after
+ * a crash changes nothing; a job Postgres refuses for good is set aside as a dead letter.
  */
-import { errorSummary } from "../../lib/log.ts";
-import { backoffMs } from "../shared/bounded.ts";
+import { ShardSet } from "../../db/connection.ts";
 import { applyMediaRefChanges, type MediaRefChange } from "../../db/media-refs.ts";
+import { errorSummary, log } from "../../lib/log.ts";
+import type { PassOutcome } from "../shared/drain.ts";
+import { applyIsolating } from "../shared/isolate.ts";
+import type { ConversationStore } from "./store.ts";
 
 const JOB_BATCH = 100;
 
-export class MediaJobs {
-  private failures = 0;
-  private running: Promise<void> | null = null;
+type Job = { id: number; media_id: string; seq: number; op: "add" | "remove" };
 
-  constructor(
-    private readonly sql: SqlStorage,
-    private readonly env: Env,
-    private readonly conversationId: () => string,
-    private readonly scheduleAlarm: (at: number) => void,
-  ) {}
-
-  run(): Promise<void> {
-    this.running ??= this.drain().finally(() => {
-      this.running = null;
-    });
-    return this.running;
-  }
-
-  private async drain(): Promise<void> {
-    for (;;) {
-      const jobs = this.sql
-        .exec<{ id: number; media_id: string; seq: number; op: "add" | "remove" }>(
-          "SELECT * FROM media_jobs ORDER BY id LIMIT ?",
-          JOB_BATCH,
-        )
-        .toArray();
-      if (jobs.length === 0) return;
-      const changes: MediaRefChange[] = jobs.map((j) => ({
-        mediaId: j.media_id,
-        conversationId: this.conversationId(),
-        seq: j.seq,
-        op: j.op,
-      }));
-      try {
-        await applyMediaRefChanges(this.env, changes);
-        this.failures = 0;
-      } catch (error) {
-        this.failures++;
-        console.log(
-          JSON.stringify({
-            level: "warn",
-            msg: "media reference update failed, will retry",
-            error: errorSummary(error),
-          }),
-        );
-        this.scheduleAlarm(Date.now() + backoffMs(this.failures));
-        return;
-      }
-      const last = jobs[jobs.length - 1];
-      if (last) this.sql.exec("DELETE FROM media_jobs WHERE id <= ?", last.id);
-      if (jobs.length < JOB_BATCH) return;
-    }
-  }
+export async function mediaJobsPass(store: ConversationStore, env: Env): Promise<PassOutcome> {
+  const meta = store.meta;
+  if (!meta) return {};
+  if (!new ShardSet(env).configured) return {};
+  const jobs = store.mediaJobs(JOB_BATCH);
+  if (jobs.length === 0) return {};
+  const change = (j: Job): MediaRefChange => ({ mediaId: j.media_id, conversationId: meta.id, seq: j.seq, op: j.op });
+  const setAside: Job[] = [];
+  // In order: a later batch never overtakes an earlier one (the halves run one after the other).
+  await applyIsolating(
+    jobs,
+    (batch) => applyMediaRefChanges(env, batch.map(change)),
+    (job, error) => {
+      log("error", "media reference change refused, set aside", {
+        conversationId: meta.id,
+        mediaId: job.media_id,
+        error,
+      });
+      setAside.push(job);
+      store.deadLetterMediaJob(job, errorSummary(error), Date.now());
+    },
+  );
+  store.mediaJobsDone(jobs.filter((j) => !setAside.includes(j)).map((j) => j.id));
+  return { more: jobs.length === JOB_BATCH };
 }

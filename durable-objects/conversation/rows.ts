@@ -33,6 +33,8 @@ export type MemberRow = {
   fanout_due: number;
   fanout_failures: number;
   status_sent: string | null;
+  /** The group as the member last saw it (JSON `Conversation`), set when they leave or are removed. */
+  left_view: string | null;
 };
 
 export type MessageRow = {
@@ -53,6 +55,33 @@ export type EventRow = { ev: number; target: string | null; body: string };
 export interface ConversationEvent {
   ev: number;
   body: EventBody;
+}
+
+/** A member row as it starts: joined now at `joinedSeq`/`joinedEv`, with watermarks at `upto`. */
+export function newMember(
+  userId: string,
+  role: Role,
+  now: number,
+  at: { joinedSeq: number; joinedEv: number; fanoutEv: number; upto: number },
+): MemberRow {
+  return {
+    user_id: userId,
+    role,
+    joined_at: now,
+    joined_seq: at.joinedSeq,
+    joined_ev: at.joinedEv,
+    left_seq: null,
+    left_ev: null,
+    delivered_upto: at.upto,
+    delivered_at: null,
+    read_upto: at.upto,
+    read_at: null,
+    fanout_ev: at.fanoutEv,
+    fanout_due: 0,
+    fanout_failures: 0,
+    status_sent: null,
+    left_view: null,
+  };
 }
 
 export function toMessage(conversationId: string, row: MessageRow): Message {

@@ -45,4 +45,11 @@ export const CONVERSATION_MIGRATIONS = [
   `CREATE TABLE media_refs (media_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (media_id, seq))`,
   // Reference changes still to be applied to the global media reference count (Postgres), in order.
   `CREATE TABLE media_jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, media_id TEXT NOT NULL, seq INTEGER NOT NULL, op TEXT NOT NULL)`,
+  // Items a background job could not apply for a non-transient reason (Postgres refused the row),
+  // set aside so the rest of the queue moves on; counted in the object's stats. item = the row as JSON.
+  `CREATE TABLE dead_letters (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, queue TEXT NOT NULL, item TEXT NOT NULL, error TEXT NOT NULL,
+     at INTEGER NOT NULL)`,
+  // What a removed member still sees of the group (name, picture, members) as of their removal.
+  `ALTER TABLE members ADD COLUMN left_view TEXT`,
 ] as const;

@@ -23,7 +23,8 @@
 import type { Conversation, Event, EventBody, User } from "../../client/sdk/protocol/index.ts";
 import type { Result } from "../../lib/result.ts";
 import { backoffMs, forEachBounded } from "../shared/bounded.ts";
-import { CoalescedRunner } from "../shared/coalesced-runner.ts";
+import type { PassOutcome } from "../shared/drain.ts";
+import type { HubStore, ProfileQueueRow } from "./store.ts";
 
 /** Group member lists fetched per pass: one Conversation DO call each. */
 const GROUPS_PER_PASS = 20;
@@ -31,9 +32,6 @@ const GROUPS_PER_PASS = 20;
 const HUBS_PER_PASS = 200;
 /** Calls in flight at once, so a big fan-out does not queue dozens of requests on this object. */
 const CONCURRENCY = 20;
-/** If the in-line fan-out dies with the isolate, the alarm finishes it. */
-const SAFETY_NET_MS = 2_000;
-
 export interface ProfileHost {
   userId(): string;
   /** Runs `write` as one synchronous storage transaction and returns its result. */
@@ -44,17 +42,15 @@ export interface ProfileHost {
   broadcast(events: Event[]): void;
   hub(userId: string): { peerProfile(user: User, version: number): Promise<unknown> };
   conversation(conversationId: string): { describe(userId: string): Promise<Result<Conversation>> };
-  scheduleAlarm(at: number): void;
-  waitUntil(work: Promise<unknown>): void;
+  /** Starts a fan-out pass now (the hub's drain loop, with the alarm as a safety net). */
+  kick(): void;
 }
 
-type QueueRow = { key: string; version: number; failures: number };
+type QueueRow = ProfileQueueRow;
 
 export class HubProfiles {
-  private readonly runner = new CoalescedRunner(() => this.pass());
-
   constructor(
-    private readonly sql: SqlStorage,
+    private readonly store: HubStore,
     private readonly host: ProfileHost,
   ) {}
 
@@ -63,27 +59,14 @@ export class HubProfiles {
     const me = this.host.userId();
     if (user.id !== me) throw new Error("a hub only announces its own user's profile");
     const fresh = this.host.transaction(() => {
-      const event = this.store(user, version);
+      const event = this.keep(user, version);
       if (!event) return null; // a retry, or older than what we already announced
-      const requeue = "DO UPDATE SET version = excluded.version, failures = 0, due = 0";
-      this.sql.exec(
-        `INSERT INTO profile_outbox (user_id, version)
-         SELECT DISTINCT peer_id, ? FROM chats WHERE type = 'direct' AND peer_id IS NOT NULL AND peer_id != ?
-         ON CONFLICT (user_id) ${requeue}`,
-        version,
-        me,
-      );
-      this.sql.exec(
-        `INSERT INTO profile_groups (conversation_id, version)
-         SELECT conversation_id, ? FROM chats WHERE type = 'group' AND active = 1
-         ON CONFLICT (conversation_id) ${requeue}`,
-        version,
-      );
+      this.store.queueProfileFanout(version, me);
       return event;
     });
     if (!fresh) return;
     this.host.broadcast([fresh]);
-    this.kick();
+    this.host.kick();
   }
 
   /**
@@ -93,25 +76,12 @@ export class HubProfiles {
    * already has it ignores it. Call inside `deliver`'s transaction; true if a delivery was queued.
    */
   introduce(peerId: string): boolean {
-    return (
-      this.sql.exec(
-        `INSERT INTO profile_outbox (user_id, version) SELECT ?, version FROM profiles WHERE user_id = ?
-         ON CONFLICT (user_id) DO NOTHING`,
-        peerId,
-        this.host.userId(),
-      ).rowsWritten > 0
-    );
-  }
-
-  /** Starts a fan-out pass now, with the alarm as a safety net if this isolate goes away first. */
-  kick(): void {
-    this.host.scheduleAlarm(Date.now() + SAFETY_NET_MS);
-    this.host.waitUntil(this.run());
+    return this.store.introduceProfile(peerId, this.host.userId());
   }
 
   /** Someone this user chats with changed their profile (told by their hub). */
   received(user: User, version: number): void {
-    const fresh = this.host.transaction(() => this.store(user, version));
+    const fresh = this.host.transaction(() => this.keep(user, version));
     if (fresh) this.host.broadcast([fresh]);
   }
 
@@ -120,49 +90,29 @@ export class HubProfiles {
    * where nothing is known yet (version 0): a copy read just before a change must not undo it.
    */
   remember(users: readonly User[]): void {
-    for (const user of users) {
-      this.sql.exec(
-        "INSERT OR IGNORE INTO profiles (user_id, version, body) VALUES (?, 0, ?)",
-        user.id,
-        JSON.stringify(user),
-      );
-    }
+    for (const user of users) this.store.rememberProfile(user.id, JSON.stringify(user));
   }
 
   /** Groups still to list plus hubs still to tell. */
   queued(): number {
-    return this.sql
-      .exec<{ n: number }>("SELECT (SELECT COUNT(*) FROM profile_groups) + (SELECT COUNT(*) FROM profile_outbox) AS n")
-      .one().n;
-  }
-
-  /** Lists group members and tells pending hubs; resolves when this pass (and any it absorbed) is done. */
-  run(): Promise<void> {
-    return this.runner.run();
+    return this.store.profileQueueSize();
   }
 
   /** Stores `user` if `version` is newer than the copy held and logs it; null if it is not. */
-  private store(user: User, version: number): Event | null {
-    const held = this.sql
-      .exec<{ version: number }>("SELECT version FROM profiles WHERE user_id = ?", user.id)
-      .toArray()[0];
+  private keep(user: User, version: number): Event | null {
+    const held = this.store.profile(user.id);
     if (held && held.version >= version) return null;
-    this.sql.exec(
-      `INSERT INTO profiles (user_id, version, body) VALUES (?, ?, ?)
-       ON CONFLICT (user_id) DO UPDATE SET version = excluded.version, body = excluded.body`,
-      user.id,
-      version,
-      JSON.stringify(user),
-    );
+    this.store.putProfile(user.id, version, JSON.stringify(user));
     return this.host.log(`profile:${user.id}:${version}`, { kind: "profile", user });
   }
 
-  private async pass(): Promise<void> {
+  /** Lists group members and tells pending hubs (one pass of the hub's drain loop). */
+  async pass(): Promise<PassOutcome> {
     const me = this.host.userId();
     const now = Date.now();
 
     // 1. Groups → the people in them.
-    const groups = this.due("profile_groups", "conversation_id", GROUPS_PER_PASS, now);
+    const groups = this.due("profile_groups", GROUPS_PER_PASS, now);
     const listed: Array<QueueRow & { members: string[] | null }> = [];
     await forEachBounded(groups, CONCURRENCY, async (g) => {
       try {
@@ -175,27 +125,16 @@ export class HubProfiles {
     });
     for (const g of listed) {
       if (g.members === null) {
-        this.backOff("profile_groups", "conversation_id", g);
+        this.backOff("profile_groups", g);
         continue;
       }
-      for (const userId of g.members) {
-        if (userId === me) continue;
-        this.sql.exec(
-          `INSERT INTO profile_outbox (user_id, version) VALUES (?, ?)
-           ON CONFLICT (user_id) DO UPDATE SET version = excluded.version, failures = 0, due = 0
-           WHERE excluded.version > profile_outbox.version`,
-          userId,
-          g.version,
-        );
-      }
-      this.sql.exec("DELETE FROM profile_groups WHERE conversation_id = ? AND version <= ?", g.key, g.version);
+      for (const userId of g.members) if (userId !== me) this.store.queueProfileFor(userId, g.version);
+      this.store.profileGroupListed(g.key, g.version);
     }
 
     // 2. Hubs ← the newest profile (whatever version queued them: newer supersedes older).
-    const own = this.sql
-      .exec<{ version: number; body: string }>("SELECT version, body FROM profiles WHERE user_id = ?", me)
-      .toArray()[0];
-    const hubs = own ? this.due("profile_outbox", "user_id", HUBS_PER_PASS, now) : [];
+    const own = this.store.profile(me);
+    const hubs = own ? this.due("profile_outbox", HUBS_PER_PASS, now) : [];
     const told: Array<QueueRow & { ok: boolean; sent: number }> = [];
     if (own) {
       const user = JSON.parse(own.body) as User;
@@ -210,37 +149,23 @@ export class HubProfiles {
     }
     // One commit for the round: no await between these writes.
     for (const h of told) {
-      if (h.ok) this.sql.exec("DELETE FROM profile_outbox WHERE user_id = ? AND version <= ?", h.key, h.sent);
-      else this.backOff("profile_outbox", "user_id", h);
+      if (h.ok) this.store.profileDelivered(h.key, h.sent);
+      else this.backOff("profile_outbox", h);
     }
 
     // A full batch may have left more behind: go again now; retries wait for their time.
-    if (groups.length === GROUPS_PER_PASS || hubs.length === HUBS_PER_PASS) this.runner.rerun();
-    const next = this.sql
-      .exec<{ due: number | null }>(
-        "SELECT MIN(due) AS due FROM (SELECT due FROM profile_groups UNION ALL SELECT due FROM profile_outbox)",
-      )
-      .one().due;
-    if (next !== null) this.host.scheduleAlarm(Math.max(next, Date.now() + 250));
+    return {
+      more: groups.length === GROUPS_PER_PASS || hubs.length === HUBS_PER_PASS,
+      dueAt: this.store.nextProfileDue(),
+    };
   }
 
-  private due(table: "profile_groups" | "profile_outbox", key: string, limit: number, now: number): QueueRow[] {
-    return this.sql
-      .exec<QueueRow>(
-        `SELECT ${key} AS key, version, failures FROM ${table} WHERE due <= ? ORDER BY due, ${key} LIMIT ?`,
-        now,
-        limit,
-      )
-      .toArray();
+  private due(table: "profile_groups" | "profile_outbox", limit: number, now: number): QueueRow[] {
+    return this.store.profileQueueDue(table, now, limit);
   }
 
-  private backOff(table: "profile_groups" | "profile_outbox", key: string, row: QueueRow): void {
+  private backOff(table: "profile_groups" | "profile_outbox", row: QueueRow): void {
     const failures = row.failures + 1;
-    this.sql.exec(
-      `UPDATE ${table} SET failures = ?, due = ? WHERE ${key} = ?`,
-      failures,
-      Date.now() + backoffMs(failures),
-      row.key,
-    );
+    this.store.profileBackOff(table, row.key, failures, Date.now() + backoffMs(failures));
   }
 }

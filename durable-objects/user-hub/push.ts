@@ -13,7 +13,10 @@ import { withUserStore } from "../../db/user-store.ts";
 import { ProfileCache } from "../../db/cache/profile-cache.ts";
 import { loadVapidKeys } from "../../lib/webpush/keys.ts";
 import { sendWebPush, topicFor } from "../../lib/webpush/send.ts";
+import { log } from "../../lib/log.ts";
 import { backoffMs, forEachBounded } from "../shared/bounded.ts";
+import type { PassOutcome } from "../shared/drain.ts";
+import type { HubStore, PendingPushRow } from "./store.ts";
 
 /** How long a device has to ack a message before its owner gets a push: long enough for a live socket. */
 export const PUSH_DELAY_MS = 3_000;
@@ -32,90 +35,64 @@ const MUTED_FOREVER = Number.MAX_SAFE_INTEGER;
 /** Key in the hub's `settings` table. */
 const PREVIEWS_KEY = "push_previews";
 
-type PendingRow = { conversation_id: string; seqs: string; last_cursor: number; due: number };
-type OutboxRow = { id: number; endpoint: string; conversation_id: string; payload: string; attempts: number };
-type SubRow = { endpoint: string; p256dh: string; auth: string };
+type PendingRow = PendingPushRow;
 
 /** Push state of one user; the hub constructs one and calls the hooks below. */
 export class HubPush {
-  private readonly sql: SqlStorage;
-  private readonly env: Env;
-  private readonly userId: () => string;
-  private readonly schedule: (at: number) => void;
-  private running: Promise<void> | null = null;
-
-  constructor(sql: SqlStorage, env: Env, userId: () => string, schedule: (at: number) => void) {
-    this.sql = sql;
-    this.env = env;
-    this.userId = userId;
-    this.schedule = schedule;
-  }
+  constructor(
+    private readonly store: HubStore,
+    private readonly env: Env,
+    private readonly userId: () => string,
+    private readonly schedule: (at: number) => void,
+  ) {}
 
   // ---- settings (RPC from the Worker) -----------------------------------------------------------
 
   /** Stores (or refreshes) one browser's subscription; the oldest beyond the cap is forgotten. */
   subscribe(sub: PushSubscriptionBody): void {
-    this.sql.exec(
-      `INSERT INTO push_subscriptions (endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (endpoint) DO UPDATE SET p256dh = excluded.p256dh, auth = excluded.auth, created_at = excluded.created_at`,
-      sub.endpoint,
-      sub.keys.p256dh,
-      sub.keys.auth,
+    this.store.subscribe(
+      { endpoint: sub.endpoint, p256dh: sub.keys.p256dh, auth: sub.keys.auth },
       Date.now(),
-    );
-    this.sql.exec(
-      `DELETE FROM push_subscriptions WHERE endpoint NOT IN
-         (SELECT endpoint FROM push_subscriptions ORDER BY created_at DESC LIMIT ?)`,
       MAX_PUSH_SUBSCRIPTIONS,
     );
   }
 
   /** Forgets a subscription and anything queued for it. */
   unsubscribe(endpoint: string): void {
-    this.sql.exec("DELETE FROM push_subscriptions WHERE endpoint = ?", endpoint);
-    this.sql.exec("DELETE FROM push_outbox WHERE endpoint = ?", endpoint);
+    this.store.unsubscribe(endpoint);
   }
 
-  /** How many subscriptions this user has (tests, diagnostics). */
+  /** How many subscriptions this user has (kept in memory: checked for every message). */
   subscriptionCount(): number {
-    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_subscriptions").one().n;
+    return this.store.subscriptionCount;
   }
 
   /** Mutes until `until` (ms), forever ("always") or unmutes (null). False if not one of the user's chats. */
   mute(conversationId: string, until: number | "always" | null): boolean {
-    const known = this.sql.exec("SELECT 1 FROM chats WHERE conversation_id = ?", conversationId).toArray().length > 0;
-    if (!known) return false;
-    if (until === null) this.sql.exec("DELETE FROM push_mutes WHERE conversation_id = ?", conversationId);
+    if (!this.store.hasChat(conversationId)) return false;
+    if (until === null) this.store.setMute(conversationId, null);
     else {
-      this.sql.exec(
-        "INSERT INTO push_mutes (conversation_id, until) VALUES (?, ?) ON CONFLICT (conversation_id) DO UPDATE SET until = excluded.until",
-        conversationId,
-        until === "always" ? MUTED_FOREVER : until,
-      );
-      this.sql.exec("DELETE FROM push_pending WHERE conversation_id = ?", conversationId);
+      this.store.setMute(conversationId, until === "always" ? MUTED_FOREVER : until);
+      this.store.dropPendingPush(conversationId);
     }
     return true;
   }
 
   /** False = private previews: pushes say only "New message". Default true. */
   previews(): boolean {
-    const row = this.sql.exec<{ value: string }>("SELECT value FROM settings WHERE key = ?", PREVIEWS_KEY).toArray()[0];
-    return row?.value !== "0";
+    return this.store.setting(PREVIEWS_KEY) !== "0";
   }
 
   /** Stores the private-previews choice in the hub's `settings` table. */
   setPreviews(previews: boolean): void {
-    this.sql.exec(
-      "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      PREVIEWS_KEY,
-      previews ? "1" : "0",
-    );
+    this.store.setSetting(PREVIEWS_KEY, previews ? "1" : "0");
   }
 
   // ---- hooks -----------------------------------------------------------------------------------
 
   /** After `deliver` logged fresh events: open/extend pending pushes, or cancel on delete-for-everyone. */
   onDeliver(conversationId: string, fresh: readonly Event[]): void {
+    if (this.store.subscriptionCount === 0 && !this.store.hasPendingPushes) return;
     let opened = false;
     for (const event of fresh) {
       if (event.kind === "message_deleted") {
@@ -130,43 +107,33 @@ export class HubPush {
       const pending = this.pending(conversationId);
       const seqs = pending ? [...(JSON.parse(pending.seqs) as number[]), m.seq] : [m.seq];
       const due = pending?.due ?? Date.now() + PUSH_DELAY_MS;
-      this.sql.exec(
-        `INSERT INTO push_pending (conversation_id, seqs, last_cursor, due) VALUES (?, ?, ?, ?)
-         ON CONFLICT (conversation_id) DO UPDATE SET seqs = excluded.seqs, last_cursor = excluded.last_cursor`,
-        conversationId,
-        JSON.stringify(seqs),
-        event.cursor,
+      this.store.putPendingPush({
+        conversation_id: conversationId,
+        seqs: JSON.stringify(seqs),
+        last_cursor: event.cursor,
         due,
-      );
+      });
       this.schedule(due);
     }
   }
 
   /** A device stored everything up to `cursor`: pushes for those messages are no longer needed. */
   onAck(cursor: number): void {
-    this.sql.exec("DELETE FROM push_pending WHERE last_cursor <= ?", cursor);
+    this.store.dropPendingPushesUpTo(cursor);
   }
 
-  /** From the alarm: turn due pending pushes into outbox rows, send what is due, schedule the rest. */
-  run(): Promise<void> {
-    this.running ??= this.runOnce().finally(() => {
-      this.running = null;
-    });
-    return this.running;
-  }
-
-  // ---- internals -------------------------------------------------------------------------------
-
-  private async runOnce(): Promise<void> {
+  /**
+   * One pass of the hub's drain loop (from the alarm): turn due pending pushes into outbox rows,
+   * send what is due, and say when the rest is due.
+   */
+  async pass(): Promise<PassOutcome> {
     const now = Date.now();
     const previews = this.previews();
-    const due = this.sql
-      .exec<PendingRow>("SELECT conversation_id, seqs, last_cursor, due FROM push_pending WHERE due <= ?", now)
-      .toArray();
+    const due = this.store.pendingPushesDue(now);
     // Any device that acked past the burst already has it; the ack hook normally got there first.
-    const acked = this.sql.exec<{ a: number | null }>("SELECT MAX(acked) AS a FROM devices").one().a ?? 0;
+    const acked = this.store.maxAcked();
     for (const row of due) {
-      const drop = () => this.sql.exec("DELETE FROM push_pending WHERE conversation_id = ?", row.conversation_id);
+      const drop = () => this.store.dropPendingPush(row.conversation_id);
       if (row.last_cursor <= acked || this.isMuted(row.conversation_id)) {
         drop();
         continue;
@@ -177,42 +144,24 @@ export class HubPush {
       const still = this.pending(row.conversation_id);
       if (!still || still.last_cursor !== row.last_cursor || still.seqs !== row.seqs) continue;
       drop();
-      this.sql.exec(
-        `INSERT OR REPLACE INTO push_outbox (endpoint, conversation_id, payload, attempts, due)
-         SELECT endpoint, ?, ?, 0, ? FROM push_subscriptions`,
-        row.conversation_id,
-        payload,
-        now,
-      );
+      this.store.queuePushPayloads(row.conversation_id, payload, now);
     }
     await this.sendDue();
-    const next = this.sql
-      .exec<{ at: number | null }>(
-        "SELECT MIN(at) AS at FROM (SELECT due AS at FROM push_pending UNION ALL SELECT due AS at FROM push_outbox)",
-      )
-      .one().at;
-    if (next !== null) this.schedule(Math.max(next, Date.now() + 100));
+    return { dueAt: this.store.nextPushDue() };
   }
 
   private async sendDue(): Promise<void> {
-    const rows = this.sql
-      .exec<OutboxRow>(
-        "SELECT id, endpoint, conversation_id, payload, attempts FROM push_outbox WHERE due <= ? ORDER BY id",
-        Date.now(),
-      )
-      .toArray();
+    const rows = this.store.pushOutboxDue(Date.now());
     if (rows.length === 0) return;
     const loading = loadVapidKeys(this.env);
     if (!loading) {
-      this.sql.exec("DELETE FROM push_outbox"); // push not configured: nothing can ever be sent
+      this.store.clearPushOutbox(); // push not configured: nothing can ever be sent
       return;
     }
     const vapid = await loading;
     await forEachBounded(rows, SEND_CONCURRENCY, async (row) => {
-      const sub = this.sql
-        .exec<SubRow>("SELECT endpoint, p256dh, auth FROM push_subscriptions WHERE endpoint = ?", row.endpoint)
-        .toArray()[0];
-      if (!sub) return void this.sql.exec("DELETE FROM push_outbox WHERE id = ?", row.id);
+      const sub = this.store.subscription(row.endpoint);
+      if (!sub) return this.store.dropPush(row.id);
       const outcome = await sendWebPush(sub, row.payload, vapid, {
         ttlSeconds: PUSH_TTL_SECONDS,
         urgency: "high",
@@ -224,20 +173,15 @@ export class HubPush {
         const attempts = row.attempts + 1;
         const delay = Math.max(outcome.retryAfterMs ?? 0, backoffMs(attempts));
         if (attempts < MAX_PUSH_ATTEMPTS && delay < PUSH_TTL_SECONDS * 1000) {
-          this.sql.exec(
-            "UPDATE push_outbox SET attempts = ?, due = ? WHERE id = ?",
-            attempts,
-            Date.now() + delay,
-            row.id,
-          );
+          this.store.retryPush(row.id, attempts, Date.now() + delay);
           return;
         }
       }
       if (outcome.kind === "rejected" || outcome.kind === "retry") {
         // Status code only: never the payload or the endpoint (it is a bearer capability).
-        console.log(JSON.stringify({ level: "warn", msg: "push dropped", status: outcome.status }));
+        log("warn", "push dropped", { status: outcome.status });
       }
-      this.sql.exec("DELETE FROM push_outbox WHERE id = ?", row.id);
+      this.store.dropPush(row.id);
     });
   }
 
@@ -249,19 +193,13 @@ export class HubPush {
   private async payload(row: PendingRow, previews: boolean): Promise<PushPayload> {
     const id = row.conversation_id;
     const burst = (JSON.parse(row.seqs) as number[]).length;
-    const unread = this.sql
-      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM unread WHERE conversation_id = ?", id)
-      .one().n;
+    const unread = this.store.unreadCount(id);
     const count = Math.max(burst, unread, 1);
     if (!previews) return { conversationId: id, title: "New message", body: "New message", count };
-    const chat = this.sql
-      .exec<{ type: string; name: string | null }>("SELECT type, name FROM chats WHERE conversation_id = ?", id)
-      .toArray()[0];
+    const chat = this.store.chat(id);
     // The newest message of the burst (still in the log: nothing acked it, or it would be cancelled).
-    const logged = this.sql
-      .exec<{ body: string }>("SELECT body FROM log WHERE cursor = ?", row.last_cursor)
-      .toArray()[0];
-    const event = logged ? (JSON.parse(logged.body) as EventBody) : null;
+    const logged = this.store.logBody(row.last_cursor);
+    const event = logged ? (JSON.parse(logged) as EventBody) : null;
     const last = event?.kind === "message" ? event.message : null;
     const sender = last ? await this.displayName(last.senderId) : null;
     const preview = last?.text ? last.text.slice(0, PREVIEW_CHARS) : last?.media ? "Sent an attachment" : "New message";
@@ -285,13 +223,8 @@ export class HubPush {
     }
   }
 
-  private pending(conversationId: string): PendingRow | undefined {
-    return this.sql
-      .exec<PendingRow>(
-        "SELECT conversation_id, seqs, last_cursor, due FROM push_pending WHERE conversation_id = ?",
-        conversationId,
-      )
-      .toArray()[0];
+  private pending(conversationId: string): PendingRow | null {
+    return this.store.pendingPush(conversationId);
   }
 
   /** Delete for everyone before the push left: drop that message; no messages left → no push. */
@@ -299,18 +232,15 @@ export class HubPush {
     const pending = this.pending(conversationId);
     if (!pending) return;
     const seqs = (JSON.parse(pending.seqs) as number[]).filter((s) => s !== seq);
-    if (seqs.length === 0) this.sql.exec("DELETE FROM push_pending WHERE conversation_id = ?", conversationId);
-    else
-      this.sql.exec("UPDATE push_pending SET seqs = ? WHERE conversation_id = ?", JSON.stringify(seqs), conversationId);
+    if (seqs.length === 0) this.store.dropPendingPush(conversationId);
+    else this.store.setPendingPushSeqs(conversationId, JSON.stringify(seqs));
   }
 
   private isMuted(conversationId: string): boolean {
-    const row = this.sql
-      .exec<{ until: number }>("SELECT until FROM push_mutes WHERE conversation_id = ?", conversationId)
-      .toArray()[0];
-    if (!row) return false;
-    if (row.until > Date.now()) return true;
-    this.sql.exec("DELETE FROM push_mutes WHERE conversation_id = ?", conversationId);
+    const until = this.store.muteUntil(conversationId);
+    if (until === null) return false;
+    if (until > Date.now()) return true;
+    this.store.setMute(conversationId, null);
     return false;
   }
 }

@@ -54,4 +54,10 @@ export const HUB_MIGRATIONS = [
   `ALTER TABLE chats ADD COLUMN delivered_all INTEGER NOT NULL DEFAULT 0`,
   `ALTER TABLE chats ADD COLUMN read_some INTEGER NOT NULL DEFAULT 0`,
   `ALTER TABLE chats ADD COLUMN read_all INTEGER NOT NULL DEFAULT 0`,
+  // ---- single use of WebSocket tickets (tickets.ts); hubs that made it on first use keep theirs ----
+  `CREATE TABLE IF NOT EXISTS ws_tickets (nonce TEXT PRIMARY KEY, exp INTEGER NOT NULL)`,
+  // The newest event number logged per conversation. A conversation sends its events to a hub in
+  // ascending order (a retry resends from an older watermark), so anything at or below it is a
+  // repeat — also after the log rows that would have caught it by key were trimmed.
+  `CREATE TABLE inbox (conversation_id TEXT PRIMARY KEY, ev INTEGER NOT NULL)`,
 ] as const;

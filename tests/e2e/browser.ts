@@ -1,12 +1,12 @@
 /**
- * Browser personas for the e2e tests: Debian's Chromium driven by playwright-core (no browser
- * download), one browser context per person, so alice and bob are as separate as two computers.
+ * Browser personas for the e2e tests: a Chromium driven by playwright-core (found by
+ * ./find-chromium.ts: CHROMIUM_PATH, playwright's cache, or a system install), one browser context
+ * per person, so alice and bob are as separate as two computers.
  * Helpers act and look the way a person does: by labels, roles and visible text.
  */
-import { existsSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { findChromium, noChromiumMessage } from "./find-chromium.ts";
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
@@ -47,10 +47,13 @@ const RUN = Math.random().toString(36).slice(2, 6);
 let counter = 0;
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`No Chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  const found = findChromium();
+  if (!found) {
+    const err = new Error(noChromiumMessage());
+    err.stack = err.message; // the message is the whole story: no stack under it in the test report
+    throw err;
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
 }
 
 export interface Person {

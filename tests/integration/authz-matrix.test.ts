@@ -1,5 +1,5 @@
 /**
- * Authorization matrix (reliability.md S-3, OWASP API1/API5/API9) against the running stack.
+ * Authorization matrix (README "Security", OWASP API1/API5/API9) against the running stack.
  *
  * Every REST route is enumerated from the Worker's own Hono app (`app.routes`) and every client frame
  * type from the protocol union (`ClientFrame.options`); a route or frame type without a matrix entry
@@ -190,6 +190,7 @@ const ROUTES: Record<string, Entry> = {
   // Everyone but the uploader (and members of a chat that carries it) gets the same 404.
   "GET /v1/media/:id": { scope: "media", call: () => ({ method: "GET", path: "/v1/media/m_doesnotexist" }) },
   "GET /v1/push/vapid-key": { scope: "public", call: () => ({ method: "GET", path: "/v1/push/vapid-key" }) },
+  "GET /v1/config": { scope: "public", call: () => ({ method: "GET", path: "/v1/config" }) },
   "POST /v1/push/subscriptions": {
     scope: "self",
     call: () => ({ method: "POST", path: "/v1/push/subscriptions", body: { endpoint: "not a url" } }),

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { inject } from "vitest";
-import { LOGIN_PER_ACCOUNT, type RateRule } from "../../lib/rate-limits.ts";
+import { LOGIN_PER_ACCOUNT_IP, type RateRule } from "../../lib/rate-limits.ts";
 import { takeRate, type RateEnv } from "../../workers/middleware/rate-limit.ts";
 
 const redis = inject("redisRest");
@@ -16,20 +16,20 @@ const envWith = (url: string, token: string) =>
   ({ UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token, RATE_LIMITS: "on" }) satisfies RateEnv;
 
 describe.skipIf(redis === null)("rate limits in Redis", () => {
-  it("refuses the 6th login attempt on one account within the window, with Retry-After", async () => {
+  it("refuses the 6th login attempt on one account from one IP within the window, with Retry-After", async () => {
     const env = envWith(redis!.url, redis!.token);
     const key = `victim_${RUN}`;
-    for (let i = 1; i <= LOGIN_PER_ACCOUNT.limit; i++)
-      expect(await takeRate(env, LOGIN_PER_ACCOUNT, key)).toEqual({ ok: true });
-    const refused = await takeRate(env, LOGIN_PER_ACCOUNT, key);
+    for (let i = 1; i <= LOGIN_PER_ACCOUNT_IP.limit; i++)
+      expect(await takeRate(env, LOGIN_PER_ACCOUNT_IP, key)).toEqual({ ok: true });
+    const refused = await takeRate(env, LOGIN_PER_ACCOUNT_IP, key);
     expect(refused.ok).toBe(false);
     if (!refused.ok) {
       expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(1);
-      expect(refused.retryAfterSeconds).toBeLessThanOrEqual(2 * LOGIN_PER_ACCOUNT.windowSeconds);
+      expect(refused.retryAfterSeconds).toBeLessThanOrEqual(2 * LOGIN_PER_ACCOUNT_IP.windowSeconds);
     }
     // Refusals are not counted, and other keys are independent.
-    expect((await takeRate(env, LOGIN_PER_ACCOUNT, key)).ok).toBe(false);
-    expect(await takeRate(env, LOGIN_PER_ACCOUNT, `other_${RUN}`)).toEqual({ ok: true });
+    expect((await takeRate(env, LOGIN_PER_ACCOUNT_IP, key)).ok).toBe(false);
+    expect(await takeRate(env, LOGIN_PER_ACCOUNT_IP, `other_${RUN}`)).toEqual({ ok: true });
   });
 
   it("lets requests through again once the window has slid past", async () => {
@@ -46,13 +46,13 @@ describe.skipIf(redis === null)("rate limits in Redis", () => {
 describe("rate limits without a working Redis", () => {
   it("fails open (and logs) when Redis does not answer", async () => {
     const env = envWith("http://127.0.0.1:9", "nope");
-    for (let i = 0; i <= LOGIN_PER_ACCOUNT.limit + 2; i++)
-      expect(await takeRate(env, LOGIN_PER_ACCOUNT, `down_${RUN}`)).toEqual({ ok: true });
+    for (let i = 0; i <= LOGIN_PER_ACCOUNT_IP.limit + 2; i++)
+      expect(await takeRate(env, LOGIN_PER_ACCOUNT_IP, `down_${RUN}`)).toEqual({ ok: true });
   });
 
   it("does nothing when RATE_LIMITS=off", async () => {
     const env: RateEnv = { RATE_LIMITS: "off" };
-    for (let i = 0; i <= LOGIN_PER_ACCOUNT.limit + 2; i++)
-      expect(await takeRate(env, LOGIN_PER_ACCOUNT, `off_${RUN}`)).toEqual({ ok: true });
+    for (let i = 0; i <= LOGIN_PER_ACCOUNT_IP.limit + 2; i++)
+      expect(await takeRate(env, LOGIN_PER_ACCOUNT_IP, `off_${RUN}`)).toEqual({ ok: true });
   });
 });

@@ -1,13 +1,14 @@
 /**
  * REST abuse controls inside workerd with production limits on (vitest project "limits"): 429 +
- * Retry-After per IP and per account, per-user limits keyed by the token's signature, security
- * headers and the CORS allowlist. No Redis here, so the per-isolate fallback counts — the same rules
+ * Retry-After per IP (an IPv6 /64 as one), per account and IP, and per account; per-user limits
+ * keyed by the token's signature; security headers and the CORS allowlist. No Redis here, so the per-isolate fallback counts — the same rules
  * and keys the Redis path uses (workers/middleware/rate-limit.ts).
  */
 import { describe, expect, it } from "vitest";
 import {
   DISCOVERY_PER_USER,
   LOGIN_PER_ACCOUNT,
+  LOGIN_PER_ACCOUNT_IP,
   LOGIN_PER_IP,
   PRESENCE_PER_USER,
   REGISTER_PER_IP,
@@ -44,24 +45,48 @@ async function expect429(res: Response): Promise<void> {
 }
 
 describe("login and registration limits", () => {
-  it("refuses the 6th login attempt on one account within a minute, from any IP", async () => {
+  it("refuses the 6th login attempt on one account from one IP within a minute; the owner elsewhere still gets in", async () => {
     // A name no one can register: answered after the same PBKDF2 work, without a database.
-    const attempt = (i: number) =>
-      post(
-        "/v1/auth/login",
-        { username: "Victim!", password: `guess-${i}` },
-        { "cf-connecting-ip": `198.51.100.${i}` },
-      );
-    for (let i = 1; i <= LOGIN_PER_ACCOUNT.limit; i++) expect(await statusOf(await attempt(i))).toBe(401);
-    await expect429(await attempt(LOGIN_PER_ACCOUNT.limit + 1));
-    // Another account from a fresh IP is not affected.
+    const attempt = (ip: string, i = 0) =>
+      post("/v1/auth/login", { username: "Victim!", password: `guess-${i}` }, { "cf-connecting-ip": ip });
+    for (let i = 1; i <= LOGIN_PER_ACCOUNT_IP.limit; i++)
+      expect(await statusOf(await attempt("198.51.100.1", i))).toBe(401);
+    await expect429(await attempt("198.51.100.1"));
+    // Mallory's guesses do not lock the account for everyone: another IP is still answered.
+    expect(await statusOf(await attempt("198.51.100.2"))).toBe(401);
+    // Another account from the same IP is not affected either.
     const other = await post(
       "/v1/auth/login",
       { username: "Other!", password: "guess" },
-      { "cf-connecting-ip": "198.51.100.99" },
+      { "cf-connecting-ip": "198.51.100.1" },
     );
     expect(await statusOf(other)).toBe(401);
   });
+
+  it("counts one IPv6 /64 as one client for login attempts", async () => {
+    const attempt = (ip: string) =>
+      post("/v1/auth/login", { username: "Sixty4!", password: "guess" }, { "cf-connecting-ip": ip });
+    for (let i = 1; i <= LOGIN_PER_ACCOUNT_IP.limit; i++)
+      expect(await statusOf(await attempt(`2001:db8:64:1::${i.toString(16)}`))).toBe(401);
+    await expect429(await attempt("2001:db8:64:1:ffff:ffff:ffff:ffff"));
+    expect(await statusOf(await attempt("2001:db8:64:2::1"))).toBe(401);
+  });
+
+  it("refuses login attempts on one account past the hourly ceiling, whatever the IPs", async () => {
+    const attempt = (i: number) =>
+      post(
+        "/v1/auth/login",
+        { username: "Spread!", password: `guess-${i}` },
+        { "cf-connecting-ip": `10.${Math.floor(i / 250)}.${i % 250}.9` },
+      );
+    for (let i = 1; i <= LOGIN_PER_ACCOUNT.limit; i++) expect(await statusOf(await attempt(i))).toBe(401);
+    const refused = await attempt(LOGIN_PER_ACCOUNT.limit + 1);
+    const body = (await refused.json()) as { error: { code: string } };
+    expect(refused.status).toBe(429);
+    expect(body.error.code).toBe("rate_limited");
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(LOGIN_PER_ACCOUNT.windowSeconds);
+  }, 120_000);
 
   it("refuses the 21st login attempt from one IP, whatever the accounts", async () => {
     const attempt = (i: number) =>

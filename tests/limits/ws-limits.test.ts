@@ -6,7 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { SENDS_PER_CONVERSATION, SENDS_PER_USER } from "../../lib/rate-limits.ts";
+import { SENDS_PER_CONVERSATION, SENDS_PER_USER, WS_CONNECTS_PER_USER } from "../../lib/rate-limits.ts";
 import { signToken } from "../../lib/tokens.ts";
 import { signTicket } from "../../lib/ws-ticket.ts";
 import { isType, openDevice } from "../workers/hub-socket.ts";
@@ -62,6 +62,17 @@ describe("WebSocket tickets", () => {
     const beforeLogout = await ticketFor("t_bob", "s_gone");
     await env.USER_HUB.getByName("t_bob").closeSession("s_gone");
     expect(await outcome(await upgrade(`messenger.v1, ticket.${beforeLogout}`))).toBe(401);
+  });
+
+  it("counts upgrades with a bearer token in the connect budget, like ticket minting", async () => {
+    const { token } = await signToken(AUTH_SECRET, { sub: "t_bearer_flood", sid: "s1" });
+    const bearer = { authorization: `Bearer ${token}` };
+    // Whatever each attempt answers (no database here), it spends the budget before anything else.
+    for (let i = 0; i < WS_CONNECTS_PER_USER.limit; i++) await outcome(await upgrade("messenger.v1", bearer));
+    const refused = await upgrade("messenger.v1", bearer);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    await refused.arrayBuffer();
   });
 
   it("checks Origin: allowlisted and same origin pass, foreign is refused, none is a non-browser client", async () => {

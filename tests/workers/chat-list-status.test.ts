@@ -5,6 +5,7 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { EventBody } from "../../client/sdk/protocol/index.ts";
 
 const conv = (id: string) => env.CONVERSATION.getByName(id);
 const hub = (userId: string) => env.USER_HUB.getByName(userId);
@@ -70,7 +71,14 @@ describe("chat list receipt watermarks (UserHub)", () => {
     await hub("wg_alice").deliver("g_ws", [
       {
         ev: 1_000_000,
-        body: { kind: "status", conversationId: "g_ws", deliveredSome: 0, deliveredAll: 0, readSome: 0, readAll: 0 },
+        json: JSON.stringify({
+          kind: "status",
+          conversationId: "g_ws",
+          deliveredSome: 0,
+          deliveredAll: 0,
+          readSome: 0,
+          readAll: 0,
+        } satisfies EventBody),
       },
     ]);
     expect((await hub("wg_alice").chatList()).find((c) => c.id === "g_ws")?.status?.readAll).toBe(seq);

@@ -1,5 +1,5 @@
 /**
- * Protocol fuzzer (reliability.md S-1, guarantee G9: malformed input never crashes or mutates state).
+ * Protocol fuzzer (README "The WebSocket protocol (version 1)": malformed input never crashes or mutates state).
  *
  * A seeded generator sends ≥ 10,000 bad frames per run to a real hub whose user is a member of a real
  * conversation: random bytes, binary and invalid UTF-8, invalid and truncated JSON, oversized frames,
@@ -88,7 +88,7 @@ class Generator {
     ]);
   }
 
-  /** Text that is not a frame we accept. Each case is one class of the S-1 list. */
+  /** Text that is not a frame we accept. Each case is one class of malformed input. */
   malformed(): Frame {
     const base = this.valid();
     switch (this.int(12)) {

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ServerFrame } from "../../client/sdk/protocol/index.ts";
 import { isType, openDevice } from "./hub-socket.ts";
@@ -34,10 +34,12 @@ describe("Presence and typing", () => {
     // Still online during the grace period: a quick reconnect must not flap.
     await runDurableObjectAlarm(hub("p_bob"));
     expect(await hub("p_bob").presence()).toMatchObject({ online: true });
-    // Pretend the grace has passed.
+    // Pretend the grace has passed: rewrite the stored start of it, then let the hub wake with it
+    // (it keeps its settings in memory while awake).
     await runInDurableObject(hub("p_bob"), (_, state) => {
       state.storage.sql.exec("UPDATE settings SET value = ? WHERE key = 'offline_since'", String(Date.now() - 60_000));
     });
+    await evictDurableObject(hub("p_bob"));
     await runDurableObjectAlarm(hub("p_bob"));
     const record = await hub("p_bob").presence();
     expect(record.online).toBe(false);

@@ -12,9 +12,9 @@
  * the other shards and then throws, so the invocation shows as failed; the next run resumes where it
  * stopped (every step is idempotent).
  */
-import { ShardSet } from "../../db/connection.ts";
+import { ShardSet, withShards } from "../../db/connection.ts";
 import { markUnsent, removeTombstones, tombstones } from "../../db/media-sweep.ts";
-import { errorSummary } from "../../lib/log.ts";
+import { errorSummary, log } from "../../lib/log.ts";
 
 /** Media without a reference is swept once its upload is this old (24 h): time enough to send it. */
 export const MEDIA_SWEEP_MIN_AGE_SECONDS = 24 * 3600;
@@ -54,9 +54,7 @@ export function sweepMinAgeSeconds(env: MediaSweepEnv): number {
   const raw = env.MEDIA_SWEEP_MIN_AGE_SECONDS?.trim();
   if (raw === undefined || raw === "") return MEDIA_SWEEP_MIN_AGE_SECONDS;
   if (!/^\d{1,9}$/.test(raw)) {
-    console.log(
-      JSON.stringify({ level: "warn", msg: "MEDIA_SWEEP_MIN_AGE_SECONDS is not a whole number of seconds, ignored" }),
-    );
+    log("warn", "MEDIA_SWEEP_MIN_AGE_SECONDS is not a whole number of seconds, ignored");
     return MEDIA_SWEEP_MIN_AGE_SECONDS;
   }
   return Number(raw);
@@ -82,34 +80,31 @@ export async function sweepMedia(env: MediaSweepEnv, trigger = "manual"): Promis
   let next = 0;
   const worker = async () => {
     for (let shard = next++; shard < shardCount; shard = next++) {
-      // A ShardSet per shard, closed when that shard is done, so at most SWEEP_SHARD_CONCURRENCY
-      // connections are open however many shards there are.
-      const shards = new ShardSet(env);
+      // Connections per shard, closed when that shard is done, so at most SWEEP_SHARD_CONCURRENCY
+      // are open however many shards there are.
       try {
-        const drained = await sweepShard(shards, shard, env.MEDIA, minAgeSeconds, deadline, report);
+        const drained = await withShards(
+          env,
+          (shards) => shards,
+          (shards) => sweepShard(shards, shard, env.MEDIA, minAgeSeconds, deadline, report),
+        );
         if (!drained) report.complete = false;
       } catch (error) {
         report.failedShards++;
         report.complete = false;
         errors.push(`shard ${shard}: ${errorSummary(error)}`);
-      } finally {
-        await shards.close();
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(SWEEP_SHARD_CONCURRENCY, shardCount) }, worker));
 
-  console.log(
-    JSON.stringify({
-      level: report.failedShards > 0 ? "error" : "info",
-      msg: "media sweep",
-      trigger,
-      minAgeSeconds,
-      ...report,
-      ms: Date.now() - started,
-      ...(errors.length > 0 ? { errors: errors.slice(0, 5) } : {}),
-    }),
-  );
+  log(report.failedShards > 0 ? "error" : "info", "media sweep", {
+    trigger,
+    minAgeSeconds,
+    ...report,
+    ms: Date.now() - started,
+    ...(errors.length > 0 ? { errors: errors.slice(0, 5) } : {}),
+  });
   if (report.failedShards > 0) throw new Error(`media sweep failed on ${report.failedShards} shard(s)`);
   return report;
 }

@@ -19,7 +19,7 @@ import { MAX_MEDIA_BYTES } from "../../client/sdk/protocol/index.ts";
 import { isMediaType, type MediaType } from "../../client/sdk/protocol/media.ts";
 import { chunkReader, concat, readAtLeast } from "./body-reader.ts";
 import { AppError } from "../../lib/errors.ts";
-import { errorSummary } from "../../lib/log.ts";
+import { log } from "../../lib/log.ts";
 import { checkDeclaredType, normaliseContentType, SNIFF_BYTES } from "./media-sniff.ts";
 
 /** Bytes queued between the body and the R2 put; small against 128 MB of isolate memory. */
@@ -145,9 +145,7 @@ export async function storeUpload(
     await putting.catch(() => undefined);
     await bucket.delete(key).catch(() => undefined);
     if (error instanceof AppError) throw error;
-    console.error(
-      JSON.stringify({ level: "error", msg: "media upload failed", size: length, error: errorSummary(error) }),
-    );
+    log("error", "media upload failed", { size: length, error });
     throw new AppError("internal", "the upload could not be stored");
   }
 }

@@ -11,13 +11,13 @@
  * profile read. It is logged, so a broken fan-out shows up.
  */
 import type { VersionedUser } from "../../db/user-store.ts";
-import { errorSummary } from "../../lib/log.ts";
+import { log } from "../../lib/log.ts";
 import { publicUser } from "../../db/cache/profile-cache.ts";
 
 export async function announceProfile(env: Env, user: VersionedUser): Promise<void> {
   try {
     await env.USER_HUB.getByName(user.id).profileChanged(publicUser(user), user.version);
   } catch (error) {
-    console.log(JSON.stringify({ level: "warn", msg: "profile change not announced", error: errorSummary(error) }));
+    log("warn", "profile change not announced", { userId: user.id, error });
   }
 }

@@ -8,7 +8,7 @@
  *
  * Every failure is the same 401 `unauthorized`: a client learns nothing about which check failed.
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { withUserStore } from "../../db/user-store.ts";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../../lib/errors.ts";
@@ -16,6 +16,14 @@ import { ProfileCache } from "../../db/cache/profile-cache.ts";
 import { authSecret, verifyToken } from "../../lib/tokens.ts";
 
 const BEARER = /^Bearer +([A-Za-z0-9._-]+) *$/i;
+
+/**
+ * The token of an `Authorization: Bearer <token>` header, or null when there is none or it is not
+ * that shape. The one parser of the header: auth, rate-limit keys and the WebSocket upgrade use it.
+ */
+export function bearerToken(c: Context<AppEnv>): string | null {
+  return BEARER.exec(c.req.header("authorization") ?? "")?.[1] ?? null;
+}
 
 function unauthorized(): AppError {
   return new AppError("unauthorized", "missing, invalid or expired token");
@@ -54,9 +62,9 @@ export async function authenticateToken(
  * sets `c.var.userId` and `c.var.sessionId` for the handler.
  */
 export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const match = BEARER.exec(c.req.header("authorization") ?? "");
-  if (!match?.[1]) throw unauthorized();
-  const { userId, sessionId } = await authenticateToken(c.env, match[1], (p) => c.executionCtx.waitUntil(p));
+  const token = bearerToken(c);
+  if (!token) throw unauthorized();
+  const { userId, sessionId } = await authenticateToken(c.env, token, (p) => c.executionCtx.waitUntil(p));
   c.set("userId", userId);
   c.set("sessionId", sessionId);
   await next();

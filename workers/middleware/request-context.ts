@@ -7,6 +7,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.ts";
 import { editHeaders, setSecurityHeaders } from "./security.ts";
+import { log } from "../../lib/log.ts";
 
 export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   const requestId = crypto.randomUUID();
@@ -22,14 +23,11 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   // Successes are in the platform's invocation logs already; refusals and failures get our line.
   if (c.res.status < 400) return;
   // The route template (`/v1/conversations/:id`), never the raw URL: no ids, queries or tokens in logs.
-  console.log(
-    JSON.stringify({
-      level: c.res.status >= 500 ? "error" : "warn",
-      requestId,
-      method: c.req.method,
-      route: c.req.routePath,
-      status: c.res.status,
-      ms: Date.now() - started,
-    }),
-  );
+  log(c.res.status >= 500 ? "error" : "warn", "request refused", {
+    requestId,
+    method: c.req.method,
+    route: c.req.routePath,
+    status: c.res.status,
+    ms: Date.now() - started,
+  });
 };

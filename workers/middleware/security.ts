@@ -1,6 +1,6 @@
 /**
  * Browser-facing hardening for REST: CORS with an explicit allowlist (never `*`) and the security
- * headers every answer carries (reliability.md §4.3 "Headers", OWASP API8).
+ * headers every answer carries (README "Security", OWASP API8).
  *
  * Origins: the API's own origin is always allowed; others only when listed in `ALLOWED_ORIGINS`
  * (comma-separated, exact `scheme://host[:port]`). A request from an unlisted origin still reaches

@@ -1,12 +1,12 @@
 /**
- * `POST /v1/auth/register`, `/login`, `/logout` (API.md "Accounts and profiles").
+ * `POST /v1/auth/register`, `/login`, `/logout` (README "REST API"; limits: README "Rate limits").
  *
  * A login is a row in `sessions` plus a signed token naming it; logout revokes the row and tombstones
  * its cache entry, so the token stops working on the next call everywhere. Unknown username and wrong
  * password give the same 401 after the same PBKDF2 work, so login is not a username oracle.
  */
 import { Hono } from "hono";
-import { LoginBody, RegisterBody, USERNAME_PATTERN } from "../../client/sdk/protocol/index.ts";
+import { LoginBody, RegisterBody, ROUTES, USERNAME_PATTERN } from "../../client/sdk/protocol/index.ts";
 import { withUserStore, type UserStore } from "../../db/user-store.ts";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../../lib/errors.ts";
@@ -15,6 +15,8 @@ import { ProfileCache, publicUser } from "../../db/cache/profile-cache.ts";
 import { SESSION_TTL_SECONDS, authSecret, signToken } from "../../lib/tokens.ts";
 import { valid } from "../lib/validate.ts";
 import { requireUser } from "../middleware/auth.ts";
+import { byIp, loginAccount, loginAccountAndIp, rateLimit } from "../middleware/rate-limit.ts";
+import { LOGIN_PER_ACCOUNT, LOGIN_PER_ACCOUNT_IP, LOGIN_PER_IP, REGISTER_PER_IP } from "../../lib/rate-limits.ts";
 
 /** Records a session for `userId` and returns its token; the row expires when the token does. */
 async function startSession(store: UserStore, secret: string, userId: string): Promise<{ token: string; sid: string }> {
@@ -25,9 +27,8 @@ async function startSession(store: UserStore, secret: string, userId: string): P
   return { token, sid: session.id };
 }
 
-/** Mounted at `/v1/auth`. */
 export const authRoutes = new Hono<AppEnv>()
-  .post("/register", valid("json", RegisterBody), async (c) => {
+  .post(ROUTES.register.path, rateLimit(REGISTER_PER_IP, byIp), valid("json", RegisterBody), async (c) => {
     const body = c.req.valid("json");
     // Before any write: a server without a secret must not create half an account.
     const secret = authSecret(c.env);
@@ -49,27 +50,34 @@ export const authRoutes = new Hono<AppEnv>()
     return c.json({ user: publicUser(user), token }, 201);
   })
 
-  .post("/login", valid("json", LoginBody), async (c) => {
-    const { username, password } = c.req.valid("json");
-    const secret = authSecret(c.env);
-    const lower = username.toLowerCase();
-    const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
-    const { user, token, sid } = await withUserStore(
-      c.env,
-      async (store) => {
-        // A name no one can register cannot exist: skip the lookup, not the hashing.
-        const found = USERNAME_PATTERN.test(lower) ? await store.findByUsername(lower) : null;
-        const matches = await verifyPassword(password, found?.passwordHash ?? null);
-        if (!found || !matches) throw new AppError("invalid_credentials", "wrong username or password");
-        return { user: found.user, ...(await startSession(store, secret, found.user.id)) };
-      },
-      waitUntil,
-    );
-    waitUntil(ProfileCache.fromEnv(c.env).rememberLive(sid));
-    return c.json({ user: publicUser(user), token }, 200);
-  })
+  .post(
+    ROUTES.login.path,
+    rateLimit(LOGIN_PER_IP, byIp),
+    rateLimit(LOGIN_PER_ACCOUNT_IP, loginAccountAndIp),
+    rateLimit(LOGIN_PER_ACCOUNT, loginAccount),
+    valid("json", LoginBody),
+    async (c) => {
+      const { username, password } = c.req.valid("json");
+      const secret = authSecret(c.env);
+      const lower = username.toLowerCase();
+      const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
+      const { user, token, sid } = await withUserStore(
+        c.env,
+        async (store) => {
+          // A name no one can register cannot exist: skip the lookup, not the hashing.
+          const found = USERNAME_PATTERN.test(lower) ? await store.findByUsername(lower) : null;
+          const matches = await verifyPassword(password, found?.passwordHash ?? null);
+          if (!found || !matches) throw new AppError("invalid_credentials", "wrong username or password");
+          return { user: found.user, ...(await startSession(store, secret, found.user.id)) };
+        },
+        waitUntil,
+      );
+      waitUntil(ProfileCache.fromEnv(c.env).rememberLive(sid));
+      return c.json({ user: publicUser(user), token }, 200);
+    },
+  )
 
-  .post("/logout", requireUser, async (c) => {
+  .post(ROUTES.logout.path, requireUser, async (c) => {
     const userId = c.get("userId");
     const sessionId = c.get("sessionId");
     await withUserStore(

@@ -2,6 +2,10 @@
  * `/v1/conversations`: create, list, read, send, delete, read markers, message info.
  * Every call acts as the authenticated user; the Conversation DO checks membership itself and answers
  * a non-member exactly as it answers for a conversation that does not exist.
+ *
+ * Limited routes (creating, sending, group updates and membership: each fans out to other people's
+ * hubs) put their limiter first in the chain, before `requireUser`. Add, remove/leave and role
+ * changes share one bucket.
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -12,6 +16,7 @@ import {
   DeleteMessageQuery,
   HistoryQuery,
   Id,
+  ROUTES,
   ReadBody,
   SendMessageBody,
   SeqParam,
@@ -20,7 +25,7 @@ import {
   type Message,
   type User,
 } from "../../client/sdk/protocol/index.ts";
-import { ShardSet } from "../../db/connection.ts";
+import { withShards } from "../../db/connection.ts";
 import { HistoryStore } from "../../db/history-store.ts";
 import { withUserStore } from "../../db/user-store.ts";
 import type { AppEnv } from "../env.ts";
@@ -32,6 +37,13 @@ import { requireOwnPicture } from "../../db/pictures.ts";
 import { publicUser } from "../../db/cache/profile-cache.ts";
 import { resolveMediaForSend } from "../../db/media-resolve.ts";
 import { requireUser } from "../middleware/auth.ts";
+import { byUser, rateLimit } from "../middleware/rate-limit.ts";
+import {
+  CONVERSATION_CREATES_PER_USER,
+  GROUP_MEMBERSHIP_PER_USER,
+  GROUP_UPDATES_PER_USER,
+  SENDS_PER_USER,
+} from "../../lib/rate-limits.ts";
 
 const IdParam = z.strictObject({ id: Id });
 const MessageParam = z.strictObject({ id: Id, seq: SeqParam });
@@ -40,32 +52,36 @@ const MemberParam = z.strictObject({ id: Id, userId: Id });
 const conversation = (env: Env, id: string) => env.CONVERSATION.getByName(id);
 
 export const conversationRoutes = new Hono<AppEnv>()
-  .use("*", requireUser)
+  .post(
+    ROUTES.openConversation.path,
+    rateLimit(CONVERSATION_CREATES_PER_USER, byUser),
+    requireUser,
+    valid("json", CreateConversationBody),
+    async (c) => {
+      const me = c.get("userId");
+      const body = c.req.valid("json");
+      const others = body.type === "direct" ? [body.userId] : [...new Set(body.memberIds)].filter((id) => id !== me);
+      if (body.type === "direct" && body.userId === me)
+        throw new AppError("invalid_request", "a direct chat needs another person");
+      await requireUsersExist(c.env, c.executionCtx, others);
+      if (body.type === "group" && body.pictureMediaId) {
+        await requireOwnPicture(c.env, me, body.pictureMediaId, (p) => c.executionCtx.waitUntil(p));
+      }
+      const id = body.type === "direct" ? await directConversationId(me, body.userId) : groupConversationId();
+      const result = unwrap(
+        await conversation(c.env, id).open({
+          id,
+          type: body.type,
+          creatorId: me,
+          memberIds: others,
+          ...(body.type === "group" ? { name: body.name, pictureMediaId: body.pictureMediaId } : {}),
+        }),
+      );
+      return c.json({ conversation: result.conversation }, result.created ? 201 : 200);
+    },
+  )
 
-  .post("/", valid("json", CreateConversationBody), async (c) => {
-    const me = c.get("userId");
-    const body = c.req.valid("json");
-    const others = body.type === "direct" ? [body.userId] : [...new Set(body.memberIds)].filter((id) => id !== me);
-    if (body.type === "direct" && body.userId === me)
-      throw new AppError("invalid_request", "a direct chat needs another person");
-    await requireUsersExist(c.env, c.executionCtx, others);
-    if (body.type === "group" && body.pictureMediaId) {
-      await requireOwnPicture(c.env, me, body.pictureMediaId, (p) => c.executionCtx.waitUntil(p));
-    }
-    const id = body.type === "direct" ? await directConversationId(me, body.userId) : groupConversationId();
-    const result = unwrap(
-      await conversation(c.env, id).open({
-        id,
-        type: body.type,
-        creatorId: me,
-        memberIds: others,
-        ...(body.type === "group" ? { name: body.name, pictureMediaId: body.pictureMediaId } : {}),
-      }),
-    );
-    return c.json({ conversation: result.conversation }, result.created ? 201 : 200);
-  })
-
-  .get("/", async (c) => {
+  .get(ROUTES.conversations.path, requireUser, async (c) => {
     const hub = c.env.USER_HUB.getByName(c.get("userId"));
     const conversations = await hub.chatList();
     // Direct chats whose peer profile the hub has no copy of yet (chats from before profile events, or
@@ -82,12 +98,12 @@ export const conversationRoutes = new Hono<AppEnv>()
     return c.json({ conversations });
   })
 
-  .get("/:id", valid("param", IdParam), async (c) => {
+  .get(ROUTES.conversation.path, requireUser, valid("param", IdParam), async (c) => {
     const result = unwrap(await conversation(c.env, c.req.valid("param").id).describe(c.get("userId")));
     return c.json({ conversation: result });
   })
 
-  .get("/:id/messages", valid("param", IdParam), valid("query", HistoryQuery), async (c) => {
+  .get(ROUTES.history.path, requireUser, valid("param", IdParam), valid("query", HistoryQuery), async (c) => {
     const { id } = c.req.valid("param");
     const query = c.req.valid("query");
     const plan = unwrap(
@@ -99,83 +115,123 @@ export const conversationRoutes = new Hono<AppEnv>()
     let older: Message[] = [];
     if (plan.archive) {
       const { before, minSeq, limit } = plan.archive;
-      const shards = new ShardSet(c.env);
-      try {
-        const hidden = new Set(plan.hidden);
-        const rows = await new HistoryStore(shards).page(id, { before, minSeq, limit: limit + hidden.size });
-        older = rows.filter((m) => !hidden.has(m.seq)).slice(-limit);
-      } catch {
+      const hidden = new Set(plan.hidden);
+      const rows = await withShards(
+        c.env,
+        (shards) => new HistoryStore(shards),
+        (store) => store.page(id, { before, minSeq, limit: limit + hidden.size }),
+        (p) => c.executionCtx.waitUntil(p),
+      ).catch(() => {
         throw new AppError("unavailable", "older history is temporarily unavailable");
-      } finally {
-        c.executionCtx.waitUntil(shards.close());
-      }
+      });
+      older = rows.filter((m) => !hidden.has(m.seq)).slice(-limit);
     }
     return c.json({ messages: [...older, ...plan.messages] });
   })
 
-  .post("/:id/messages", valid("param", IdParam), valid("json", SendMessageBody), async (c) => {
-    const body = c.req.valid("json");
-    const { id } = c.req.valid("param");
-    const media =
-      body.mediaId === undefined
-        ? undefined
-        : await resolveMediaForSend(c.env, c.get("userId"), body.mediaId, id, (p) => c.executionCtx.waitUntil(p));
-    const result = unwrap(
-      await conversation(c.env, id).send(c.get("userId"), { clientId: body.clientId, text: body.text, media }),
-    );
-    return c.json({ message: result.message }, result.duplicate ? 200 : 201);
-  })
+  .post(
+    ROUTES.sendMessage.path,
+    rateLimit(SENDS_PER_USER, byUser),
+    requireUser,
+    valid("param", IdParam),
+    valid("json", SendMessageBody),
+    async (c) => {
+      const body = c.req.valid("json");
+      const { id } = c.req.valid("param");
+      const media =
+        body.mediaId === undefined
+          ? undefined
+          : await resolveMediaForSend(c.env, c.get("userId"), body.mediaId, id, (p) => c.executionCtx.waitUntil(p));
+      const result = unwrap(
+        await conversation(c.env, id).send(c.get("userId"), { clientId: body.clientId, text: body.text, media }),
+      );
+      return c.json({ message: result.message }, result.duplicate ? 200 : 201);
+    },
+  )
 
-  .delete("/:id/messages/:seq", valid("param", MessageParam), valid("query", DeleteMessageQuery), async (c) => {
-    const { id, seq } = c.req.valid("param");
-    unwrap(await conversation(c.env, id).deleteMessage(c.get("userId"), seq, c.req.valid("query").for));
-    return c.body(null, 204);
-  })
+  .delete(
+    ROUTES.deleteMessage.path,
+    requireUser,
+    valid("param", MessageParam),
+    valid("query", DeleteMessageQuery),
+    async (c) => {
+      const { id, seq } = c.req.valid("param");
+      unwrap(await conversation(c.env, id).deleteMessage(c.get("userId"), seq, c.req.valid("query").for));
+      return c.body(null, 204);
+    },
+  )
 
-  .post("/:id/read", valid("param", IdParam), valid("json", ReadBody), async (c) => {
+  .post(ROUTES.markRead.path, requireUser, valid("param", IdParam), valid("json", ReadBody), async (c) => {
     unwrap(await conversation(c.env, c.req.valid("param").id).markRead(c.get("userId"), c.req.valid("json").upTo));
     return c.body(null, 204);
   })
 
-  .get("/:id/messages/:seq/status", valid("param", MessageParam), async (c) => {
+  .get(ROUTES.messageStatus.path, requireUser, valid("param", MessageParam), async (c) => {
     const { id, seq } = c.req.valid("param");
     const status = unwrap(await conversation(c.env, id).messageStatus(c.get("userId"), seq));
     return c.json({ status });
   })
 
   // ---- groups ----
-  .patch("/:id", valid("param", IdParam), valid("json", UpdateGroupBody), async (c) => {
-    const patch = c.req.valid("json");
-    const stub = conversation(c.env, c.req.valid("param").id);
-    if (patch.pictureMediaId) {
-      unwrap(await stub.describe(c.get("userId"))); // a non-member learns nothing about media ids
-      await requireOwnPicture(c.env, c.get("userId"), patch.pictureMediaId, (p) => c.executionCtx.waitUntil(p));
-    }
-    const result = unwrap(await stub.updateGroup(c.get("userId"), patch));
-    return c.json({ conversation: result });
-  })
+  .patch(
+    ROUTES.updateGroup.path,
+    rateLimit(GROUP_UPDATES_PER_USER, byUser),
+    requireUser,
+    valid("param", IdParam),
+    valid("json", UpdateGroupBody),
+    async (c) => {
+      const patch = c.req.valid("json");
+      const stub = conversation(c.env, c.req.valid("param").id);
+      if (patch.pictureMediaId) {
+        unwrap(await stub.describe(c.get("userId"))); // a non-member learns nothing about media ids
+        await requireOwnPicture(c.env, c.get("userId"), patch.pictureMediaId, (p) => c.executionCtx.waitUntil(p));
+      }
+      const result = unwrap(await stub.updateGroup(c.get("userId"), patch));
+      return c.json({ conversation: result });
+    },
+  )
 
-  .post("/:id/members", valid("param", IdParam), valid("json", AddMembersBody), async (c) => {
-    const { userIds } = c.req.valid("json");
-    const stub = conversation(c.env, c.req.valid("param").id);
-    // Membership first: a non-admin or non-member must not learn which user ids exist.
-    unwrap(await stub.describe(c.get("userId")));
-    await requireUsersExist(c.env, c.executionCtx, userIds);
-    const result = unwrap(await stub.addMembers(c.get("userId"), userIds));
-    return c.json({ conversation: result });
-  })
+  .post(
+    ROUTES.addMembers.path,
+    rateLimit(GROUP_MEMBERSHIP_PER_USER, byUser),
+    requireUser,
+    valid("param", IdParam),
+    valid("json", AddMembersBody),
+    async (c) => {
+      const { userIds } = c.req.valid("json");
+      const stub = conversation(c.env, c.req.valid("param").id);
+      // Membership first: a non-admin or non-member must not learn which user ids exist.
+      unwrap(await stub.describe(c.get("userId")));
+      await requireUsersExist(c.env, c.executionCtx, userIds);
+      const result = unwrap(await stub.addMembers(c.get("userId"), userIds));
+      return c.json({ conversation: result });
+    },
+  )
 
-  .delete("/:id/members/:userId", valid("param", MemberParam), async (c) => {
-    const { id, userId } = c.req.valid("param");
-    unwrap(await conversation(c.env, id).removeMember(c.get("userId"), userId));
-    return c.body(null, 204);
-  })
+  .delete(
+    ROUTES.deleteMember.path,
+    rateLimit(GROUP_MEMBERSHIP_PER_USER, byUser),
+    requireUser,
+    valid("param", MemberParam),
+    async (c) => {
+      const { id, userId } = c.req.valid("param");
+      unwrap(await conversation(c.env, id).removeMember(c.get("userId"), userId));
+      return c.body(null, 204);
+    },
+  )
 
-  .patch("/:id/members/:userId", valid("param", MemberParam), valid("json", SetRoleBody), async (c) => {
-    const { id, userId } = c.req.valid("param");
-    const result = unwrap(await conversation(c.env, id).setRole(c.get("userId"), userId, c.req.valid("json").role));
-    return c.json({ conversation: result });
-  });
+  .patch(
+    ROUTES.setRole.path,
+    rateLimit(GROUP_MEMBERSHIP_PER_USER, byUser),
+    requireUser,
+    valid("param", MemberParam),
+    valid("json", SetRoleBody),
+    async (c) => {
+      const { id, userId } = c.req.valid("param");
+      const result = unwrap(await conversation(c.env, id).setRole(c.get("userId"), userId, c.req.valid("json").role));
+      return c.json({ conversation: result });
+    },
+  );
 
 /** Peer profiles filled from Postgres per chat-list read; the rest come with the next read. */
 const MAX_PEERS_FILLED = 500;

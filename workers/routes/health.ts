@@ -12,8 +12,9 @@
 import { Hono } from "hono";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../env.ts";
-import { ShardSet } from "../../db/connection.ts";
+import { withShards } from "../../db/connection.ts";
 import { redisFromEnv } from "../../db/cache/redis.ts";
+import { ROUTES } from "../../client/sdk/protocol/index.ts";
 import { AppError } from "../../lib/errors.ts";
 import { timingSafeEqual } from "../../lib/bytes.ts";
 
@@ -25,30 +26,31 @@ const R2_PROBE_KEY = "health/ready-probe";
 type Check = "ok" | "down" | "off";
 
 export const healthRoutes = new Hono<AppEnv>()
-  .get("/health", (c) => c.json({ status: "ok" }))
+  .get(ROUTES.health.path, (c) => c.json({ status: "ok" }))
 
-  .get("/health/ready", async (c) => {
+  .get(ROUTES.healthReady.path, async (c) => {
     if (!(await presentsHealthSecret(c.env.HEALTH_SECRET, c.req.header("authorization")))) {
       throw new AppError("not_found", "no such route");
     }
     const checks: Record<string, Check> = {};
-    const shards = new ShardSet(c.env);
-    try {
-      const redis = redisFromEnv(c.env);
-      await Promise.all([
-        ...shards.urls.map(async (_, i) => {
-          checks[`postgres_${i}`] = await probe(() => shards.at(i).execute(sql`select 1`));
-        }),
-        (async () => {
-          checks.redis = redis ? await probe(() => redis.ping()) : "off";
-        })(),
-        (async () => {
-          checks.r2 = await probe(() => c.env.MEDIA.head(R2_PROBE_KEY));
-        })(),
-      ]);
-    } finally {
-      c.executionCtx.waitUntil(shards.close());
-    }
+    const redis = redisFromEnv(c.env);
+    await withShards(
+      c.env,
+      (shards) => shards,
+      (shards) =>
+        Promise.all([
+          ...shards.urls.map(async (_, i) => {
+            checks[`postgres_${i}`] = await probe(() => shards.at(i).execute(sql`select 1`));
+          }),
+          (async () => {
+            checks.redis = redis ? await probe(() => redis.ping()) : "off";
+          })(),
+          (async () => {
+            checks.r2 = await probe(() => c.env.MEDIA.head(R2_PROBE_KEY));
+          })(),
+        ]),
+      (p) => c.executionCtx.waitUntil(p),
+    );
     const healthy = Object.values(checks).every((v) => v !== "down");
     return c.json({ status: healthy ? "ok" : "degraded", checks }, healthy ? 200 : 503);
   });

@@ -14,12 +14,12 @@
  * malformed, missing or deleted id — is the same 404 `not_found`, so nothing can be learned by probing.
  */
 import { Hono, type Context, type MiddlewareHandler } from "hono";
-import { Id } from "../../client/sdk/protocol/index.ts";
+import { Id, ROUTES } from "../../client/sdk/protocol/index.ts";
 import { isMediaType, THUMBNAIL_HEADER, UploadMediaQuery } from "../../client/sdk/protocol/media.ts";
 import { withMediaStore, type MediaStore } from "../../db/media-store.ts";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../../lib/errors.ts";
-import { errorSummary } from "../../lib/log.ts";
+import { log } from "../../lib/log.ts";
 import { newId } from "../../lib/ids.ts";
 import { mediaExtras, thumbnailFromHeader } from "../lib/media-extras.ts";
 import { toMedia } from "../../db/media-resolve.ts";
@@ -28,6 +28,8 @@ import { normaliseContentType } from "../lib/media-sniff.ts";
 import { storeUpload } from "../lib/media-upload.ts";
 import { valid } from "../lib/validate.ts";
 import { requireUser } from "../middleware/auth.ts";
+import { byUser, rateLimit } from "../middleware/rate-limit.ts";
+import { UPLOADS_PER_USER } from "../../lib/rate-limits.ts";
 import { withUserStore } from "../../db/user-store.ts";
 import { ProfileCache } from "../../db/cache/profile-cache.ts";
 import { isPictureOf } from "../../db/pictures.ts";
@@ -58,52 +60,51 @@ async function withStore<T>(c: Context<AppEnv>, work: (store: MediaStore) => Pro
     return await withMediaStore(c.env, work, (p) => c.executionCtx.waitUntil(p));
   } catch (error) {
     if (error instanceof AppError) throw error;
-    console.error(
-      JSON.stringify({
-        level: "error",
-        msg: "media store failed",
-        requestId: c.get("requestId"),
-        error: errorSummary(error),
-      }),
-    );
+    log("error", "media store failed", { requestId: c.get("requestId"), error });
     throw new AppError("unavailable", "media is temporarily unavailable");
   }
 }
 
 export const mediaRoutes = new Hono<AppEnv>()
-  .post("/", requireUser, valid("query", UploadMediaQuery), async (c) => {
-    const declared = normaliseContentType(c.req.header("content-type"));
-    if (declared === null || !isMediaType(declared)) {
-      throw new AppError("unsupported_media_type", "Content-Type must be an accepted picture or video type");
-    }
-    const extras = mediaExtras(declared, c.req.valid("query"), thumbnailFromHeader(c.req.header(THUMBNAIL_HEADER)));
-    const stored = await storeUpload(c.env.MEDIA, {
-      body: c.req.raw.body,
-      contentLength: c.req.header("content-length") ?? null,
-      contentType: declared,
-    });
-    const record = await withStore(c, (store) =>
-      store.create({
-        id: newId("m"),
-        ownerId: c.get("userId"),
-        r2Key: stored.key,
-        type: stored.type,
-        size: stored.size,
-        sha256: stored.sha256,
-        thumbnail: extras.thumbnail ?? null,
-        width: extras.width ?? null,
-        height: extras.height ?? null,
-        durationMs: extras.durationMs ?? null,
-      }),
-    ).catch(async (error: unknown) => {
-      // No row, no media: the bytes must not stay behind unreferenced.
-      await c.env.MEDIA.delete(stored.key).catch(() => undefined);
-      throw error;
-    });
-    return c.json({ media: toMedia(record) }, 201);
-  })
+  .post(
+    ROUTES.uploadMedia.path,
+    rateLimit(UPLOADS_PER_USER, byUser),
+    requireUser,
+    valid("query", UploadMediaQuery),
+    async (c) => {
+      const declared = normaliseContentType(c.req.header("content-type"));
+      if (declared === null || !isMediaType(declared)) {
+        throw new AppError("unsupported_media_type", "Content-Type must be an accepted picture or video type");
+      }
+      const extras = mediaExtras(declared, c.req.valid("query"), thumbnailFromHeader(c.req.header(THUMBNAIL_HEADER)));
+      const stored = await storeUpload(c.env.MEDIA, {
+        body: c.req.raw.body,
+        contentLength: c.req.header("content-length") ?? null,
+        contentType: declared,
+      });
+      const record = await withStore(c, (store) =>
+        store.create({
+          id: newId("m"),
+          ownerId: c.get("userId"),
+          r2Key: stored.key,
+          type: stored.type,
+          size: stored.size,
+          sha256: stored.sha256,
+          thumbnail: extras.thumbnail ?? null,
+          width: extras.width ?? null,
+          height: extras.height ?? null,
+          durationMs: extras.durationMs ?? null,
+        }),
+      ).catch(async (error: unknown) => {
+        // No row, no media: the bytes must not stay behind unreferenced.
+        await c.env.MEDIA.delete(stored.key).catch(() => undefined);
+        throw error;
+      });
+      return c.json({ media: toMedia(record) }, 201);
+    },
+  )
 
-  .get("/:id", readerOr404, async (c) => {
+  .get(ROUTES.media.path, readerOr404, async (c) => {
     const id = c.req.param("id");
     const conversationId = c.req.query("c");
     const profileOf = c.req.query("u");

@@ -6,52 +6,60 @@
  * made-up id would let one caller cost 200 object wakes per request.
  */
 import { Hono } from "hono";
-import { PresenceQuery, PrivacyBody, type Presence } from "../../client/sdk/protocol/index.ts";
+import { PresenceQuery, PrivacyBody, ROUTES, type Presence } from "../../client/sdk/protocol/index.ts";
 import { presenceAsSeenBy, type PresenceRecord } from "../../lib/presence.ts";
 import type { AppEnv } from "../env.ts";
 import { readPresence } from "../../db/cache/presence-cache.ts";
 import { redisFromEnv } from "../../db/cache/redis.ts";
 import { valid } from "../lib/validate.ts";
 import { withUserStore } from "../../db/user-store.ts";
-import { errorSummary } from "../../lib/log.ts";
+import { log } from "../../lib/log.ts";
 import { requireUser } from "../middleware/auth.ts";
+import { byUser, rateLimit } from "../middleware/rate-limit.ts";
+import { PRESENCE_PER_USER } from "../../lib/rate-limits.ts";
 
 export const presenceRoutes = new Hono<AppEnv>()
-  .get("/presence", requireUser, valid("query", PresenceQuery), async (c) => {
-    const me = c.get("userId");
-    const ids = [...new Set(c.req.valid("query").ids)];
-    const contacts = new Set(await c.env.USER_HUB.getByName(me).directPeers());
-    const redis = redisFromEnv(c.env);
-    let records = new Map<string, PresenceRecord>();
-    if (redis) {
-      try {
-        records = await readPresence(redis, ids);
-      } catch {
-        // Redis down: every id falls through to its hub below.
+  .get(
+    ROUTES.presence.path,
+    rateLimit(PRESENCE_PER_USER, byUser),
+    requireUser,
+    valid("query", PresenceQuery),
+    async (c) => {
+      const me = c.get("userId");
+      const ids = [...new Set(c.req.valid("query").ids)];
+      const contacts = new Set(await c.env.USER_HUB.getByName(me).directPeers());
+      const redis = redisFromEnv(c.env);
+      let records = new Map<string, PresenceRecord>();
+      if (redis) {
+        try {
+          records = await readPresence(redis, ids);
+        } catch {
+          // Redis down: every id falls through to its hub below.
+        }
       }
-    }
-    const missing = await withAccounts(
-      c.env,
-      c.executionCtx,
-      ids.filter((id) => !records.has(id)),
-    );
-    await Promise.all(missing.map(async (id) => records.set(id, await c.env.USER_HUB.getByName(id).presence())));
-    // Ids without an account fall to the default below: "never seen", exactly what a hidden user looks like.
-    const presence: Presence[] = ids.map((id) =>
-      presenceAsSeenBy(id, records.get(id) ?? { online: false, lastSeenAt: null, visibility: "nobody" }, {
-        id: me,
-        isContact: contacts.has(id),
-      }),
-    );
-    return c.json({ presence });
-  })
+      const missing = await withAccounts(
+        c.env,
+        c.executionCtx,
+        ids.filter((id) => !records.has(id)),
+      );
+      await Promise.all(missing.map(async (id) => records.set(id, await c.env.USER_HUB.getByName(id).presence())));
+      // Ids without an account fall to the default below: "never seen", exactly what a hidden user looks like.
+      const presence: Presence[] = ids.map((id) =>
+        presenceAsSeenBy(id, records.get(id) ?? { online: false, lastSeenAt: null, visibility: "nobody" }, {
+          id: me,
+          isContact: contacts.has(id),
+        }),
+      );
+      return c.json({ presence });
+    },
+  )
 
-  .get("/me/privacy", requireUser, async (c) => {
+  .get(ROUTES.privacy.path, requireUser, async (c) => {
     const record = await c.env.USER_HUB.getByName(c.get("userId")).presence();
     return c.json({ privacy: { presence: record.visibility } });
   })
 
-  .put("/me/privacy", requireUser, valid("json", PrivacyBody), async (c) => {
+  .put(ROUTES.setPrivacy.path, requireUser, valid("json", PrivacyBody), async (c) => {
     const record = await c.env.USER_HUB.getByName(c.get("userId")).setPresenceVisibility(c.req.valid("json").presence);
     return c.json({ privacy: { presence: record.visibility } });
   });
@@ -70,7 +78,7 @@ async function withAccounts(env: Env, ctx: { waitUntil(p: Promise<unknown>): voi
     );
     return ids.filter((id) => found.has(id));
   } catch (error) {
-    console.log(JSON.stringify({ level: "warn", msg: "presence: accounts not checked", error: errorSummary(error) }));
+    log("warn", "presence: accounts not checked", { error });
     return ids;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Web Push settings (issue 8): the VAPID key browsers subscribe with, storing/removing a browser's
+ * Web Push settings (README "Notifications"): the VAPID key browsers subscribe with, storing/removing a browser's
  * subscription with the user's hub, muting a chat, and private previews. Sending happens in the hub
  * (durable-objects/user-hub/push.ts); this file only validates and stores.
  */
@@ -10,6 +10,7 @@ import {
   NotificationPrefsBody,
   PushSubscriptionBody,
   PushUnsubscribeBody,
+  ROUTES,
   type MuteAnswer,
   type NotificationPrefs,
   type VapidKeyAnswer,
@@ -44,9 +45,9 @@ async function isP256Point(p256dh: string): Promise<boolean> {
 const ConversationParam = z.strictObject({ id: Id });
 
 export const pushRoutes = new Hono<AppEnv>()
-  .get("/push/vapid-key", (c) => c.json({ publicKey: vapidPublicKey(c.env) } satisfies VapidKeyAnswer))
+  .get(ROUTES.vapidKey.path, (c) => c.json({ publicKey: vapidPublicKey(c.env) } satisfies VapidKeyAnswer))
 
-  .post("/push/subscriptions", requireUser, valid("json", PushSubscriptionBody), async (c) => {
+  .post(ROUTES.subscribePush.path, requireUser, valid("json", PushSubscriptionBody), async (c) => {
     vapidPublicKey(c.env);
     const sub = c.req.valid("json");
     const problem = endpointProblem(sub.endpoint, c.env.PUSH_ALLOW_INSECURE === "1");
@@ -56,33 +57,27 @@ export const pushRoutes = new Hono<AppEnv>()
     return c.json({ subscription: { endpoint: sub.endpoint } }, 201);
   })
 
-  .delete("/push/subscriptions", requireUser, valid("json", PushUnsubscribeBody), async (c) => {
+  .delete(ROUTES.unsubscribePush.path, requireUser, valid("json", PushUnsubscribeBody), async (c) => {
     await c.env.USER_HUB.getByName(c.get("userId")).removePushSubscription(c.req.valid("json").endpoint);
     return c.body(null, 204);
   })
 
-  .put(
-    "/conversations/:id/mute",
-    requireUser,
-    valid("param", ConversationParam),
-    valid("json", MuteBody),
-    async (c) => {
-      const { id } = c.req.valid("param");
-      const { until } = c.req.valid("json");
-      const at = until === null || until === "always" ? until : Date.parse(until);
-      const known = await c.env.USER_HUB.getByName(c.get("userId")).mutePush(id, at);
-      if (!known) throw new AppError("not_found", "no such conversation");
-      const shown = typeof at === "number" ? (at > Date.now() ? new Date(at).toISOString() : null) : at;
-      return c.json({ mute: { conversationId: id, until: shown } } satisfies MuteAnswer);
-    },
-  )
+  .put(ROUTES.mute.path, requireUser, valid("param", ConversationParam), valid("json", MuteBody), async (c) => {
+    const { id } = c.req.valid("param");
+    const { until } = c.req.valid("json");
+    const at = until === null || until === "always" ? until : Date.parse(until);
+    const known = await c.env.USER_HUB.getByName(c.get("userId")).mutePush(id, at);
+    if (!known) throw new AppError("not_found", "no such conversation");
+    const shown = typeof at === "number" ? (at > Date.now() ? new Date(at).toISOString() : null) : at;
+    return c.json({ mute: { conversationId: id, until: shown } } satisfies MuteAnswer);
+  })
 
-  .get("/me/notifications", requireUser, async (c) => {
+  .get(ROUTES.notifications.path, requireUser, async (c) => {
     const previews = await c.env.USER_HUB.getByName(c.get("userId")).pushPreviews();
     return c.json({ previews } satisfies NotificationPrefs);
   })
 
-  .put("/me/notifications", requireUser, valid("json", NotificationPrefsBody), async (c) => {
+  .put(ROUTES.setNotifications.path, requireUser, valid("json", NotificationPrefsBody), async (c) => {
     const previews = await c.env.USER_HUB.getByName(c.get("userId")).setPushPreviews(c.req.valid("json").previews);
     return c.json({ previews } satisfies NotificationPrefs);
   });

@@ -2,7 +2,7 @@
  * Real time: `POST /v1/ws/ticket` and `GET /v1/ws` (the WebSocket upgrade).
  *
  * The upgrade never carries a long-lived token from a browser. A client first asks for a ticket with
- * its session (`POST /v1/ws/ticket` → `{ticket, expiresAt}`: 30 s, single use, workers/lib/ws-ticket.ts)
+ * its session (`POST /v1/ws/ticket` → `{ticket, expiresAt}`: 30 s, single use, lib/ws-ticket.ts)
  * and offers it as a subprotocol: `Sec-WebSocket-Protocol: messenger.v1, ticket.<ticket>`. Non-browser
  * clients, which can set headers, may instead send `Authorization: Bearer <token>`; a session token
  * offered as a subprotocol is no longer accepted.
@@ -18,18 +18,19 @@ import type { AppEnv } from "../env.ts";
 import { AppError } from "../../lib/errors.ts";
 import { authSecret } from "../../lib/tokens.ts";
 import { signTicket, verifyTicket } from "../../lib/ws-ticket.ts";
-import { authenticateToken, requireUser } from "../middleware/auth.ts";
+import { authenticateToken, bearerToken, requireUser } from "../middleware/auth.ts";
 import { originAllowed } from "../middleware/security.ts";
-import { TICKET_SUBPROTOCOL_PREFIX, WS_SUBPROTOCOL } from "../../client/sdk/protocol/index.ts";
+import { byUser, rateLimit } from "../middleware/rate-limit.ts";
+import { WS_CONNECTS_PER_USER } from "../../lib/rate-limits.ts";
+import { ROUTES, TICKET_SUBPROTOCOL_PREFIX, WS_SUBPROTOCOL } from "../../client/sdk/protocol/index.ts";
 
 /** Headers only the Worker may set on the request it forwards to a hub. */
 const INTERNAL_HEADERS = ["x-user-id", "x-session-id", "x-ticket-nonce", "x-ticket-exp"];
 /** Longest `Sec-WebSocket-Protocol` accepted: two protocols, one of them a ticket. */
 const MAX_PROTOCOL_HEADER_CHARS = 1024;
-const BEARER = /^Bearer +([A-Za-z0-9._-]+) *$/i;
 
 export const realtimeRoutes = new Hono<AppEnv>()
-  .post("/ws/ticket", requireUser, async (c) => {
+  .post(ROUTES.wsTicket.path, rateLimit(WS_CONNECTS_PER_USER, byUser), requireUser, async (c) => {
     const { ticket, claims } = await signTicket(authSecret(c.env), {
       sub: c.get("userId"),
       sid: c.get("sessionId"),
@@ -39,7 +40,9 @@ export const realtimeRoutes = new Hono<AppEnv>()
     return c.json({ ticket, expiresAt: new Date(claims.exp).toISOString() }, 201);
   })
 
-  .get("/ws", async (c) => {
+  // Upgrades with `Authorization: Bearer` spend the same budget as minting a ticket (a ticket
+  // upgrade was counted when its ticket was minted; it has no bearer, so its key is null here).
+  .get(ROUTES.ws.path, rateLimit(WS_CONNECTS_PER_USER, byUser), async (c) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
       throw new AppError("invalid_request", "expected a WebSocket upgrade");
     const origin = c.req.header("origin");
@@ -52,7 +55,7 @@ export const realtimeRoutes = new Hono<AppEnv>()
     const ticketText = offered
       .find((p) => p.startsWith(TICKET_SUBPROTOCOL_PREFIX))
       ?.slice(TICKET_SUBPROTOCOL_PREFIX.length);
-    const bearer = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
+    const bearer = bearerToken(c);
 
     const headers = new Headers(c.req.raw.headers);
     for (const name of INTERNAL_HEADERS) headers.delete(name);

@@ -79,4 +79,9 @@ export const CLOSE_CODES = {
   policyViolation: 1008,
   /** The server is going away (deploy, eviction); reconnect with backoff and resume. */
   goingAway: 1001,
+  /**
+   * The user opened more sockets (or devices) than MAX_SOCKETS_PER_USER / MAX_DEVICES_PER_USER: this,
+   * the oldest, was closed to make room. Do not reconnect on your own; the newer one is in use.
+   */
+  replaced: 4003,
 } as const;

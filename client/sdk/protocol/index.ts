@@ -8,3 +8,4 @@ export * from "./push.ts";
 export * from "./wire.ts";
 export * from "./strings.ts";
 export * from "./weak-passwords.ts";
+export * from "./routes.ts";

@@ -13,9 +13,9 @@ export const MAX_MEDIA_BYTES = 16 * 1024 * 1024;
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
 /** Max bytes of one WebSocket frame from a client; bigger frames get `frame_too_large`. */
 export const MAX_FRAME_BYTES = 16 * 1024;
-/** Usernames: 3–32 of a-z 0-9 _ . (API.md). */
+/** Usernames: 3–32 of a-z 0-9 _ . (README "Limits"). */
 export const USERNAME_PATTERN = /^[a-z0-9_.]{3,32}$/;
-/** Passwords: 8–128 characters (API.md, ASVS minimum length). */
+/** Passwords: 8–128 characters (README "Limits"; ASVS minimum length). */
 export const MIN_PASSWORD_CHARS = 8;
 export const MAX_PASSWORD_CHARS = 128;
 /** Display names and group names: long enough for real names, short enough for a chat list row. */
@@ -29,15 +29,32 @@ export const MAX_DEVICE_ID_CHARS = 64;
 export const MAX_FRAME_ID_CHARS = 64;
 /** Server ids (users, conversations, media): `newId()` makes 22–26 characters; room for prefixes. */
 export const MAX_ID_CHARS = 80;
-/** A user search query: as long as the longest username (API.md). */
+/** A user search query: as long as the longest username (README "Limits"). */
 export const MAX_SEARCH_QUERY_CHARS = 32;
-/** History page size (API.md: n ≤ 100, default 50). */
+/** History page size: n ≤ 100, default 50 (README "Limits"). */
 export const MAX_HISTORY_PAGE = 100;
 export const DEFAULT_HISTORY_PAGE = 50;
-/** User search returns at most this many users (API.md). */
+/** User search returns at most this many users (README "Limits"). */
 export const MAX_SEARCH_RESULTS = 20;
-/** Presence lookups take at most this many ids (API.md). */
+/** Presence lookups take at most this many ids (README "Limits"). */
 export const MAX_PRESENCE_IDS = 200;
+/**
+ * While events stream in, a device acks what it stored at most this often (at once when quiet): the
+ * hub takes one turn per ack, and delivered ticks wait at most this long.
+ */
+export const ACK_INTERVAL_MS = 50;
+/**
+ * Sockets and devices one user may hold at once. Phones, desktops and a few tabs fit well below;
+ * past it the oldest socket (or the oldest device's sockets) closes with CLOSE_CODES.replaced, so a
+ * runaway client cannot multiply every delivery (each socket gets each event).
+ */
+export const MAX_SOCKETS_PER_USER = 20;
+export const MAX_DEVICES_PER_USER = 10;
+/**
+ * A typing indicator is relayed at most once per this interval per user and conversation while it
+ * stays on ("stopped typing" always passes); the rest are dropped without an answer.
+ */
+export const TYPING_RELAY_INTERVAL_MS = 2_000;
 /** Events replayed per `hello`/`events` page; the client asks again while `more` is true. */
 export const MAX_REPLAY_EVENTS = 500;
 /** How long a user may delete a message for everyone, by default (configurable per deploy). */

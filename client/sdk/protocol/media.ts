@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 
-/** The types `POST /v1/media` accepts (API.md); anything else is 415 `unsupported_media_type`. */
+/** The types `POST /v1/media` accepts (README "REST API"); anything else is 415 `unsupported_media_type`. */
 export const MEDIA_TYPES = [
   "image/jpeg",
   "image/png",

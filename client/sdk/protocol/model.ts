@@ -7,7 +7,7 @@ import { z } from "zod";
 
 const IsoTime = z.string();
 
-/** The public view of a user (API.md). */
+/** The public view of a user (README "REST API"). */
 export const User = z.object({
   id: z.string(),
   username: z.string(),
@@ -47,7 +47,7 @@ export const SystemEvent = z.discriminatedUnion("kind", [
 ]);
 export type SystemEvent = z.infer<typeof SystemEvent>;
 
-/** One message as every client sees it (API.md). A deleted one keeps its seq, without content. */
+/** One message as every client sees it (README "REST API"). A deleted one keeps its seq, without content. */
 export const Message = z.object({
   conversationId: z.string(),
   /** Position in the conversation's single total order: 1, 2, 3, … without gaps. */
@@ -121,7 +121,7 @@ export const RecipientStatus = z.object({
 });
 export type RecipientStatus = z.infer<typeof RecipientStatus>;
 
-/** The "message info" screen (API.md). */
+/** The "message info" screen (README "REST API"). */
 export const MessageStatus = z.object({
   seq: z.number(),
   sentAt: IsoTime,

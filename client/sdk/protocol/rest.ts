@@ -1,16 +1,18 @@
 /**
- * REST bodies and answers (API.md). Request schemas are strict: unknown fields are refused with
+ * REST bodies and answers (README "REST API"). Request schemas are strict: unknown fields are refused with
  * `invalid_request`, so a client that thinks it can set `senderId` or `role` learns it cannot.
  */
 import { z } from "zod";
 import type { IssueParams } from "./errors.ts";
 import {
+  DEFAULT_DELETE_FOR_EVERYONE_WINDOW_SECONDS,
   MAX_ABOUT_CHARS,
   MAX_CLIENT_ID_CHARS,
   MAX_DISPLAY_NAME_CHARS,
   MAX_GROUP_MEMBERS,
   MAX_HISTORY_PAGE,
   MAX_ID_CHARS,
+  MAX_MEDIA_BYTES,
   MAX_PASSWORD_CHARS,
   MAX_PRESENCE_IDS,
   MAX_SEARCH_QUERY_CHARS,
@@ -148,10 +150,13 @@ export const DeleteMessageQuery = z.strictObject({ for: z.enum(["me", "everyone"
 export const ReadBody = z.strictObject({ upTo: Seq });
 
 export const AddMembersBody = z.strictObject({ userIds: GroupMemberIds(1) });
+export type AddMembersBody = z.infer<typeof AddMembersBody>;
 export const SetRoleBody = z.strictObject({ role: z.enum(["admin", "member"]) });
+export type SetRoleBody = z.infer<typeof SetRoleBody>;
 export const UpdateGroupBody = z
   .strictObject({ name: DisplayName.optional(), pictureMediaId: Id.nullable().optional() })
   .refine((b) => Object.keys(b).length > 0, "nothing to update");
+export type UpdateGroupBody = z.infer<typeof UpdateGroupBody>;
 
 export const PresenceQuery = z.strictObject({
   ids: cleanString()
@@ -159,6 +164,30 @@ export const PresenceQuery = z.strictObject({
     .pipe(z.array(Id).min(1).max(MAX_PRESENCE_IDS)),
 });
 
-/** Who may see my online state and last seen (an addition to API.md). */
+/** Who may see my online state and last seen. */
 export const PrivacyBody = z.strictObject({ presence: z.enum(["everyone", "contacts", "nobody"]) });
 export type PrivacyBody = z.infer<typeof PrivacyBody>;
+
+/**
+ * `GET /v1/config`: what this deploy allows, so clients need not hard-code it. The limits default to
+ * the constants in limits.ts; the delete window is set per deploy (`DELETE_FOR_EVERYONE_WINDOW_SECONDS`).
+ */
+export const ServerConfig = z.object({
+  /** How long after sending a sender (or group admin) may delete a message for everyone, in seconds. */
+  deleteForEveryoneWindowSeconds: z.number().int().min(0),
+  /** Max UTF-8 bytes of a message text or caption. */
+  maxTextBytes: z.number().int().min(1),
+  /** Max bytes of one uploaded picture or video. */
+  maxMediaBytes: z.number().int().min(1),
+  /** Max members of a group, creator included. */
+  maxGroupMembers: z.number().int().min(1),
+});
+export type ServerConfig = z.infer<typeof ServerConfig>;
+
+/** The values `ServerConfig` has unless a deploy changes them: what a client shows until it has asked. */
+export const DEFAULT_SERVER_CONFIG: ServerConfig = {
+  deleteForEveryoneWindowSeconds: DEFAULT_DELETE_FOR_EVERYONE_WINDOW_SECONDS,
+  maxTextBytes: MAX_TEXT_BYTES,
+  maxMediaBytes: MAX_MEDIA_BYTES,
+  maxGroupMembers: MAX_GROUP_MEMBERS,
+};

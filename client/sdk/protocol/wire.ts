@@ -1,6 +1,6 @@
 /**
  * Constants of the WebSocket handshake. The client offers `Sec-WebSocket-Protocol:
- * messenger.v1, ticket.<ticket>`; the server answers with `messenger.v1` alone (README "Protocol").
+ * messenger.v1, ticket.<ticket>`; the server answers with `messenger.v1` alone (README "The WebSocket protocol (version 1)").
  */
 
 /** The subprotocol every client asks for; the server echoes it on a successful upgrade. */

@@ -5,7 +5,14 @@
  * action groups: `messages` (send, upload, typing, delete), `groups` and `profile`.
  */
 import { Notifications } from "./notifications.ts";
-import { ApiError, MessengerClient, type Event, type User } from "../lib/sdk.ts";
+import {
+  ApiError,
+  DEFAULT_HISTORY_PAGE,
+  MAX_PRESENCE_IDS,
+  MessengerClient,
+  type Event,
+  type User,
+} from "../lib/sdk.ts";
 import { createStore, type Store } from "../lib/tiny-store.ts";
 import { IndexedDbStore } from "../lib/idb-store.ts";
 import { deviceIdFor, saveSession } from "../lib/session.ts";
@@ -17,6 +24,7 @@ import {
   markChatRead,
   mergeReceipts,
   setChats,
+  setQueued,
   setTyping,
 } from "../state/reducers.ts";
 import { newestSeq } from "../state/selectors.ts";
@@ -24,19 +32,17 @@ import { initialState, type AppState, type LeftPanel, type RightPanel } from "..
 import { GroupActions } from "./group-actions.ts";
 import { MessageActions } from "./message-actions.ts";
 import { ProfileActions } from "./profile-actions.ts";
+import type { SessionPort } from "./session-port.ts";
 
 /** Messages per history page (the server's default). */
-const PAGE = 50;
+const PAGE = DEFAULT_HISTORY_PAGE;
 /** A typing indicator the sender stopped renewing disappears after this long. */
 const TYPING_SHOWN_MS = 6_000;
 /** How often the open direct chat re-reads the other person's presence. */
 const PRESENCE_REFRESH_MS = 60_000;
-/** My own "typing" is re-sent at most this often, and "stopped" follows this long after the last key. */
-const TYPING_RENEW_MS = 3_000;
-const TYPING_IDLE_MS = 4_000;
 const TOAST_MS = 4_000;
 
-export class Controller {
+export class Controller implements SessionPort {
   private push: Notifications | null = null;
   readonly store: Store<AppState>;
   readonly client: MessengerClient;
@@ -83,6 +89,12 @@ export class Controller {
   get me(): User {
     return this.store.get().me;
   }
+  connection() {
+    return this.client.connection;
+  }
+  state(): AppState {
+    return this.store.get();
+  }
   /** Applies a state transition (ignored once the session stopped). */
   update(update: (state: AppState) => AppState): void {
     if (!this.stopped) this.store.set(update);
@@ -91,19 +103,16 @@ export class Controller {
   // ---- lifecycle ----------------------------------------------------------------------------------
 
   async start(): Promise<void> {
-    const [outbox, receipts] = await Promise.all([
-      this.idb.loadOutbox().catch(() => []),
-      this.idb.loadReceipts().catch(() => ({})),
-    ]);
-    this.update((s) => ({
-      ...s,
-      receipts,
-      // Sends queued before a reload: shown as pending until the server stores them.
-      outbox: outbox.map((p) => ({ ...p })),
-    }));
+    const receipts = await this.idb.loadReceipts().catch(() => ({}));
+    this.update((s) => ({ ...s, receipts }));
     this.wireClient();
     this.wireWindow();
     void this.refreshChats();
+    // This deploy's limits and delete window; the protocol's defaults stand until (or unless) it answers.
+    void this.api.config().then(
+      (config) => this.update((s) => ({ ...s, config })),
+      () => undefined,
+    );
     void this.api.me().then(
       (me) => this.setMe(me),
       (error: unknown) => {
@@ -151,6 +160,10 @@ export class Controller {
         if (typing) this.seenActive(userId);
       }),
       c.on("unauthorized", () => this.signedOut()),
+      // The SDK owns the outbox (IndexedDB, re-sends); the app shows what it holds as pending,
+      // including sends queued before a reload, which it loads when connecting.
+      c.on("outbox", (queued) => this.update((s) => setQueued(s, queued))),
+      c.on("sent", (message) => this.messages.sent(message)),
     );
   }
 
@@ -301,9 +314,9 @@ export class Controller {
 
   async refreshPresence(ids: readonly string[]): Promise<void> {
     const unique = [...new Set(ids)].filter((id) => id !== this.me.id);
-    for (let i = 0; i < unique.length; i += 200) {
+    for (let i = 0; i < unique.length; i += MAX_PRESENCE_IDS) {
       try {
-        const list = await this.api.presence(unique.slice(i, i + 200));
+        const list = await this.api.presence(unique.slice(i, i + MAX_PRESENCE_IDS));
         this.update((s) => ({
           ...s,
           presence: { ...s.presence, ...Object.fromEntries(list.map((p) => [p.userId, p])) },

@@ -1,11 +1,10 @@
 /** Group administration: create, add and remove members, roles, rename, leave. */
 import { ApiError, isMediaType } from "../lib/sdk.ts";
 import { describeFile, rememberLocal } from "../lib/media.ts";
-import * as groups from "../lib/group-api.ts";
-import type { Controller } from "./controller.ts";
+import type { SessionPort } from "./session-port.ts";
 
 export class GroupActions {
-  constructor(private readonly app: Controller) {}
+  constructor(private readonly app: SessionPort) {}
 
   async create(name: string, memberIds: string[]): Promise<boolean> {
     try {
@@ -32,7 +31,7 @@ export class GroupActions {
     } catch (error) {
       this.app.toast(
         error instanceof ApiError && error.code === "group_full"
-          ? "A group has at most 200 members"
+          ? `A group has at most ${this.app.state().config.maxGroupMembers} members`
           : "Couldn't create the group",
       );
       return false;
@@ -56,28 +55,28 @@ export class GroupActions {
   add(conversationId: string, userIds: string[]): Promise<boolean> {
     return this.groupChange(
       conversationId,
-      () => groups.addMembers(this.app.api, conversationId, userIds),
+      () => this.app.api.addMembers(conversationId, userIds),
       "Couldn't add members",
     );
   }
   remove(conversationId: string, userId: string): Promise<boolean> {
     return this.groupChange(
       conversationId,
-      () => groups.removeMember(this.app.api, conversationId, userId),
+      () => this.app.api.deleteMember(conversationId, userId),
       "Couldn't remove the member",
     );
   }
   setRole(conversationId: string, userId: string, role: "admin" | "member"): Promise<boolean> {
     return this.groupChange(
       conversationId,
-      () => groups.setRole(this.app.api, conversationId, userId, role),
+      () => this.app.api.setRole(conversationId, userId, role),
       "Couldn't change the role",
     );
   }
   rename(conversationId: string, name: string): Promise<boolean> {
     return this.groupChange(
       conversationId,
-      () => groups.updateGroup(this.app.api, conversationId, { name }),
+      () => this.app.api.updateGroup(conversationId, { name }),
       "Couldn't rename the group",
     );
   }
@@ -91,7 +90,7 @@ export class GroupActions {
       conversationId,
       async () => {
         const media = await this.app.api.uploadMedia(file, file.type, await describeFile(file));
-        const group = await groups.updateGroup(this.app.api, conversationId, { pictureMediaId: media.id });
+        const group = await this.app.api.updateGroup(conversationId, { pictureMediaId: media.id });
         if (group.pictureUrl) rememberLocal(group.pictureUrl, URL.createObjectURL(file));
       },
       "Couldn't change the group photo",
@@ -101,7 +100,7 @@ export class GroupActions {
   async leave(conversationId: string): Promise<void> {
     const left = await this.groupChange(
       conversationId,
-      () => groups.removeMember(this.app.api, conversationId, this.app.me.id),
+      () => this.app.api.deleteMember(conversationId, this.app.state().me.id),
       "Couldn't leave the group",
     );
     if (left) {

@@ -2,44 +2,30 @@
  * What a person does to messages: send text (through the SDK outbox, kept in IndexedDB), send a
  * picture or video (upload with progress, then send), typing indicators, and deleting.
  */
-import { ApiError, SendError, isMediaType, MAX_MEDIA_BYTES, type Message } from "../lib/sdk.ts";
+import { ApiError, SendError, isMediaType, type Message } from "../lib/sdk.ts";
 import { describeFile, rememberLocal } from "../lib/media.ts";
-import { fileSize } from "../lib/format.ts";
-import { addLocalSend, applyEvent, applyMessage, patchLocalSend } from "../state/reducers.ts";
-import type { Controller } from "./controller.ts";
+import { fileSize, sizeLimit, span } from "../lib/format.ts";
+import { sendErrorText } from "./send-errors.ts";
+import {
+  addLocalSend,
+  applyEvent,
+  applyMessage,
+  discardLocalSend,
+  failLocalSend,
+  patchLocalSend,
+} from "../state/reducers.ts";
+import type { SessionPort } from "./session-port.ts";
 
 /** My own "typing" is re-sent at most this often, and "stopped" follows this long after the last key. */
 const TYPING_RENEW_MS = 3_000;
 const TYPING_IDLE_MS = 4_000;
-
-/** Words for the server's refusal of a send. */
-export function sendErrorText(error: unknown): string {
-  if (error instanceof SendError || error instanceof ApiError) {
-    switch (error.code) {
-      case "message_too_large":
-        return "Not sent: longer than 700 bytes";
-      case "forbidden":
-      case "not_found":
-        return "Not sent: you can't send to this chat";
-      case "media_too_large":
-        return "Not sent: the file is over 16 MB";
-      case "unsupported_media_type":
-        return "Not sent: this file type isn't supported";
-      case "network":
-        return "Not sent: no connection";
-      default:
-        return `Not sent (${error.code})`;
-    }
-  }
-  return "Not sent";
-}
 
 export class MessageActions {
   private readonly typingSent = new Map<string, { at: number; timer: ReturnType<typeof setTimeout> }>();
   /** Per chat: settles once every earlier upload there has been handed to the outbox (keeps send order). */
   private readonly uploadGates = new Map<string, Promise<void>>();
 
-  constructor(private readonly app: Controller) {}
+  constructor(private readonly app: SessionPort) {}
 
   dispose(): void {
     for (const { timer } of this.typingSent.values()) clearTimeout(timer);
@@ -48,44 +34,41 @@ export class MessageActions {
 
   sendText(conversationId: string, text: string): void {
     const clientId = crypto.randomUUID();
-    let shown = false;
-    const show = () => {
-      if (shown) return;
-      shown = true;
-      this.app.update((s) => addLocalSend(s, { clientId, conversationId, text, queuedAt: Date.now() }));
-    };
     this.stopTyping(conversationId);
-    // Behind a picture still uploading in this chat, so the chat keeps the order things were sent in.
+    // Behind a picture still uploading in this chat, so the chat keeps the order things were sent in:
+    // shown at once, handed to the outbox when the picture is.
     const gate = this.uploadGates.get(conversationId);
     if (gate) {
-      show();
+      this.app.update((s) => addLocalSend(s, { clientId, conversationId, text, queuedAt: Date.now() }));
       void gate.then(() => this.transmit(conversationId, clientId, { text }));
     } else {
-      // Shown once it is in IndexedDB (a few ms): a tab closed right after still sends it next time.
-      void this.transmit(conversationId, clientId, { text }, show);
+      // Its bubble comes from the SDK's outbox once it is in IndexedDB (a few ms): a tab closed right
+      // after still sends it next time.
+      void this.transmit(conversationId, clientId, { text });
     }
   }
 
   /**
-   * Sends through the outbox (kept in IndexedDB until the server stores it, then resolves). `show`
-   * puts the bubble up once the message is stored locally, or at once without a connection.
+   * Sends through the SDK's outbox (kept in IndexedDB until the server stores it, then resolves);
+   * the pending bubble follows the outbox. A refusal stays on the bubble until discarded.
    */
   private async transmit(
     conversationId: string,
     clientId: string,
     content: { text?: string; mediaId?: string },
-    show?: () => void,
   ): Promise<void> {
-    const connection = this.app.client.connection;
+    const connection = this.app.connection();
+    const queuedAt = Date.now();
     try {
-      if (!connection) show?.();
+      // No connection yet (never after start): straight over REST, shown meanwhile.
+      if (!connection) this.app.update((s) => addLocalSend(s, { clientId, conversationId, ...content, queuedAt }));
       const message = connection
-        ? await connection.send(conversationId, content, clientId, show)
+        ? await connection.send(conversationId, content, clientId)
         : await this.app.api.sendMessage(conversationId, { clientId, ...content });
       this.placeOwn(message);
     } catch (error) {
-      show?.();
-      this.app.update((s) => patchLocalSend(s, clientId, { error: sendErrorText(error), progress: undefined }));
+      const text = sendErrorText(error, this.app.state().config);
+      this.app.update((s) => failLocalSend(s, { clientId, conversationId, ...content, queuedAt }, text));
     }
   }
 
@@ -94,11 +77,18 @@ export class MessageActions {
     this.app.update((s) => applyMessage(s, message, viewing));
   }
 
+  /** A send the outbox stored (this session's or an earlier one's): in the thread now, not pending. */
+  sent(message: Message): void {
+    this.placeOwn(message);
+  }
+
   /** Uploads a picture or video (with progress on the bubble), then sends it with an optional caption. */
   async sendMedia(conversationId: string, file: File, caption: string): Promise<void> {
     if (!isMediaType(file.type))
       return this.app.toast("Only JPEG, PNG, GIF, WebP pictures and MP4, WebM, MOV videos can be sent");
-    if (file.size > MAX_MEDIA_BYTES) return this.app.toast(`That file is ${fileSize(file.size)}; the limit is 16 MB`);
+    const { maxMediaBytes } = this.app.state().config;
+    if (file.size > maxMediaBytes)
+      return this.app.toast(`That file is ${fileSize(file.size)}; the limit is ${sizeLimit(maxMediaBytes)}`);
     const clientId = crypto.randomUUID();
     const objectUrl = URL.createObjectURL(file);
     const text = caption.trim() || undefined;
@@ -127,7 +117,9 @@ export class MessageActions {
         await before;
         return media.id;
       } catch (error) {
-        this.app.update((s) => patchLocalSend(s, clientId, { error: sendErrorText(error), progress: undefined }));
+        this.app.update((s) =>
+          patchLocalSend(s, clientId, { error: sendErrorText(error, this.app.state().config), progress: undefined }),
+        );
         await before;
         return null;
       }
@@ -143,11 +135,11 @@ export class MessageActions {
 
   /** Forgets a send the server refused (shown with its error). */
   discardFailed(clientId: string): void {
-    this.app.update((s) => ({ ...s, outbox: s.outbox.filter((p) => p.clientId !== clientId) }));
+    this.app.update((s) => discardLocalSend(s, clientId));
   }
 
   typing(conversationId: string): void {
-    const connection = this.app.client.connection;
+    const connection = this.app.connection();
     if (connection?.state !== "live") return;
     const sent = this.typingSent.get(conversationId);
     const now = Date.now();
@@ -165,14 +157,14 @@ export class MessageActions {
     if (!sent) return;
     clearTimeout(sent.timer);
     this.typingSent.delete(conversationId);
-    const connection = this.app.client.connection;
+    const connection = this.app.connection();
     if (connection?.state === "live") connection.typing(conversationId, false);
   }
 
   // ---- deleting -----------------------------------------------------------------------------------
 
   async deleteMessage(conversationId: string, seq: number, scope: "me" | "everyone"): Promise<void> {
-    const connection = this.app.client.connection;
+    const connection = this.app.connection();
     try {
       if (connection?.state === "live") await connection.deleteMessage(conversationId, seq, scope);
       else await this.app.api.deleteMessage(conversationId, seq, scope);
@@ -185,7 +177,7 @@ export class MessageActions {
       const code = error instanceof SendError || error instanceof ApiError ? error.code : null;
       this.app.toast(
         code === "forbidden"
-          ? "Only the sender can delete a message for everyone, and only within 48 hours"
+          ? `Only the sender can delete a message for everyone, and only within ${span(this.app.state().config.deleteForEveryoneWindowSeconds)}`
           : code === "network" || code === "unavailable"
             ? "You're offline: try again when connected"
             : "Couldn't delete the message",

@@ -1,11 +1,11 @@
 /** My profile: name, about and picture. */
 import { isMediaType } from "../lib/sdk.ts";
 import { describeFile, rememberLocal } from "../lib/media.ts";
-import { sendErrorText } from "./message-actions.ts";
-import type { Controller } from "./controller.ts";
+import { sendErrorText } from "./send-errors.ts";
+import type { SessionPort } from "./session-port.ts";
 
 export class ProfileActions {
-  constructor(private readonly app: Controller) {}
+  constructor(private readonly app: SessionPort) {}
 
   async update(patch: { displayName?: string; about?: string }): Promise<boolean> {
     try {
@@ -26,7 +26,7 @@ export class ProfileActions {
       if (user.pictureUrl) rememberLocal(user.pictureUrl, URL.createObjectURL(file));
       this.app.setMe(user);
     } catch (error) {
-      this.app.toast(sendErrorText(error).replace("Not sent", "Picture not saved"));
+      this.app.toast(sendErrorText(error, this.app.state().config).replace("Not sent", "Picture not saved"));
     }
   }
 }

@@ -1,7 +1,8 @@
 /** The preview before sending a picture or video, with an optional caption. */
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { fileSize, utf8Bytes } from "../lib/format.ts";
-import { MAX_MEDIA_BYTES, MAX_TEXT_BYTES, isMediaType } from "../lib/sdk.ts";
+import { useApp } from "../app/context.ts";
+import { fileSize, sizeLimit, utf8Bytes } from "../lib/format.ts";
+import { isMediaType } from "../lib/sdk.ts";
 import { Dialog } from "./Dialog.tsx";
 import { CloseIcon, SendIcon } from "./icons.tsx";
 
@@ -12,16 +13,17 @@ export interface AttachDialogProps {
 }
 
 export function AttachDialog({ file, onClose, onSend }: AttachDialogProps) {
+  const { maxMediaBytes, maxTextBytes } = useApp((s) => s.config);
   const [caption, setCaption] = useState("");
   const url = useMemo(() => URL.createObjectURL(file), [file]);
   useEffect(() => () => URL.revokeObjectURL(url), [url]);
   const video = file.type.startsWith("video/");
   const problem = !isMediaType(file.type)
     ? "This file type can't be sent. Choose a JPEG, PNG, GIF, WebP, MP4, WebM or MOV file."
-    : file.size > MAX_MEDIA_BYTES
-      ? `This file is ${fileSize(file.size)}. The limit is 16 MB.`
-      : utf8Bytes(caption.trim()) > MAX_TEXT_BYTES
-        ? "The caption is longer than 700 bytes."
+    : file.size > maxMediaBytes
+      ? `This file is ${fileSize(file.size)}. The limit is ${sizeLimit(maxMediaBytes)}.`
+      : utf8Bytes(caption.trim()) > maxTextBytes
+        ? `The caption is longer than ${sizeLimit(maxTextBytes)}.`
         : null;
   const send = () => !problem && onSend(caption);
   const title = video ? "Send video" : "Send photo";

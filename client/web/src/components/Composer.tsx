@@ -1,22 +1,23 @@
 /**
  * Writing a message: Enter sends, Shift+Enter is a new line, the byte counter appears near the
- * 700-byte limit, the clip attaches a picture or video. Drafts are kept per chat while the app runs.
+ * text limit (`maxTextBytes`), the clip attaches a picture or video. Drafts are kept per chat while the app runs.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { useController } from "../app/context.ts";
+import { useApp, useController } from "../app/context.ts";
 import { utf8Bytes } from "../lib/format.ts";
-import { MAX_TEXT_BYTES } from "../lib/sdk.ts";
+import { MEDIA_TYPES } from "../lib/sdk.ts";
 import { AttachDialog } from "./AttachDialog.tsx";
 import { HiddenFileInput } from "./HiddenFileInput.tsx";
 import { AttachIcon, SendIcon } from "./icons.tsx";
 
-/** The counter shows from this many bytes on. */
-const COUNTER_FROM = MAX_TEXT_BYTES - 100;
-const ACCEPT = "image/jpeg,image/png,image/gif,image/webp,video/mp4,video/webm,video/quicktime";
+/** The counter shows once fewer than this many bytes are left. */
+const COUNTER_WITHIN = 100;
+const ACCEPT = MEDIA_TYPES.join(",");
 const drafts = new Map<string, string>();
 
 export function Composer({ id }: { id: string }) {
   const controller = useController();
+  const maxBytes = useApp((s) => s.config.maxTextBytes);
   const [text, setText] = useState(drafts.get(id) ?? "");
   const [file, setFile] = useState<File | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
@@ -36,7 +37,7 @@ export function Composer({ id }: { id: string }) {
 
   const body = text.trim();
   const bytes = utf8Bytes(body);
-  const over = bytes > MAX_TEXT_BYTES;
+  const over = bytes > maxBytes;
 
   const update = (value: string) => {
     setText(value);
@@ -77,12 +78,12 @@ export function Composer({ id }: { id: string }) {
               send();
             }
           }}
-          aria-describedby={bytes >= COUNTER_FROM ? `counter-${id}` : undefined}
+          aria-describedby={bytes >= maxBytes - COUNTER_WITHIN ? `counter-${id}` : undefined}
           aria-invalid={over}
         />
-        {bytes >= COUNTER_FROM && (
+        {bytes >= maxBytes - COUNTER_WITHIN && (
           <span id={`counter-${id}`} class={`byte-counter ${over ? "over" : ""}`} aria-live="polite">
-            {over ? `${bytes - MAX_TEXT_BYTES} bytes too long` : `${MAX_TEXT_BYTES - bytes} bytes left`}
+            {over ? `${bytes - maxBytes} bytes too long` : `${maxBytes - bytes} bytes left`}
           </span>
         )}
       </div>

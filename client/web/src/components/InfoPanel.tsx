@@ -2,7 +2,7 @@
 import { useState } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
 import { presenceText } from "../lib/format.ts";
-import { MAX_DISPLAY_NAME_CHARS, MAX_GROUP_MEMBERS, type Member, type User } from "../lib/sdk.ts";
+import { MAX_DISPLAY_NAME_CHARS, type Member, type User } from "../lib/sdk.ts";
 import { chatTitle } from "../state/selectors.ts";
 import { Avatar } from "./Avatar.tsx";
 import { CloseIcon } from "./icons.tsx";
@@ -89,6 +89,7 @@ function GroupInfo({ id }: { id: string }) {
   const controller = useController();
   const chat = useApp((s) => s.chats[id]);
   const details = useApp((s) => s.details[id]);
+  const maxMembers = useApp((s) => s.config.maxGroupMembers);
   const meId = useApp((s) => s.me.id);
   const title = useApp((s) => (chat ? chatTitle(s, chat) : ""));
   const [adding, setAdding] = useState<User[] | null>(null);
@@ -147,7 +148,7 @@ function GroupInfo({ id }: { id: string }) {
         <h4 id="members-title">
           {members.length} member{members.length === 1 ? "" : "s"}
         </h4>
-        {amAdmin && adding === null && members.length < MAX_GROUP_MEMBERS && (
+        {amAdmin && adding === null && members.length < maxMembers && (
           <button type="button" class="btn btn-text" onClick={() => setAdding([])}>
             + Add members
           </button>

@@ -29,7 +29,8 @@ export interface BubbleProps {
   mine: boolean;
   /** Group chats show the sender's name on the first of a run of their messages. */
   senderName: string | null;
-  onDelete(seq: number, mine: boolean): void;
+  /** `forEveryone`: my message, not deleted yet, within the delete-for-everyone window. */
+  onDelete(seq: number, forEveryone: boolean): void;
 }
 
 export function MessageBubble({ message: m, conversationId, mine, senderName, onDelete }: BubbleProps) {
@@ -38,7 +39,10 @@ export function MessageBubble({ message: m, conversationId, mine, senderName, on
   const items: MenuItem[] = [];
   if (mine && !m.deleted)
     items.push({ label: "Message info", run: () => controller.setRightPanel({ kind: "message-info", seq: m.seq }) });
-  items.push({ label: "Delete", danger: true, run: () => onDelete(m.seq, mine && !m.deleted) });
+  // "For everyone" is offered within this deploy's window only; the server checks it again.
+  const withinWindow = () =>
+    Date.now() - Date.parse(m.sentAt) < controller.state().config.deleteForEveryoneWindowSeconds * 1000;
+  items.push({ label: "Delete", danger: true, run: () => onDelete(m.seq, mine && !m.deleted && withinWindow()) });
 
   return (
     <li class={`message ${mine ? "out" : "in"}`} data-seq={m.seq}>

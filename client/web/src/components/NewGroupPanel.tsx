@@ -1,12 +1,13 @@
 /** New group: pick members, then name it. */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { useController } from "../app/context.ts";
-import { MAX_DISPLAY_NAME_CHARS, MAX_GROUP_MEMBERS, type User } from "../lib/sdk.ts";
+import { useApp, useController } from "../app/context.ts";
+import { MAX_DISPLAY_NAME_CHARS, type User } from "../lib/sdk.ts";
 import { BackIcon } from "./icons.tsx";
 import { UserPicker } from "./UserPicker.tsx";
 
 export function NewGroupPanel() {
   const controller = useController();
+  const maxMembers = useApp((s) => s.config.maxGroupMembers);
   const [members, setMembers] = useState<User[]>([]);
   const [step, setStep] = useState<"members" | "name">("members");
   const [name, setName] = useState("");
@@ -34,7 +35,7 @@ export function NewGroupPanel() {
       </header>
       {step === "members" ? (
         <div class="drawer-body">
-          <UserPicker chosen={members} onChange={(m) => setMembers(m.slice(0, MAX_GROUP_MEMBERS - 1))} />
+          <UserPicker chosen={members} onChange={(m) => setMembers(m.slice(0, maxMembers - 1))} />
           <div class="drawer-actions">
             <button
               type="button"

@@ -4,13 +4,14 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { useApp } from "../app/context.ts";
+import { waitingCount } from "../state/selectors.ts";
 
 const GRACE_MS = 2_000;
 
 export function OfflineBanner() {
   const online = useApp((s) => s.networkOnline);
   const live = useApp((s) => s.connection === "live");
-  const queued = useApp((s) => s.outbox.filter((p) => !p.error).length);
+  const queued = useApp(waitingCount);
   const [late, setLate] = useState(false);
   useEffect(() => {
     if (live) return setLate(false);

@@ -5,11 +5,12 @@
  */
 import type { ComponentChildren } from "preact";
 import { useRef, useState } from "preact/hooks";
+import { MEDIA_TYPES } from "../lib/sdk.ts";
 import { HiddenFileInput } from "./HiddenFileInput.tsx";
 import { CameraIcon } from "./icons.tsx";
 
 /** The picture types the server takes for avatars; the chooser offers only these. */
-const ACCEPT = "image/jpeg,image/png,image/gif,image/webp";
+const ACCEPT = MEDIA_TYPES.filter((type) => type.startsWith("image/")).join(",");
 
 export function PictureUpload(props: {
   /** The button's accessible name, e.g. "Change profile photo". */

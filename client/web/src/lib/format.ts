@@ -2,7 +2,7 @@
 import type { Message, Presence, SystemEvent } from "./sdk.ts";
 
 const encoder = new TextEncoder();
-/** UTF-8 bytes of `text`: the server's 700-byte limit counts these, not characters. */
+/** UTF-8 bytes of `text`: the server's text limit (`maxTextBytes`) counts these, not characters. */
 export function utf8Bytes(text: string): number {
   return encoder.encode(text).length;
 }
@@ -62,6 +62,24 @@ export function fileSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** A size limit as people say it, in whole units where it is whole: "2 MB", "300 bytes". */
+export function sizeLimit(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, "KB"] : [bytes / 1024 / 1024, "MB"];
+  return `${Number(value.toFixed(1))} ${unit}`;
+}
+
+/** A span of time as people say it: "2 hours", "1 hour", "15 minutes", "30 seconds". */
+export function span(seconds: number): string {
+  const [value, unit] =
+    seconds % 3600 === 0
+      ? [seconds / 3600, "hour"]
+      : seconds % 60 === 0
+        ? [seconds / 60, "minute"]
+        : [seconds, "second"];
+  return `${value} ${unit}${value === 1 ? "" : "s"}`;
 }
 
 export function duration(ms: number): string {

@@ -3,7 +3,7 @@
  * the controller (app/controller.ts) calls these and performs the side effects they imply.
  * Every transition is idempotent: replays after a reconnect and REST refetches may repeat anything.
  */
-import type { ConversationSummary, Event, Message, User } from "../lib/sdk.ts";
+import type { ConversationSummary, Event, Message, PendingSend, User } from "../lib/sdk.ts";
 import type { AppState, LocalSend, Receipts, Thread } from "./types.ts";
 
 const NO_RECEIPTS: Receipts = { deliveredSome: 0, deliveredAll: 0, readSome: 0, readAll: 0 };
@@ -34,8 +34,8 @@ function patchThread(state: AppState, id: string, patch: (thread: Thread) => Thr
 /** A stored message arrived (event, send answer or history): place it everywhere it shows. */
 export function applyMessage(state: AppState, m: Message, viewing: boolean): AppState {
   let next = patchThread(state, m.conversationId, (t) => ({ ...t, items: mergeMessages(t.items, [m]) }));
-  if (m.senderId === state.me.id && next.outbox.some((p) => p.clientId === m.clientId)) {
-    next = { ...next, outbox: next.outbox.filter((p) => p.clientId !== m.clientId) };
+  if (m.senderId === state.me.id && next.local.some((p) => p.clientId === m.clientId)) {
+    next = { ...next, local: next.local.filter((p) => p.clientId !== m.clientId) };
   }
   return patchChat(next, m.conversationId, (chat) => {
     const last = chat.lastMessage;
@@ -174,17 +174,41 @@ export function addHistory(
   };
 }
 
+/** A chat I just sent to moves up the chat list. */
+function touchChat(state: AppState, conversationId: string, at: number): AppState {
+  const iso = new Date(at).toISOString();
+  return patchChat(state, conversationId, (chat) => (iso > chat.updatedAt ? { ...chat, updatedAt: iso } : chat));
+}
+
+/** A send this tab shows before the outbox has it (an upload, a text behind one). */
 export function addLocalSend(state: AppState, send: LocalSend): AppState {
-  const now = new Date(send.queuedAt).toISOString();
-  return patchChat({ ...state, outbox: [...state.outbox, send] }, send.conversationId, (chat) => ({
-    ...chat,
-    updatedAt: now > chat.updatedAt ? now : chat.updatedAt,
-  }));
+  return touchChat({ ...state, local: [...state.local, send] }, send.conversationId, send.queuedAt);
 }
 
 export function patchLocalSend(state: AppState, clientId: string, patch: Partial<LocalSend>): AppState {
-  if (!state.outbox.some((p) => p.clientId === clientId)) return state;
-  return { ...state, outbox: state.outbox.map((p) => (p.clientId === clientId ? { ...p, ...patch } : p)) };
+  if (!state.local.some((p) => p.clientId === clientId)) return state;
+  return { ...state, local: state.local.map((p) => (p.clientId === clientId ? { ...p, ...patch } : p)) };
+}
+
+/** The server refused a send for good: its bubble stays, with why, until discarded. */
+export function failLocalSend(state: AppState, send: LocalSend, error: string): AppState {
+  const known = state.local.some((p) => p.clientId === send.clientId);
+  const failed = { ...send, error, progress: undefined };
+  return known
+    ? patchLocalSend(state, send.clientId, { error, progress: undefined })
+    : { ...state, local: [...state.local, failed] };
+}
+
+export function discardLocalSend(state: AppState, clientId: string): AppState {
+  return { ...state, local: state.local.filter((p) => p.clientId !== clientId) };
+}
+
+/** The SDK's outbox changed: mirror it; chats with a newly queued send move up the list. */
+export function setQueued(state: AppState, queued: readonly PendingSend[]): AppState {
+  const before = new Set(state.queued.map((p) => p.clientId));
+  let next: AppState = { ...state, queued };
+  for (const p of queued) if (!before.has(p.clientId)) next = touchChat(next, p.conversationId, p.queuedAt);
+  return next;
 }
 
 export function markChatRead(state: AppState, conversationId: string): AppState {

@@ -37,17 +37,42 @@ export function nameOf(state: AppState, userId: string): string {
   return state.users[userId]?.displayName ?? "Someone";
 }
 
-const emptyOutbox: LocalSend[] = [];
-const outboxCache = new WeakMap<LocalSend[], Map<string, LocalSend[]>>();
-/** My not-yet-stored messages in one conversation, oldest first. */
+const noPending: LocalSend[] = [];
+const pendingCache = new Map<string, { from: readonly unknown[]; result: LocalSend[] }>();
+
+/**
+ * My not-yet-stored messages in one conversation, oldest first: the SDK's queued sends, each with
+ * what this tab adds to it (file, progress, error), and this tab's sends the outbox has not got yet.
+ * A send whose message already is in the thread is not shown twice.
+ */
 export function pendingIn(state: AppState, conversationId: string): LocalSend[] {
-  let byConv = outboxCache.get(state.outbox);
-  if (!byConv) {
-    byConv = new Map();
-    for (const p of state.outbox) byConv.set(p.conversationId, [...(byConv.get(p.conversationId) ?? []), p]);
-    outboxCache.set(state.outbox, byConv);
+  const thread = state.threads[conversationId];
+  const from = [state.queued, state.local, thread?.items ?? noPending];
+  const cached = pendingCache.get(conversationId);
+  if (cached && cached.from.every((x, i) => x === from[i])) return cached.result;
+  const local = new Map(state.local.filter((p) => p.conversationId === conversationId).map((p) => [p.clientId, p]));
+  const merged: LocalSend[] = [];
+  for (const q of state.queued) {
+    if (q.conversationId !== conversationId) continue;
+    const extra = local.get(q.clientId);
+    local.delete(q.clientId);
+    merged.push(extra ? { ...q, ...extra } : { ...q });
   }
-  return byConv.get(conversationId) ?? emptyOutbox;
+  merged.push(...local.values());
+  const stored = merged.length > 0 ? new Set(thread?.items.map((m) => m.clientId)) : null;
+  const result = merged.filter((p) => !stored?.has(p.clientId)).sort((a, b) => a.queuedAt - b.queuedAt);
+  const stable = result.length === 0 ? noPending : result;
+  pendingCache.set(conversationId, { from, result: stable });
+  return stable;
+}
+
+/** Sends still to go out (queued or uploading, not refused), across all chats: the offline banner's count. */
+export function waitingCount(state: AppState): number {
+  const failed = new Set(state.local.filter((p) => p.error).map((p) => p.clientId));
+  const waiting = new Set(state.queued.map((p) => p.clientId));
+  for (const p of state.local) waiting.add(p.clientId);
+  for (const id of failed) waiting.delete(id);
+  return waiting.size;
 }
 
 /** Newest seq of a loaded thread (or of the chat's last message). */

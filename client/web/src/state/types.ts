@@ -1,5 +1,16 @@
 /** The shape of the app's state (see lib/tiny-store.ts). Server objects are kept exactly as the SDK parsed them. */
-import type { Conversation, ConversationSummary, ConnectionState, Media, Message, Presence, User } from "../lib/sdk.ts";
+import { DEFAULT_SERVER_CONFIG } from "../lib/sdk.ts";
+import type {
+  Conversation,
+  ConversationSummary,
+  ConnectionState,
+  Media,
+  Message,
+  PendingSend,
+  Presence,
+  ServerConfig,
+  User,
+} from "../lib/sdk.ts";
 
 /** The delivered/read watermarks of my own messages in one conversation (protocol `status` event). */
 export interface Receipts {
@@ -17,7 +28,10 @@ export interface Thread {
   loadingOlder: boolean;
 }
 
-/** A message I sent that has no seq yet: typed offline, uploading, or waiting for the server. */
+/**
+ * A message I sent that has no seq yet, as a bubble shows it: a send from the SDK's outbox (typed
+ * offline, or waiting for the server), a file still uploading, or a send the server refused.
+ */
 export interface LocalSend {
   clientId: string;
   conversationId: string;
@@ -38,6 +52,8 @@ export type RightPanel = { kind: "info" } | { kind: "message-info"; seq: number 
 
 export interface AppState {
   me: User;
+  /** This deploy's limits (`GET /v1/config`); the protocol's defaults until the answer arrives. */
+  config: ServerConfig;
   connection: ConnectionState;
   /** `navigator.onLine`: false shows the offline banner at once, before the socket notices. */
   networkOnline: boolean;
@@ -50,7 +66,17 @@ export interface AppState {
   typing: Record<string, Record<string, number>>;
   threads: Record<string, Thread>;
   receipts: Record<string, Receipts>;
-  outbox: LocalSend[];
+  /**
+   * The SDK's outbox (client/sdk/connection.ts): sends kept in IndexedDB and re-sent until the server
+   * stores them. Mirrored from its `outbox` event, never changed here.
+   */
+  queued: readonly PendingSend[];
+  /**
+   * What only this tab knows about a send: its file and upload progress, a text waiting behind an
+   * upload (not handed to the outbox yet), or why the server refused it. Overlays the queued send
+   * with the same clientId; gone once the message is stored or the failure discarded.
+   */
+  local: LocalSend[];
   activeChatId: string | null;
   leftPanel: LeftPanel;
   rightPanel: RightPanel;
@@ -61,6 +87,7 @@ export interface AppState {
 export function initialState(me: User): AppState {
   return {
     me,
+    config: DEFAULT_SERVER_CONFIG,
     connection: "idle",
     networkOnline: typeof navigator === "undefined" ? true : navigator.onLine,
     chats: {},
@@ -70,7 +97,8 @@ export function initialState(me: User): AppState {
     typing: {},
     threads: {},
     receipts: {},
-    outbox: [],
+    queued: [],
+    local: [],
     activeChatId: null,
     leftPanel: null,
     rightPanel: null,

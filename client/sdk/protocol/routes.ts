@@ -1,0 +1,91 @@
+/**
+ * Every REST route: its method and path template, in Hono's `:param` syntax. The one source of REST
+ * paths: the Worker registers its routes with these templates and the SDK builds its URLs from them
+ * with `pathTo`, so a path cannot drift between the two (README "REST API").
+ */
+
+/** One route: an HTTP method and a path template. */
+export interface Route {
+  readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  readonly path: `/${string}`;
+}
+
+/** The REST API, by the name of the SDK method that calls it. */
+export const ROUTES = {
+  /** Liveness: public, touches no dependency. */
+  health: { method: "GET", path: "/health" },
+  /** Readiness per dependency; `Authorization: Bearer <HEALTH_SECRET>`, else 404. Not called by the SDK. */
+  healthReady: { method: "GET", path: "/health/ready" },
+
+  register: { method: "POST", path: "/v1/auth/register" },
+  login: { method: "POST", path: "/v1/auth/login" },
+  logout: { method: "POST", path: "/v1/auth/logout" },
+
+  me: { method: "GET", path: "/v1/me" },
+  updateMe: { method: "PATCH", path: "/v1/me" },
+  user: { method: "GET", path: "/v1/users/:id" },
+  /** `?q=` a username or display-name prefix. */
+  searchUsers: { method: "GET", path: "/v1/users" },
+  privacy: { method: "GET", path: "/v1/me/privacy" },
+  setPrivacy: { method: "PUT", path: "/v1/me/privacy" },
+  /** `?ids=a,b,c` (≤ 200). */
+  presence: { method: "GET", path: "/v1/presence" },
+
+  /** Opens a direct chat or creates a group. */
+  openConversation: { method: "POST", path: "/v1/conversations" },
+  conversations: { method: "GET", path: "/v1/conversations" },
+  conversation: { method: "GET", path: "/v1/conversations/:id" },
+  updateGroup: { method: "PATCH", path: "/v1/conversations/:id" },
+  /** `?before=&limit=`. */
+  history: { method: "GET", path: "/v1/conversations/:id/messages" },
+  sendMessage: { method: "POST", path: "/v1/conversations/:id/messages" },
+  /** `?for=me|everyone`. */
+  deleteMessage: { method: "DELETE", path: "/v1/conversations/:id/messages/:seq" },
+  messageStatus: { method: "GET", path: "/v1/conversations/:id/messages/:seq/status" },
+  markRead: { method: "POST", path: "/v1/conversations/:id/read" },
+  addMembers: { method: "POST", path: "/v1/conversations/:id/members" },
+  deleteMember: { method: "DELETE", path: "/v1/conversations/:id/members/:userId" },
+  setRole: { method: "PATCH", path: "/v1/conversations/:id/members/:userId" },
+
+  /** This deploy's limits and delete-for-everyone window. */
+  config: { method: "GET", path: "/v1/config" },
+
+  /** Raw bytes; `?width=&height=&durationMs=`. */
+  uploadMedia: { method: "POST", path: "/v1/media" },
+  /** `?c=<conversationId>` or `?u=<userId>`: what grants access. */
+  media: { method: "GET", path: "/v1/media/:id" },
+
+  wsTicket: { method: "POST", path: "/v1/ws/ticket" },
+  /** The WebSocket upgrade. */
+  ws: { method: "GET", path: "/v1/ws" },
+
+  vapidKey: { method: "GET", path: "/v1/push/vapid-key" },
+  subscribePush: { method: "POST", path: "/v1/push/subscriptions" },
+  unsubscribePush: { method: "DELETE", path: "/v1/push/subscriptions" },
+  mute: { method: "PUT", path: "/v1/conversations/:id/mute" },
+  notifications: { method: "GET", path: "/v1/me/notifications" },
+  setNotifications: { method: "PUT", path: "/v1/me/notifications" },
+} as const satisfies Record<string, Route>;
+
+/** The `:param` names of a path template, as a union. */
+export type PathParamNames<T extends string> = T extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | PathParamNames<`/${Rest}`>
+  : T extends `${string}:${infer Name}`
+    ? Name
+    : never;
+
+/**
+ * The path of `template` with each `:param` replaced by its URI-encoded value. Templates without
+ * params take no second argument; the compiler insists on every param of the others.
+ */
+export function pathTo<T extends string>(
+  template: T,
+  ...[params]: [PathParamNames<T>] extends [never] ? [] : [Record<PathParamNames<T>, string | number>]
+): string {
+  const values: Record<string, string | number> = params ?? {};
+  return template.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`pathTo: no value for :${name} in ${template}`);
+    return encodeURIComponent(String(value));
+  });
+}

@@ -1,0 +1,494 @@
+/**
+ * Every SQL statement of the Conversation DO, and the hot state it keeps in memory.
+ *
+ * The object is single-threaded and the only writer of its storage, so what every turn needs — the
+ * meta row with its counters (`last_seq`, `last_ev`), the member rows with their watermarks, the
+ * events still to fan out, each sender's newest seq — is read once when the object wakes and kept
+ * here. A write changes the memory copy and the SQL row together, inside the caller's transaction;
+ * if that transaction throws, the object reloads (`load`) so memory never runs ahead of storage.
+ *
+ * Two things are written lazily, in the next transaction or by the alarm, because losing them costs
+ * nothing but a repeat: the counters go with every write anyway (`flush`), and each member's
+ * fan-out watermark (`fanout_ev`), which only saves re-sending events a hub already has (hubs drop
+ * repeats by conversation + ev). A fan-out pass therefore commits nothing.
+ */
+import type { EventBody } from "../../client/sdk/protocol/index.ts";
+import type { EventRow, MemberRow, MessageRow, MetaRow } from "./rows.ts";
+
+/** An event waiting for fan-out; `json` is the body serialized once for every hub it goes to. */
+export interface PendingEvent {
+  ev: number;
+  target: string | null;
+  json: string;
+}
+
+const META_COLUMNS = new Set<keyof MetaRow>(["name", "picture_media_id", "hot_floor"]);
+const MEMBER_COLUMNS = new Set<keyof MemberRow>([
+  "role",
+  "joined_at",
+  "joined_seq",
+  "joined_ev",
+  "left_seq",
+  "left_ev",
+  "delivered_upto",
+  "delivered_at",
+  "read_upto",
+  "read_at",
+  "fanout_ev",
+  "fanout_due",
+  "fanout_failures",
+  "status_sent",
+  "left_view",
+]);
+
+export class ConversationStore {
+  private metaRow: MetaRow | null = null;
+  private readonly memberRows = new Map<string, MemberRow>();
+  /** Events after the lowest fan-out watermark, in ev order. */
+  private pendingEvents: PendingEvent[] = [];
+  private readonly senders = new Map<string, number>();
+  private countersDirty = false;
+  private readonly fanoutDirty = new Set<string>();
+
+  constructor(private readonly sql: SqlStorage) {}
+
+  // ---- wake ---------------------------------------------------------------------------------------
+
+  /** (Re)reads the hot state from storage: on wake, and after a failed transaction. */
+  load(): void {
+    this.metaRow = this.sql.exec<MetaRow>("SELECT * FROM meta").toArray()[0] ?? null;
+    this.memberRows.clear();
+    for (const m of this.sql.exec<MemberRow>("SELECT * FROM members").toArray()) this.memberRows.set(m.user_id, m);
+    this.pendingEvents = this.sql
+      .exec<EventRow>("SELECT ev, target, body FROM events ORDER BY ev")
+      .toArray()
+      .map((r) => ({ ev: r.ev, target: r.target, json: r.body }));
+    this.senders.clear();
+    for (const r of this.sql
+      .exec<{ sender_id: string; last: number }>("SELECT sender_id, MAX(seq) AS last FROM sends GROUP BY sender_id")
+      .toArray())
+      this.senders.set(r.sender_id, r.last);
+    this.countersDirty = false;
+    this.fanoutDirty.clear();
+  }
+
+  // ---- hot state (memory) ---------------------------------------------------------------------------
+
+  get meta(): MetaRow | null {
+    return this.metaRow;
+  }
+
+  member(userId: string): MemberRow | null {
+    return this.memberRows.get(userId) ?? null;
+  }
+
+  /** Every member row, current and former. */
+  members(): IterableIterator<MemberRow> {
+    return this.memberRows.values();
+  }
+
+  /** Current members, in the order they joined. */
+  activeMembers(): MemberRow[] {
+    return [...this.memberRows.values()]
+      .filter((m) => m.left_seq === null)
+      .sort((a, b) => a.joined_at - b.joined_at || (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0));
+  }
+
+  /** Events still to fan out (ev order). */
+  get events(): readonly PendingEvent[] {
+    return this.pendingEvents;
+  }
+
+  /** Sender → their newest seq (user messages only). */
+  lastSent(): ReadonlyMap<string, number> {
+    return this.senders;
+  }
+
+  // ---- writes (inside a transaction) -----------------------------------------------------------------
+
+  createMeta(row: Omit<MetaRow, "last_seq" | "last_ev" | "hot_floor">): void {
+    this.sql.exec(
+      "INSERT INTO meta (id, type, name, picture_media_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+      row.id,
+      row.type,
+      row.name,
+      row.picture_media_id,
+      row.created_by,
+      row.created_at,
+    );
+    this.metaRow = { ...row, last_seq: 0, last_ev: 0, hot_floor: 1 };
+  }
+
+  updateMeta(patch: Partial<Pick<MetaRow, "name" | "picture_media_id" | "hot_floor">>): void {
+    const meta = this.requireMeta();
+    const keys = Object.keys(patch) as (keyof typeof patch)[];
+    for (const key of keys) if (!META_COLUMNS.has(key)) throw new Error(`not a meta column: ${key}`);
+    if (keys.length === 0) return;
+    this.sql.exec(`UPDATE meta SET ${keys.map((k) => `${k} = ?`).join(", ")}`, ...keys.map((k) => patch[k] ?? null));
+    Object.assign(meta, patch);
+  }
+
+  /** Inserts a member, or brings a former member back with the row given. */
+  putMember(row: MemberRow): void {
+    this.sql.exec(
+      `INSERT INTO members (user_id, role, joined_at, joined_seq, joined_ev, left_seq, left_ev, delivered_upto,
+         delivered_at, read_upto, read_at, fanout_ev, fanout_due, fanout_failures, status_sent, left_view)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET role = excluded.role, joined_at = excluded.joined_at,
+         joined_seq = excluded.joined_seq, joined_ev = excluded.joined_ev, left_seq = excluded.left_seq,
+         left_ev = excluded.left_ev, delivered_upto = excluded.delivered_upto, delivered_at = excluded.delivered_at,
+         read_upto = excluded.read_upto, read_at = excluded.read_at, fanout_ev = excluded.fanout_ev,
+         fanout_due = excluded.fanout_due, fanout_failures = excluded.fanout_failures, status_sent = excluded.status_sent,
+         left_view = excluded.left_view`,
+      row.user_id,
+      row.role,
+      row.joined_at,
+      row.joined_seq,
+      row.joined_ev,
+      row.left_seq,
+      row.left_ev,
+      row.delivered_upto,
+      row.delivered_at,
+      row.read_upto,
+      row.read_at,
+      row.fanout_ev,
+      row.fanout_due,
+      row.fanout_failures,
+      row.status_sent,
+      row.left_view,
+    );
+    this.memberRows.set(row.user_id, { ...row });
+    this.fanoutDirty.delete(row.user_id);
+  }
+
+  updateMember(userId: string, patch: Partial<Omit<MemberRow, "user_id">>): void {
+    const member = this.memberRows.get(userId);
+    if (!member) throw new Error(`no member ${userId}`);
+    const keys = Object.keys(patch) as (keyof typeof patch)[];
+    for (const key of keys) if (!MEMBER_COLUMNS.has(key)) throw new Error(`not a member column: ${key}`);
+    if (keys.length === 0) return;
+    this.sql.exec(
+      `UPDATE members SET ${keys.map((k) => `${k} = ?`).join(", ")} WHERE user_id = ?`,
+      ...keys.map((k) => patch[k] ?? null),
+      userId,
+    );
+    Object.assign(member, patch);
+  }
+
+  /** The next seq; stored with the other counters at the end of the transaction (`flush`). */
+  nextSeq(): number {
+    const meta = this.requireMeta();
+    meta.last_seq++;
+    this.countersDirty = true;
+    return meta.last_seq;
+  }
+
+  /** Appends one event for fan-out; `target` null = every member in the conversation at that point. */
+  appendEvent(target: string | null, body: EventBody): number {
+    const meta = this.requireMeta();
+    const ev = ++meta.last_ev;
+    this.countersDirty = true;
+    const json = JSON.stringify(body);
+    this.sql.exec("INSERT INTO events (ev, target, body) VALUES (?, ?, ?)", ev, target, json);
+    this.pendingEvents.push({ ev, target, json });
+    return ev;
+  }
+
+  /** Stores a new message with its idempotency key; queued for the archive. */
+  insertMessage(row: MessageRow): void {
+    this.sql.exec(
+      "INSERT INTO messages (seq, client_id, sender_id, text, media, system, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      row.seq,
+      row.client_id,
+      row.sender_id,
+      row.text,
+      row.media,
+      row.system,
+      row.sent_at,
+    );
+    this.sql.exec(
+      "INSERT INTO sends (sender_id, client_id, seq, sent_at) VALUES (?, ?, ?, ?)",
+      row.sender_id,
+      row.client_id,
+      row.seq,
+      row.sent_at,
+    );
+    this.sql.exec("INSERT INTO archive_outbox (seq, version) VALUES (?, 0)", row.seq);
+    if (row.system === null) this.senders.set(row.sender_id, row.seq);
+  }
+
+  /**
+   * Deletes a message's content for everyone: the hot row becomes a tombstone (or, past the hot
+   * window, a tombstone row is written for the archive), its media references end, and the new
+   * version is queued for the archive. Returns the media ids whose reference ended.
+   */
+  tombstone(seq: number, sent: { client_id: string; sender_id: string; sent_at: number }, now: number): string[] {
+    const existing = this.messageRow(seq);
+    if (existing) {
+      this.sql.exec(
+        "UPDATE messages SET text = NULL, media = NULL, deleted_at = ?, version = version + 1 WHERE seq = ?",
+        now,
+        seq,
+      );
+    } else {
+      // Older than the hot window: a tombstone row carries the deletion to the archive, then goes.
+      this.sql.exec(
+        "INSERT INTO messages (seq, client_id, sender_id, sent_at, deleted_at, version) VALUES (?, ?, ?, ?, ?, 1000000)",
+        seq,
+        sent.client_id,
+        sent.sender_id,
+        sent.sent_at,
+        now,
+      );
+    }
+    const version = existing ? existing.version + 1 : 1_000_000;
+    this.sql.exec("INSERT OR REPLACE INTO archive_outbox (seq, version) VALUES (?, ?)", seq, version);
+    const media = this.sql
+      .exec<{ media_id: string }>("SELECT media_id FROM media_refs WHERE seq = ?", seq)
+      .toArray()
+      .map((r) => r.media_id);
+    for (const mediaId of media) this.queueMediaJob(mediaId, seq, "remove");
+    this.sql.exec("DELETE FROM media_refs WHERE seq = ?", seq);
+    return media;
+  }
+
+  /** A message carries `mediaId`: members may read it, and the global reference count goes up. */
+  addMediaRef(mediaId: string, seq: number): void {
+    this.sql.exec("INSERT INTO media_refs (media_id, seq) VALUES (?, ?)", mediaId, seq);
+    this.queueMediaJob(mediaId, seq, "add");
+  }
+
+  hide(userId: string, seq: number): void {
+    this.sql.exec("INSERT OR IGNORE INTO hidden (user_id, seq) VALUES (?, ?)", userId, seq);
+  }
+
+  /** Each advance of a watermark, so "when did X reach seq N" stays exact. */
+  recordReceiptStep(userId: string, kind: "delivered" | "read", upto: number, at: number): void {
+    this.sql.exec(
+      "INSERT OR IGNORE INTO receipt_steps (user_id, kind, upto, at) VALUES (?, ?, ?, ?)",
+      userId,
+      kind,
+      upto,
+      at,
+    );
+  }
+
+  // ---- fan-out watermarks (memory first, stored lazily) ------------------------------------------------
+
+  /** A member's hub acknowledged events up to `ev` (or failed: `due`/`failures` set the retry). */
+  setFanout(userId: string, fields: Pick<MemberRow, "fanout_ev" | "fanout_due" | "fanout_failures">): void {
+    const member = this.memberRows.get(userId);
+    if (!member) return;
+    Object.assign(member, fields);
+    this.fanoutDirty.add(userId);
+    this.trimPendingEvents();
+  }
+
+  /** Whether fan-out progress is waiting to be stored (the alarm stores it if no write comes). */
+  get hasUnflushedFanout(): boolean {
+    return this.fanoutDirty.size > 0;
+  }
+
+  /**
+   * Stores what was kept in memory: the counters, and the fan-out watermarks with the events every
+   * hub now has. Call at the end of every transaction (the object's `write` does).
+   */
+  flush(): void {
+    const meta = this.metaRow;
+    if (!meta) return;
+    if (this.countersDirty) {
+      this.sql.exec("UPDATE meta SET last_seq = ?, last_ev = ?", meta.last_seq, meta.last_ev);
+      this.countersDirty = false;
+    }
+    if (this.fanoutDirty.size === 0) return;
+    for (const userId of this.fanoutDirty) {
+      const m = this.memberRows.get(userId);
+      if (!m) continue;
+      this.sql.exec(
+        "UPDATE members SET fanout_ev = ?, fanout_due = ?, fanout_failures = ? WHERE user_id = ?",
+        m.fanout_ev,
+        m.fanout_due,
+        m.fanout_failures,
+        userId,
+      );
+    }
+    this.fanoutDirty.clear();
+    this.sql.exec("DELETE FROM events WHERE ev <= ?", this.fanoutFloor());
+  }
+
+  /** The highest ev every member's hub has (or, for former members, every ev they were owed). */
+  fanoutFloor(): number {
+    const meta = this.requireMeta();
+    let floor = meta.last_ev;
+    for (const m of this.memberRows.values()) {
+      const upper = Math.min(m.left_ev ?? meta.last_ev, meta.last_ev);
+      if (m.fanout_ev < upper) floor = Math.min(floor, m.fanout_ev);
+    }
+    return floor;
+  }
+
+  private trimPendingEvents(): void {
+    const floor = this.fanoutFloor();
+    let drop = 0;
+    while (drop < this.pendingEvents.length && (this.pendingEvents[drop] as PendingEvent).ev <= floor) drop++;
+    if (drop > 0) this.pendingEvents = this.pendingEvents.slice(drop);
+  }
+
+  // ---- reads (SQL) -------------------------------------------------------------------------------------
+
+  /** The idempotency record of a send, by sender and client id. */
+  sendByClientId(senderId: string, clientId: string): { seq: number; sent_at: number } | null {
+    return (
+      this.sql
+        .exec<{ seq: number; sent_at: number }>(
+          "SELECT seq, sent_at FROM sends WHERE sender_id = ? AND client_id = ?",
+          senderId,
+          clientId,
+        )
+        .toArray()[0] ?? null
+    );
+  }
+
+  /** Who sent seq `seq`, and when (kept beyond the hot window). */
+  sendBySeq(seq: number): { sender_id: string; client_id: string; sent_at: number } | null {
+    return (
+      this.sql
+        .exec<{ sender_id: string; client_id: string; sent_at: number }>(
+          "SELECT sender_id, client_id, sent_at FROM sends WHERE seq = ?",
+          seq,
+        )
+        .toArray()[0] ?? null
+    );
+  }
+
+  messageRow(seq: number): MessageRow | null {
+    return this.sql.exec<MessageRow>("SELECT * FROM messages WHERE seq = ?", seq).toArray()[0] ?? null;
+  }
+
+  /** The newest `limit` hot messages in [low, high] that `userId` has not hidden, ascending. */
+  hotPage(userId: string, low: number, high: number, limit: number): MessageRow[] {
+    return this.sql
+      .exec<MessageRow>(
+        `SELECT * FROM messages WHERE seq >= ? AND seq <= ?
+         AND seq NOT IN (SELECT seq FROM hidden WHERE user_id = ?) ORDER BY seq DESC LIMIT ?`,
+        low,
+        high,
+        userId,
+        limit,
+      )
+      .toArray()
+      .reverse();
+  }
+
+  /** Seqs `userId` hid in [low, before). */
+  hiddenSeqs(userId: string, low: number, before: number): number[] {
+    return this.sql
+      .exec<{ seq: number }>("SELECT seq FROM hidden WHERE user_id = ? AND seq >= ? AND seq < ?", userId, low, before)
+      .toArray()
+      .map((r) => r.seq);
+  }
+
+  /** Whether a message in [low, high] references `mediaId`. */
+  mediaReferenced(mediaId: string, low: number, high: number): boolean {
+    return (
+      this.sql
+        .exec("SELECT 1 FROM media_refs WHERE media_id = ? AND seq >= ? AND seq <= ? LIMIT 1", mediaId, low, high)
+        .toArray().length > 0
+    );
+  }
+
+  /** Per recipient of `seq` (members then, but `senderId`): the first time it was delivered and read. */
+  receiptTimes(
+    seq: number,
+    senderId: string,
+  ): Array<{ user_id: string; delivered_at: number | null; read_at: number | null }> {
+    return this.sql
+      .exec<{ user_id: string; delivered_at: number | null; read_at: number | null }>(
+        `SELECT user_id,
+           (SELECT MIN(at) FROM receipt_steps s WHERE s.user_id = m.user_id AND s.upto >= ?1) AS delivered_at,
+           (SELECT MIN(at) FROM receipt_steps s WHERE s.user_id = m.user_id AND s.kind = 'read' AND s.upto >= ?1) AS read_at
+         FROM members m WHERE user_id != ?2 AND joined_seq < ?1 AND (left_seq IS NULL OR left_seq >= ?1)
+         ORDER BY user_id`,
+        seq,
+        senderId,
+      )
+      .toArray();
+  }
+
+  // ---- archive outbox ------------------------------------------------------------------------------------
+
+  /** The oldest `limit` messages waiting for the archive, with the version to write. */
+  archiveBatch(limit: number): Array<MessageRow & { outbox_version: number }> {
+    return this.sql
+      .exec<MessageRow & { outbox_version: number }>(
+        `SELECT m.*, o.version AS outbox_version FROM archive_outbox o JOIN messages m ON m.seq = o.seq
+         ORDER BY o.seq LIMIT ?`,
+        limit,
+      )
+      .toArray();
+  }
+
+  /** The archive has `seq` at `version`: done, unless a newer version was queued meanwhile. */
+  archived(seq: number, version: number): void {
+    this.sql.exec("DELETE FROM archive_outbox WHERE seq = ? AND version = ?", seq, version);
+  }
+
+  /** A row the archive refuses for good: kept aside with its error, out of the outbox. */
+  deadLetterArchive(row: MessageRow, error: string, now: number): void {
+    this.sql.exec(
+      "INSERT INTO dead_letters (queue, item, error, at) VALUES ('archive', ?, ?, ?)",
+      JSON.stringify(row),
+      error,
+      now,
+    );
+    this.sql.exec("DELETE FROM archive_outbox WHERE seq = ?", row.seq);
+  }
+
+  /** Keeps the newest `hotWindow` messages once everything older is archived. */
+  trimHotWindow(hotWindow: number): void {
+    const meta = this.requireMeta();
+    const pending = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM archive_outbox").one().n;
+    if (pending > 0) return;
+    const floor = meta.last_seq - hotWindow + 1;
+    this.sql.exec("DELETE FROM messages WHERE seq < ?", floor);
+    if (floor > meta.hot_floor) this.updateMeta({ hot_floor: floor });
+  }
+
+  // ---- media reference jobs ----------------------------------------------------------------------------------
+
+  mediaJobs(limit: number): Array<{ id: number; media_id: string; seq: number; op: "add" | "remove" }> {
+    return this.sql
+      .exec<{ id: number; media_id: string; seq: number; op: "add" | "remove" }>(
+        "SELECT * FROM media_jobs ORDER BY id LIMIT ?",
+        limit,
+      )
+      .toArray();
+  }
+
+  mediaJobsDone(ids: readonly number[]): void {
+    for (const id of ids) this.sql.exec("DELETE FROM media_jobs WHERE id = ?", id);
+  }
+
+  deadLetterMediaJob(job: { id: number; media_id: string; seq: number; op: string }, error: string, now: number): void {
+    this.sql.exec(
+      "INSERT INTO dead_letters (queue, item, error, at) VALUES ('media', ?, ?, ?)",
+      JSON.stringify(job),
+      error,
+      now,
+    );
+    this.sql.exec("DELETE FROM media_jobs WHERE id = ?", job.id);
+  }
+
+  deadLetterCount(): number {
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM dead_letters").one().n;
+  }
+
+  private queueMediaJob(mediaId: string, seq: number, op: "add" | "remove"): void {
+    this.sql.exec("INSERT INTO media_jobs (media_id, seq, op) VALUES (?, ?, ?)", mediaId, seq, op);
+  }
+
+  private requireMeta(): MetaRow {
+    if (!this.metaRow) throw new Error("conversation not initialised");
+    return this.metaRow;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Receipts as watermarks: each member's delivered/read positions move forward only, each step is
+ * recorded with its time (exact per-recipient times without a row per message), and the senders
+ * whose aggregate view moved get one `status` event each (./receipts.ts has the arithmetic).
+ *
+ * Everything is in memory but the step rows: a receipt costs one transaction with two or three
+ * statements, plus one event per sender whose view actually changed — usually none or one.
+ */
+import type { MessageStatus } from "../../client/sdk/protocol/index.ts";
+import { err, ok, type Result } from "../../lib/result.ts";
+import { iso } from "../../lib/time.ts";
+import type { ConversationContext } from "./context.ts";
+import { readableRange } from "./messages.ts";
+import { aggregate, advance, sameView, viewsFor, type SenderView } from "./receipts.ts";
+import { NOT_FOUND } from "./rows.ts";
+
+/** Moves `userId`'s delivered or read watermark up to `upTo` (read lifts delivered too). */
+export function moveWatermark(
+  ctx: ConversationContext,
+  userId: string,
+  upTo: number,
+  kind: "delivered" | "read",
+): Result<null> {
+  const { store } = ctx;
+  const meta = store.meta;
+  const m = meta ? store.member(userId) : null;
+  if (!meta || !m) return err("not_found", NOT_FOUND);
+  const ceiling = m.left_seq ?? meta.last_seq;
+  const current = kind === "read" ? m.read_upto : Math.max(m.delivered_upto, m.read_upto);
+  const next = advance(current, upTo, ceiling);
+  if (next === null) return ok(null);
+  const now = Date.now();
+  ctx.write(() => {
+    if (kind === "read") {
+      store.updateMember(userId, { read_upto: next, read_at: now });
+      store.recordReceiptStep(userId, "read", next, now);
+      store.appendEvent(userId, { kind: "read_marker", conversationId: meta.id, upTo: next });
+    }
+    if (next > m.delivered_upto) {
+      store.updateMember(userId, { delivered_upto: next, delivered_at: now });
+      store.recordReceiptStep(userId, "delivered", next, now);
+    }
+    emitStatusChanges(ctx, userId);
+  });
+  ctx.committed();
+  return ok(null);
+}
+
+/**
+ * After `changedUserId`'s watermarks moved, tells each other member whose aggregate view changed,
+ * and only if they have messages the change is about. Coalesced by construction: one event per
+ * member whose view moved, whatever the group size. Call inside a transaction.
+ */
+export function emitStatusChanges(ctx: ConversationContext, changedUserId: string): void {
+  const { store } = ctx;
+  const meta = store.meta;
+  if (!meta) return;
+  const senders = store.lastSent();
+  if (senders.size === 0) return;
+  const active = store.activeMembers();
+  const views = viewsFor(active.map((m) => ({ userId: m.user_id, delivered: m.delivered_upto, read: m.read_upto })));
+  // Only people who sent something can have a status to see change: usually a few, not 200.
+  for (const [userId, lastSent] of senders) {
+    const view = views.get(userId);
+    const member = store.member(userId);
+    if (userId === changedUserId || !view || !member) continue;
+    const before = member.status_sent ? (JSON.parse(member.status_sent) as SenderView) : null;
+    if (sameView(before, view)) continue;
+    const low = before ? Math.min(before.readAll, before.readSome, before.deliveredAll, before.deliveredSome) : 0;
+    if (lastSent <= low) continue; // none of their messages is in the range that moved
+    store.updateMember(userId, { status_sent: JSON.stringify(view) });
+    store.appendEvent(userId, { kind: "status", conversationId: meta.id, ...view });
+  }
+}
+
+/** The "message info" screen: each recipient's delivered/read time and the aggregates. */
+export function messageStatus(ctx: ConversationContext, userId: string, seq: number): Result<MessageStatus> {
+  const { store } = ctx;
+  const meta = store.meta;
+  const m = meta ? store.member(userId) : null;
+  if (!meta || !m) return err("not_found", "message not found");
+  const { low, high } = readableRange(m, meta.last_seq);
+  if (seq < low || seq > high) return err("not_found", "message not found");
+  const sent = store.sendBySeq(seq);
+  if (!sent) return err("not_found", "message not found");
+  if (sent.sender_id !== userId) return err("forbidden", "only the sender can see who received a message");
+  // Recipients: everyone who was a member when it was sent, but the sender.
+  const recipients = store.receiptTimes(seq, userId);
+  const delivered = recipients.filter((r) => r.delivered_at !== null).length;
+  const read = recipients.filter((r) => r.read_at !== null).length;
+  return ok({
+    seq,
+    sentAt: iso(sent.sent_at),
+    delivered: aggregate(delivered, recipients.length),
+    read: aggregate(read, recipients.length),
+    recipients: recipients.map((r) => ({
+      userId: r.user_id,
+      deliveredAt: r.delivered_at === null ? null : iso(r.delivered_at),
+      readAt: r.read_at === null ? null : iso(r.read_at),
+    })),
+  });
+}

@@ -1,0 +1,678 @@
+/**
+ * Every SQL statement of the UserHub DO, and the hot state it keeps in memory.
+ *
+ * The hub is single-threaded and the only writer of its storage, so what the message path reads on
+ * every turn is read once per wake and kept here: the log's head cursor, each device's acked cursor,
+ * the settings (presence, previews), how many push subscriptions and pending pushes exist. Writes
+ * change memory and SQL together inside the caller's transaction; after a failed transaction the hub
+ * reloads (`load`).
+ */
+import { iso } from "../../lib/time.ts";
+import type { ConversationSummary, Message, User } from "../../client/sdk/protocol/index.ts";
+
+/** Events kept for devices that have not acked them; a device further behind gets `synced {reset}`. */
+export const MAX_LOG_EVENTS = 20_000;
+/** A device not seen for this long no longer holds back log trimming. */
+export const DEVICE_BACKLOG_MS = 30 * 24 * 60 * 60 * 1000;
+
+export type LogRow = { cursor: number; conversation_id: string; at: number; body: string };
+export type ChatRow = {
+  conversation_id: string;
+  type: "direct" | "group";
+  name: string | null;
+  peer_id: string | null;
+  active: number;
+  last_message: string | null;
+  last_seq: number;
+  read_upto: number;
+  updated_at: number;
+  delivered_some: number;
+  delivered_all: number;
+  read_some: number;
+  read_all: number;
+  unread: number;
+  peer_body: string | null;
+};
+export type ReceiptRow = { conversation_id: string; acked_upto: number; reported_upto: number; failures: number };
+export type PendingPushRow = { conversation_id: string; seqs: string; last_cursor: number; due: number };
+export type PushOutboxRow = {
+  id: number;
+  endpoint: string;
+  conversation_id: string;
+  payload: string;
+  attempts: number;
+};
+export type SubscriptionRow = { endpoint: string; p256dh: string; auth: string };
+export type ProfileQueueRow = { key: string; version: number; failures: number };
+
+type Device = { acked: number; seenAt: number };
+
+export class HubStore {
+  private head = 0;
+  private oldest = 1;
+  private readonly devices = new Map<string, Device>();
+  private readonly settings = new Map<string, string>();
+  private readonly inbox = new Map<string, number>();
+  private subscriptions = 0;
+  private pendingPushes = 0;
+
+  constructor(private readonly sql: SqlStorage) {}
+
+  /** (Re)reads the hot state: on wake, and after a failed transaction. */
+  load(): void {
+    // sqlite_sequence survives trimming; MAX(cursor) would not after the log is emptied.
+    this.head =
+      this.sql.exec<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'log'").toArray()[0]?.seq ?? 0;
+    this.oldest = this.sql.exec<{ c: number | null }>("SELECT MIN(cursor) AS c FROM log").one().c ?? this.head + 1;
+    this.inbox.clear();
+    this.devices.clear();
+    for (const d of this.sql
+      .exec<{ device_id: string; acked: number; seen_at: number }>("SELECT device_id, acked, seen_at FROM devices")
+      .toArray())
+      this.devices.set(d.device_id, { acked: d.acked, seenAt: d.seen_at });
+    this.settings.clear();
+    for (const s of this.sql.exec<{ key: string; value: string }>("SELECT key, value FROM settings").toArray())
+      this.settings.set(s.key, s.value);
+    this.subscriptions = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_subscriptions").one().n;
+    this.pendingPushes = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_pending").one().n;
+  }
+
+  // ---- the event log ---------------------------------------------------------------------------------
+
+  /** The newest cursor ever handed out. */
+  get headCursor(): number {
+    return this.head;
+  }
+
+  /** The oldest cursor still in the log (head + 1 when it is empty). */
+  get oldestCursor(): number {
+    return this.oldest;
+  }
+
+  /** Appends a body under its idempotency key; the new cursor, or null if the key is already there. */
+  appendLog(key: string, conversationId: string, at: number, json: string): number | null {
+    const inserted = this.sql
+      .exec<{ cursor: number }>(
+        "INSERT INTO log (key, conversation_id, at, body) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING cursor",
+        key,
+        conversationId,
+        at,
+        json,
+      )
+      .toArray()[0];
+    if (!inserted) return null;
+    this.head = inserted.cursor;
+    if (this.oldest > this.head) this.oldest = this.head;
+    return inserted.cursor;
+  }
+
+  /** The newest event of `conversationId` this log holds (0 if none). */
+  inboxEv(conversationId: string): number {
+    let ev = this.inbox.get(conversationId);
+    if (ev === undefined) {
+      ev =
+        this.sql.exec<{ ev: number }>("SELECT ev FROM inbox WHERE conversation_id = ?", conversationId).toArray()[0]
+          ?.ev ?? 0;
+      this.inbox.set(conversationId, ev);
+    }
+    return ev;
+  }
+
+  setInboxEv(conversationId: string, ev: number): void {
+    this.sql.exec(
+      "INSERT INTO inbox (conversation_id, ev) VALUES (?, ?) ON CONFLICT (conversation_id) DO UPDATE SET ev = excluded.ev",
+      conversationId,
+      ev,
+    );
+    this.inbox.set(conversationId, ev);
+  }
+
+  logPage(after: number, limit: number): LogRow[] {
+    return this.sql
+      .exec<LogRow>(
+        "SELECT cursor, conversation_id, at, body FROM log WHERE cursor > ? ORDER BY cursor LIMIT ?",
+        after,
+        limit,
+      )
+      .toArray();
+  }
+
+  logRange(after: number, upTo: number): LogRow[] {
+    return this.sql
+      .exec<LogRow>("SELECT cursor, conversation_id, at, body FROM log WHERE cursor > ? AND cursor <= ?", after, upTo)
+      .toArray();
+  }
+
+  logBody(cursor: number): string | null {
+    return this.sql.exec<{ body: string }>("SELECT body FROM log WHERE cursor = ?", cursor).toArray()[0]?.body ?? null;
+  }
+
+  logSize(): number {
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM log").one().n;
+  }
+
+  /**
+   * Drops what every recently seen device acked, and caps the backlog of absent devices at
+   * MAX_LOG_EVENTS. Cheap when nothing is to drop: the bounds are in memory.
+   */
+  trimLog(now: number): void {
+    let floor = Number.POSITIVE_INFINITY;
+    for (const d of this.devices.values()) if (d.seenAt >= now - DEVICE_BACKLOG_MS) floor = Math.min(floor, d.acked);
+    if (floor === Number.POSITIVE_INFINITY) floor = 0;
+    floor = Math.max(floor, this.head - MAX_LOG_EVENTS);
+    if (floor < this.oldest) return;
+    this.sql.exec("DELETE FROM log WHERE cursor <= ?", floor);
+    this.oldest = floor + 1;
+  }
+
+  // ---- devices -----------------------------------------------------------------------------------------
+
+  acked(deviceId: string): number {
+    return this.devices.get(deviceId)?.acked ?? 0;
+  }
+
+  /** The furthest any device of this user got (push: a device that has it needs no notification). */
+  maxAcked(): number {
+    let max = 0;
+    for (const d of this.devices.values()) max = Math.max(max, d.acked);
+    return max;
+  }
+
+  deviceSeen(deviceId: string, now: number): void {
+    this.sql.exec(
+      "INSERT INTO devices (device_id, acked, seen_at) VALUES (?, 0, ?) ON CONFLICT (device_id) DO UPDATE SET seen_at = excluded.seen_at",
+      deviceId,
+      now,
+    );
+    const d = this.devices.get(deviceId);
+    if (d) d.seenAt = now;
+    else this.devices.set(deviceId, { acked: 0, seenAt: now });
+  }
+
+  setAcked(deviceId: string, cursor: number, now: number): void {
+    this.sql.exec("UPDATE devices SET acked = ?, seen_at = ? WHERE device_id = ?", cursor, now, deviceId);
+    const d = this.devices.get(deviceId);
+    if (d) Object.assign(d, { acked: cursor, seenAt: now });
+  }
+
+  // ---- delivered receipts owed to conversations ---------------------------------------------------------
+
+  oweReceipt(conversationId: string, upTo: number): void {
+    this.sql.exec(
+      `INSERT INTO receipts (conversation_id, acked_upto) VALUES (?, ?)
+       ON CONFLICT (conversation_id) DO UPDATE SET acked_upto = MAX(acked_upto, excluded.acked_upto)`,
+      conversationId,
+      upTo,
+    );
+  }
+
+  receiptsDue(now: number): ReceiptRow[] {
+    return this.sql
+      .exec<ReceiptRow>(
+        "SELECT conversation_id, acked_upto, reported_upto, failures FROM receipts WHERE acked_upto > reported_upto AND due <= ?",
+        now,
+      )
+      .toArray();
+  }
+
+  receiptReported(conversationId: string, upTo: number): void {
+    this.sql.exec(
+      "UPDATE receipts SET reported_upto = MAX(reported_upto, ?), failures = 0, due = 0 WHERE conversation_id = ?",
+      upTo,
+      conversationId,
+    );
+  }
+
+  receiptFailed(conversationId: string, failures: number, due: number): void {
+    this.sql.exec("UPDATE receipts SET failures = ?, due = ? WHERE conversation_id = ?", failures, due, conversationId);
+  }
+
+  /** Forgets receipts that were reported; the earliest time one still owed is due, or null. */
+  settleReceipts(): number | null {
+    this.sql.exec("DELETE FROM receipts WHERE reported_upto >= acked_upto");
+    return this.sql.exec<{ due: number | null }>("SELECT MIN(due) AS due FROM receipts").one().due;
+  }
+
+  // ---- settings (presence, privacy, previews) ---------------------------------------------------------
+
+  setting(key: string): string | null {
+    return this.settings.get(key) ?? null;
+  }
+
+  setSetting(key: string, value: string | null): void {
+    if (this.setting(key) === value) return;
+    if (value === null) {
+      this.sql.exec("DELETE FROM settings WHERE key = ?", key);
+      this.settings.delete(key);
+    } else {
+      this.sql.exec(
+        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        key,
+        value,
+      );
+      this.settings.set(key, value);
+    }
+  }
+
+  // ---- chat list ---------------------------------------------------------------------------------------
+
+  upsertChat(
+    c: { id: string; type: string; name: string | null; peerId: string | null; active: boolean },
+    now: number,
+  ): void {
+    this.sql.exec(
+      `INSERT INTO chats (conversation_id, type, name, peer_id, active, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (conversation_id) DO UPDATE SET name = excluded.name, active = excluded.active`,
+      c.id,
+      c.type,
+      c.name,
+      c.peerId,
+      c.active ? 1 : 0,
+      now,
+    );
+  }
+
+  /** A newer message becomes the chat's last one (an older one arriving late changes nothing). */
+  chatMessage(conversationId: string, messageJson: string, seq: number, sentAt: number): void {
+    this.sql.exec(
+      `UPDATE chats SET last_message = ?, last_seq = ?, updated_at = ? WHERE conversation_id = ? AND last_seq < ?`,
+      messageJson,
+      seq,
+      sentAt,
+      conversationId,
+      seq,
+    );
+  }
+
+  /** Counts `seq` unread unless the user already read past it. */
+  markUnread(conversationId: string, seq: number): void {
+    this.sql.exec(
+      `INSERT OR IGNORE INTO unread (conversation_id, seq)
+       SELECT ?1, ?2 WHERE ?2 > COALESCE((SELECT read_upto FROM chats WHERE conversation_id = ?1), 0)`,
+      conversationId,
+      seq,
+    );
+  }
+
+  clearUnread(conversationId: string, seq: number): void {
+    this.sql.exec("DELETE FROM unread WHERE conversation_id = ? AND seq = ?", conversationId, seq);
+  }
+
+  /** The chat's last message, if it is `seq` (to turn it into a tombstone). */
+  chatLastMessage(conversationId: string, seq: number): string | null {
+    return (
+      this.sql
+        .exec<{ last_message: string | null }>(
+          "SELECT last_message FROM chats WHERE conversation_id = ? AND last_seq = ?",
+          conversationId,
+          seq,
+        )
+        .toArray()[0]?.last_message ?? null
+    );
+  }
+
+  setChatLastMessage(conversationId: string, messageJson: string): void {
+    this.sql.exec("UPDATE chats SET last_message = ? WHERE conversation_id = ?", messageJson, conversationId);
+  }
+
+  chatRead(conversationId: string, upTo: number): void {
+    this.sql.exec("UPDATE chats SET read_upto = MAX(read_upto, ?) WHERE conversation_id = ?", upTo, conversationId);
+    this.sql.exec("DELETE FROM unread WHERE conversation_id = ? AND seq <= ?", conversationId, upTo);
+  }
+
+  /** Monotonic by construction; MAX keeps a late or repeated status event harmless. */
+  chatStatus(
+    conversationId: string,
+    s: { deliveredSome: number; deliveredAll: number; readSome: number; readAll: number },
+  ): void {
+    this.sql.exec(
+      `UPDATE chats SET delivered_some = MAX(delivered_some, ?), delivered_all = MAX(delivered_all, ?),
+         read_some = MAX(read_some, ?), read_all = MAX(read_all, ?) WHERE conversation_id = ?`,
+      s.deliveredSome,
+      s.deliveredAll,
+      s.readSome,
+      s.readAll,
+      conversationId,
+    );
+  }
+
+  /** The chat list, most recent activity first. */
+  chatList(): ConversationSummary[] {
+    return this.sql
+      .exec<ChatRow>(
+        `SELECT c.*, (SELECT COUNT(*) FROM unread u WHERE u.conversation_id = c.conversation_id) AS unread,
+           p.body AS peer_body
+         FROM chats c LEFT JOIN profiles p ON c.type = 'direct' AND p.user_id = c.peer_id
+         ORDER BY updated_at DESC, conversation_id`,
+      )
+      .toArray()
+      .map((r) => ({
+        id: r.conversation_id,
+        type: r.type,
+        name: r.name,
+        peerId: r.peer_id,
+        lastMessage: r.last_message ? (JSON.parse(r.last_message) as Message) : null,
+        unreadCount: r.unread,
+        updatedAt: iso(r.updated_at),
+        active: r.active === 1,
+        peer: r.peer_body ? (JSON.parse(r.peer_body) as User) : null,
+        status: {
+          deliveredSome: r.delivered_some,
+          deliveredAll: r.delivered_all,
+          readSome: r.read_some,
+          readAll: r.read_all,
+        },
+      }));
+  }
+
+  hasChat(conversationId: string): boolean {
+    return this.sql.exec("SELECT 1 FROM chats WHERE conversation_id = ?", conversationId).toArray().length > 0;
+  }
+
+  chat(conversationId: string): { type: string; name: string | null } | null {
+    return (
+      this.sql
+        .exec<{ type: string; name: string | null }>(
+          "SELECT type, name FROM chats WHERE conversation_id = ?",
+          conversationId,
+        )
+        .toArray()[0] ?? null
+    );
+  }
+
+  unreadCount(conversationId: string): number {
+    return this.sql
+      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM unread WHERE conversation_id = ?", conversationId)
+      .one().n;
+  }
+
+  directPeers(): string[] {
+    return this.sql
+      .exec<{ peer_id: string }>("SELECT peer_id FROM chats WHERE type = 'direct' AND peer_id IS NOT NULL")
+      .toArray()
+      .map((r) => r.peer_id);
+  }
+
+  // ---- WebSocket tickets (single use) ---------------------------------------------------------------------
+
+  forgetExpiredTickets(now: number): void {
+    this.sql.exec("DELETE FROM ws_tickets WHERE exp <= ?", now);
+  }
+
+  ticketSessionRevoked(sessionId: string): boolean {
+    return this.sql.exec("SELECT 1 FROM ws_tickets WHERE nonce = ?", `revoked:${sessionId}`).toArray().length > 0;
+  }
+
+  /** True the first time a nonce is claimed. */
+  claimNonce(nonce: string, exp: number): boolean {
+    return (
+      this.sql
+        .exec(
+          "INSERT INTO ws_tickets (nonce, exp) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING RETURNING nonce",
+          nonce,
+          exp,
+        )
+        .toArray().length === 1
+    );
+  }
+
+  revokeTicketsOf(sessionId: string, until: number): void {
+    this.sql.exec(
+      "INSERT INTO ws_tickets (nonce, exp) VALUES (?, ?) ON CONFLICT (nonce) DO UPDATE SET exp = excluded.exp",
+      `revoked:${sessionId}`,
+      until,
+    );
+  }
+
+  // ---- push ------------------------------------------------------------------------------------------------
+
+  get subscriptionCount(): number {
+    return this.subscriptions;
+  }
+
+  get hasPendingPushes(): boolean {
+    return this.pendingPushes > 0;
+  }
+
+  subscribe(sub: { endpoint: string; p256dh: string; auth: string }, now: number, keep: number): void {
+    this.sql.exec(
+      `INSERT INTO push_subscriptions (endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (endpoint) DO UPDATE SET p256dh = excluded.p256dh, auth = excluded.auth, created_at = excluded.created_at`,
+      sub.endpoint,
+      sub.p256dh,
+      sub.auth,
+      now,
+    );
+    this.sql.exec(
+      `DELETE FROM push_subscriptions WHERE endpoint NOT IN
+         (SELECT endpoint FROM push_subscriptions ORDER BY created_at DESC LIMIT ?)`,
+      keep,
+    );
+    this.subscriptions = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_subscriptions").one().n;
+  }
+
+  unsubscribe(endpoint: string): void {
+    this.sql.exec("DELETE FROM push_subscriptions WHERE endpoint = ?", endpoint);
+    this.sql.exec("DELETE FROM push_outbox WHERE endpoint = ?", endpoint);
+    this.subscriptions = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_subscriptions").one().n;
+  }
+
+  subscription(endpoint: string): SubscriptionRow | null {
+    return (
+      this.sql
+        .exec<SubscriptionRow>("SELECT endpoint, p256dh, auth FROM push_subscriptions WHERE endpoint = ?", endpoint)
+        .toArray()[0] ?? null
+    );
+  }
+
+  muteUntil(conversationId: string): number | null {
+    return (
+      this.sql
+        .exec<{ until: number }>("SELECT until FROM push_mutes WHERE conversation_id = ?", conversationId)
+        .toArray()[0]?.until ?? null
+    );
+  }
+
+  setMute(conversationId: string, until: number | null): void {
+    if (until === null) this.sql.exec("DELETE FROM push_mutes WHERE conversation_id = ?", conversationId);
+    else
+      this.sql.exec(
+        "INSERT INTO push_mutes (conversation_id, until) VALUES (?, ?) ON CONFLICT (conversation_id) DO UPDATE SET until = excluded.until",
+        conversationId,
+        until,
+      );
+  }
+
+  pendingPush(conversationId: string): PendingPushRow | null {
+    return (
+      this.sql
+        .exec<PendingPushRow>(
+          "SELECT conversation_id, seqs, last_cursor, due FROM push_pending WHERE conversation_id = ?",
+          conversationId,
+        )
+        .toArray()[0] ?? null
+    );
+  }
+
+  pendingPushesDue(now: number): PendingPushRow[] {
+    return this.sql
+      .exec<PendingPushRow>("SELECT conversation_id, seqs, last_cursor, due FROM push_pending WHERE due <= ?", now)
+      .toArray();
+  }
+
+  putPendingPush(row: PendingPushRow): void {
+    this.sql.exec(
+      `INSERT INTO push_pending (conversation_id, seqs, last_cursor, due) VALUES (?, ?, ?, ?)
+       ON CONFLICT (conversation_id) DO UPDATE SET seqs = excluded.seqs, last_cursor = excluded.last_cursor`,
+      row.conversation_id,
+      row.seqs,
+      row.last_cursor,
+      row.due,
+    );
+    this.countPendingPushes();
+  }
+
+  setPendingPushSeqs(conversationId: string, seqs: string): void {
+    this.sql.exec("UPDATE push_pending SET seqs = ? WHERE conversation_id = ?", seqs, conversationId);
+  }
+
+  dropPendingPush(conversationId: string): void {
+    this.sql.exec("DELETE FROM push_pending WHERE conversation_id = ?", conversationId);
+    this.countPendingPushes();
+  }
+
+  /** A device stored everything up to `cursor`: pushes for those messages are no longer needed. */
+  dropPendingPushesUpTo(cursor: number): void {
+    if (this.pendingPushes === 0) return;
+    this.sql.exec("DELETE FROM push_pending WHERE last_cursor <= ?", cursor);
+    this.countPendingPushes();
+  }
+
+  /** One payload per subscription for a conversation (a newer one replaces an unsent older one). */
+  queuePushPayloads(conversationId: string, payload: string, due: number): void {
+    this.sql.exec(
+      `INSERT OR REPLACE INTO push_outbox (endpoint, conversation_id, payload, attempts, due)
+       SELECT endpoint, ?, ?, 0, ? FROM push_subscriptions`,
+      conversationId,
+      payload,
+      due,
+    );
+  }
+
+  pushOutboxDue(now: number): PushOutboxRow[] {
+    return this.sql
+      .exec<PushOutboxRow>(
+        "SELECT id, endpoint, conversation_id, payload, attempts FROM push_outbox WHERE due <= ? ORDER BY id",
+        now,
+      )
+      .toArray();
+  }
+
+  clearPushOutbox(): void {
+    this.sql.exec("DELETE FROM push_outbox");
+  }
+
+  retryPush(id: number, attempts: number, due: number): void {
+    this.sql.exec("UPDATE push_outbox SET attempts = ?, due = ? WHERE id = ?", attempts, due, id);
+  }
+
+  dropPush(id: number): void {
+    this.sql.exec("DELETE FROM push_outbox WHERE id = ?", id);
+  }
+
+  /** The earliest pending or queued push, or null. */
+  nextPushDue(): number | null {
+    return this.sql
+      .exec<{ at: number | null }>(
+        "SELECT MIN(at) AS at FROM (SELECT due AS at FROM push_pending UNION ALL SELECT due AS at FROM push_outbox)",
+      )
+      .one().at;
+  }
+
+  private countPendingPushes(): void {
+    this.pendingPushes = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_pending").one().n;
+  }
+
+  // ---- profiles -----------------------------------------------------------------------------------------------
+
+  profile(userId: string): { version: number; body: string } | null {
+    return (
+      this.sql
+        .exec<{ version: number; body: string }>("SELECT version, body FROM profiles WHERE user_id = ?", userId)
+        .toArray()[0] ?? null
+    );
+  }
+
+  putProfile(userId: string, version: number, body: string): void {
+    this.sql.exec(
+      `INSERT INTO profiles (user_id, version, body) VALUES (?, ?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET version = excluded.version, body = excluded.body`,
+      userId,
+      version,
+      body,
+    );
+  }
+
+  /** A profile read from Postgres, kept only where nothing is known yet (version 0). */
+  rememberProfile(userId: string, body: string): void {
+    this.sql.exec("INSERT OR IGNORE INTO profiles (user_id, version, body) VALUES (?, 0, ?)", userId, body);
+  }
+
+  /** Queues `version` for every direct peer and every active group (the user's own profile changed). */
+  queueProfileFanout(version: number, me: string): void {
+    const requeue = "DO UPDATE SET version = excluded.version, failures = 0, due = 0";
+    this.sql.exec(
+      `INSERT INTO profile_outbox (user_id, version)
+       SELECT DISTINCT peer_id, ? FROM chats WHERE type = 'direct' AND peer_id IS NOT NULL AND peer_id != ?
+       ON CONFLICT (user_id) ${requeue}`,
+      version,
+      me,
+    );
+    this.sql.exec(
+      `INSERT INTO profile_groups (conversation_id, version)
+       SELECT conversation_id, ? FROM chats WHERE type = 'group' AND active = 1
+       ON CONFLICT (conversation_id) ${requeue}`,
+      version,
+    );
+  }
+
+  /** Queues the newest own profile for a new direct peer; true if a row was queued. */
+  introduceProfile(peerId: string, me: string): boolean {
+    return (
+      this.sql.exec(
+        `INSERT INTO profile_outbox (user_id, version) SELECT ?, version FROM profiles WHERE user_id = ?
+         ON CONFLICT (user_id) DO NOTHING`,
+        peerId,
+        me,
+      ).rowsWritten > 0
+    );
+  }
+
+  queueProfileFor(userId: string, version: number): void {
+    this.sql.exec(
+      `INSERT INTO profile_outbox (user_id, version) VALUES (?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET version = excluded.version, failures = 0, due = 0
+       WHERE excluded.version > profile_outbox.version`,
+      userId,
+      version,
+    );
+  }
+
+  profileGroupListed(conversationId: string, version: number): void {
+    this.sql.exec("DELETE FROM profile_groups WHERE conversation_id = ? AND version <= ?", conversationId, version);
+  }
+
+  profileDelivered(userId: string, version: number): void {
+    this.sql.exec("DELETE FROM profile_outbox WHERE user_id = ? AND version <= ?", userId, version);
+  }
+
+  profileQueueDue(table: "profile_groups" | "profile_outbox", now: number, limit: number): ProfileQueueRow[] {
+    const key = table === "profile_groups" ? "conversation_id" : "user_id";
+    return this.sql
+      .exec<ProfileQueueRow>(
+        `SELECT ${key} AS key, version, failures FROM ${table} WHERE due <= ? ORDER BY due, ${key} LIMIT ?`,
+        now,
+        limit,
+      )
+      .toArray();
+  }
+
+  profileBackOff(table: "profile_groups" | "profile_outbox", rowKey: string, failures: number, due: number): void {
+    const key = table === "profile_groups" ? "conversation_id" : "user_id";
+    this.sql.exec(`UPDATE ${table} SET failures = ?, due = ? WHERE ${key} = ?`, failures, due, rowKey);
+  }
+
+  profileQueueSize(): number {
+    return this.sql
+      .exec<{ n: number }>("SELECT (SELECT COUNT(*) FROM profile_groups) + (SELECT COUNT(*) FROM profile_outbox) AS n")
+      .one().n;
+  }
+
+  nextProfileDue(): number | null {
+    return this.sql
+      .exec<{ due: number | null }>(
+        "SELECT MIN(due) AS due FROM (SELECT due FROM profile_groups UNION ALL SELECT due FROM profile_outbox)",
+      )
+      .one().due;
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * Settings a deploy may change (wrangler.toml `[vars]`), read in one place so the Worker, the
+ * objects and what clients are told (`GET /v1/config`) always agree.
+ */
+import {
+  DEFAULT_DELETE_FOR_EVERYONE_WINDOW_SECONDS,
+  DEFAULT_SERVER_CONFIG,
+  type ServerConfig,
+} from "../client/sdk/protocol/index.ts";
+
+type ConfigEnv = Pick<Env, "DELETE_FOR_EVERYONE_WINDOW_SECONDS">;
+
+/** How long a sender (or group admin) may delete for everyone, in seconds. */
+export function deleteWindowSeconds(env: ConfigEnv): number {
+  const configured = Number(env.DELETE_FOR_EVERYONE_WINDOW_SECONDS);
+  return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_DELETE_FOR_EVERYONE_WINDOW_SECONDS;
+}
+
+/** What clients need to know of this deploy's limits. */
+export function serverConfig(env: ConfigEnv): ServerConfig {
+  return { ...DEFAULT_SERVER_CONFIG, deleteForEveryoneWindowSeconds: deleteWindowSeconds(env) };
+}

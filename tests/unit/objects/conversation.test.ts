@@ -1,0 +1,219 @@
+/**
+ * The Conversation DO's rules and store, in plain Node over SQLite (no runtime): what a send
+ * writes, what fan-out delivers, receipts, deletes and groups — and how many SQL statements each
+ * costs, so the message path stays cheap.
+ */
+import { beforeEach, describe, expect, it } from "vitest";
+import type { EventBody } from "../../../client/sdk/protocol/index.ts";
+import type { ConversationContext } from "../../../durable-objects/conversation/context.ts";
+import { fanoutPass, type WireEvent } from "../../../durable-objects/conversation/fanout.ts";
+import * as groups from "../../../durable-objects/conversation/group-ops.ts";
+import * as messages from "../../../durable-objects/conversation/messages.ts";
+import { CONVERSATION_MIGRATIONS } from "../../../durable-objects/conversation/schema.ts";
+import { ConversationStore } from "../../../durable-objects/conversation/store.ts";
+import { moveWatermark } from "../../../durable-objects/conversation/watermarks.ts";
+import { migrate } from "../../../durable-objects/shared/migrations.ts";
+import { ok } from "../../../lib/result.ts";
+import { NodeStorage } from "./sqlite-storage.ts";
+
+interface Harness {
+  storage: NodeStorage;
+  store: ConversationStore;
+  ctx: ConversationContext;
+  /** Every event each hub received, parsed. */
+  delivered: Map<string, Array<{ ev: number; body: EventBody }>>;
+  fanout(): Promise<void>;
+}
+
+function harness(): Harness {
+  const storage = new NodeStorage();
+  migrate(storage.storage, CONVERSATION_MIGRATIONS);
+  const store = new ConversationStore(storage.sqlStorage);
+  store.load();
+  const ctx: ConversationContext = {
+    store,
+    config: { deleteWindowMs: 60_000, hotWindow: 1000 },
+    write: (fn) =>
+      storage.transactionSync(() => {
+        const result = fn();
+        store.flush();
+        return result;
+      }),
+    committed: () => undefined,
+  };
+  const delivered = new Map<string, Array<{ ev: number; body: EventBody }>>();
+  const hub = (userId: string) => ({
+    async deliver(_conversationId: string, events: WireEvent[]) {
+      const list = delivered.get(userId) ?? [];
+      for (const e of events) list.push({ ev: e.ev, body: JSON.parse(e.json) as EventBody });
+      delivered.set(userId, list);
+    },
+  });
+  return {
+    storage,
+    store,
+    ctx,
+    delivered,
+    fanout: async () => {
+      for (let i = 0; i < 10; i++) if (!(await fanoutPass(store, hub)).more) return;
+    },
+  };
+}
+
+const admitAll = () => ok(null);
+const kinds = (list: Array<{ body: EventBody }> | undefined) => (list ?? []).map((e) => e.body.kind);
+
+describe("a direct conversation, in Node", () => {
+  let h: Harness;
+  beforeEach(() => {
+    h = harness();
+    const opened = messages.open(
+      h.ctx,
+      { id: "d_ab", type: "direct", creatorId: "alice", memberIds: ["bob"] },
+      () => {},
+    );
+    expect(opened.ok).toBe(true);
+  });
+
+  it("orders sends gap-free and answers a retry with the original message", () => {
+    const first = messages.send(h.ctx, "alice", { clientId: "c1", text: "hi" }, admitAll);
+    const second = messages.send(h.ctx, "bob", { clientId: "c1", text: "hey" }, admitAll);
+    const retry = messages.send(h.ctx, "alice", { clientId: "c1", text: "hi" }, admitAll);
+    expect(first.ok && first.value.message.seq).toBe(1);
+    expect(second.ok && second.value.message.seq).toBe(2);
+    expect(retry.ok && retry.value).toMatchObject({ duplicate: true, message: { seq: 1, text: "hi" } });
+    expect(h.store.meta?.last_seq).toBe(2);
+  });
+
+  it("fans every event out to each member once, in order, and commits nothing while doing it", async () => {
+    messages.send(h.ctx, "alice", { clientId: "c1", text: "one" }, admitAll);
+    messages.send(h.ctx, "alice", { clientId: "c2", text: "two" }, admitAll);
+    h.storage.sql.statements = 0;
+    await h.fanout();
+    expect(h.storage.sql.statements).toBe(0);
+    for (const user of ["alice", "bob"]) {
+      expect(kinds(h.delivered.get(user))).toEqual(["conversation", "message", "message"]);
+      const evs = (h.delivered.get(user) ?? []).map((e) => e.ev);
+      expect(evs).toEqual([...evs].sort((a, b) => a - b));
+    }
+    await h.fanout();
+    expect(h.delivered.get("bob")).toHaveLength(3); // nothing twice
+  });
+
+  it("stores fan-out progress with the next write, and a reload resumes from it", async () => {
+    messages.send(h.ctx, "alice", { clientId: "c1", text: "one" }, admitAll);
+    await h.fanout();
+    messages.send(h.ctx, "alice", { clientId: "c2", text: "two" }, admitAll);
+    const reloaded = new ConversationStore(h.storage.sqlStorage);
+    reloaded.load();
+    const bob = reloaded.member("bob");
+    // The watermark went with the second send's transaction; only the new events are pending.
+    expect(bob?.fanout_ev).toBe(h.store.member("bob")?.fanout_ev);
+    expect(reloaded.events.map((e) => (JSON.parse(e.json) as EventBody).kind)).toEqual(["message"]);
+  });
+
+  it("keeps a send to a handful of statements", () => {
+    messages.send(h.ctx, "alice", { clientId: "warm", text: "warm" }, admitAll);
+    h.storage.sql.statements = 0;
+    messages.send(h.ctx, "alice", { clientId: "c1", text: "hello" }, admitAll);
+    // Idempotency lookup; message, send key, archive row, event; counters.
+    expect(h.storage.sql.statements).toBeLessThanOrEqual(7);
+  });
+
+  it("moves receipts forward only and tells the sender once per change of their view", async () => {
+    messages.send(h.ctx, "alice", { clientId: "c1", text: "hi" }, admitAll);
+    await h.fanout();
+    expect(moveWatermark(h.ctx, "bob", 1, "delivered").ok).toBe(true);
+    expect(moveWatermark(h.ctx, "bob", 1, "delivered").ok).toBe(true); // repeat: nothing new
+    await h.fanout();
+    const statuses = (h.delivered.get("alice") ?? []).filter((e) => e.body.kind === "status");
+    expect(statuses.map((e) => e.body)).toEqual([
+      { kind: "status", conversationId: "d_ab", deliveredSome: 1, deliveredAll: 1, readSome: 0, readAll: 0 },
+    ]);
+    expect(moveWatermark(h.ctx, "bob", 1, "read").ok).toBe(true);
+    await h.fanout();
+    expect(kinds(h.delivered.get("bob"))).toContain("read_marker");
+    expect((h.delivered.get("alice") ?? []).filter((e) => e.body.kind === "status")).toHaveLength(2);
+  });
+
+  it("deletes for everyone as a tombstone that every member hears about", async () => {
+    const sent = messages.send(h.ctx, "alice", { clientId: "c1", text: "oops" }, admitAll);
+    const seq = sent.ok ? sent.value.message.seq : 0;
+    expect(messages.deleteMessage(h.ctx, "bob", seq, "everyone")).toMatchObject({
+      ok: false,
+      error: { code: "forbidden" },
+    });
+    expect(messages.deleteMessage(h.ctx, "alice", seq, "everyone").ok).toBe(true);
+    await h.fanout();
+    expect(kinds(h.delivered.get("bob"))).toContain("message_deleted");
+    const page = messages.history(h.ctx, "bob", { limit: 10 });
+    expect(page.ok && page.value.messages[0]).toMatchObject({ seq, text: null, deleted: true });
+  });
+
+  it("answers a stranger as if the conversation did not exist", () => {
+    expect(messages.send(h.ctx, "mallory", { clientId: "x", text: "hi" }, admitAll)).toMatchObject({
+      ok: false,
+      error: { code: "not_found" },
+    });
+    expect(messages.history(h.ctx, "mallory", { limit: 10 }).ok).toBe(false);
+  });
+});
+
+describe("a group, in Node", () => {
+  it("stops fan-out to a removed member after the removal, and keeps the last admin rule", async () => {
+    const h = harness();
+    messages.open(
+      h.ctx,
+      { id: "g_1", type: "group", creatorId: "ann", memberIds: ["ben", "cat"], name: "Crew" },
+      (creator, name, now) => groups.recordCreated(h.ctx, creator, name, now),
+    );
+    expect(groups.removeMember(h.ctx, "ann", "ben").ok).toBe(true);
+    messages.send(h.ctx, "cat", { clientId: "c1", text: "after" }, admitAll);
+    await h.fanout();
+    const ben = h.delivered.get("ben") ?? [];
+    expect(ben.some((e) => e.body.kind === "message" && e.body.message.text === "after")).toBe(false);
+    expect(ben.some((e) => e.body.kind === "message" && e.body.message.system?.kind === "member_removed")).toBe(true);
+    expect(groups.removeMember(h.ctx, "ann", "ann").ok).toBe(true); // the last admin leaves
+    expect(h.store.member("cat")?.role).toBe("admin");
+  });
+
+  it("shows a removed member the group as of their removal, and lets nothing they do change it", () => {
+    const h = harness();
+    messages.open(
+      h.ctx,
+      { id: "g_2", type: "group", creatorId: "ann", memberIds: ["ben", "cat"], name: "Crew" },
+      (creator, name, now) => groups.recordCreated(h.ctx, creator, name, now),
+    );
+    const sent = messages.send(h.ctx, "ben", { clientId: "b1", text: "mine" }, admitAll);
+    const seq = sent.ok ? sent.value.message.seq : 0;
+    expect(groups.removeMember(h.ctx, "ann", "ben").ok).toBe(true);
+    expect(groups.updateGroup(h.ctx, "ann", { name: "New crew" }).ok).toBe(true);
+    expect(groups.addMembers(h.ctx, "ann", ["dan"]).ok).toBe(true);
+    const ben = h.store.member("ben");
+    const seen = ben ? messages.describeFor(h.ctx, ben) : null;
+    expect(seen?.name).toBe("Crew");
+    expect(seen?.members.map((m) => m.userId).sort()).toEqual(["ann", "cat"]);
+    const cat = h.store.member("cat");
+    expect(cat && messages.describeFor(h.ctx, cat).name).toBe("New crew");
+    // Their own message stays theirs to hide, but no longer theirs to delete for everyone.
+    expect(messages.deleteMessage(h.ctx, "ben", seq, "everyone")).toMatchObject({
+      ok: false,
+      error: { code: "forbidden" },
+    });
+    expect(messages.deleteMessage(h.ctx, "ben", seq, "me").ok).toBe(true);
+  });
+
+  it("delivers one message to 200 members with one RPC each and no SQL", async () => {
+    const h = harness();
+    const members = Array.from({ length: 199 }, (_, i) => `m${i}`);
+    messages.open(h.ctx, { id: "g_big", type: "group", creatorId: "owner", memberIds: members, name: "Big" }, () => {});
+    await h.fanout();
+    h.delivered.clear();
+    messages.send(h.ctx, "owner", { clientId: "c1", text: "hello all" }, admitAll);
+    h.storage.sql.statements = 0;
+    await h.fanout();
+    expect(h.storage.sql.statements).toBe(0);
+    expect(h.delivered.size).toBe(200);
+    for (const list of h.delivered.values()) expect(kinds(list)).toEqual(["message"]);
+  });
+});

@@ -35,6 +35,8 @@ export default defineConfig({
               bindings: {
                 AUTH_SECRET: "test-secret-0123456789abcdef0123456789abcdef",
                 RATE_LIMITS: "off",
+                // tests/workers/health.test.ts: the bearer secret of GET /health/ready.
+                HEALTH_SECRET: "health-secret-for-tests",
                 // tests/workers/fuzz.test.ts: replay a run with FUZZ_SEED=<seed>, size it with FUZZ_FRAMES.
                 FUZZ_SEED: process.env.FUZZ_SEED ?? "",
                 FUZZ_FRAMES: process.env.FUZZ_FRAMES ?? "",

@@ -5,7 +5,8 @@
  *
  * - `add` inserts the (media, conversation, seq) row if missing;
  * - `remove` deletes it, and when it was the last one the media row is marked deleted (from then on
- *   every download answers 404) and the R2 object is deleted. A retry after a failed R2 delete finds
+ *   every download answers 404) and the R2 object is deleted, unless the media is pinned
+ *   (`media.pinned_at`: someone's profile or a group's picture), which stays. A retry after a failed R2 delete finds
  *   the row already marked and deletes the object again.
  *
  * Media that was uploaded but never sent has no references and is never touched here; the cron

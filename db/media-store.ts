@@ -139,8 +139,9 @@ export class MediaStore {
 
   /**
    * Removes a reference; idempotent. At zero references the media is marked deleted in the same
-   * transaction and its R2 key returned for the caller to delete, unless a send authorised after the
-   * newest reference arrived is younger than SEND_GRACE_SECONDS (`waitingForSend`: retry later).
+   * transaction and its R2 key returned for the caller to delete, unless it is pinned (a profile or
+   * group picture: kept, like the sweep keeps it) or a send authorised after the newest reference
+   * arrived is younger than SEND_GRACE_SECONDS (`waitingForSend`: retry later).
    */
   async removeRef(ref: MediaRef): Promise<RemoveRefResult> {
     return this.db(ref.mediaId).transaction(async (tx) => {
@@ -148,6 +149,7 @@ export class MediaStore {
         .select({
           r2Key: media.r2Key,
           deletedAt: media.deletedAt,
+          pinnedAt: media.pinnedAt,
           sendPending: sql<boolean>`(${media.lastSendAt} IS NOT NULL
             AND ${media.lastSendAt} > coalesce(${media.lastRefAt}, '-infinity'::timestamptz)
             AND ${media.lastSendAt} > now() - make_interval(secs => ${SEND_GRACE_SECONDS}))`,
@@ -168,6 +170,8 @@ export class MediaStore {
       const remaining = left?.n ?? 0;
       if (!row || remaining > 0) return { remaining, r2Key: null, waitingForSend: false };
       if (row.deletedAt) return { remaining, r2Key: row.r2Key, waitingForSend: false };
+      // A profile or group picture is in use without any reference (the sweep skips it likewise).
+      if (row.pinnedAt) return { remaining, r2Key: null, waitingForSend: false };
       if (row.sendPending) return { remaining, r2Key: null, waitingForSend: true };
       await tx
         .update(media)
@@ -175,6 +179,21 @@ export class MediaStore {
         .where(eq(media.id, ref.mediaId));
       return { remaining, r2Key: row.r2Key, waitingForSend: false };
     });
+  }
+
+  /**
+   * Up to `limit` conversations that hold a message carrying `mediaId`, most recently referenced
+   * first: where to ask whether a reader may see it when the download names no conversation.
+   */
+  async conversationsOf(mediaId: string, limit: number): Promise<string[]> {
+    const rows = await this.db(mediaId)
+      .select({ conversationId: mediaRefs.conversationId })
+      .from(mediaRefs)
+      .where(eq(mediaRefs.mediaId, mediaId))
+      .groupBy(mediaRefs.conversationId)
+      .orderBy(sql`max(${mediaRefs.createdAt}) DESC`)
+      .limit(limit);
+    return rows.map((r) => r.conversationId);
   }
 
   /** Marks the media deleted (idempotent); its R2 key for the caller to delete, or null if there is no row. */

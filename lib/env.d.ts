@@ -24,6 +24,11 @@ interface DeployConfig {
   VAPID_SUBJECT?: string;
   /** Local stack and tests only: "1" accepts http and loopback push endpoints. Never set in production. */
   PUSH_ALLOW_INSECURE?: string;
+  /**
+   * Bearer secret of `GET /health/ready` (per-dependency readiness); unset = that path is 404. Secret:
+   * the check queries every shard. `GET /health` (liveness) needs nothing.
+   */
+  HEALTH_SECRET?: string;
   /** Development only: "1" serves the `/v1/_bench` routes. */
   BENCH_ROUTES?: string;
 }

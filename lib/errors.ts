@@ -8,7 +8,7 @@ import { ERROR_CODES, type ErrorBody, type ErrorCode } from "../client/sdk/proto
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
-  /** Seconds, for 429 answers. */
+  /** Seconds until a retry may succeed; sent as `Retry-After` (429, and 503 `unavailable`). */
   readonly retryAfter?: number;
 
   constructor(code: ErrorCode, message: string, options?: { retryAfter?: number }) {
@@ -34,6 +34,7 @@ export function errorResponse(err: unknown, requestId?: string): Response {
   const code: ErrorCode = app?.code ?? "internal";
   const message = app?.message ?? "internal error";
   const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
-  if (app?.retryAfter !== undefined) headers["retry-after"] = String(app.retryAfter);
+  // Whole seconds, at least 1: the header takes delta-seconds only (RFC 9110 §10.2.3).
+  if (app?.retryAfter !== undefined) headers["retry-after"] = String(Math.max(1, Math.ceil(app.retryAfter)));
   return new Response(JSON.stringify(errorBody(code, message, requestId)), { status: ERROR_CODES[code], headers });
 }

@@ -6,23 +6,31 @@
 import type { ErrorCode } from "../client/sdk/protocol/index.ts";
 import { AppError } from "./errors.ts";
 
-/** A failure: its stable code, a message for people, and for `rate_limited` when to retry (s). */
-export interface Failure {
+/** A failure as it crosses RPC; `retryAfterSeconds` comes with `rate_limited` (REST `Retry-After`). */
+export interface ResultError {
   code: ErrorCode;
   message: string;
-  retryAfter?: number;
+  retryAfterSeconds?: number;
 }
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: Failure };
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ResultError };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const err = <T = never>(code: ErrorCode, message: string, retryAfter?: number): Result<T> => ({
+export const err = <T = never>(
+  code: ErrorCode,
+  message: string,
+  options?: { retryAfterSeconds?: number },
+): Result<T> => ({
   ok: false,
-  error: retryAfter === undefined ? { code, message } : { code, message, retryAfter },
+  error: {
+    code,
+    message,
+    ...(options?.retryAfterSeconds !== undefined ? { retryAfterSeconds: options.retryAfterSeconds } : {}),
+  },
 });
 
 export function unwrap<T>(result: Result<T>): T {
   if (result.ok) return result.value;
-  const { code, message, retryAfter } = result.error;
-  throw new AppError(code, message, retryAfter === undefined ? undefined : { retryAfter });
+  const { code, message, retryAfterSeconds } = result.error;
+  throw new AppError(code, message, retryAfterSeconds !== undefined ? { retryAfter: retryAfterSeconds } : undefined);
 }

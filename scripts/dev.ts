@@ -75,7 +75,11 @@ async function main(): Promise<void> {
     postgres: { dataDir: resolve(DATA, "postgres") },
     authSecret: devAuthSecret(),
     // Web Push (issue 8): VAPID_* from the environment, else a pair generated once into .data/vapid.json.
-    vars: { ...devVapidKeys(resolve(DATA, "vapid.json")) },
+    vars: {
+      ...devVapidKeys(resolve(DATA, "vapid.json")),
+      // GET /health/ready's bearer secret: HEALTH_SECRET from the environment, else random per run.
+      ...(process.env.HEALTH_SECRET ? { HEALTH_SECRET: process.env.HEALTH_SECRET } : {}),
+    },
     echoWrangler: true,
   });
   const stack = await starting;

@@ -1,7 +1,7 @@
 /**
  * The whole local stack in one call, shared by `npm run dev` and the integration tests so both run
  * the product the same way: Postgres → migrations → WebSocket relay → Upstash shim (when there is a
- * Redis) → `wrangler dev --local`, then wait for `GET /health`. `restartWorker()` kills and restarts
+ * Redis) → `wrangler dev --local`, then wait for `GET /health/ready` (every shard, Redis and R2 answer). `restartWorker()` kills and restarts
  * only wrangler (same port, same persisted Durable Object state), as a deploy or crash would.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -46,6 +46,8 @@ export interface StackOptions {
 
 export interface Stack {
   baseUrl: string;
+  /** Bearer secret of `GET /health/ready` on this stack (the `HEALTH_SECRET` var). */
+  healthSecret: string;
   shardUrls: string[];
   redisRest: { url: string; token: string } | null;
   redisUrl: string | null;
@@ -115,6 +117,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       DATABASE_URLS: pg.urls.join(","),
       NEON_WS_PROXY: `127.0.0.1:${relayPort}`,
       AUTH_SECRET: options.authSecret ?? randomBytes(32).toString("base64url"),
+      HEALTH_SECRET: options.vars?.HEALTH_SECRET ?? randomBytes(18).toString("base64url"),
       ...(redisRest ? { UPSTASH_REDIS_REST_URL: redisRest.url, UPSTASH_REDIS_REST_TOKEN: redisRest.token } : {}),
     };
     const worker = new WranglerProcess({ ...options, port, vars });
@@ -124,6 +127,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     return {
       baseUrl: worker.baseUrl,
+      healthSecret: vars.HEALTH_SECRET ?? "",
       shardUrls: pg.urls,
       redisRest,
       redisUrl,
@@ -191,7 +195,7 @@ class WranglerProcess {
   }
 
   async start(): Promise<void> {
-    // Otherwise /health could be answered by whatever already listens there.
+    // Otherwise /health/ready could be answered by whatever already listens there.
     if (await portOpen(this.opts.port)) throw portInUse(this.opts.port);
     this.buildFailed = false;
     const child = spawn(process.execPath, this.args, {
@@ -251,7 +255,7 @@ class WranglerProcess {
     while (Date.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) {
         throw new Error(
-          `wrangler dev exited (${child.exitCode ?? child.signalCode}) before /health answered.\n${this.logTail()}`,
+          `wrangler dev exited (${child.exitCode ?? child.signalCode}) before /health/ready answered.\n${this.logTail()}`,
         );
       }
       if (this.buildFailed) {
@@ -260,7 +264,11 @@ class WranglerProcess {
         throw new Error(`wrangler dev: the Worker did not build.\n${this.logTail()}`);
       }
       try {
-        const res = await fetch(`${this.baseUrl}/health`, { signal: AbortSignal.timeout(15_000) });
+        // Readiness, not liveness: the stack is up once every dependency answers through the Worker.
+        const res = await fetch(`${this.baseUrl}/health/ready`, {
+          headers: { authorization: `Bearer ${this.opts.vars.HEALTH_SECRET ?? ""}` },
+          signal: AbortSignal.timeout(15_000),
+        });
         const body = await res.text();
         if (res.status === 200 && body.includes('"checks"')) return;
         last = `${res.status} ${body.slice(0, 300)}`;
@@ -271,7 +279,7 @@ class WranglerProcess {
     }
     await this.stop("SIGKILL");
     throw new Error(
-      `wrangler dev: GET /health did not answer 200 within the timeout (last: ${last}).\n${this.logTail()}`,
+      `wrangler dev: GET /health/ready did not answer 200 within the timeout (last: ${last}).\n${this.logTail()}`,
     );
   }
 

@@ -57,6 +57,8 @@ export interface ProductOptions {
 export interface Product {
   /** e.g. http://127.0.0.1:41234 (no trailing slash): REST API, WebSocket upgrade and web client. */
   baseUrl: string;
+  /** Bearer secret of `GET /health/ready` (readiness per dependency). */
+  healthSecret: string;
   /** Postgres shard URLs in shard order (plain TCP, for looking at rows with `pg`). */
   shardUrls: string[];
   /** The Redis behind the shim, or null when caching is off. */
@@ -71,7 +73,7 @@ export interface Product {
   stop(): Promise<void>;
 }
 
-/** Starts a product and resolves once `GET /health` answers 200. */
+/** Starts a product and resolves once `GET /health/ready` answers 200. */
 export async function startProduct(options: ProductOptions = {}): Promise<Product> {
   const log = options.log ?? (() => undefined);
   buildWebClient(options.rebuildWebClient ?? false, log);
@@ -102,6 +104,7 @@ export async function startProduct(options: ProductOptions = {}): Promise<Produc
   let stopping: Promise<void> | null = null;
   return {
     baseUrl: stack.baseUrl,
+    healthSecret: stack.healthSecret,
     shardUrls: stack.shardUrls,
     redisUrl: stack.redisUrl,
     redisRest: stack.redisRest,

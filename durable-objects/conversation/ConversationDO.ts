@@ -220,10 +220,8 @@ export class ConversationDO extends DurableObject<Env> {
     if (!rateLimitsEnabled(this.env)) return ok(null);
     const verdict = this.sendLimit.take("all");
     if (verdict.ok) return ok(null);
-    return err(
-      "rate_limited",
-      `too many messages in this conversation; retry in ${verdict.retryAfterSeconds} s`,
-      verdict.retryAfterSeconds,
-    );
+    return err("rate_limited", `too many messages in this conversation; retry in ${verdict.retryAfterSeconds} s`, {
+      retryAfterSeconds: verdict.retryAfterSeconds,
+    });
   }
 }

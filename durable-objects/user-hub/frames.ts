@@ -7,6 +7,7 @@ import {
   ClientFrame,
   MAX_FRAME_BYTES,
   TYPING_RELAY_INTERVAL_MS,
+  validationError,
   type ErrorCode,
   type Media,
   type Message,
@@ -65,9 +66,9 @@ export class FrameHandler {
     const parsed = ClientFrame.safeParse(json);
     if (!parsed.success) {
       const id = typeof (json as { id?: unknown } | null)?.id === "string" ? (json as { id: string }).id : undefined;
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
-      return this.error(ws, "invalid_request", `${where}${issue?.message ?? "invalid frame"}`, id);
+      // The same codes and wording as a REST body with the same problem.
+      const { code, message } = validationError(parsed.error);
+      return this.error(ws, code, message, id);
     }
     const frame = parsed.data;
     if (frame.type === "hello") return this.host.hello(ws, frame.deviceId, frame.cursor);
@@ -115,13 +116,21 @@ export class FrameHandler {
     return true;
   }
 
-  error(ws: WebSocket, code: ErrorCode, message: string, id?: string): void {
-    this.host.send(ws, { type: "error", code, message, ...(id ? { id } : {}) });
+  /** An `error` frame; `retryAfter` (s) when the problem is a limit that lifts by itself. */
+  error(ws: WebSocket, code: ErrorCode, message: string, id?: string, retryAfter?: number): void {
+    this.host.send(ws, {
+      type: "error",
+      code,
+      message,
+      ...(id ? { id } : {}),
+      ...(retryAfter !== undefined ? { retryAfter: Math.max(1, Math.ceil(retryAfter)) } : {}),
+    });
   }
 
   private async sendMessage(ws: WebSocket, frame: Extract<ClientFrame, { type: "send" }>): Promise<void> {
     const result = await this.send(frame.conversationId, frame);
-    if (!result.ok) return this.error(ws, result.error.code, result.error.message, frame.id);
+    if (!result.ok)
+      return this.error(ws, result.error.code, result.error.message, frame.id, result.error.retryAfterSeconds);
     this.host.send(ws, { type: "sent", id: frame.id, message: result.value.message });
   }
 
@@ -133,11 +142,9 @@ export class FrameHandler {
     // Over the per-user rate: refused before the conversation sees it, so no seq is consumed.
     const verdict = this.host.takeSend();
     if (!verdict.ok)
-      return err(
-        "rate_limited",
-        `too many messages; retry in ${verdict.retryAfterSeconds} s`,
-        verdict.retryAfterSeconds,
-      );
+      return err("rate_limited", `too many messages; retry in ${verdict.retryAfterSeconds} s`, {
+        retryAfterSeconds: verdict.retryAfterSeconds,
+      });
     // A media id is resolved (uploader only, else not_found) before the conversation sees the send;
     // the gate keeps a text sent right after a picture from overtaking it (./send-gates.ts).
     const gate = this.sendGates.enter(conversationId, input.mediaId !== undefined);
@@ -148,7 +155,7 @@ export class FrameHandler {
     } catch (error) {
       gate.issued();
       const failure = asAppError(error) ?? new AppError("unavailable", "media temporarily unavailable, retry");
-      return err(failure.code, failure.message, failure.retryAfter);
+      return err(failure.code, failure.message, { retryAfterSeconds: failure.retryAfter });
     }
     const me = this.host.userId();
     const sending = this.host.conversation(conversationId, (c) =>

@@ -66,6 +66,8 @@ const notServerError = (a: Answer) => a.status < 500;
 /** The matrix. Keys are `METHOD path` exactly as Hono lists them. */
 const ROUTES: Record<string, Entry> = {
   "GET /health": { scope: "public", call: () => ({ method: "GET", path: "/health" }) },
+  // Readiness answers only HEALTH_SECRET, which no caller here holds: 404 for all, like a dev route.
+  "GET /health/ready": { scope: "dev", call: () => ({ method: "GET", path: "/health/ready" }) },
   "POST /v1/auth/register": {
     scope: "public",
     call: () => ({

@@ -86,6 +86,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const controlPort = typeof address === "object" && address ? address.port : 0;
 
   project.provide("baseUrl", product.baseUrl);
+  project.provide("healthSecret", product.healthSecret);
   project.provide("shardUrls", product.shardUrls);
   project.provide("redisRest", product.redisRest);
   project.provide("redisUrl", product.redisUrl);

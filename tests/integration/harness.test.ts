@@ -42,8 +42,10 @@ describe("tests/harness.ts: startProduct", () => {
     expect(inject("shardUrls")).not.toContain(product.shardUrls[0]);
   });
 
-  it("answers /health with its database and Redis (when there is one)", async () => {
-    const res = await fetch(`${product.baseUrl}/health`);
+  it("answers /health/ready with its database and Redis (when there is one)", async () => {
+    const res = await fetch(`${product.baseUrl}/health/ready`, {
+      headers: { authorization: `Bearer ${product.healthSecret}` },
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { checks: Record<string, string> };
     expect(body.checks).toMatchObject({ postgres_0: "ok", redis: inject("redisUrl") ? "ok" : "off" });

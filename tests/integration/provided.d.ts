@@ -5,6 +5,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** The Worker under `wrangler dev`, e.g. http://127.0.0.1:41234 (no trailing slash). */
     baseUrl: string;
+    /** Bearer secret of `GET /health/ready` on the stack. */
+    healthSecret: string;
     /** Postgres shard URLs in shard order (plain TCP; use `pg` to look at rows directly). */
     shardUrls: string[];
     /** The Upstash REST shim the Worker uses, or null when no Redis was reachable (caching off). */

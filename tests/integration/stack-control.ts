@@ -1,7 +1,7 @@
 /**
  * Lets an integration test restart the whole dev server (`wrangler dev` + workerd) mid-test, the way
  * a deploy or a crash would: Durable Object state persists, every WebSocket drops, clients must
- * reconnect and resync. Resolves once `GET /health` answers 200 again on the same baseUrl.
+ * reconnect and resync. Resolves once `GET /health/ready` answers 200 again on the same baseUrl.
  *
  *   import { restartDevServer } from "./stack-control.ts";
  *   await restartDevServer();                      // graceful (SIGTERM)

@@ -14,12 +14,14 @@ const redisRest = inject("redisRest");
 const prefix = `it:stack:${Date.now()}:`;
 
 describe("local stack", () => {
-  it("answers /health with both shards and redis ok", async () => {
-    const res = await fetch(`${baseUrl}/health`);
+  it("answers /health/ready with both shards, redis and r2 ok", async () => {
+    const res = await fetch(`${baseUrl}/health/ready`, {
+      headers: { authorization: `Bearer ${inject("healthSecret")}` },
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; checks: Record<string, string> };
     expect(inject("shardUrls")).toHaveLength(2);
-    expect(body.checks).toMatchObject({ postgres_0: "ok", postgres_1: "ok", redis: redisRest ? "ok" : "off" });
+    expect(body.checks).toEqual({ postgres_0: "ok", postgres_1: "ok", redis: redisRest ? "ok" : "off", r2: "ok" });
   });
 
   it("can be killed and restarted on the same address (tests/integration/stack-control.ts)", async () => {

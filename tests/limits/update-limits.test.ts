@@ -209,6 +209,10 @@ describe("one send budget per user", () => {
     for (let i = 0; i < burst; i++)
       device.send({ type: "send", id: `w${i}`, conversationId: id, clientId: `w${i}`, text: `ws ${i}` });
     await device.until((fs) => fs.filter((f) => f.type === "sent" || f.type === "error").length >= burst);
+    // A refused WebSocket send says when to retry, like a REST 429's Retry-After.
+    const wsRefusals = device.frames.filter(isType("error"));
+    expect(wsRefusals.length).toBeGreaterThan(0);
+    for (const e of wsRefusals) expect(e).toMatchObject({ code: "rate_limited", retryAfter: expect.any(Number) });
     const token = await tokenFor(me);
     const answers: Response[] = [];
     for (let i = 0; i < 5; i++)

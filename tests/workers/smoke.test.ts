@@ -1,7 +1,7 @@
 /**
  * Smoke test inside workerd (@cloudflare/vitest-plugin): the Worker from wrangler.toml loads, routes,
  * and renders errors in the shared `{ error: { code, message } }` shape. An unknown route needs no
- * Postgres, unlike /health.
+ * Postgres.
  */
 import { expect, it } from "vitest";
 import { worker } from "./bindings.ts";

@@ -35,6 +35,13 @@ export function originAllowed(env: Pick<Env, "ALLOWED_ORIGINS">, origin: string,
   return allowedOrigins(env).has(normalised);
 }
 
+/**
+ * What every Worker answer may be cached as unless it says otherwise: nothing, anywhere. JSON answers
+ * are per user (a profile, a chat list, a token) and must not outlive the request in a browser or a
+ * shared cache. Media downloads set their own `private` policy and keep it.
+ */
+export const DEFAULT_CACHE_CONTROL = "no-store";
+
 /** Sets the security headers on a mutable response (not on a 101 upgrade). */
 export function setSecurityHeaders(headers: Headers): void {
   headers.set("strict-transport-security", HSTS_VALUE);
@@ -44,6 +51,7 @@ export function setSecurityHeaders(headers: Headers): void {
   // Media downloads set their own, stricter policy (sandbox); keep it.
   if (!headers.has("content-security-policy")) headers.set("content-security-policy", API_CSP);
   headers.set("cross-origin-resource-policy", "same-site");
+  if (!headers.has("cache-control")) headers.set("cache-control", DEFAULT_CACHE_CONTROL);
 }
 
 /**

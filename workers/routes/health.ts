@@ -1,44 +1,84 @@
-/** `GET /health`: liveness plus a check of each configured dependency. */
+/**
+ * Health, in two answers:
+ *
+ * - `GET /health`: liveness. Public and free: it answers from the isolate without calling anything,
+ *   so an uptime probe or a stranger can call it as often as they like without it costing a query
+ *   per shard (at ~1,200 shards one readiness check is ~1,200 queries).
+ * - `GET /health/ready`: readiness, one check per dependency (each Postgres shard, Redis, R2), for
+ *   operators and deploy scripts only: `Authorization: Bearer <HEALTH_SECRET>`. Without the variable,
+ *   or with any other credential, it is the same 404 as an unknown path, so it cannot be found, let
+ *   alone used to make the Worker fan out to every database.
+ */
 import { Hono } from "hono";
 import { sql } from "drizzle-orm";
 import type { AppEnv } from "../env.ts";
 import { withShards } from "../../db/connection.ts";
 import { redisFromEnv } from "../../db/cache/redis.ts";
 import { ROUTES } from "../../client/sdk/protocol/index.ts";
+import { AppError } from "../../lib/errors.ts";
+import { timingSafeEqual } from "../../lib/bytes.ts";
 
-export const healthRoutes = new Hono<AppEnv>().get(ROUTES.health.path, async (c) => {
-  const checks: Record<string, string> = {};
-  await withShards(
-    c.env,
-    (shards) => shards,
-    (shards) =>
-      Promise.all(
-        shards.urls.map(async (_, i) => {
-          try {
-            await shards.at(i).execute(sql`select 1`);
-            checks[`postgres_${i}`] = "ok";
-          } catch {
-            checks[`postgres_${i}`] = "down";
-          }
-        }),
-      ),
-    (p) => c.executionCtx.waitUntil(p),
-  );
-  const redis = redisFromEnv(c.env);
-  if (redis) {
-    try {
-      // A hung Redis must not hang the health check.
-      await Promise.race([
-        redis.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 1_000)),
-      ]);
-      checks.redis = "ok";
-    } catch {
-      checks.redis = "down";
+/** Each readiness check gets this long: a hung dependency is "down", not a hung request. */
+const CHECK_TIMEOUT_MS = 3_000;
+/** An R2 key that never exists: a HEAD of it proves the bucket answers without reading any media. */
+const R2_PROBE_KEY = "health/ready-probe";
+
+type Check = "ok" | "down" | "off";
+
+export const healthRoutes = new Hono<AppEnv>()
+  .get(ROUTES.health.path, (c) => c.json({ status: "ok" }))
+
+  .get(ROUTES.healthReady.path, async (c) => {
+    if (!(await presentsHealthSecret(c.env.HEALTH_SECRET, c.req.header("authorization")))) {
+      throw new AppError("not_found", "no such route");
     }
-  } else {
-    checks.redis = "off";
+    const checks: Record<string, Check> = {};
+    const redis = redisFromEnv(c.env);
+    await withShards(
+      c.env,
+      (shards) => shards,
+      (shards) =>
+        Promise.all([
+          ...shards.urls.map(async (_, i) => {
+            checks[`postgres_${i}`] = await probe(() => shards.at(i).execute(sql`select 1`));
+          }),
+          (async () => {
+            checks.redis = redis ? await probe(() => redis.ping()) : "off";
+          })(),
+          (async () => {
+            checks.r2 = await probe(() => c.env.MEDIA.head(R2_PROBE_KEY));
+          })(),
+        ]),
+      (p) => c.executionCtx.waitUntil(p),
+    );
+    const healthy = Object.values(checks).every((v) => v !== "down");
+    return c.json({ status: healthy ? "ok" : "degraded", checks }, healthy ? 200 : 503);
+  });
+
+/** "ok" if `call` settles in time without throwing, else "down". */
+async function probe(call: () => Promise<unknown>): Promise<Check> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("timeout")), CHECK_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([call(), timeout]);
+    return "ok";
+  } catch {
+    return "down";
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
   }
-  const healthy = Object.values(checks).every((v) => v !== "down");
-  return c.json({ status: healthy ? "ok" : "degraded", checks }, healthy ? 200 : 503);
-});
+}
+
+const utf8 = new TextEncoder();
+const digest = async (text: string) => new Uint8Array(await crypto.subtle.digest("SHA-256", utf8.encode(text)));
+
+/** Whether `authorization` is `Bearer <secret>` for a configured secret; compared in constant time. */
+async function presentsHealthSecret(secret: string | undefined, authorization: string | undefined): Promise<boolean> {
+  if (!secret) return false;
+  const presented = /^Bearer +(\S+) *$/i.exec(authorization ?? "")?.[1];
+  if (presented === undefined) return false;
+  // Digests first: equal lengths, so the comparison time says nothing about the secret.
+  return timingSafeEqual(await digest(presented), await digest(secret));
+}

@@ -7,8 +7,10 @@
  * streamed, sniffed, counted and hashed on its way into R2 (workers/lib/media-upload.ts).
  *
  * Download: `GET /v1/media/:id[?c=<conversationId>]`. The uploader may always read it; anyone else
- * only through a conversation (`c`) in which a message they can see carries it, as that conversation's
- * DO decides. Every other case — a stranger, a member of another conversation, a logged-out caller, a
+ * only through a conversation in which a message they can see carries it, as that conversation's
+ * DO decides. `c` names the conversation (the fast path: message URLs carry it); without it, the
+ * conversations the media's references list are asked in turn, newest first, at most
+ * MAX_CONVERSATIONS_ASKED of them. Every other case — a stranger, a member of another conversation, a logged-out caller, a
  * malformed, missing or deleted id — is the same 404 `not_found`, so nothing can be learned by probing.
  */
 import { Hono, type Context, type MiddlewareHandler } from "hono";
@@ -33,6 +35,13 @@ import { ProfileCache } from "../../db/cache/profile-cache.ts";
 import { isPictureOf } from "../../db/pictures.ts";
 
 const notFound = () => new AppError("not_found", "media not found");
+
+/**
+ * Conversations asked, one after another, when a download names none: a media is normally sent to a
+ * handful of chats, and each question wakes a Durable Object. Past this, the reader needs the `?c=`
+ * hint their message's URL carries anyway.
+ */
+const MAX_CONVERSATIONS_ASKED = 5;
 
 /** `requireUser`, except that failing it is the same 404 as everything else a reader may not see. */
 const readerOr404: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -122,8 +131,26 @@ export const mediaRoutes = new Hono<AppEnv>()
           ).then((user) => isPictureOf(user?.pictureUrl ?? null, id)),
     ]);
     if (!record || record.deletedAt !== null) throw notFound();
-    if (record.ownerId !== userId && !sharedWithMe && !isProfilePicture) throw notFound();
+    const allowed =
+      record.ownerId === userId ||
+      sharedWithMe ||
+      isProfilePicture ||
+      (conversationId === undefined && profileOf === undefined && (await sharedThroughReferences(c, id, userId)));
+    if (!allowed) throw notFound();
     const response = await serveMedia(c.env.MEDIA, record, c.req.raw);
     if (!response) throw notFound();
     return response;
   });
+
+/** Whether some conversation that carries media `mediaId` lets `userId` see it (no hint given). */
+async function sharedThroughReferences(c: Context<AppEnv>, mediaId: string, userId: string): Promise<boolean> {
+  const conversations = await withStore(c, (store) => store.conversationsOf(mediaId, MAX_CONVERSATIONS_ASKED));
+  for (const conversationId of conversations) {
+    const stub = c.env.CONVERSATION.getByName(conversationId);
+    const yes = await stub.mediaAccess(userId, mediaId).catch(() => {
+      throw new AppError("unavailable", "media is temporarily unavailable");
+    });
+    if (yes) return true;
+  }
+  return false;
+}

@@ -3,9 +3,12 @@
  * REST answers `{ error: { code, message, requestId } }`; WebSocket answers an `error` frame with the
  * same code. Codes are stable: clients switch on them, never on messages.
  */
+import type { z } from "zod";
+
 export const ERROR_CODES = {
   invalid_request: 400,
   invalid_json: 400,
+  weak_password: 400,
   unauthorized: 401,
   invalid_credentials: 401,
   forbidden: 403,
@@ -24,6 +27,42 @@ export const ERROR_CODES = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * A schema check that fails with a code other than `invalid_request` says so in its issue's
+ * `params` (`{ params: { code: "message_too_large" } }` on a refinement); `validationError` reads it.
+ */
+export interface IssueParams {
+  code?: ErrorCode;
+}
+
+/**
+ * The error for a failed `safeParse` of client input: the code of the first issue that names one in
+ * its `params` (else `invalid_request`) and a message naming where that issue is. REST validation
+ * (workers/lib/validate.ts) and the WebSocket frame parser both use it, so a too-long text is
+ * `message_too_large` and too many group members `group_full` whichever way they arrive.
+ */
+export function validationError(error: z.core.$ZodError): { code: ErrorCode; message: string } {
+  let code: ErrorCode = "invalid_request";
+  let issue = error.issues[0];
+  for (const candidate of error.issues) {
+    const named = candidate.code === "custom" ? codeIn(candidate.params) : undefined;
+    if (named !== undefined) {
+      [code, issue] = [named, candidate];
+      break;
+    }
+  }
+  if (!issue) return { code, message: "invalid input" };
+  const path = issue.path.length > 0 ? issue.path.join(".") : "body";
+  const message =
+    issue.code === "unrecognized_keys" ? `unknown field(s): ${issue.keys.join(", ")}` : `${path}: ${issue.message}`;
+  return { code, message };
+}
+
+function codeIn(params: unknown): ErrorCode | undefined {
+  const code = (params as IssueParams | undefined)?.code;
+  return code !== undefined && Object.hasOwn(ERROR_CODES, code) ? code : undefined;
+}
 
 /** The JSON body of every REST error. */
 export interface ErrorBody {

@@ -8,17 +8,18 @@
  * of what it has stored; the server treats acked events as delivered to this user.
  */
 import { z } from "zod";
-import { ClientId, Id, Seq } from "./rest.ts";
+import { ClientId, FrameText, Id, Seq } from "./rest.ts";
 import { ConversationSummary, Message, Presence, StatusWatermarks, User } from "./model.ts";
 import { ERROR_CODES } from "./errors.ts";
-import { MAX_DEVICE_ID_CHARS, MAX_FRAME_ID_CHARS, MAX_TEXT_CHARS } from "./limits.ts";
+import { MAX_DEVICE_ID_CHARS, MAX_FRAME_ID_CHARS } from "./limits.ts";
+import { cleanString } from "./strings.ts";
 
 export const PROTOCOL_VERSION = 1;
 
 /** A cursor is a position in the user's own event log: 0 before the first event. */
 const Cursor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 /** Client frame id, echoed on the answer so requests and replies pair up. */
-const FrameId = z.string().min(1).max(MAX_FRAME_ID_CHARS);
+const FrameId = cleanString().min(1).max(MAX_FRAME_ID_CHARS);
 
 // ---- client → server --------------------------------------------------------------------------
 
@@ -27,18 +28,22 @@ export const ClientFrame = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("hello"),
     v: z.literal(PROTOCOL_VERSION),
-    deviceId: z.string().min(1).max(MAX_DEVICE_ID_CHARS),
+    deviceId: cleanString().min(1).max(MAX_DEVICE_ID_CHARS),
     cursor: Cursor,
   }),
   /** "I have stored every event up to `cursor`": marks them delivered, lets the log be trimmed. */
   z.strictObject({ type: z.literal("ack"), cursor: Cursor }),
-  /** Send a message. Answered by `sent` (or `error`) with the same `id`. Retries reuse `clientId`. */
+  /**
+   * Send a message. Answered by `sent` (or `error`) with the same `id`. Retries reuse `clientId`.
+   * `text` is bounded by the frame size here; over MAX_TEXT_BYTES the conversation answers
+   * `message_too_large`.
+   */
   z.strictObject({
     type: z.literal("send"),
     id: FrameId,
     conversationId: Id,
     clientId: ClientId,
-    text: z.string().min(1).max(MAX_TEXT_CHARS).optional(),
+    text: FrameText.optional(),
     mediaId: Id.optional(),
   }),
   /** The user has seen everything up to `upTo` in this conversation (opening the chat). */
@@ -118,12 +123,16 @@ export const ServerFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("presence"), presence: Presence }),
   /** Someone is typing (or stopped). Expires by itself after a few seconds. */
   z.object({ type: z.literal("typing"), conversationId: z.string(), userId: z.string(), typing: z.boolean() }),
-  /** A problem with one frame; `id` echoes the client's frame id when it had one. */
+  /**
+   * A problem with one frame; `id` echoes the client's frame id when it had one. `retryAfter`
+   * (seconds) comes with `rate_limited`: when the same frame may succeed, like REST's `Retry-After`.
+   */
   z.object({
     type: z.literal("error"),
     id: z.string().optional(),
     code: z.enum(Object.keys(ERROR_CODES) as [keyof typeof ERROR_CODES, ...(keyof typeof ERROR_CODES)[]]),
     message: z.string(),
+    retryAfter: z.number().int().min(0).optional(),
   }),
   z.object({ type: z.literal("pong") }),
 ]);

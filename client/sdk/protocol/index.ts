@@ -6,4 +6,6 @@ export * from "./rest.ts";
 export * from "./frames.ts";
 export * from "./push.ts";
 export * from "./wire.ts";
+export * from "./strings.ts";
+export * from "./weak-passwords.ts";
 export * from "./routes.ts";

@@ -29,11 +29,8 @@ export const MAX_DEVICE_ID_CHARS = 64;
 export const MAX_FRAME_ID_CHARS = 64;
 /** Server ids (users, conversations, media): `newId()` makes 22–26 characters; room for prefixes. */
 export const MAX_ID_CHARS = 80;
-/**
- * Characters a `text` may carry on the wire before its UTF-8 size is even measured: a cheap
- * first cut (700 bytes is at most 700 characters); the byte limit is MAX_TEXT_BYTES.
- */
-export const MAX_TEXT_CHARS = 4096;
+/** A user search query: as long as the longest username (README "Limits"). */
+export const MAX_SEARCH_QUERY_CHARS = 32;
 /** History page size: n ≤ 100, default 50 (README "Limits"). */
 export const MAX_HISTORY_PAGE = 100;
 export const DEFAULT_HISTORY_PAGE = 50;

@@ -5,6 +5,7 @@
  * `invalid_request` for anything it cannot push to.
  */
 import { z } from "zod";
+import { cleanString } from "./strings.ts";
 
 /** Push service URLs are long opaque tokens (FCM ≈ 200 chars); 2 KB leaves room and bounds storage. */
 export const MAX_PUSH_ENDPOINT_CHARS = 2048;
@@ -20,7 +21,7 @@ const AuthSecret = z.string().regex(/^[A-Za-z0-9_-]{22}(==)?$/, "must be 16 byte
  */
 export const PushSubscriptionBody = z.strictObject({
   /** The push service URL the server POSTs to; https in production. */
-  endpoint: z.string().min(1).max(MAX_PUSH_ENDPOINT_CHARS),
+  endpoint: cleanString().min(1).max(MAX_PUSH_ENDPOINT_CHARS),
   /** Sent by browsers; ignored (a subscription that expires answers 404/410 and is dropped then). */
   expirationTime: z.number().nullable().optional(),
   keys: z.strictObject({ p256dh: P256dh, auth: AuthSecret }),
@@ -29,7 +30,7 @@ export type PushSubscriptionBody = z.infer<typeof PushSubscriptionBody>;
 
 /** `DELETE /v1/push/subscriptions`: forget one endpoint (logout, or the user turned notifications off). */
 export const PushUnsubscribeBody = z.strictObject({
-  endpoint: z.string().min(1).max(MAX_PUSH_ENDPOINT_CHARS),
+  endpoint: cleanString().min(1).max(MAX_PUSH_ENDPOINT_CHARS),
 });
 export type PushUnsubscribeBody = z.infer<typeof PushUnsubscribeBody>;
 

@@ -3,6 +3,7 @@
  * `invalid_request`, so a client that thinks it can set `senderId` or `role` learns it cannot.
  */
 import { z } from "zod";
+import type { IssueParams } from "./errors.ts";
 import {
   DEFAULT_DELETE_FOR_EVERYONE_WINDOW_SECONDS,
   MAX_ABOUT_CHARS,
@@ -14,10 +15,13 @@ import {
   MAX_MEDIA_BYTES,
   MAX_PASSWORD_CHARS,
   MAX_PRESENCE_IDS,
+  MAX_SEARCH_QUERY_CHARS,
   MAX_TEXT_BYTES,
   MIN_PASSWORD_CHARS,
   USERNAME_PATTERN,
 } from "./limits.ts";
+import { cleanString, cleanText, humanLine, humanName } from "./strings.ts";
+import { isCommonPassword, isRepeatedCharacter } from "./weak-passwords.ts";
 
 /** Opaque ids are printable ASCII without separators; MAX_ID_CHARS covers every id we mint. */
 export const Id = z.string().regex(new RegExp(`^[A-Za-z0-9_-]{1,${MAX_ID_CHARS}}$`), "malformed id");
@@ -26,12 +30,56 @@ export const Seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 /** Query strings carry numbers as text. */
 export const SeqParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
-const Username = z
-  .string()
+const Username = cleanString()
   .transform((s) => s.toLowerCase())
   .pipe(z.string().regex(USERNAME_PATTERN, "3–32 of a-z 0-9 _ ."));
-const Password = z.string().min(MIN_PASSWORD_CHARS).max(MAX_PASSWORD_CHARS);
-const DisplayName = z.string().trim().min(1).max(MAX_DISPLAY_NAME_CHARS);
+const rightLength = (p: string) => p.length >= MIN_PASSWORD_CHARS && p.length <= MAX_PASSWORD_CHARS;
+/** A new password: long enough, clean, and not one of the first guesses (`weak_password`). */
+const Password = cleanString()
+  .min(MIN_PASSWORD_CHARS)
+  .max(MAX_PASSWORD_CHARS)
+  // Only a password of an acceptable length is judged: a too-long one is invalid_request, not weak.
+  .refine((p) => !rightLength(p) || !isRepeatedCharacter(p), {
+    message: "a password cannot be one character repeated",
+    params: { code: "weak_password" } satisfies IssueParams,
+  })
+  .refine((p) => !rightLength(p) || !isCommonPassword(p), {
+    message: "this is one of the most common passwords; choose another",
+    params: { code: "weak_password" } satisfies IssueParams,
+  });
+const DisplayName = humanName(MAX_DISPLAY_NAME_CHARS);
+const utf8 = new TextEncoder();
+/** UTF-8 never takes fewer bytes than UTF-16 units, so a long string is refused without encoding it. */
+const fitsTextBytes = (s: string) => s.length <= MAX_TEXT_BYTES && utf8.encode(s).length <= MAX_TEXT_BYTES;
+
+/**
+ * A message text: clean (`\n` and `\t` allowed), at most MAX_TEXT_BYTES of UTF-8. Too long is
+ * `message_too_large` (413), not `invalid_request`, however long.
+ */
+export const MessageText = cleanText()
+  .min(1)
+  .refine(fitsTextBytes, {
+    message: `text is over ${MAX_TEXT_BYTES} bytes of UTF-8`,
+    params: { code: "message_too_large" } satisfies IssueParams,
+  });
+/**
+ * A text inside a WebSocket `send` frame: clean and non-empty; the frame limit bounds its size and
+ * the conversation answers `message_too_large` over MAX_TEXT_BYTES.
+ */
+export const FrameText = cleanText().min(1);
+
+/**
+ * Ids of people to put in a group. More distinct ids than a group can hold is `group_full` (409),
+ * like a group that would grow past it; the JSON body limit bounds the array.
+ */
+const GroupMemberIds = (min: number) =>
+  z
+    .array(z.lazy(() => Id))
+    .min(min)
+    .refine((ids) => new Set(ids).size <= MAX_GROUP_MEMBERS, {
+      message: `a group has at most ${MAX_GROUP_MEMBERS} members`,
+      params: { code: "group_full" } satisfies IssueParams,
+    });
 
 // ---- accounts and profiles --------------------------------------------------------------------
 
@@ -42,8 +90,12 @@ export const RegisterBody = z.strictObject({
 });
 export type RegisterBody = z.infer<typeof RegisterBody>;
 
+/**
+ * Login checks no password rules beyond a bound: it is only hashed and compared, and an account made
+ * before a rule existed must still get in.
+ */
 export const LoginBody = z.strictObject({
-  username: z.string().max(64),
+  username: cleanString().max(64),
   password: z.string().max(MAX_PASSWORD_CHARS),
 });
 export type LoginBody = z.infer<typeof LoginBody>;
@@ -51,17 +103,16 @@ export type LoginBody = z.infer<typeof LoginBody>;
 export const UpdateMeBody = z
   .strictObject({
     displayName: DisplayName.optional(),
-    about: z.string().max(MAX_ABOUT_CHARS).optional(),
+    about: humanLine(MAX_ABOUT_CHARS).optional(),
     pictureMediaId: Id.nullable().optional(),
   })
   .refine((b) => Object.keys(b).length > 0, "nothing to update");
 export type UpdateMeBody = z.infer<typeof UpdateMeBody>;
 
 export const UserSearchQuery = z.strictObject({
-  q: z
-    .string()
+  q: cleanString()
     .min(1)
-    .max(32)
+    .max(MAX_SEARCH_QUERY_CHARS)
     .transform((s) => s.toLowerCase()),
 });
 
@@ -72,19 +123,18 @@ export const CreateConversationBody = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("group"),
     name: DisplayName,
-    memberIds: z.array(Id).max(MAX_GROUP_MEMBERS),
+    memberIds: GroupMemberIds(0),
     pictureMediaId: Id.optional(),
   }),
 ]);
 export type CreateConversationBody = z.infer<typeof CreateConversationBody>;
 
-export const ClientId = z.string().min(1).max(MAX_CLIENT_ID_CHARS);
+export const ClientId = cleanString().min(1).max(MAX_CLIENT_ID_CHARS);
 
-/** Text size is checked in bytes by the server (413 `message_too_large`), not here. */
 export const SendMessageBody = z
   .strictObject({
     clientId: ClientId,
-    text: z.string().min(1).max(4096).optional(),
+    text: MessageText.optional(),
     mediaId: Id.optional(),
   })
   .refine((b) => b.text !== undefined || b.mediaId !== undefined, "text or mediaId is required");
@@ -99,7 +149,7 @@ export const DeleteMessageQuery = z.strictObject({ for: z.enum(["me", "everyone"
 
 export const ReadBody = z.strictObject({ upTo: Seq });
 
-export const AddMembersBody = z.strictObject({ userIds: z.array(Id).min(1).max(MAX_GROUP_MEMBERS) });
+export const AddMembersBody = z.strictObject({ userIds: GroupMemberIds(1) });
 export type AddMembersBody = z.infer<typeof AddMembersBody>;
 export const SetRoleBody = z.strictObject({ role: z.enum(["admin", "member"]) });
 export type SetRoleBody = z.infer<typeof SetRoleBody>;
@@ -109,8 +159,7 @@ export const UpdateGroupBody = z
 export type UpdateGroupBody = z.infer<typeof UpdateGroupBody>;
 
 export const PresenceQuery = z.strictObject({
-  ids: z
-    .string()
+  ids: cleanString()
     .transform((s) => s.split(",").filter(Boolean))
     .pipe(z.array(Id).min(1).max(MAX_PRESENCE_IDS)),
 });

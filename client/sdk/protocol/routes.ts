@@ -12,7 +12,10 @@ export interface Route {
 
 /** The REST API, by the name of the SDK method that calls it. */
 export const ROUTES = {
+  /** Liveness: public, touches no dependency. */
   health: { method: "GET", path: "/health" },
+  /** Readiness per dependency; `Authorization: Bearer <HEALTH_SECRET>`, else 404. Not called by the SDK. */
+  healthReady: { method: "GET", path: "/health/ready" },
 
   register: { method: "POST", path: "/v1/auth/register" },
   login: { method: "POST", path: "/v1/auth/login" },

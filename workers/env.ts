@@ -4,14 +4,11 @@
  */
 import type { ConversationDO } from "../durable-objects/conversation/ConversationDO.ts";
 import type { UserHubDO } from "../durable-objects/user-hub/UserHubDO.ts";
-import type { EchoDO } from "../durable-objects/echo/EchoDO.ts";
 
 export interface Env {
   CONVERSATION: DurableObjectNamespace<ConversationDO>;
   USER_HUB: DurableObjectNamespace<UserHubDO>;
   MEDIA: R2Bucket;
-  /** Benchmark baseline only (bare WebSocket echo); reachable when BENCH_ROUTES=1. */
-  ECHO: DurableObjectNamespace<EchoDO>;
   ASSETS?: Fetcher;
 
   /** HMAC key for session tokens (secret; at least 32 random bytes, base64 or hex). */
@@ -29,8 +26,6 @@ export interface Env {
   DELETE_FOR_EVERYONE_WINDOW_SECONDS?: string;
   /** How many recent messages a Conversation DO keeps for fast reads; older pages come from Postgres. */
   HOT_WINDOW_MESSAGES?: string;
-  /** Development only: "1" serves the `/v1/_bench` routes `npm run bench` uses (workers/routes/bench.ts). Never set in production. */
-  BENCH_ROUTES?: string;
   // ---- Web Push (issue 8; workers/lib/webpush/keys.ts documents the formats) ----
   /** VAPID public key: uncompressed P-256 point, base64url (65 bytes). Unset = push off. */
   VAPID_PUBLIC_KEY?: string;

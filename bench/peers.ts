@@ -6,6 +6,30 @@
  */
 import { openSocket } from "./lib.ts";
 
+/** A send not answered by then counts as an error (a socket that died would otherwise stall its sender). */
+const SEND_TIMEOUT_MS = 30_000;
+
+/** Writes a frame and resolves with its answer, or false (and an error) after SEND_TIMEOUT_MS. */
+function answered(
+  pending: Map<string, (ok: boolean) => void>,
+  clientId: string,
+  on: PeerEvents,
+  write: () => void,
+): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      pending.delete(clientId);
+      on.error();
+      resolve(false);
+    }, SEND_TIMEOUT_MS);
+    pending.set(clientId, (ok) => {
+      clearTimeout(timer);
+      resolve(ok);
+    });
+    write();
+  });
+}
+
 export interface PeerEvents {
   /** A message from someone else reached this socket (`clientId` as the sender chose it). */
   delivered(clientId: string, at: number): void;
@@ -40,12 +64,7 @@ export async function roomPeer(baselineUrl: string, room: string, userId: string
   });
   return {
     userId,
-    send(clientId, text) {
-      return new Promise((resolve) => {
-        pending.set(clientId, resolve);
-        ws.send(JSON.stringify({ id: clientId, text }));
-      });
-    },
+    send: (clientId, text) => answered(pending, clientId, on, () => ws.send(JSON.stringify({ id: clientId, text }))),
     close: () => ws.close(1000, "bench done"),
   };
 }
@@ -118,12 +137,10 @@ export async function productPeer(
   await ready;
   return {
     userId,
-    send(clientId, text) {
-      return new Promise((resolve) => {
-        pending.set(clientId, resolve);
-        ws.send(JSON.stringify({ type: "send", id: clientId, conversationId, clientId, text }));
-      });
-    },
+    send: (clientId, text) =>
+      answered(pending, clientId, on, () =>
+        ws.send(JSON.stringify({ type: "send", id: clientId, conversationId, clientId, text })),
+      ),
     close: () => ws.close(1000, "bench done"),
     cursorAfter: () => cursor,
   };

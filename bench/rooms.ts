@@ -16,7 +16,7 @@
 import type { MessengerClient } from "../client/sdk/index.ts";
 import { percentile, sleep, type Row } from "./lib.ts";
 import { productPeer, roomPeer, type Peer, type PeerEvents } from "./peers.ts";
-import { workerdCpuMs } from "./processes.ts";
+import { outsideCpu, workerdCpuMs } from "./processes.ts";
 
 export const ROOM_SCENARIOS = ["room1to1", "room10", "room200"] as const;
 export type RoomScenario = (typeof ROOM_SCENARIOS)[number];
@@ -37,6 +37,8 @@ export interface RoomFigures {
   p99: number;
   cpuMsPerMessage: number;
   cpuMsPerDelivery: number;
+  /** CPU used outside the bench and both dev servers meanwhile (Postgres, Redis, anything else), % of all cores. */
+  outsidePercent: number;
   undelivered: number;
   duplicated: number;
   errors: number;
@@ -51,6 +53,8 @@ interface Plan {
   tag: string;
   /** workerd CPU ms so far of the side's dev server. */
   cpuMs: () => number;
+  /** Ports of both dev servers, to tell the machine's other CPU use apart. */
+  ports: number[];
   open: (member: number, on: PeerEvents) => Promise<Peer>;
 }
 
@@ -99,6 +103,7 @@ export async function runRoom(plan: Plan): Promise<RoomFigures> {
   for (const by = performance.now() + DRAIN_TIMEOUT_MS; !delivered(warmIds) && performance.now() < by;) await sleep(20);
   for (const id of warmIds) sent.delete(id);
 
+  const outside = outsideCpu(plan.ports);
   const cpuBefore = plan.cpuMs();
   const started = performance.now();
   windowEnd = started + plan.seconds * 1000;
@@ -117,6 +122,7 @@ export async function runRoom(plan: Plan): Promise<RoomFigures> {
     await sleep(20);
   await sleep(SETTLE_MS);
   const cpuMs = plan.cpuMs() - cpuBefore;
+  const outsidePercent = outside.stop();
   for (const peer of peers) peer.close();
 
   const messages = [...sent.values()];
@@ -130,6 +136,7 @@ export async function runRoom(plan: Plan): Promise<RoomFigures> {
     p99: percentile(latencies, 99),
     cpuMsPerMessage: cpuMs / Math.max(1, acked),
     cpuMsPerDelivery: cpuMs / Math.max(1, deliveries),
+    outsidePercent,
     undelivered: messages.reduce((sum, m) => sum + recipients - m.got.size, 0),
     duplicated,
     errors,
@@ -158,7 +165,9 @@ export async function benchRoomScenario(scenario: RoomScenario, members: number,
   }[scenario];
   const users = sides.users.slice(0, shape.members);
   if (users.length < shape.members) throw new Error(`${scenario}: needs ${shape.members} users`);
-  const cpuOf = (url: string) => () => workerdCpuMs(Number(new URL(url).port));
+  const portOf = (url: string) => Number(new URL(url).port);
+  const cpuOf = (url: string) => () => workerdCpuMs(portOf(url));
+  const ports = [portOf(sides.baselineUrl), portOf(sides.productUrl)];
   const roomName = `${sides.runId}-${scenario}`;
 
   sides.log(`${scenario}: bare room, ${shape.members} members, ${shape.senders} sending for ${sides.seconds} s…`);
@@ -167,6 +176,7 @@ export async function benchRoomScenario(scenario: RoomScenario, members: number,
     seconds: sides.seconds,
     tag: "r",
     cpuMs: cpuOf(sides.baselineUrl),
+    ports,
     open: (i, on) => roomPeer(sides.baselineUrl, roomName, `u${i}`, on),
   });
 
@@ -185,6 +195,7 @@ export async function benchRoomScenario(scenario: RoomScenario, members: number,
     seconds: sides.seconds,
     tag: "p",
     cpuMs: cpuOf(sides.productUrl),
+    ports,
     open: async (i, on) => {
       const user = users[i]!;
       const device = { deviceId: `bench-${scenario}`, cursor: sides.cursors.get(user.id) ?? 0 };
@@ -249,6 +260,12 @@ function roomRows(scenario: RoomScenario, members: number, p: RoomFigures, r: Ro
     metric: "errors: undelivered / duplicated / error frames",
     value: p.undelivered + p.duplicated + p.errors,
     unit: `(${errors(p)}); room (${errors(r)})`,
+  });
+  shown.push({
+    scenario: s,
+    metric: "CPU outside bench and dev servers (Postgres, Redis, others)",
+    value: p.outsidePercent,
+    unit: `% of cores; room's window ${r.outsidePercent.toFixed(0)} %`,
   });
   return shown;
 }

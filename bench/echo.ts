@@ -1,6 +1,7 @@
 /**
- * Baseline: a bare Durable Object WebSocket echo through the same Worker and dev server. Round-trip
- * latency one frame at a time, and throughput with a window of frames in flight.
+ * Baseline: a bare Durable Object WebSocket echo (bench/baseline/EchoDO.ts, in the baseline Worker's
+ * own dev server). Round-trip latency one frame at a time, and throughput with a window of frames in
+ * flight; CPU is that dev server's workerd time.
  */
 import { openSocket, percentile, type Row } from "./lib.ts";
 import { workerdCpuMs } from "./processes.ts";
@@ -14,12 +15,11 @@ export interface EchoFigures {
 }
 
 export async function benchEcho(
-  baseUrl: string,
-  token: string,
+  baselineUrl: string,
   opts: { roundTrips: number; throughputMs: number; window: number },
 ): Promise<EchoFigures> {
-  const port = Number(new URL(baseUrl).port);
-  const ws = await openSocket(`${baseUrl.replace(/^http/, "ws")}/v1/_bench/echo?room=bench`, ["messenger.v1", token]);
+  const port = Number(new URL(baselineUrl).port);
+  const ws = await openSocket(`${baselineUrl.replace(/^http/, "ws")}/echo?room=bench`);
   let waiter: (() => void) | null = null;
   let received = 0;
   ws.addEventListener("message", () => {

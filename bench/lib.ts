@@ -7,6 +7,8 @@ export interface Row {
   unit: string;
   /** The same metric's baseline in this run, when there is one: the table prints value / baseline. */
   baseline?: number;
+  /** Which way the ratio is good ("higher": throughput; "lower": latency, cost), printed beside it. */
+  better?: "higher" | "lower";
 }
 
 export function percentile(samples: readonly number[], p: number): number {
@@ -17,15 +19,17 @@ export function percentile(samples: readonly number[], p: number): number {
 }
 
 export function printTable(rows: readonly Row[]): void {
-  const fmt = (n: number) => (Number.isNaN(n) ? "-" : n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+  const fmt = (n: number) =>
+    Number.isNaN(n) ? "-" : Number.isInteger(n) || n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
   const lines = rows.map((r) => [
     r.scenario,
     r.metric,
     `${fmt(r.value)} ${r.unit}`,
     r.baseline === undefined ? "" : `${fmt(r.baseline)} ${r.unit}`,
     r.baseline === undefined ? "" : `${(r.value / r.baseline).toFixed(2)}×`,
+    r.better ?? "",
   ]);
-  const header = ["scenario", "metric", "value", "baseline (same run)", "ratio"];
+  const header = ["scenario", "metric", "value", "baseline (same run)", "ratio", "better ratio"];
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
   const row = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(" | ")} |`;
   console.log(row(header));

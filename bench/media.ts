@@ -1,8 +1,9 @@
 /**
  * Media throughput: a 16 MB video uploaded (`POST /v1/media`: auth, sniffing, SHA-256, R2 put,
  * Postgres row) and downloaded (`GET /v1/media/:id`: auth, row lookup, R2 get) through the Worker,
- * beside the same bytes put into and read from R2 by a bare Worker route (`/v1/_bench/r2`, served
- * only with BENCH_ROUTES=1) in the same run. The gap between the two is what our media code costs.
+ * beside the same bytes put into and read from R2 by the bench's baseline Worker (`/r2` of
+ * bench/baseline/worker.ts: no auth, no checks) in the same run. The gap between the two is what our
+ * media code costs.
  *
  * Each figure is the median of RUNS runs, interleaved so a slow moment hits both sides alike.
  * MB = 10^6 bytes. Locally, R2 is miniflare's on-disk store, so the absolute numbers describe this
@@ -63,9 +64,9 @@ async function timed(expectStatus: number, call: () => Promise<Response>): Promi
 
 /**
  * Upload and download MB/s of a 16 MB file through the Worker, and direct R2 put/get MB/s in the same
- * run. `baseUrl` is the Worker (started with BENCH_ROUTES=1), `token` a session of any user.
+ * run. `baseUrl` is the product's Worker, `token` a session of any user, `baselineUrl` the baseline Worker.
  */
-export async function benchMedia(baseUrl: string, token: string): Promise<BenchResult[]> {
+export async function benchMedia(baseUrl: string, token: string, baselineUrl: string): Promise<BenchResult[]> {
   const auth = { authorization: `Bearer ${token}` };
   const file = videoFile(SIZE);
   const samples = {
@@ -87,26 +88,26 @@ export async function benchMedia(baseUrl: string, token: string): Promise<BenchR
     samples.download.push(mbPerSecond(SIZE, download.ms));
 
     const put = await timed(200, () =>
-      fetch(`${baseUrl}/v1/_bench/r2`, {
+      fetch(`${baselineUrl}/r2`, {
         method: "PUT",
-        headers: { ...auth, "content-type": "application/octet-stream" },
+        headers: { "content-type": "application/octet-stream" },
         body: file,
       }),
     );
     samples.put.push(mbPerSecond(SIZE, put.ms));
     const inside = JSON.parse(new TextDecoder().decode(put.body)) as { ms: number };
     samples.putInside.push(mbPerSecond(SIZE, inside.ms));
-    const get = await timed(200, () => fetch(`${baseUrl}/v1/_bench/r2`, { headers: auth }));
+    const get = await timed(200, () => fetch(`${baselineUrl}/r2`));
     if (get.body.byteLength !== SIZE) throw new Error(`bench: R2 get returned ${get.body.byteLength} bytes`);
     samples.get.push(mbPerSecond(SIZE, get.ms));
   }
-  await fetch(`${baseUrl}/v1/_bench/r2`, { method: "DELETE", headers: auth });
+  await fetch(`${baselineUrl}/r2`, { method: "DELETE" });
 
   return [
     { name: "media upload 16 MB via Worker (POST /v1/media)", value: median(samples.upload), unit: "MB/s" },
     { name: "media download 16 MB via Worker (GET /v1/media/:id)", value: median(samples.download), unit: "MB/s" },
-    { name: "R2 direct put 16 MB (bare Worker route)", value: median(samples.put), unit: "MB/s" },
-    { name: "R2 direct get 16 MB (bare Worker route)", value: median(samples.get), unit: "MB/s" },
+    { name: "R2 direct put 16 MB (baseline Worker)", value: median(samples.put), unit: "MB/s" },
+    { name: "R2 direct get 16 MB (baseline Worker)", value: median(samples.get), unit: "MB/s" },
     { name: "R2 put 16 MB measured inside the Worker", value: median(samples.putInside), unit: "MB/s" },
   ];
 }

@@ -268,10 +268,11 @@ export function mixedRows(
       value: m.ackedPerSecond,
       unit: "/s",
       baseline: m.sentPerSecond,
+      better: "higher",
     },
     { scenario, metric: "deliveries to devices/s", value: m.deliveriesPerSecond, unit: "/s" },
-    { scenario, metric: "delivery latency p50", value: m.p50, unit: "ms", baseline: echo.p50 },
-    { scenario, metric: "delivery latency p99", value: m.p99, unit: "ms", baseline: echo.p99 },
+    { scenario, metric: "delivery latency p50", value: m.p50, unit: "ms", baseline: echo.p50, better: "lower" },
+    { scenario, metric: "delivery latency p99", value: m.p99, unit: "ms", baseline: echo.p99, better: "lower" },
     {
       scenario,
       metric: "status / presence / typing frames",
@@ -284,6 +285,7 @@ export function mixedRows(
       value: m.cpuMsPerMessage,
       unit: "ms",
       baseline: echo.cpuMsPerFrame,
+      better: "lower",
     },
     { scenario, metric: "users taken offline and back", value: m.offlineSpells, unit: "" },
     {

@@ -6,6 +6,7 @@
  * spent waiting for a core.
  */
 import { readdirSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 
 /** CPU ticks per second for utime/stime in /proc/<pid>/stat (USER_HZ; 100 on Linux x86-64). */
 const TICKS_PER_SECOND = 100;
@@ -61,4 +62,41 @@ export function workerdRssKb(ports: readonly number[]): number {
 export function workerdCpuMs(port: number): number {
   const ticks = workerdPids(port).reduce((sum, pid) => sum + (stat(pid)?.cpuTicks ?? 0), 0);
   return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
+/** CPU time (ms) every process of the machine has used since boot, all cores (/proc/stat). */
+export function machineCpuMs(): number {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal …: everything but idle and iowait is busy.
+  const busy = fields.reduce((sum, ticks, i) => (i === 3 || i === 4 ? sum : sum + ticks), 0);
+  return (busy * 1000) / TICKS_PER_SECOND;
+}
+
+/** CPU time (ms) of every process (wrangler, esbuild, workerd) in the groups of the dev servers on `ports`. */
+export function devServerCpuMs(ports: readonly number[]): number {
+  const groups = new Set(ports.flatMap(workerdPids).map((pid) => stat(pid)?.pgid ?? -1));
+  let ticks = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    const s = stat(pid);
+    if (s && groups.has(s.pgid)) ticks += s.cpuTicks;
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
+/**
+ * Measures how busy the machine is outside this bench: CPU used by anything but this process and
+ * the dev servers on `ports` (so Postgres, Redis, and whatever else runs), as a share of all cores
+ * between `start()` and `stop()`. A clean measurement needs it near 0 on the bare room's windows.
+ */
+export function outsideCpu(ports: readonly number[]): { stop(): number } {
+  const ours = () => devServerCpuMs(ports) + (process.cpuUsage().user + process.cpuUsage().system) / 1000;
+  const machine0 = machineCpuMs();
+  const ours0 = ours();
+  const t0 = performance.now();
+  return {
+    stop() {
+      const outside = machineCpuMs() - machine0 - (ours() - ours0);
+      return (100 * Math.max(0, outside)) / ((performance.now() - t0) * availableParallelism());
+    },
+  };
 }

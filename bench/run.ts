@@ -1,14 +1,16 @@
 /**
  * `npm run bench`: starts a private local stack (wrangler dev, a fresh Postgres database, Redis when
- * REDIS_URL is set) with the dev-only bench routes, runs each scenario, and prints one table. Every
- * figure that has a natural baseline is shown beside that baseline measured in the same run, and as
- * a ratio: machines are noisy, ratios travel.
+ * REDIS_URL is set) and, beside it, the baseline Worker (bench/baseline/: bare echo, bare durable
+ * room, bare R2; its own wrangler dev), runs each scenario, and prints one table. Every figure that
+ * has a natural baseline is shown beside that baseline measured in the same run, and as a ratio:
+ * machines are noisy, ratios travel.
  *
  * BENCH_QUICK=1 shrinks every scenario (a smoke run); BENCH_ONLY=sockets,mixed runs only the named
- * scenarios (1to1, group, sockets, mixed, media; the echo baseline always runs); BENCH_GROUP_MEMBERS
- * sets the group size (200); BENCH_IDLE_SOCKETS the idle-socket count (10,000);
- * BENCH_MIXED_SECONDS / BENCH_MIXED_RATE the mixed-traffic duration (60 s) and offered loads (msg/s,
- * comma-separated: one run per load, 8 and 20 by default).
+ * scenarios (SCENARIOS below; the echo baseline always runs); BENCH_GROUP_MEMBERS sets the group size
+ * (200); BENCH_ROOM_SECONDS the sending time of each side of room1to1/room10/room200 (8 s) and
+ * BENCH_ROOM_MEMBERS the size of room200's group (200); BENCH_IDLE_SOCKETS the idle-socket count
+ * (10,000); BENCH_MIXED_SECONDS / BENCH_MIXED_RATE the mixed-traffic duration (60 s) and offered
+ * loads (msg/s, comma-separated: one run per load, 8 and 20 by default).
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
@@ -17,6 +19,7 @@ import { resolve } from "node:path";
 import { MessengerClient } from "../client/sdk/index.ts";
 import { scratchDatabases } from "../scripts/postgres.ts";
 import { startStack } from "../scripts/stack.ts";
+import { startBaseline } from "./baseline.ts";
 import { benchEcho, echoRows } from "./echo.ts";
 import { benchGroup } from "./group.ts";
 import { openSocket, printTable, type Row } from "./lib.ts";
@@ -25,6 +28,7 @@ import { benchMedia } from "./media.ts";
 import { benchOneToOne } from "./messaging.ts";
 import { benchMixed, mixedRows } from "./mixed.ts";
 import { startNodes, stopNodes } from "./nodes.ts";
+import { benchRoomScenario, ROOM_SCENARIOS } from "./rooms.ts";
 
 const quick = process.env.BENCH_QUICK === "1";
 const groupMembers = Number(process.env.BENCH_GROUP_MEMBERS ?? (quick ? 20 : 200));
@@ -32,7 +36,13 @@ const groupMembers = Number(process.env.BENCH_GROUP_MEMBERS ?? (quick ? 20 : 200
 const idleSockets = Number(process.env.BENCH_IDLE_SOCKETS ?? (quick ? 200 : 10_000));
 const mixedSeconds = Number(process.env.BENCH_MIXED_SECONDS ?? (quick ? 15 : 60));
 const mixedRates = (process.env.BENCH_MIXED_RATE ?? (quick ? "10" : "8,20")).split(",").map(Number);
-const only = new Set((process.env.BENCH_ONLY ?? "1to1,group,sockets,mixed,media").split(",").map((s) => s.trim()));
+const roomSeconds = Number(process.env.BENCH_ROOM_SECONDS ?? (quick ? 3 : 8));
+const roomMembers = Number(process.env.BENCH_ROOM_MEMBERS ?? (quick ? 20 : 200));
+/** Every scenario, in the order they run (the echo baseline always runs first). */
+const SCENARIOS = ["1to1", ...ROOM_SCENARIOS, "group", "mixed", "sockets", "media"];
+const only = new Set((process.env.BENCH_ONLY ?? SCENARIOS.join(",")).split(",").map((s) => s.trim()));
+const unknown = [...only].filter((name) => !SCENARIOS.includes(name));
+if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown ${unknown.join(", ")} (known: ${SCENARIOS.join(", ")})`);
 const log = (line: string) => console.error(`[bench] ${line}`);
 
 async function main(): Promise<void> {
@@ -42,7 +52,7 @@ async function main(): Promise<void> {
   // The dev server serves the web client's folder; the bench only needs it to exist.
   mkdirSync(resolve("client/web/dist"), { recursive: true });
   // Rate limits off: the bench registers hundreds of users from one address on purpose.
-  const vars = { BENCH_ROUTES: "1", RATE_LIMITS: "off" };
+  const vars = { RATE_LIMITS: "off" };
   const authSecret = randomBytes(32).toString("base64url"); // shared with extra nodes
   const redisUrl = process.env.REDIS_URL ?? null;
   const stack = await startStack({
@@ -54,6 +64,8 @@ async function main(): Promise<void> {
     vars,
     log,
   });
+  const baselines = [await startBaseline({ persistTo: `${persistTo}-baseline`, log })];
+  const baseline = baselines[0]!;
   const rows: Row[] = [];
   /** Scenario failures that must fail the run (a benchmark that loses messages is not a result). */
   const failures: string[] = [];
@@ -72,7 +84,7 @@ async function main(): Promise<void> {
     const bob = await register("bob");
 
     log("echo baseline…");
-    const echo = await benchEcho(stack.baseUrl, alice.c.api.token!, {
+    const echo = await benchEcho(baseline.baseUrl, {
       roundTrips: quick ? 100 : 1000,
       throughputMs: quick ? 1_000 : 5_000,
       window: 10,
@@ -87,24 +99,55 @@ async function main(): Promise<void> {
         window: 10,
       });
       rows.push(
-        { scenario: "1:1 send → deliver", metric: "latency p50", value: oneToOne.p50, unit: "ms", baseline: echo.p50 },
-        { scenario: "1:1 send → deliver", metric: "latency p99", value: oneToOne.p99, unit: "ms", baseline: echo.p99 },
+        {
+          scenario: "1:1 send → deliver",
+          metric: "latency p50",
+          value: oneToOne.p50,
+          unit: "ms",
+          baseline: echo.p50,
+          better: "lower",
+        },
+        {
+          scenario: "1:1 send → deliver",
+          metric: "latency p99",
+          value: oneToOne.p99,
+          unit: "ms",
+          baseline: echo.p99,
+          better: "lower",
+        },
         {
           scenario: "1:1 sustained (one conversation)",
           metric: "messages/s (window 10)",
           value: oneToOne.perSecond,
           unit: "/s",
           baseline: echo.perSecond,
+          better: "higher",
         },
       );
     }
 
-    log(`registering ${groupMembers} users…`);
+    const rooms = ROOM_SCENARIOS.filter((name) => only.has(name));
+    const othersNeeded = Math.max(groupMembers - 1, rooms.length > 0 ? roomMembers - 1 : 0);
+    log(`registering ${othersNeeded} users…`);
     // In batches: hundreds of parallel registrations would exceed the local Postgres connection limit.
     const others: Awaited<ReturnType<typeof register>>[] = [];
-    for (let i = 0; i < groupMembers - 1; i += 20) {
-      const batch = Array.from({ length: Math.min(20, groupMembers - 1 - i) }, (_, j) => register(`m${i + j}`));
+    for (let i = 0; i < othersNeeded; i += 20) {
+      const batch = Array.from({ length: Math.min(20, othersNeeded - i) }, (_, j) => register(`m${i + j}`));
       others.push(...(await Promise.all(batch)));
+    }
+
+    if (rooms.length > 0) {
+      // Product and bare room, alternating per scenario, on users whose hubs are still quiet.
+      const sides = {
+        baselineUrl: baseline.baseUrl,
+        productUrl: stack.baseUrl,
+        users: [await register("roomer"), ...others],
+        cursors: new Map<string, number>(),
+        seconds: roomSeconds,
+        runId,
+        log,
+      };
+      for (const name of rooms) rows.push(...(await benchRoomScenario(name, roomMembers, sides)));
     }
 
     if (only.has("group")) {
@@ -123,6 +166,7 @@ async function main(): Promise<void> {
           value: group.p50,
           unit: "ms",
           baseline: echo.p50,
+          better: "lower",
         },
         {
           scenario: `group fan-out (${group.members} members)`,
@@ -130,6 +174,7 @@ async function main(): Promise<void> {
           value: group.p99,
           unit: "ms",
           baseline: echo.p99,
+          better: "lower",
         },
         {
           scenario: `group receipts (${group.members} members)`,
@@ -178,11 +223,15 @@ async function main(): Promise<void> {
       try {
         const nodes = [stack, ...extra].map((n) => n.baseUrl);
         const ports = nodes.map((url) => Number(new URL(url).port));
-        // Echo sockets: node by index, ten rooms (objects) per node.
-        const echoHeld = await holdSockets(ports, idleSockets, (i) => {
-          const base = nodes[i % nodes.length]!.replace(/^http/, "ws");
-          return openSocket(`${base}/v1/_bench/echo?room=idle${i % 10}`, ["messenger.v1"]);
-        });
+        // Echo sockets on as many baseline Workers as product nodes: node by index, ten objects per node.
+        for (let n = 1; n < nodeCount; n++)
+          baselines.push(await startBaseline({ persistTo: `${persistTo}-baseline-${n}`, log }));
+        const echoNodes = baselines.map((b) => b.baseUrl.replace(/^http/, "ws"));
+        const echoHeld = await holdSockets(
+          baselines.map((b) => b.port),
+          idleSockets,
+          (i) => openSocket(`${echoNodes[i % echoNodes.length]!}/echo?room=idle${i % 10}`),
+        );
         await closeAll(echoHeld.sockets);
         // Hub devices: every user's devices on one node (a user's hub lives in one place).
         const owners = others;
@@ -213,6 +262,7 @@ async function main(): Promise<void> {
             value: hubHeld.kbPerSocket,
             unit: "KB",
             baseline: echoHeld.kbPerSocket,
+            better: "lower",
           },
           {
             scenario: hubs,
@@ -220,6 +270,7 @@ async function main(): Promise<void> {
             value: hubHeld.openPerSecond,
             unit: "/s",
             baseline: echoHeld.openPerSecond,
+            better: "higher",
           },
         );
       } finally {
@@ -229,7 +280,7 @@ async function main(): Promise<void> {
 
     if (only.has("media")) {
       log("media throughput…");
-      const media = await benchMedia(stack.baseUrl, alice.c.api.token!);
+      const media = await benchMedia(stack.baseUrl, alice.c.api.token!, baseline.baseUrl);
       const figure = (prefix: string) => media.find((m) => m.name.startsWith(prefix))?.value;
       for (const m of media) {
         const isBaseline = !m.name.startsWith("media ");
@@ -243,13 +294,16 @@ async function main(): Promise<void> {
           metric: m.name,
           value: m.value,
           unit: m.unit,
-          ...(base !== undefined ? { baseline: base } : {}),
+          ...(base !== undefined ? { baseline: base, better: "higher" as const } : {}),
         });
       }
     }
   } finally {
+    for (const b of baselines) await b.stop().catch(() => undefined);
     await stack.stop({ dropDatabases: true }).catch(() => undefined);
     await rm(persistTo, { recursive: true, force: true });
+    for (const [n] of baselines.entries())
+      await rm(`${persistTo}-baseline${n === 0 ? "" : `-${n}`}`, { recursive: true, force: true });
   }
   console.log(
     `\nedge-messenger bench — ${new Date().toISOString()} — ${quick ? "quick" : "full"} run, one machine, wrangler dev (local workerd)\n`,

@@ -29,8 +29,6 @@ interface DeployConfig {
    * the check queries every shard. `GET /health` (liveness) needs nothing.
    */
   HEALTH_SECRET?: string;
-  /** Development only: "1" serves the `/v1/_bench` routes. */
-  BENCH_ROUTES?: string;
 }
 
 /** The Worker's and objects' `Env` (global) and the test runtime's `Cloudflare.Env` both carry it. */

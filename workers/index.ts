@@ -19,8 +19,6 @@ import { realtimeRoutes } from "./routes/realtime.ts";
 import { presenceRoutes } from "./routes/presence.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { mediaRoutes } from "./routes/media.ts";
-import { benchRoutes } from "./routes/bench.ts";
-import { benchEchoRoutes } from "./routes/bench-echo.ts";
 import { pushRoutes } from "./routes/push.ts";
 import { configRoutes } from "./routes/config.ts";
 import { scheduled } from "./jobs/media-sweep.ts";
@@ -30,9 +28,9 @@ const app = new Hono<AppEnv>();
 app.use("*", requestContext);
 app.use("/v1/*", cors);
 app.use("/health", cors);
-// JSON bodies are small; uploads (POST /v1/media, and the dev-only bench) stream and enforce their own limit.
+// JSON bodies are small; uploads (POST /v1/media) stream and enforce their own limit.
 app.use("/v1/*", async (c, next) => {
-  if (c.req.path.startsWith("/v1/media") || c.req.path.startsWith("/v1/_bench/")) return next();
+  if (c.req.path.startsWith("/v1/media")) return next();
   return bodyLimit({
     maxSize: MAX_JSON_BODY_BYTES,
     onError: () => {
@@ -52,8 +50,6 @@ app.route("/", presenceRoutes);
 app.route("/", mediaRoutes);
 app.route("/", configRoutes);
 app.route("/", pushRoutes);
-app.route("/v1/_bench/echo", benchEchoRoutes); // 404 unless BENCH_ROUTES=1
-app.route("/v1/_bench", benchRoutes); // 404 unless BENCH_ROUTES=1
 
 app.notFound((c) => errorResponse(new AppError("not_found", "no such route"), c.get("requestId")));
 app.onError((error, c) => {
@@ -72,4 +68,3 @@ app.onError((error, c) => {
 export default Object.assign(app, { scheduled });
 export { ConversationDO } from "../durable-objects/conversation/ConversationDO.ts";
 export { UserHubDO } from "../durable-objects/user-hub/UserHubDO.ts";
-export { EchoDO } from "../durable-objects/echo/EchoDO.ts";

@@ -209,11 +209,6 @@ const ROUTES: Record<string, Entry> = {
     scope: "self",
     call: () => ({ method: "PUT", path: "/v1/me/notifications", body: { previews: true } }),
   },
-  // Development only (BENCH_ROUTES=1); the test stack runs without it.
-  "GET /v1/_bench/echo": { scope: "dev", call: () => ({ method: "GET", path: "/v1/_bench/echo" }) },
-  "PUT /v1/_bench/r2": { scope: "dev", call: () => ({ method: "PUT", path: "/v1/_bench/r2", body: "x" }) },
-  "GET /v1/_bench/r2": { scope: "dev", call: () => ({ method: "GET", path: "/v1/_bench/r2" }) },
-  "DELETE /v1/_bench/r2": { scope: "dev", call: () => ({ method: "DELETE", path: "/v1/_bench/r2" }) },
 };
 
 /** Every client frame type, and how each caller's socket must be answered. */

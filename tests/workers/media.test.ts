@@ -284,7 +284,7 @@ describe("routes, before any database", () => {
     expect(res.status).toBe(401);
   });
 
-  it("hides the bench routes unless BENCH_ROUTES=1", async () => {
+  it("serves no bench routes: the bench's baselines live in their own Worker (bench/baseline)", async () => {
     const res = await worker.fetch("http://x/v1/_bench/r2");
     expect(res.status).toBe(404);
   });

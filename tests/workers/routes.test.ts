@@ -7,9 +7,6 @@ import { describe, expect, it } from "vitest";
 import app from "../../workers/index.ts";
 import { ROUTES } from "../../client/sdk/protocol/index.ts";
 
-/** Dev-only routes that are not part of the API (404 unless BENCH_ROUTES=1). */
-const DEV_ONLY = /^\/v1\/_bench\//;
-
 describe("REST route table", () => {
   it("serves every route of the protocol's table, with its method", () => {
     const served = new Set(app.routes.map((r) => `${r.method} ${r.path}`));
@@ -24,7 +21,7 @@ describe("REST route table", () => {
     const extra = [
       ...new Set(
         app.routes
-          .filter((r) => r.method !== "ALL" && !DEV_ONLY.test(r.path))
+          .filter((r) => r.method !== "ALL")
           .map((r) => `${r.method} ${r.path}`)
           .filter((route) => !listed.has(route)),
       ),

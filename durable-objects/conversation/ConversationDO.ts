@@ -188,7 +188,7 @@ export class ConversationDO extends DurableObject<Env> {
     if (!this.store.meta) return;
     await this.fanout.run();
     // Fan-out progress is stored lazily; with no write to carry it, the alarm stores it.
-    if (this.store.hasUnflushedFanout) this.write(() => undefined);
+    if (this.store.hasUnflushedFanout) this.write(() => this.store.flushFanout());
     await this.archive.run();
     await this.mediaJobs.run();
   }

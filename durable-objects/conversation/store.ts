@@ -22,6 +22,9 @@ export interface PendingEvent {
   json: string;
 }
 
+/** How often fan-out progress is stored with an ordinary write (the alarm stores the rest). */
+const FANOUT_FLUSH_MS = 1_000;
+
 const META_COLUMNS = new Set<keyof MetaRow>(["name", "picture_media_id", "hot_floor"]);
 const MEMBER_COLUMNS = new Set<keyof MemberRow>([
   "role",
@@ -49,6 +52,7 @@ export class ConversationStore {
   private readonly senders = new Map<string, number>();
   private countersDirty = false;
   private readonly fanoutDirty = new Set<string>();
+  private fanoutFlushedAt = 0;
 
   constructor(private readonly sql: SqlStorage) {}
 
@@ -290,16 +294,24 @@ export class ConversationStore {
   }
 
   /**
-   * Stores what was kept in memory: the counters, and the fan-out watermarks with the events every
-   * hub now has. Call at the end of every transaction (the object's `write` does).
+   * Stores what was kept in memory: the counters always, the fan-out watermarks (with the events
+   * every hub now has) at most once per FANOUT_FLUSH_MS — in a 200-member group every receipt batch
+   * would otherwise rewrite 200 member rows. Call at the end of every transaction (the object's
+   * `write` does); the alarm calls `flushFanout` for what is left.
    */
-  flush(): void {
+  flush(now = Date.now()): void {
     const meta = this.metaRow;
     if (!meta) return;
     if (this.countersDirty) {
       this.sql.exec("UPDATE meta SET last_seq = ?, last_ev = ?", meta.last_seq, meta.last_ev);
       this.countersDirty = false;
     }
+    if (now - this.fanoutFlushedAt >= FANOUT_FLUSH_MS) this.flushFanout(now);
+  }
+
+  /** Stores the fan-out watermarks kept in memory and drops the events every hub has. In a transaction. */
+  flushFanout(now = Date.now()): void {
+    this.fanoutFlushedAt = now;
     if (this.fanoutDirty.size === 0) return;
     for (const userId of this.fanoutDirty) {
       const m = this.memberRows.get(userId);

@@ -26,10 +26,11 @@ export async function reportDelivered(
     const ok = result.ok || result.error.code === "not_found";
     outcomes.push({ conversationId: r.conversation_id, upTo: r.acked_upto, ok, failures: r.failures });
   });
-  // One commit for the round: no await between these writes.
+  // Successes are remembered in memory and stored with the next write (./store.ts); only failures,
+  // rare, write now (their retry time must survive an eviction).
   for (const o of outcomes) {
     if (o.ok) store.receiptReported(o.conversationId, o.upTo);
     else store.receiptFailed(o.conversationId, o.failures + 1, Date.now() + backoffMs(o.failures + 1));
   }
-  return { dueAt: store.settleReceipts() };
+  return { dueAt: store.nextReceiptDue() };
 }

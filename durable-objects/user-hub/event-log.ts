@@ -136,6 +136,7 @@ export class EventLog {
       const m = this.fromOthers.get(c);
       if (m) owe(m.conversationId, m.seq);
     }
+    this.store.flushReceipts();
     for (const [conversationId, seq] of upTo) this.store.oweReceipt(conversationId, seq);
     this.store.trimLog(now);
     for (const c of this.fromOthers.keys()) {

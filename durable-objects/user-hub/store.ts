@@ -53,6 +53,8 @@ export class HubStore {
   private readonly devices = new Map<string, Device>();
   private readonly settings = new Map<string, string>();
   private readonly inbox = new Map<string, number>();
+  private readonly receipts = new Map<string, ReceiptRow & { due: number }>();
+  private readonly receiptsDirty = new Set<string>();
   private subscriptions = 0;
   private pendingPushes = 0;
 
@@ -65,6 +67,14 @@ export class HubStore {
       this.sql.exec<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'log'").toArray()[0]?.seq ?? 0;
     this.oldest = this.sql.exec<{ c: number | null }>("SELECT MIN(cursor) AS c FROM log").one().c ?? this.head + 1;
     this.inbox.clear();
+    this.receipts.clear();
+    this.receiptsDirty.clear();
+    for (const r of this.sql
+      .exec<ReceiptRow & { due: number }>(
+        "SELECT conversation_id, acked_upto, reported_upto, failures, due FROM receipts",
+      )
+      .toArray())
+      this.receipts.set(r.conversation_id, r);
     this.devices.clear();
     for (const d of this.sql
       .exec<{ device_id: string; acked: number; seen_at: number }>("SELECT device_id, acked, seen_at FROM devices")
@@ -196,6 +206,10 @@ export class HubStore {
   }
 
   // ---- delivered receipts owed to conversations ---------------------------------------------------------
+  //
+  // Owed receipts are kept in memory too. What was reported is stored lazily (with the next ack's
+  // transaction, `flushReceipts`): losing it only repeats a report, which a conversation ignores
+  // (watermarks never go back), so a report costs the hub no commit of its own.
 
   oweReceipt(conversationId: string, upTo: number): void {
     this.sql.exec(
@@ -204,33 +218,62 @@ export class HubStore {
       conversationId,
       upTo,
     );
+    const r = this.receipts.get(conversationId);
+    if (r) r.acked_upto = Math.max(r.acked_upto, upTo);
+    else
+      this.receipts.set(conversationId, {
+        conversation_id: conversationId,
+        acked_upto: upTo,
+        reported_upto: 0,
+        failures: 0,
+        due: 0,
+      });
   }
 
   receiptsDue(now: number): ReceiptRow[] {
-    return this.sql
-      .exec<ReceiptRow>(
-        "SELECT conversation_id, acked_upto, reported_upto, failures FROM receipts WHERE acked_upto > reported_upto AND due <= ?",
-        now,
-      )
-      .toArray();
+    return [...this.receipts.values()]
+      .filter((r) => r.acked_upto > r.reported_upto && r.due <= now)
+      .map((r) => ({ ...r }));
   }
 
+  /** The conversation has the watermark: remembered now, stored with the next write. */
   receiptReported(conversationId: string, upTo: number): void {
-    this.sql.exec(
-      "UPDATE receipts SET reported_upto = MAX(reported_upto, ?), failures = 0, due = 0 WHERE conversation_id = ?",
-      upTo,
-      conversationId,
-    );
+    const r = this.receipts.get(conversationId);
+    if (!r) return;
+    Object.assign(r, { reported_upto: Math.max(r.reported_upto, upTo), failures: 0, due: 0 });
+    this.receiptsDirty.add(conversationId);
   }
 
   receiptFailed(conversationId: string, failures: number, due: number): void {
     this.sql.exec("UPDATE receipts SET failures = ?, due = ? WHERE conversation_id = ?", failures, due, conversationId);
+    const r = this.receipts.get(conversationId);
+    if (r) Object.assign(r, { failures, due });
   }
 
-  /** Forgets receipts that were reported; the earliest time one still owed is due, or null. */
-  settleReceipts(): number | null {
-    this.sql.exec("DELETE FROM receipts WHERE reported_upto >= acked_upto");
-    return this.sql.exec<{ due: number | null }>("SELECT MIN(due) AS due FROM receipts").one().due;
+  /** The earliest time a receipt still owed is due, or null when none is. */
+  nextReceiptDue(): number | null {
+    let next: number | null = null;
+    for (const r of this.receipts.values()) if (r.acked_upto > r.reported_upto) next = Math.min(next ?? r.due, r.due);
+    return next;
+  }
+
+  /** Stores what was reported and forgets settled receipts. Call inside a transaction. */
+  flushReceipts(): void {
+    for (const id of this.receiptsDirty) {
+      const r = this.receipts.get(id);
+      if (!r) continue;
+      if (r.reported_upto >= r.acked_upto) {
+        this.sql.exec("DELETE FROM receipts WHERE conversation_id = ? AND acked_upto <= ?", id, r.reported_upto);
+        this.receipts.delete(id);
+      } else {
+        this.sql.exec(
+          "UPDATE receipts SET reported_upto = ?, failures = 0, due = 0 WHERE conversation_id = ?",
+          r.reported_upto,
+          id,
+        );
+      }
+    }
+    this.receiptsDirty.clear();
   }
 
   // ---- settings (presence, privacy, previews) ---------------------------------------------------------

@@ -5,13 +5,12 @@
  * down the outbox simply grows and nothing is trimmed; chat goes on. A row Postgres refuses for good
  * is set aside as a dead letter (../shared/isolate.ts) so the rest still lands.
  */
-import type { Media, SystemEvent } from "../../client/sdk/protocol/index.ts";
 import { ShardSet, type DbEnv } from "../../db/connection.ts";
 import { HistoryStore, type ArchivedMessage } from "../../db/history-store.ts";
 import { errorSummary, log } from "../../lib/log.ts";
 import type { PassOutcome } from "../shared/drain.ts";
 import { applyIsolating } from "../shared/isolate.ts";
-import type { MessageRow } from "./rows.ts";
+import { toMessage, type MessageRow } from "./rows.ts";
 import type { ConversationStore } from "./store.ts";
 
 /** Rows per upsert: one round trip for a busy second of a conversation. */
@@ -72,16 +71,11 @@ export async function archivePass(
   return {};
 }
 
+/** The archive's row: the same mapping as every other reader (`toMessage`), plus its version and times. */
 function toArchived(conversationId: string, row: MessageRow): ArchivedMessage {
-  const deleted = row.deleted_at !== null;
+  const { sentAt: _sentAt, deleted: _deleted, ...message } = toMessage(conversationId, row);
   return {
-    conversationId,
-    seq: row.seq,
-    clientId: row.client_id,
-    senderId: row.sender_id,
-    text: deleted ? null : row.text,
-    media: deleted || row.media === null ? null : (JSON.parse(row.media) as Media),
-    system: row.system === null ? null : (JSON.parse(row.system) as SystemEvent),
+    ...message,
     sentAt: new Date(row.sent_at),
     deletedAt: row.deleted_at === null ? null : new Date(row.deleted_at),
     version: row.version,

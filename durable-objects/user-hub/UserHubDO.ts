@@ -14,9 +14,7 @@ import { DurableObject } from "cloudflare:workers";
 import {
   CLOSE_CODES,
   PROTOCOL_VERSION,
-  WS_SUBPROTOCOL,
   type ConversationSummary,
-  type ErrorBody,
   type Message,
   type Presence,
   type PushSubscriptionBody,
@@ -133,29 +131,11 @@ export class UserHubDO extends DurableObject<Env> {
   // ---- WebSocket upgrade (from the Worker, already authenticated) --------------------------------
 
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      return new Response("expected a WebSocket upgrade", { status: 426 });
-    }
-    if (request.headers.get("x-user-id") !== this.userId) return new Response("wrong hub", { status: 403 });
-    // Ticket upgrades (workers/routes/realtime.ts): each ticket opens one socket, ever.
-    const nonce = request.headers.get("x-ticket-nonce");
-    const sessionId = request.headers.get("x-session-id");
-    if (nonce !== null) {
-      const ticket = { nonce, exp: Number(request.headers.get("x-ticket-exp")), sessionId: sessionId ?? "" };
-      if (!this.write(() => claimTicket(this.store, ticket))) {
-        const body: ErrorBody = { error: { code: "unauthorized", message: "ticket already used or expired" } };
-        return new Response(JSON.stringify(body), { status: 401, headers: { "content-type": "application/json" } });
-      }
-    }
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
-    const replaced = this.sockets.accept(server, sessionId);
-    if (replaced.length > 0) this.write(() => replaced.forEach((ws) => this.presenceState.socketGone(ws)));
-    const headers = new Headers();
-    const offered = request.headers.get("sec-websocket-protocol") ?? "";
-    if (offered.split(",").some((p) => p.trim() === WS_SUBPROTOCOL))
-      headers.set("sec-websocket-protocol", WS_SUBPROTOCOL);
-    return new Response(null, { status: 101, webSocket: client, headers });
+    return this.sockets.upgrade(request, this.userId, {
+      // Ticket upgrades (workers/routes/realtime.ts): each ticket opens one socket, ever.
+      claim: (ticket) => this.write(() => claimTicket(this.store, ticket)),
+      replaced: (gone) => this.write(() => gone.forEach((ws) => this.presenceState.socketGone(ws))),
+    });
   }
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {

@@ -21,7 +21,7 @@ export const HUB_MIGRATIONS = [
      reported_upto INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0, due INTEGER NOT NULL DEFAULT 0)`,
   // Presence and privacy: online, last_seen_at, offline_since (grace pending), visibility.
   `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
-  // ---- push notifications (issue 8, durable-objects/user-hub/push.ts) ----
+  // ---- push notifications (push.ts; README "Notifications") ----
   // One row per browser subscription (endpoint = the push service URL, a bearer capability).
   `CREATE TABLE push_subscriptions (
      endpoint TEXT PRIMARY KEY, p256dh TEXT NOT NULL, auth TEXT NOT NULL, created_at INTEGER NOT NULL)`,

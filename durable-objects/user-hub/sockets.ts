@@ -4,13 +4,53 @@
  * devices per user — past either, the oldest socket (or the oldest device's) is closed with
  * CLOSE_CODES.replaced, so a runaway client cannot multiply every delivery.
  */
-import { CLOSE_CODES, MAX_DEVICES_PER_USER, MAX_SOCKETS_PER_USER } from "../../client/sdk/protocol/index.ts";
+import {
+  CLOSE_CODES,
+  MAX_DEVICES_PER_USER,
+  MAX_SOCKETS_PER_USER,
+  WS_SUBPROTOCOL,
+  type ErrorBody,
+} from "../../client/sdk/protocol/index.ts";
 import { readSocketState, writeSocketState, type SocketState } from "./socket-state.ts";
 
 export class HubSockets {
   private readonly states = new WeakMap<WebSocket, SocketState>();
 
   constructor(private readonly ctx: DurableObjectState) {}
+
+  /**
+   * The upgrade the Worker forwards (already authenticated, for `userId`): claims the ticket it
+   * carries, accepts the socket, answers with our subprotocol. Sockets closed to make room are
+   * handed to `replaced`.
+   */
+  upgrade(
+    request: Request,
+    userId: string,
+    hooks: {
+      claim(ticket: { nonce: string; exp: number; sessionId: string }): boolean;
+      replaced(sockets: WebSocket[]): void;
+    },
+  ): Response {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket")
+      return new Response("expected a WebSocket upgrade", { status: 426 });
+    if (request.headers.get("x-user-id") !== userId) return new Response("wrong hub", { status: 403 });
+    const nonce = request.headers.get("x-ticket-nonce");
+    const sessionId = request.headers.get("x-session-id");
+    const exp = Number(request.headers.get("x-ticket-exp"));
+    if (nonce !== null && !hooks.claim({ nonce, exp, sessionId: sessionId ?? "" })) {
+      const body: ErrorBody = { error: { code: "unauthorized", message: "ticket already used or expired" } };
+      return new Response(JSON.stringify(body), { status: 401, headers: { "content-type": "application/json" } });
+    }
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    const replaced = this.accept(server, sessionId);
+    if (replaced.length > 0) hooks.replaced(replaced);
+    const headers = new Headers();
+    const offered = request.headers.get("sec-websocket-protocol") ?? "";
+    if (offered.split(",").some((p) => p.trim() === WS_SUBPROTOCOL))
+      headers.set("sec-websocket-protocol", WS_SUBPROTOCOL);
+    return new Response(null, { status: 101, webSocket: client, headers });
+  }
 
   /** Accepts the server end of a new socket opened with `sessionId`; closes the oldest beyond the cap. */
   accept(server: WebSocket, sessionId: string | null): WebSocket[] {

@@ -21,25 +21,22 @@ import {
   type ServerFrame,
   type User,
 } from "../../client/sdk/protocol/index.ts";
-import { resolveMediaForSend } from "../../db/media-resolve.ts";
 import type { PresenceRecord, PresenceVisibility } from "../../lib/presence.ts";
-import { SENDS_PER_USER, TokenBuckets, rateLimitsEnabled } from "../../lib/rate-limits.ts";
 import type { Result } from "../../lib/result.ts";
 import { WS_TICKET_TTL_SECONDS } from "../../lib/ws-ticket.ts";
-import { Alarm } from "../shared/alarm.ts";
-import { Drain } from "../shared/drain.ts";
+import type { Alarm } from "../shared/alarm.ts";
+import type { Drain } from "../shared/drain.ts";
 import { migrate } from "../shared/migrations.ts";
 import { applyToChatList } from "./chat-list.ts";
-import { reportDelivered } from "./delivered-receipts.ts";
-import { EventLog, asEvent, eventsFrame, type DeliveredEvent } from "./event-log.ts";
-import { ConversationCalls } from "./conversation-calls.ts";
-import { FrameHandler, type SendRequest } from "./frames.ts";
-import { HubPresence } from "./presence.ts";
-import { HubProfiles } from "./profiles.ts";
-import { HubPush } from "./push.ts";
+import { asEvent, eventsFrame, type DeliveredEvent, type EventLog } from "./event-log.ts";
+import type { FrameHandler, SendRequest } from "./frames.ts";
+import { wireHub } from "./parts.ts";
+import type { HubPresence } from "./presence.ts";
+import type { HubProfiles } from "./profiles.ts";
+import type { HubPush } from "./push.ts";
 import { HUB_MIGRATIONS } from "./schema.ts";
-import { HubSockets } from "./sockets.ts";
-import { HubStore } from "./store.ts";
+import type { HubSockets } from "./sockets.ts";
+import type { HubStore } from "./store.ts";
 import { claimTicket, revokeSessionTickets } from "./tickets.ts";
 
 /** If an in-line pass dies with the isolate, the alarm finishes it. */
@@ -57,61 +54,19 @@ export class UserHubDO extends DurableObject<Env> {
   private readonly pushes: Drain;
   private readonly profileFanout: Drain;
   private readonly sockets: HubSockets;
-  private readonly conversations: ConversationCalls;
-  /** Sends per user (all devices): exact here, the object is single-threaded. */
-  private readonly sendLimit = new TokenBuckets(SENDS_PER_USER, 1);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.store = new HubStore(ctx.storage.sql);
-    this.sockets = new HubSockets(ctx);
-    this.conversations = new ConversationCalls((id) => env.CONVERSATION.getByName(id));
-    this.alarms = new Alarm(ctx.storage);
-    const schedule = (at: number) => this.alarms.schedule(at);
-    const userId = () => this.userId;
-    this.log = new EventLog(this.store, userId);
-    this.push = new HubPush(this.store, env, userId, schedule);
-    this.profiles = new HubProfiles(this.store, {
-      userId,
-      transaction: (write) => this.write(write),
-      log: (key, body) => {
-        const event = this.log.appendOwn(key, body, Date.now());
-        return event && asEvent(event);
-      },
-      broadcast: (events) => this.sockets.broadcast(JSON.stringify({ type: "events", events } satisfies ServerFrame)),
-      hub: (id) => env.USER_HUB.getByName(id),
-      conversation: (id) => env.CONVERSATION.getByName(id),
-      kick: () => this.kick(this.profileFanout),
-    });
-    this.presenceState = new HubPresence(this.store, {
-      userId,
-      liveDevices: (closing) => this.sockets.live(closing).length,
-      schedule,
-      waitUntil: (work) => ctx.waitUntil(work),
-      tellPeer: (peer, presence) => env.USER_HUB.getByName(peer).presenceChanged(presence),
-      env,
-    });
-    this.receipts = new Drain(
-      "delivered receipts",
-      () =>
-        reportDelivered(this.store, (id, upTo) =>
-          this.conversations.call(id, (c) => c.markDelivered(this.userId, upTo)),
-        ),
-      schedule,
-    );
-    this.pushes = new Drain("push", () => this.push.pass(), schedule);
-    this.profileFanout = new Drain("profile fan-out", () => this.profiles.pass(), schedule);
-    this.frames = new FrameHandler({
-      userId,
+    const parts = wireHub(ctx, env, {
+      userId: () => this.userId,
+      write: (fn) => this.write(fn),
+      kick: (job) => this.kick(job),
       hello: (ws, deviceId, cursor) => this.hello(ws, deviceId, cursor),
       ack: (deviceId, cursor) => this.ack(deviceId, cursor),
-      send: (ws, frame) => this.sockets.send(ws, JSON.stringify(frame)),
-      conversation: (id, call) => this.conversations.call(id, call),
-      resolveMedia: (mediaId, conversationId) =>
-        resolveMediaForSend(env, this.userId, mediaId, conversationId, (p) => ctx.waitUntil(p)),
-      takeSend: () => (rateLimitsEnabled(env) ? this.sendLimit.take(this.userId) : { ok: true }),
-      waitUntil: (work) => ctx.waitUntil(work),
     });
+    ({ store: this.store, log: this.log, alarms: this.alarms, frames: this.frames, sockets: this.sockets } = parts);
+    ({ presence: this.presenceState, push: this.push, profiles: this.profiles } = parts);
+    ({ receipts: this.receipts, pushes: this.pushes, profileFanout: this.profileFanout } = parts);
     // Keep-alives are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     void ctx.blockConcurrencyWhile(async () => {

@@ -17,12 +17,21 @@ import type { ConversationStore, PendingEvent } from "./store.ts";
 export const FANOUT_BATCH = 200;
 /** Hubs called at once: a 200-member group is one round, without unbounded calls in flight. */
 export const FANOUT_CONCURRENCY = 200;
+/**
+ * A sender's own message goes back to their hub (for their other devices and their chat list), but
+ * the sending device already has it from `sent`: when that is all a hub is owed, it waits up to this
+ * long to travel with the next events, so a busy chat costs each hub one delivery per message from
+ * others rather than one more per own message.
+ */
+export const OWN_ECHO_DELAY_MS = 250;
 
 /** One event as a hub receives it: its number in this conversation and its body as JSON. */
 export interface WireEvent {
   ev: number;
   json: string;
 }
+
+type Outgoing = WireEvent & { sender: string | null };
 
 export interface HubDeliver {
   deliver(conversationId: string, events: WireEvent[]): Promise<unknown>;
@@ -42,11 +51,21 @@ export async function fanoutPass(
   for (const m of store.members()) {
     const upper = Math.min(m.left_ev ?? lastEv, lastEv);
     if (m.fanout_ev >= upper) continue;
-    if (m.fanout_due > now) {
+    if (m.fanout_due > now && m.fanout_failures > 0) {
       dueAt = Math.min(dueAt ?? m.fanout_due, m.fanout_due);
       continue;
     }
     const events = eventsFor(store.events, m.user_id, m.fanout_ev, upper);
+    // Only their own messages are waiting: hold them back a little (events from others end the wait).
+    if (m.fanout_failures === 0 && events.length > 0 && events.every((e) => e.sender === m.user_id)) {
+      const at = m.fanout_due === 0 ? now + OWN_ECHO_DELAY_MS : m.fanout_due;
+      if (at > now) {
+        if (m.fanout_due === 0)
+          store.setFanout(m.user_id, { fanout_ev: m.fanout_ev, fanout_due: at, fanout_failures: 0 });
+        dueAt = Math.min(dueAt ?? at, at);
+        continue;
+      }
+    }
     const full = events.length === FANOUT_BATCH;
     const reached = full ? (events[events.length - 1] as WireEvent).ev : upper;
     due.push({ userId: m.user_id, events, reached, more: full, failures: m.fanout_failures });
@@ -55,7 +74,11 @@ export async function fanoutPass(
   let more = false;
   await forEachBounded(due, FANOUT_CONCURRENCY, async (d) => {
     try {
-      if (d.events.length > 0) await hub(d.userId).deliver(meta.id, d.events);
+      if (d.events.length > 0)
+        await hub(d.userId).deliver(
+          meta.id,
+          d.events.map(({ ev, json }) => ({ ev, json })),
+        );
       // MAX: a member who rejoined during the pass already starts past what was sent.
       const current = store.member(d.userId)?.fanout_ev ?? 0;
       store.setFanout(d.userId, { fanout_ev: Math.max(current, d.reached), fanout_due: 0, fanout_failures: 0 });
@@ -72,8 +95,8 @@ export async function fanoutPass(
 }
 
 /** The events after `after` up to `upper` that `userId` receives, at most one batch. */
-function eventsFor(events: readonly PendingEvent[], userId: string, after: number, upper: number): WireEvent[] {
-  const out: WireEvent[] = [];
+function eventsFor(events: readonly PendingEvent[], userId: string, after: number, upper: number): Outgoing[] {
+  const out: Outgoing[] = [];
   // Events are in ev order; start at the first one after the watermark.
   let lo = 0;
   let hi = events.length;
@@ -85,7 +108,7 @@ function eventsFor(events: readonly PendingEvent[], userId: string, after: numbe
   for (let i = lo; i < events.length && out.length < FANOUT_BATCH; i++) {
     const e = events[i] as PendingEvent;
     if (e.ev > upper) break;
-    if (e.target === null || e.target === userId) out.push({ ev: e.ev, json: e.json });
+    if (e.target === null || e.target === userId) out.push({ ev: e.ev, json: e.json, sender: e.sender });
   }
   return out;
 }

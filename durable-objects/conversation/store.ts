@@ -20,6 +20,8 @@ export interface PendingEvent {
   ev: number;
   target: string | null;
   json: string;
+  /** For a user's message: its sender, whose own hub may get it a little later (./fanout.ts). */
+  sender: string | null;
 }
 
 /** How often fan-out progress is stored with an ordinary write (the alarm stores the rest). */
@@ -44,6 +46,11 @@ const MEMBER_COLUMNS = new Set<keyof MemberRow>([
   "left_view",
 ]);
 
+/** The sender of a user's (not a system) message event, else null. */
+function senderOf(body: EventBody): string | null {
+  return body.kind === "message" && body.message.system === null ? body.message.senderId : null;
+}
+
 export class ConversationStore {
   private metaRow: MetaRow | null = null;
   private readonly memberRows = new Map<string, MemberRow>();
@@ -66,7 +73,7 @@ export class ConversationStore {
     this.pendingEvents = this.sql
       .exec<EventRow>("SELECT ev, target, body FROM events ORDER BY ev")
       .toArray()
-      .map((r) => ({ ev: r.ev, target: r.target, json: r.body }));
+      .map((r) => ({ ev: r.ev, target: r.target, json: r.body, sender: senderOf(JSON.parse(r.body) as EventBody) }));
     this.senders.clear();
     for (const r of this.sql
       .exec<{ sender_id: string; last: number }>("SELECT sender_id, MAX(seq) AS last FROM sends GROUP BY sender_id")
@@ -194,7 +201,7 @@ export class ConversationStore {
     this.countersDirty = true;
     const json = JSON.stringify(body);
     this.sql.exec("INSERT INTO events (ev, target, body) VALUES (?, ?, ?)", ev, target, json);
-    this.pendingEvents.push({ ev, target, json });
+    this.pendingEvents.push({ ev, target, json, sender: senderOf(body) });
     return ev;
   }
 

@@ -6,7 +6,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { EventBody } from "../../../client/sdk/protocol/index.ts";
 import type { ConversationContext } from "../../../durable-objects/conversation/context.ts";
-import { fanoutPass, type WireEvent } from "../../../durable-objects/conversation/fanout.ts";
+import { OWN_ECHO_DELAY_MS, fanoutPass, type WireEvent } from "../../../durable-objects/conversation/fanout.ts";
 import * as groups from "../../../durable-objects/conversation/group-ops.ts";
 import * as messages from "../../../durable-objects/conversation/messages.ts";
 import { CONVERSATION_MIGRATIONS } from "../../../durable-objects/conversation/schema.ts";
@@ -22,6 +22,8 @@ interface Harness {
   ctx: ConversationContext;
   /** Every event each hub received, parsed. */
   delivered: Map<string, Array<{ ev: number; body: EventBody }>>;
+  /** The hubs, recording what each receives. */
+  hub: (userId: string) => { deliver(conversationId: string, events: WireEvent[]): Promise<void> };
   fanout(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ function harness(): Harness {
     store,
     ctx,
     delivered,
+    hub,
     fanout: async () => {
       for (let i = 0; i < 10; i++) if (!(await fanoutPass(store, hub)).more) return;
     },
@@ -242,6 +245,10 @@ describe("a group, in Node", () => {
     h.storage.sql.statements = 0;
     await h.fanout();
     expect(h.storage.sql.statements).toBe(0);
+    // Every member at once; the sender's own hub (their other devices) a moment later.
+    expect(h.delivered.size).toBe(199);
+    expect(h.delivered.has("owner")).toBe(false);
+    await fanoutPass(h.store, h.hub, Date.now() + OWN_ECHO_DELAY_MS + 1);
     expect(h.delivered.size).toBe(200);
     for (const list of h.delivered.values()) expect(kinds(list)).toEqual(["message"]);
   });

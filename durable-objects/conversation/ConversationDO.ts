@@ -37,6 +37,8 @@ export type { HistoryPlan, OpenInput, SendInput } from "./messages.ts";
 /** Safety-net delay: if the in-line fan-out dies with the isolate, the alarm finishes it. */
 const SAFETY_NET_MS = 2_000;
 const DEFAULT_HOT_WINDOW = 1_000;
+/** Archive batches are written at most this often per conversation (a busy chat's alarm rings more). */
+const ARCHIVE_INTERVAL_MS = 2_000;
 
 export class ConversationDO extends DurableObject<Env> {
   private readonly store: ConversationStore;
@@ -45,6 +47,8 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly fanout: Drain;
   private readonly archive: Drain;
   private readonly mediaJobs: Drain;
+  /** When the archive last ran (in memory: after a wake it runs at the first alarm). */
+  private archivedAt = 0;
   /** Sends per conversation, all members together: exact here, the object is single-threaded. */
   private readonly sendLimit = new TokenBuckets(SENDS_PER_CONVERSATION, 1);
   /** Receipts that arrive together are applied in one transaction (../shared/batch.ts). */
@@ -58,7 +62,11 @@ export class ConversationDO extends DurableObject<Env> {
     this.alarms = new Alarm(ctx.storage);
     const schedule = (at: number) => this.alarms.schedule(at);
     const hot = Number(env.HOT_WINDOW_MESSAGES ?? DEFAULT_HOT_WINDOW) || DEFAULT_HOT_WINDOW;
-    this.fanout = new Drain("fan-out", () => fanoutPass(this.store, (u) => env.USER_HUB.getByName(u)), schedule);
+    this.fanout = new Drain(
+      "fan-out",
+      () => fanoutPass(this.store, (u) => env.USER_HUB.getByName(u)),
+      (at) => this.scheduleFanout(at),
+    );
     const archive = postgresArchive(env);
     this.archive = new Drain("archive", () => archivePass(this.store, archive, hot), schedule);
     this.mediaJobs = new Drain("media references", () => mediaJobsPass(this.store, env), schedule);
@@ -189,6 +197,10 @@ export class ConversationDO extends DurableObject<Env> {
     await this.fanout.run();
     // Fan-out progress is stored lazily; with no write to carry it, the alarm stores it.
     if (this.store.hasUnflushedFanout) this.write(() => this.store.flushFanout());
+    // Postgres is written in batches at most every ARCHIVE_INTERVAL_MS, however often the alarm rings.
+    const archiveDue = this.archivedAt + ARCHIVE_INTERVAL_MS;
+    if (Date.now() < archiveDue) return this.alarms.schedule(archiveDue);
+    this.archivedAt = Date.now();
     await this.archive.run();
     await this.mediaJobs.run();
   }
@@ -207,6 +219,17 @@ export class ConversationDO extends DurableObject<Env> {
       this.store.load();
       throw error;
     }
+  }
+
+  /**
+   * A fan-out retry or a held-back echo is due at `at`: a short wait runs on a timer while the object
+   * is awake (the alarm, a little later, covers an eviction); a long one (a hub's backoff) on the alarm.
+   */
+  private scheduleFanout(at: number): void {
+    const wait = at - Date.now();
+    if (wait > SAFETY_NET_MS) return this.alarms.schedule(at);
+    setTimeout(() => void this.fanout.run(), Math.max(0, wait));
+    this.alarms.schedule(at + SAFETY_NET_MS);
   }
 
   /** After a committed write: arm the safety-net alarm and start fan-out without delaying the answer. */

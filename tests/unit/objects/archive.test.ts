@@ -6,15 +6,11 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { archivePass, type ArchiveTarget } from "../../../durable-objects/conversation/archiver.ts";
-import type { ConversationContext } from "../../../durable-objects/conversation/context.ts";
 import * as messages from "../../../durable-objects/conversation/messages.ts";
-import { CONVERSATION_MIGRATIONS } from "../../../durable-objects/conversation/schema.ts";
-import { ConversationStore } from "../../../durable-objects/conversation/store.ts";
-import { migrate } from "../../../durable-objects/shared/migrations.ts";
 import type { ArchivedMessage } from "../../../db/history-store.ts";
 import { ok } from "../../../lib/result.ts";
 import { isRefusedByDatabase } from "../../../lib/transient.ts";
-import { NodeStorage } from "./sqlite-storage.ts";
+import { conversationObject } from "./conversation-object.ts";
 
 const POISON = "a row Postgres refuses";
 
@@ -40,16 +36,7 @@ function strictArchive(): ArchiveTarget & { stored: Map<number, ArchivedMessage>
 }
 
 function conversationWith(texts: string[]) {
-  const storage = new NodeStorage();
-  migrate(storage.storage, CONVERSATION_MIGRATIONS);
-  const store = new ConversationStore(storage.sqlStorage);
-  store.load();
-  const ctx: ConversationContext = {
-    store,
-    config: { deleteWindowMs: 60_000, hotWindow: 1000 },
-    write: (fn) => storage.transactionSync(() => fn()),
-    committed: () => undefined,
-  };
+  const { store, ctx } = conversationObject();
   messages.open(ctx, { id: "d_archive", type: "direct", creatorId: "alice", memberIds: ["bob"] }, () => {});
   texts.forEach((text, i) => messages.send(ctx, "alice", { clientId: `c${i}`, text }, () => ok(null)));
   return store;

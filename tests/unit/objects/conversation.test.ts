@@ -9,12 +9,11 @@ import type { ConversationContext } from "../../../durable-objects/conversation/
 import { OWN_ECHO_DELAY_MS, fanoutPass, type WireEvent } from "../../../durable-objects/conversation/fanout.ts";
 import * as groups from "../../../durable-objects/conversation/group-ops.ts";
 import * as messages from "../../../durable-objects/conversation/messages.ts";
-import { CONVERSATION_MIGRATIONS } from "../../../durable-objects/conversation/schema.ts";
 import { ConversationStore } from "../../../durable-objects/conversation/store.ts";
 import { moveWatermark, moveWatermarks } from "../../../durable-objects/conversation/watermarks.ts";
-import { migrate } from "../../../durable-objects/shared/migrations.ts";
 import { ok } from "../../../lib/result.ts";
-import { NodeStorage } from "./sqlite-storage.ts";
+import { conversationObject } from "./conversation-object.ts";
+import type { NodeStorage } from "./sqlite-storage.ts";
 
 interface Harness {
   storage: NodeStorage;
@@ -28,21 +27,7 @@ interface Harness {
 }
 
 function harness(): Harness {
-  const storage = new NodeStorage();
-  migrate(storage.storage, CONVERSATION_MIGRATIONS);
-  const store = new ConversationStore(storage.sqlStorage);
-  store.load();
-  const ctx: ConversationContext = {
-    store,
-    config: { deleteWindowMs: 60_000, hotWindow: 1000 },
-    write: (fn) =>
-      storage.transactionSync(() => {
-        const result = fn();
-        store.flush();
-        return result;
-      }),
-    committed: () => undefined,
-  };
+  const { storage, store, ctx } = conversationObject();
   const delivered = new Map<string, Array<{ ev: number; body: EventBody }>>();
   const hub = (userId: string) => ({
     async deliver(_conversationId: string, events: WireEvent[]) {

@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     persistTo: resolve(DATA, "wrangler"),
     postgres: { dataDir: resolve(DATA, "postgres") },
     authSecret: devAuthSecret(),
-    // Web Push (issue 8): VAPID_* from the environment, else a pair generated once into .data/vapid.json.
+    // Web Push (README "Notifications"): VAPID_* from the environment, else a pair generated once into .data/vapid.json.
     vars: {
       ...devVapidKeys(resolve(DATA, "vapid.json")),
       // GET /health/ready's bearer secret: HEALTH_SECRET from the environment, else random per run.

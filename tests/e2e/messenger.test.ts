@@ -1,5 +1,5 @@
 /**
- * The web client in a real browser (issue 6 "Must hold"): Debian Chromium, one browser context per
+ * The web client in a real browser (README "The web client"): Chromium, one browser context per
  * person, against the same local stack as the integration tests. Assertions are what a person sees:
  * visible text, labels and the ticks' accessible names (Sent, Delivered, Read).
  */

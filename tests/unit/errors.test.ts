@@ -1,6 +1,6 @@
 /**
  * Errors crossing from a Durable Object to a REST answer keep what a client needs to retry
- * (issue 14 item 6): a `rate_limited` Result with `retryAfterSeconds` becomes a 429 with `Retry-After`.
+ * (README "Rate limits"): a `rate_limited` Result with `retryAfterSeconds` becomes a 429 with `Retry-After`.
  */
 import { describe, expect, it } from "vitest";
 import { AppError, errorResponse } from "../../lib/errors.ts";

@@ -1,6 +1,6 @@
 /**
  * The protocol module's input rules, without a runtime: every string a client can send refuses
- * control characters (issue 14 item 1), names people read refuse invisible-only values and bidi
+ * control characters (README "Security"), names people read refuse invisible-only values and bidi
  * controls (item 11), weak passwords are `weak_password` (item 10), and the two limits that have their
  * own codes say so: a too-long text is `message_too_large`, too many group members `group_full`.
  */

@@ -1,5 +1,5 @@
 /**
- * `/health` inside workerd (issue 14 item 8): liveness is public and touches no dependency;
+ * `/health` inside workerd (README "REST API"): liveness is public and touches no dependency;
  * readiness is behind HEALTH_SECRET and is the same 404 as an unknown path for everyone else. This
  * project has no Postgres and no Redis, so readiness reports R2 only. Every Worker answer is
  * `Cache-Control: no-store` unless it sets its own (item 13).

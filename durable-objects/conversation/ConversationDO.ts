@@ -13,6 +13,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Conversation, Message, MessageStatus } from "../../client/sdk/protocol/index.ts";
+import { countDeadLetter, type DeadLetterQueue } from "../../db/cache/dead-letters.ts";
+import { redisFromEnv } from "../../db/cache/redis.ts";
 import { deleteWindowSeconds } from "../../lib/config.ts";
 import { SENDS_PER_CONVERSATION, TokenBuckets, rateLimitsEnabled } from "../../lib/rate-limits.ts";
 import { err, ok, type Result } from "../../lib/result.ts";
@@ -68,8 +70,13 @@ export class ConversationDO extends DurableObject<Env> {
       (at) => this.scheduleFanout(at),
     );
     const archive = postgresArchive(env);
-    this.archive = new Drain("archive", () => archivePass(this.store, archive, hot), schedule);
-    this.mediaJobs = new Drain("media references", () => mediaJobsPass(this.store, env), schedule);
+    // Set-aside rows are counted in Redis for `/health/ready` (best effort).
+    const setAside = (queue: DeadLetterQueue) => {
+      const redis = redisFromEnv(env);
+      if (redis) ctx.waitUntil(countDeadLetter(redis, queue).catch(() => undefined));
+    };
+    this.archive = new Drain("archive", () => archivePass(this.store, archive, hot, setAside), schedule);
+    this.mediaJobs = new Drain("media references", () => mediaJobsPass(this.store, env, setAside), schedule);
     this.typingRelay = new TypingRelay((userId) => env.USER_HUB.getByName(userId));
     this.context = {
       store: this.store,

@@ -44,6 +44,7 @@ export async function archivePass(
   store: ConversationStore,
   archive: ArchiveTarget,
   hotWindow: number,
+  setAside: (queue: "archive") => void = () => undefined,
 ): Promise<PassOutcome> {
   const meta = store.meta;
   if (!meta || !archive.configured) return {};
@@ -62,6 +63,7 @@ export async function archivePass(
     (row, error) => {
       log("error", "archive refused a message, set aside", { conversationId: meta.id, seq: row.seq, error });
       store.deadLetterArchive(row, errorSummary(error), Date.now());
+      setAside("archive");
     },
   );
   // No await between these writes: one commit for the batch.

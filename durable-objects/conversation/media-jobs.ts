@@ -15,7 +15,11 @@ const JOB_BATCH = 100;
 
 type Job = { id: number; media_id: string; seq: number; op: "add" | "remove" };
 
-export async function mediaJobsPass(store: ConversationStore, env: Env): Promise<PassOutcome> {
+export async function mediaJobsPass(
+  store: ConversationStore,
+  env: Env,
+  counted: (queue: "media") => void = () => undefined,
+): Promise<PassOutcome> {
   const meta = store.meta;
   if (!meta) return {};
   if (!new ShardSet(env).configured) return {};
@@ -35,6 +39,7 @@ export async function mediaJobsPass(store: ConversationStore, env: Env): Promise
       });
       setAside.push(job);
       store.deadLetterMediaJob(job, errorSummary(error), Date.now());
+      counted("media");
     },
   );
   store.mediaJobsDone(jobs.filter((j) => !setAside.includes(j)).map((j) => j.id));

@@ -22,6 +22,10 @@ describe("local stack", () => {
     const body = (await res.json()) as { status: string; checks: Record<string, string> };
     expect(inject("shardUrls")).toHaveLength(2);
     expect(body.checks).toEqual({ postgres_0: "ok", postgres_1: "ok", redis: redisRest ? "ok" : "off", r2: "ok" });
+    // Rows the queues set aside for good, counted in Redis (absent without Redis).
+    const { deadLetters } = body as unknown as { deadLetters?: Record<string, number> };
+    if (redisRest) expect(deadLetters).toEqual({ archive: expect.any(Number), media: expect.any(Number) });
+    else expect(deadLetters).toBeUndefined();
   });
 
   it("can be killed and restarted on the same address (tests/integration/stack-control.ts)", async () => {

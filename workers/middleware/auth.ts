@@ -15,7 +15,8 @@ import { AppError } from "../../lib/errors.ts";
 import { ProfileCache } from "../../db/cache/profile-cache.ts";
 import { authSecret, verifyToken } from "../../lib/tokens.ts";
 
-const BEARER = /^Bearer +([A-Za-z0-9._-]+) *$/i;
+/** `Authorization: Bearer <credential>`: whatever the credential is, it is checked by its verifier. */
+const BEARER = /^Bearer +(\S+) *$/i;
 
 /**
  * The token of an `Authorization: Bearer <token>` header, or null when there is none or it is not

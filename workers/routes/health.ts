@@ -14,8 +14,10 @@ import { sql } from "drizzle-orm";
 import type { AppEnv } from "../env.ts";
 import { withShards } from "../../db/connection.ts";
 import { redisFromEnv } from "../../db/cache/redis.ts";
+import { readDeadLetters } from "../../db/cache/dead-letters.ts";
 import { ROUTES } from "../../client/sdk/protocol/index.ts";
 import { AppError } from "../../lib/errors.ts";
+import { bearerToken } from "../middleware/auth.ts";
 import { timingSafeEqual } from "../../lib/bytes.ts";
 
 /** Each readiness check gets this long: a hung dependency is "down", not a hung request. */
@@ -29,7 +31,7 @@ export const healthRoutes = new Hono<AppEnv>()
   .get(ROUTES.health.path, (c) => c.json({ status: "ok" }))
 
   .get(ROUTES.healthReady.path, async (c) => {
-    if (!(await presentsHealthSecret(c.env.HEALTH_SECRET, c.req.header("authorization")))) {
+    if (!(await presentsHealthSecret(c.env.HEALTH_SECRET, bearerToken(c)))) {
       throw new AppError("not_found", "no such route");
     }
     const checks: Record<string, Check> = {};
@@ -52,7 +54,12 @@ export const healthRoutes = new Hono<AppEnv>()
       (p) => c.executionCtx.waitUntil(p),
     );
     const healthy = Object.values(checks).every((v) => v !== "down");
-    return c.json({ status: healthy ? "ok" : "degraded", checks }, healthy ? 200 : 503);
+    // Rows the objects' queues set aside for good (counted in Redis): not unhealthy, but to look at.
+    const deadLetters = redis && checks.redis === "ok" ? await readDeadLetters(redis).catch(() => null) : null;
+    return c.json(
+      { status: healthy ? "ok" : "degraded", checks, ...(deadLetters ? { deadLetters } : {}) },
+      healthy ? 200 : 503,
+    );
   });
 
 /** "ok" if `call` settles in time without throwing, else "down". */
@@ -75,10 +82,8 @@ const utf8 = new TextEncoder();
 const digest = async (text: string) => new Uint8Array(await crypto.subtle.digest("SHA-256", utf8.encode(text)));
 
 /** Whether `authorization` is `Bearer <secret>` for a configured secret; compared in constant time. */
-async function presentsHealthSecret(secret: string | undefined, authorization: string | undefined): Promise<boolean> {
-  if (!secret) return false;
-  const presented = /^Bearer +(\S+) *$/i.exec(authorization ?? "")?.[1];
-  if (presented === undefined) return false;
+async function presentsHealthSecret(secret: string | undefined, presented: string | null): Promise<boolean> {
+  if (!secret || presented === null) return false;
   // Digests first: equal lengths, so the comparison time says nothing about the secret.
   return timingSafeEqual(await digest(presented), await digest(secret));
 }

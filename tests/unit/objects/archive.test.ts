@@ -47,7 +47,9 @@ describe("the archive queue", () => {
     const texts = Array.from({ length: 50 }, (_, i) => (i === 17 ? POISON : `message ${i}`));
     const store = conversationWith(texts);
     const archive = strictArchive();
-    await archivePass(store, archive, 1000);
+    const counted: string[] = [];
+    await archivePass(store, archive, 1000, (queue) => counted.push(queue));
+    expect(counted).toEqual(["archive"]);
     expect([...archive.stored.keys()].sort((a, b) => a - b)).toEqual(
       Array.from({ length: 50 }, (_, i) => i + 1).filter((seq) => seq !== 18),
     );

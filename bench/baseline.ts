@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "../scripts/stack.ts";
+import { freePort, wranglerEnv } from "../scripts/stack.ts";
 import { sleep } from "./lib.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -47,14 +47,7 @@ export async function startBaseline(opts: { persistTo: string; log: (line: strin
       cwd: ROOT,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...process.env,
-        WRANGLER_SEND_METRICS: "false",
-        WRANGLER_SEND_ERROR_REPORTS: "false",
-        WRANGLER_REGISTRY_PATH: resolve(persistTo, "dev-registry"),
-        FORCE_COLOR: "0",
-        NO_COLOR: "1",
-      },
+      env: wranglerEnv(persistTo),
     },
   );
   const tail: string[] = [];

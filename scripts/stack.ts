@@ -19,6 +19,21 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const WRANGLER_JS = resolve(ROOT, "node_modules/wrangler/bin/wrangler.js");
 const LOG_TAIL_LINES = 60;
 
+/**
+ * The environment a private `wrangler dev` runs with: no telemetry, its own dev registry under
+ * `persistTo` (another `wrangler dev` may be running on the machine), and no colours when its
+ * output is parsed rather than shown.
+ */
+export function wranglerEnv(persistTo: string, plain = true): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    WRANGLER_SEND_METRICS: "false",
+    WRANGLER_SEND_ERROR_REPORTS: "false",
+    WRANGLER_REGISTRY_PATH: resolve(persistTo, "dev-registry"),
+    ...(plain ? { FORCE_COLOR: "0", NO_COLOR: "1" } : {}),
+  };
+}
+
 export interface StackOptions {
   /** HTTP port of wrangler dev (default 8787; 0 = any free port). */
   port?: number;
@@ -202,14 +217,7 @@ class WranglerProcess {
       cwd: ROOT,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...process.env,
-        WRANGLER_SEND_METRICS: "false",
-        WRANGLER_SEND_ERROR_REPORTS: "false",
-        // Keep this session out of the machine-wide dev registry (another `wrangler dev` may be running).
-        WRANGLER_REGISTRY_PATH: resolve(this.opts.persistTo, "dev-registry"),
-        ...(this.opts.echoWrangler ? {} : { FORCE_COLOR: "0", NO_COLOR: "1" }),
-      },
+      env: wranglerEnv(this.opts.persistTo, !this.opts.echoWrangler),
     });
     this.child = child;
     this.exited = new Promise((done) => child.once("exit", () => done()));

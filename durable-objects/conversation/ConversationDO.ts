@@ -185,7 +185,7 @@ export class ConversationDO extends DurableObject<Env> {
     const me = meta ? this.store.member(userId) : null;
     if (!meta || !me || me.left_seq !== null) return err("not_found", NOT_FOUND);
     const others = this.store
-      .activeMembers()
+      .currentMembers()
       .map((m) => m.user_id)
       .filter((id) => id !== userId);
     return ok(await this.typingRelay.relay(meta.id, userId, typing, others, meta.type === "group"));

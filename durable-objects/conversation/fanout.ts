@@ -91,6 +91,7 @@ export async function fanoutPass(
       dueAt = Math.min(dueAt ?? retryAt, retryAt);
     }
   });
+  store.trimPendingEvents();
   return { more, dueAt };
 }
 

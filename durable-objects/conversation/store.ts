@@ -98,6 +98,13 @@ export class ConversationStore {
     return this.memberRows.values();
   }
 
+  /** Current members, in no particular order (receipts, typing: no sort on a hot path). */
+  currentMembers(): MemberRow[] {
+    const out: MemberRow[] = [];
+    for (const m of this.memberRows.values()) if (m.left_seq === null) out.push(m);
+    return out;
+  }
+
   /** Current members, in the order they joined. */
   activeMembers(): MemberRow[] {
     return [...this.memberRows.values()]
@@ -292,7 +299,6 @@ export class ConversationStore {
     if (!member) return;
     Object.assign(member, fields);
     this.fanoutDirty.add(userId);
-    this.trimPendingEvents();
   }
 
   /** Whether fan-out progress is waiting to be stored (the alarm stores it if no write comes). */
@@ -346,7 +352,8 @@ export class ConversationStore {
     return floor;
   }
 
-  private trimPendingEvents(): void {
+  /** Drops from memory the events every hub now has (after a fan-out pass). */
+  trimPendingEvents(): void {
     const floor = this.fanoutFloor();
     let drop = 0;
     while (drop < this.pendingEvents.length && (this.pendingEvents[drop] as PendingEvent).ev <= floor) drop++;

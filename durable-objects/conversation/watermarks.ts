@@ -87,7 +87,7 @@ export function emitStatusChanges(ctx: ConversationContext): void {
   if (!meta) return;
   const senders = store.lastSent();
   if (senders.size === 0) return;
-  const active = store.activeMembers();
+  const active = store.currentMembers();
   const views = viewsFor(active.map((m) => ({ userId: m.user_id, delivered: m.delivered_upto, read: m.read_upto })));
   // Only people who sent something can have a status to see change: usually a few, not 200.
   for (const [userId, lastSent] of senders) {

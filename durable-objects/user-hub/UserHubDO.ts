@@ -126,7 +126,7 @@ export class UserHubDO extends DurableObject<Env> {
           introduced = this.profiles.introduce(e.body.conversation.peerId) || introduced;
         }
       }
-      if (logged.length > 0) this.push.onDeliver(conversationId, logged.map(asEvent));
+      if (logged.length > 0 && this.push.watching()) this.push.onDeliver(conversationId, logged.map(asEvent));
       return logged;
     });
     if (fresh.length > 0) this.sockets.broadcast(eventsFrame(fresh));

@@ -91,8 +91,13 @@ export class HubPush {
   // ---- hooks -----------------------------------------------------------------------------------
 
   /** After `deliver` logged fresh events: open/extend pending pushes, or cancel on delete-for-everyone. */
+  /** Whether delivered events can matter to push at all (a subscription, or a push pending). */
+  watching(): boolean {
+    return this.store.subscriptionCount > 0 || this.store.hasPendingPushes;
+  }
+
   onDeliver(conversationId: string, fresh: readonly Event[]): void {
-    if (this.store.subscriptionCount === 0 && !this.store.hasPendingPushes) return;
+    if (!this.watching()) return;
     let opened = false;
     for (const event of fresh) {
       if (event.kind === "message_deleted") {

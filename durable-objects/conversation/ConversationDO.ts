@@ -36,8 +36,13 @@ import { messageStatus, moveWatermarks, type WatermarkMove } from "./watermarks.
 
 export type { HistoryPlan, OpenInput, SendInput } from "./messages.ts";
 
-/** Safety-net delay: if the in-line fan-out dies with the isolate, the alarm finishes it. */
-const SAFETY_NET_MS = 2_000;
+/**
+ * Safety-net delay: if the in-line fan-out dies with the isolate, the alarm finishes it. Only that
+ * rare case waits this long; a short net rang every busy conversation's alarm to find nothing to do.
+ */
+const SAFETY_NET_MS = 30_000;
+/** Fan-out waits up to this long run on a timer while the object is awake; longer ones on the alarm. */
+const TIMER_WAIT_MS = 2_000;
 const DEFAULT_HOT_WINDOW = 1_000;
 /** Archive batches are written at most this often per conversation (a busy chat's alarm rings more). */
 const ARCHIVE_INTERVAL_MS = 2_000;
@@ -234,7 +239,7 @@ export class ConversationDO extends DurableObject<Env> {
    */
   private scheduleFanout(at: number): void {
     const wait = at - Date.now();
-    if (wait > SAFETY_NET_MS) return this.alarms.schedule(at);
+    if (wait > TIMER_WAIT_MS) return this.alarms.schedule(at);
     setTimeout(() => void this.fanout.run(), Math.max(0, wait));
     this.alarms.schedule(at + SAFETY_NET_MS);
   }

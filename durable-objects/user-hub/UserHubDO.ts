@@ -39,8 +39,11 @@ import type { HubSockets } from "./sockets.ts";
 import type { HubStore } from "./store.ts";
 import { claimTicket, revokeSessionTickets } from "./tickets.ts";
 
-/** If an in-line pass dies with the isolate, the alarm finishes it. */
-const SAFETY_NET_MS = 2_000;
+/**
+ * If an in-line pass dies with the isolate, the alarm finishes it. Only that rare case waits this
+ * long; a short net made every busy hub's alarm ring every few seconds to find nothing to do.
+ */
+const SAFETY_NET_MS = 30_000;
 
 export class UserHubDO extends DurableObject<Env> {
   private readonly store: HubStore;

@@ -6,6 +6,7 @@
 import {
   ClientFrame,
   MAX_FRAME_BYTES,
+  quickClientFrame,
   TYPING_RELAY_INTERVAL_MS,
   validationError,
   type ErrorCode,
@@ -63,21 +64,10 @@ export class FrameHandler {
     } catch {
       return this.error(ws, "invalid_json", "frame is not valid JSON");
     }
-    // The most frequent frame, checked by hand with the schema's exact rules (the fuzz test holds
-    // both paths to the same answers); everything else goes through the schema.
-    const acked = ackCursor(json);
-    if (acked !== null) {
-      if (state.deviceId === null) return this.error(ws, "invalid_request", "say hello first");
-      return this.host.ack(state.deviceId, acked);
-    }
-    const parsed = ClientFrame.safeParse(json);
-    if (!parsed.success) {
-      const id = typeof (json as { id?: unknown } | null)?.id === "string" ? (json as { id: string }).id : undefined;
-      // The same codes and wording as a REST body with the same problem.
-      const { code, message } = validationError(parsed.error);
-      return this.error(ws, code, message, id);
-    }
-    const frame = parsed.data;
+    // The frequent frames are checked by hand with the schema's exact rules; anything else, and
+    // anything they refuse, goes through the schema, which also words the error.
+    const frame = quickClientFrame(json) ?? this.parse(ws, json);
+    if (frame === null) return;
     if (frame.type === "hello") return this.host.hello(ws, frame.deviceId, frame.cursor);
     if (state.deviceId === null) return this.error(ws, "invalid_request", "say hello first");
     const me = this.host.userId();
@@ -108,6 +98,17 @@ export class FrameHandler {
         return;
       }
     }
+  }
+
+  /** The schema's verdict on a frame the fast path did not take: the frame, or null after an error frame. */
+  private parse(ws: WebSocket, json: unknown): ClientFrame | null {
+    const parsed = ClientFrame.safeParse(json);
+    if (parsed.success) return parsed.data;
+    const id = typeof (json as { id?: unknown } | null)?.id === "string" ? (json as { id: string }).id : undefined;
+    // The same codes and wording as a REST body with the same problem.
+    const { code, message } = validationError(parsed.error);
+    this.error(ws, code, message, id);
+    return null;
   }
 
   /**
@@ -171,15 +172,4 @@ export class FrameHandler {
     gate.issued();
     return sending;
   }
-}
-
-/** The cursor of a valid `ack` frame (`{"type":"ack","cursor":<int ≥ 0>}`, nothing else), or null. */
-function ackCursor(json: unknown): number | null {
-  if (typeof json !== "object" || json === null || Array.isArray(json)) return null;
-  const frame = json as Record<string, unknown>;
-  if (frame.type !== "ack") return null;
-  const keys = Object.keys(frame);
-  if (keys.length !== 2 || !("cursor" in frame)) return null;
-  const cursor = frame.cursor;
-  return typeof cursor === "number" && Number.isSafeInteger(cursor) && cursor >= 0 ? cursor : null;
 }

@@ -132,6 +132,9 @@ export class HubPush {
    * send what is due, and say when the rest is due.
    */
   async pass(): Promise<PassOutcome> {
+    // Without subscriptions or pending bursts nothing can be due (the outbox only fills from
+    // subscriptions): most hubs, most alarms, so no query at all.
+    if (!this.watching()) return {};
     const now = Date.now();
     const previews = this.previews();
     const due = this.store.pendingPushesDue(now);

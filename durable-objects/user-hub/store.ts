@@ -12,6 +12,8 @@ import type { ConversationSummary, Message, User } from "../../client/sdk/protoc
 
 /** Events kept for devices that have not acked them; a device further behind gets `synced {reset}`. */
 export const MAX_LOG_EVENTS = 20_000;
+/** The log is trimmed once at least this many rows can go (one DELETE per step, not per ack). */
+export const TRIM_STEP = 32;
 /** A device not seen for this long no longer holds back log trimming. */
 export const DEVICE_BACKLOG_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -170,7 +172,8 @@ export class HubStore {
     for (const d of this.devices.values()) if (d.seenAt >= now - DEVICE_BACKLOG_MS) floor = Math.min(floor, d.acked);
     if (floor === Number.POSITIVE_INFINITY) floor = 0;
     floor = Math.max(floor, this.head - MAX_LOG_EVENTS);
-    if (floor < this.oldest) return;
+    // Trimmed in steps: a DELETE per ack was a statement on every ack for one row each time.
+    if (floor - this.oldest + 1 < TRIM_STEP) return;
     this.sql.exec("DELETE FROM log WHERE cursor <= ?", floor);
     this.oldest = floor + 1;
   }

@@ -8,7 +8,7 @@ import { ServerFrame, type EventBody, type Message } from "../../../client/sdk/p
 import { applyToChatList } from "../../../durable-objects/user-hub/chat-list.ts";
 import { EventLog, eventsFrame } from "../../../durable-objects/user-hub/event-log.ts";
 import { HUB_MIGRATIONS } from "../../../durable-objects/user-hub/schema.ts";
-import { HubStore } from "../../../durable-objects/user-hub/store.ts";
+import { HubStore, TRIM_STEP } from "../../../durable-objects/user-hub/store.ts";
 import { migrate } from "../../../durable-objects/shared/migrations.ts";
 import { NodeStorage } from "./sqlite-storage.ts";
 
@@ -90,7 +90,18 @@ describe("the hub's event log, in Node", () => {
     ]);
     h.storage.transactionSync(() => h.log.ack("phone", 3, Date.now()));
     expect(h.store.receiptsDue(Date.now()).map((r) => [r.conversation_id, r.acked_upto])).toEqual([["d_1", 3]]);
-    // Everything the only device acked is trimmed.
+  });
+
+  it("trims what every device acked, in steps of TRIM_STEP rows", () => {
+    const h = hub();
+    h.store.deviceSeen("phone", Date.now());
+    const events = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => wire(from + i, { kind: "message", message: message(from + i, "bob") }));
+    h.deliver(events(1, 3));
+    h.storage.transactionSync(() => h.log.ack("phone", 3, Date.now()));
+    expect(h.store.logSize()).toBe(3); // fewer than a step: kept for now
+    h.deliver(events(4, TRIM_STEP));
+    h.storage.transactionSync(() => h.log.ack("phone", 3 + TRIM_STEP, Date.now()));
     expect(h.store.logSize()).toBe(0);
   });
 
@@ -108,14 +119,16 @@ describe("the hub's event log, in Node", () => {
   it("drops a conversation's repeat even after the log rows that held it were trimmed", () => {
     const h = hub();
     h.store.deviceSeen("phone", Date.now());
-    const event = wire(7, { kind: "message", message: message(1, "bob") });
-    h.deliver([event]);
-    h.storage.transactionSync(() => h.log.ack("phone", 1, Date.now()));
+    const earlier = Array.from({ length: TRIM_STEP }, (_, i) =>
+      wire(i + 1, { kind: "message", message: message(i + 1, "bob") }),
+    );
+    const event = earlier[earlier.length - 1]!;
+    h.deliver(earlier);
+    h.storage.transactionSync(() => h.log.ack("phone", TRIM_STEP, Date.now()));
     expect(h.store.logSize()).toBe(0);
-    // The conversation did not store that the hub has ev 7 (it keeps that lazily) and sends it again.
-    expect(h.deliver([event, wire(8, { kind: "message", message: message(2, "bob") })]).map((e) => e.cursor)).toEqual([
-      2,
-    ]);
+    // The conversation did not store that the hub has this ev (it keeps that lazily) and sends it again.
+    const next = wire(TRIM_STEP + 1, { kind: "message", message: message(TRIM_STEP + 1, "bob") });
+    expect(h.deliver([event, next]).map((e) => e.cursor)).toEqual([TRIM_STEP + 1]);
   });
 
   it("keeps an ack to a few statements", () => {

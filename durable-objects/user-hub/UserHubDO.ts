@@ -44,11 +44,14 @@ import { claimTicket, revokeSessionTickets } from "./tickets.ts";
  * long; a short net made every busy hub's alarm ring every few seconds to find nothing to do.
  */
 const SAFETY_NET_MS = 30_000;
+/** Device cursors and receipts changed by acks are stored at the latest this long after (./store.ts). */
+const LAZY_PERSIST_MS = 1_000;
 
 export class UserHubDO extends DurableObject<Env> {
   private readonly store: HubStore;
   private readonly log: EventLog;
   private readonly alarms: Alarm;
+  private persistTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly frames: FrameHandler;
   private readonly presenceState: HubPresence;
   private readonly push: HubPush;
@@ -252,11 +255,17 @@ export class UserHubDO extends DurableObject<Env> {
 
   private hello(ws: WebSocket, deviceId: string, cursor: number): void {
     const replaced = this.sockets.hello(ws, deviceId);
-    this.write(() => {
+    const acked = this.write(() => {
       this.store.deviceSeen(deviceId, Date.now());
       this.presenceState.online();
       replaced.forEach((gone) => this.presenceState.socketGone(gone));
+      // The device has everything up to its cursor: an ack, which also restores one that a crash
+      // lost before it was stored (acks are stored lazily). Not for a cursor from another log.
+      return cursor >= this.store.oldestCursor - 1 && cursor <= this.store.headCursor
+        ? this.log.ack(deviceId, cursor, Date.now())
+        : null;
     });
+    if (acked !== null) this.kick(this.receipts);
     const head = this.store.headCursor;
     const welcome: ServerFrame = { type: "welcome", v: PROTOCOL_VERSION, userId: this.userId, head };
     this.sockets.send(ws, JSON.stringify(welcome));
@@ -265,13 +274,23 @@ export class UserHubDO extends DurableObject<Env> {
     this.sockets.send(ws, JSON.stringify({ type: "synced", cursor: head, reset } satisfies ServerFrame));
   }
 
+  /** In memory only: stored with the next write or within LAZY_PERSIST_MS (./store.ts `persistLazy`). */
   private ack(deviceId: string, requested: number): void {
-    const cursor = this.write(() => {
-      const acked = this.log.ack(deviceId, requested, Date.now());
-      if (acked !== null) this.push.onAck(acked); // this device has them: no notification needed
-      return acked;
-    });
-    if (cursor !== null) this.kick(this.receipts);
+    const cursor = this.log.ack(deviceId, requested, Date.now());
+    if (cursor === null) return;
+    // This device has them: no notification needed (a write only when a burst is pending).
+    if (this.store.hasPendingPushes) this.write(() => this.push.onAck(cursor));
+    this.persistSoon();
+    this.kick(this.receipts);
+  }
+
+  /** Stores what is only in memory (cursors, receipts) unless another write does it first. */
+  private persistSoon(): void {
+    if (this.persistTimer !== null) return;
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = null;
+      if (this.store.hasLazyWrites) this.write(() => undefined);
+    }, LAZY_PERSIST_MS);
   }
 
   // ---- internals -------------------------------------------------------------------------------------
@@ -279,7 +298,11 @@ export class UserHubDO extends DurableObject<Env> {
   /** One storage transaction; on failure the hot state is reloaded so memory never runs ahead. */
   private write<T>(fn: () => T): T {
     try {
-      return this.ctx.storage.transactionSync(fn);
+      return this.ctx.storage.transactionSync(() => {
+        const result = fn();
+        this.store.persistLazy(Date.now());
+        return result;
+      });
     } catch (error) {
       this.store.load();
       this.log.wake();

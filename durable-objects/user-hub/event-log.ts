@@ -112,9 +112,9 @@ export class EventLog {
   }
 
   /**
-   * A device stored everything up to `requested`: moves its cursor, owes the conversations their
-   * delivered receipts and trims what every device has. Call inside a transaction. Returns the new
-   * cursor, or null when the ack adds nothing.
+   * A device stored everything up to `requested`: moves its cursor and owes the conversations their
+   * delivered receipts, in memory; the store keeps both with its next write (`persistLazy`), which
+   * also trims what every device has. Returns the new cursor, or null when the ack adds nothing.
    */
   ack(deviceId: string, requested: number, now: number): number | null {
     const cursor = Math.min(requested, this.store.headCursor);
@@ -136,9 +136,7 @@ export class EventLog {
       const m = this.fromOthers.get(c);
       if (m) owe(m.conversationId, m.seq);
     }
-    this.store.flushReceipts();
     for (const [conversationId, seq] of upTo) this.store.oweReceipt(conversationId, seq);
-    this.store.trimLog(now);
     for (const c of this.fromOthers.keys()) {
       if (c >= this.store.oldestCursor) break; // Map keeps insertion (= cursor) order
       this.fromOthers.delete(c);

@@ -56,7 +56,9 @@ export class HubStore {
   private readonly settings = new Map<string, string>();
   private readonly inbox = new Map<string, number>();
   private readonly receipts = new Map<string, ReceiptRow & { due: number }>();
+  /** Receipts and device cursors changed in memory, not yet stored (see `persistLazy`). */
   private readonly receiptsDirty = new Set<string>();
+  private readonly devicesDirty = new Set<string>();
   private subscriptions = 0;
   private pendingPushes = 0;
 
@@ -71,6 +73,7 @@ export class HubStore {
     this.inbox.clear();
     this.receipts.clear();
     this.receiptsDirty.clear();
+    this.devicesDirty.clear();
     for (const r of this.sql
       .exec<ReceiptRow & { due: number }>(
         "SELECT conversation_id, acked_upto, reported_upto, failures, due FROM receipts",
@@ -202,25 +205,23 @@ export class HubStore {
     else this.devices.set(deviceId, { acked: 0, seenAt: now });
   }
 
+  /** Remembered now, stored with the next write (`persistLazy`). */
   setAcked(deviceId: string, cursor: number, now: number): void {
-    this.sql.exec("UPDATE devices SET acked = ?, seen_at = ? WHERE device_id = ?", cursor, now, deviceId);
     const d = this.devices.get(deviceId);
-    if (d) Object.assign(d, { acked: cursor, seenAt: now });
+    if (!d) return; // only a device that said hello (and so has a row) acks
+    Object.assign(d, { acked: cursor, seenAt: now });
+    this.devicesDirty.add(deviceId);
   }
 
   // ---- delivered receipts owed to conversations ---------------------------------------------------------
   //
-  // Owed receipts are kept in memory too. What was reported is stored lazily (with the next ack's
-  // transaction, `flushReceipts`): losing it only repeats a report, which a conversation ignores
-  // (watermarks never go back), so a report costs the hub no commit of its own.
+  // Owed and reported receipts live in memory and are stored lazily, with the hub's next write or
+  // within LAZY_PERSIST_MS (`persistLazy`), like the device cursors they come from: an ack costs no
+  // commit of its own. Losing them in a crash is repaired by the devices: the sockets drop, every
+  // device says hello again with the cursor it stored, and that hello acks it again (UserHubDO).
+  // Losing a "reported" only repeats a report, which a conversation ignores (watermarks never go back).
 
   oweReceipt(conversationId: string, upTo: number): void {
-    this.sql.exec(
-      `INSERT INTO receipts (conversation_id, acked_upto) VALUES (?, ?)
-       ON CONFLICT (conversation_id) DO UPDATE SET acked_upto = MAX(acked_upto, excluded.acked_upto)`,
-      conversationId,
-      upTo,
-    );
     const r = this.receipts.get(conversationId);
     if (r) r.acked_upto = Math.max(r.acked_upto, upTo);
     else
@@ -231,6 +232,7 @@ export class HubStore {
         failures: 0,
         due: 0,
       });
+    this.receiptsDirty.add(conversationId);
   }
 
   receiptsDue(now: number): ReceiptRow[] {
@@ -247,10 +249,13 @@ export class HubStore {
     this.receiptsDirty.add(conversationId);
   }
 
+  /** A report failed: its retry time is stored at once (it must survive an eviction); rare. */
   receiptFailed(conversationId: string, failures: number, due: number): void {
-    this.sql.exec("UPDATE receipts SET failures = ?, due = ? WHERE conversation_id = ?", failures, due, conversationId);
     const r = this.receipts.get(conversationId);
-    if (r) Object.assign(r, { failures, due });
+    if (!r) return;
+    Object.assign(r, { failures, due });
+    this.storeReceipt(r);
+    this.receiptsDirty.delete(conversationId);
   }
 
   /** The earliest time a receipt still owed is due, or null when none is. */
@@ -260,23 +265,44 @@ export class HubStore {
     return next;
   }
 
-  /** Stores what was reported and forgets settled receipts. Call inside a transaction. */
-  flushReceipts(): void {
+  /** True when memory holds cursors or receipts not yet stored. */
+  get hasLazyWrites(): boolean {
+    return this.devicesDirty.size > 0 || this.receiptsDirty.size > 0;
+  }
+
+  /**
+   * Stores the device cursors and receipts changed since the last call, forgets settled receipts,
+   * and trims the log behind the stored cursors. Call inside a transaction (the hub's every write).
+   */
+  persistLazy(now: number): void {
+    for (const id of this.devicesDirty) {
+      const d = this.devices.get(id);
+      if (d) this.sql.exec("UPDATE devices SET acked = ?, seen_at = ? WHERE device_id = ?", d.acked, d.seenAt, id);
+    }
+    this.devicesDirty.clear();
     for (const id of this.receiptsDirty) {
       const r = this.receipts.get(id);
       if (!r) continue;
       if (r.reported_upto >= r.acked_upto) {
-        this.sql.exec("DELETE FROM receipts WHERE conversation_id = ? AND acked_upto <= ?", id, r.reported_upto);
+        this.sql.exec("DELETE FROM receipts WHERE conversation_id = ?", id);
         this.receipts.delete(id);
-      } else {
-        this.sql.exec(
-          "UPDATE receipts SET reported_upto = ?, failures = 0, due = 0 WHERE conversation_id = ?",
-          r.reported_upto,
-          id,
-        );
-      }
+      } else this.storeReceipt(r);
     }
     this.receiptsDirty.clear();
+    this.trimLog(now);
+  }
+
+  private storeReceipt(r: ReceiptRow & { due: number }): void {
+    this.sql.exec(
+      `INSERT INTO receipts (conversation_id, acked_upto, reported_upto, failures, due) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (conversation_id) DO UPDATE SET acked_upto = excluded.acked_upto,
+         reported_upto = excluded.reported_upto, failures = excluded.failures, due = excluded.due`,
+      r.conversation_id,
+      r.acked_upto,
+      r.reported_upto,
+      r.failures,
+      r.due,
+    );
   }
 
   // ---- settings (presence, privacy, previews) ---------------------------------------------------------

@@ -19,11 +19,12 @@ export const FANOUT_BATCH = 200;
 export const FANOUT_CONCURRENCY = 200;
 /**
  * A sender's own message goes back to their hub (for their other devices and their chat list), but
- * the sending device already has it from `sent`: when that is all a hub is owed, it waits up to this
- * long to travel with the next events, so a busy chat costs each hub one delivery per message from
- * others rather than one more per own message.
+ * the sending device already has it from `sent`; receipts of their messages and their own read
+ * markers only move ticks and unread counts. When that is all a hub is owed, it waits up to this
+ * long to travel with the next events: a busy chat costs each hub about one delivery per message
+ * from others, not three more per own message (echo, delivered, read).
  */
-export const OWN_ECHO_DELAY_MS = 250;
+export const LAZY_DELAY_MS = 250;
 
 /** One event as a hub receives it: its number in this conversation and its body as JSON. */
 export interface WireEvent {
@@ -31,7 +32,7 @@ export interface WireEvent {
   json: string;
 }
 
-type Outgoing = WireEvent & { sender: string | null };
+type Outgoing = WireEvent & { lazyFor: string | null };
 
 export interface HubDeliver {
   deliver(conversationId: string, events: WireEvent[]): Promise<unknown>;
@@ -56,9 +57,9 @@ export async function fanoutPass(
       continue;
     }
     const events = eventsFor(store.events, m.user_id, m.fanout_ev, upper);
-    // Only their own messages are waiting: hold them back a little (events from others end the wait).
-    if (m.fanout_failures === 0 && events.length > 0 && events.every((e) => e.sender === m.user_id)) {
-      const at = m.fanout_due === 0 ? now + OWN_ECHO_DELAY_MS : m.fanout_due;
+    // Only what may wait is waiting: hold it back a little (anything else ends the wait).
+    if (m.fanout_failures === 0 && events.length > 0 && events.every((e) => e.lazyFor === m.user_id)) {
+      const at = m.fanout_due === 0 ? now + LAZY_DELAY_MS : m.fanout_due;
       if (at > now) {
         if (m.fanout_due === 0)
           store.setFanout(m.user_id, { fanout_ev: m.fanout_ev, fanout_due: at, fanout_failures: 0 });
@@ -109,7 +110,7 @@ function eventsFor(events: readonly PendingEvent[], userId: string, after: numbe
   for (let i = lo; i < events.length && out.length < FANOUT_BATCH; i++) {
     const e = events[i] as PendingEvent;
     if (e.ev > upper) break;
-    if (e.target === null || e.target === userId) out.push({ ev: e.ev, json: e.json, sender: e.sender });
+    if (e.target === null || e.target === userId) out.push({ ev: e.ev, json: e.json, lazyFor: e.lazyFor });
   }
   return out;
 }

@@ -20,8 +20,8 @@ export interface PendingEvent {
   ev: number;
   target: string | null;
   json: string;
-  /** For a user's message: its sender, whose own hub may get it a little later (./fanout.ts). */
-  sender: string | null;
+  /** The member whose hub may get this a little later, with their next events (./fanout.ts). */
+  lazyFor: string | null;
 }
 
 /** How often fan-out progress is stored with an ordinary write (the alarm stores the rest). */
@@ -46,8 +46,13 @@ const MEMBER_COLUMNS = new Set<keyof MemberRow>([
   "left_view",
 ]);
 
-/** The sender of a user's (not a system) message event, else null. */
-function senderOf(body: EventBody): string | null {
+/**
+ * Who may get this event a little late: the sender of a user's message (their sending device has
+ * it already), and the one member a status or read marker is for (ticks and read state of their
+ * own devices, which tolerate a quarter second). Anyone else gets it at once. Null: everyone at once.
+ */
+function lazyFor(target: string | null, body: EventBody): string | null {
+  if (body.kind === "status" || body.kind === "read_marker") return target;
   return body.kind === "message" && body.message.system === null ? body.message.senderId : null;
 }
 
@@ -73,7 +78,12 @@ export class ConversationStore {
     this.pendingEvents = this.sql
       .exec<EventRow>("SELECT ev, target, body FROM events ORDER BY ev")
       .toArray()
-      .map((r) => ({ ev: r.ev, target: r.target, json: r.body, sender: senderOf(JSON.parse(r.body) as EventBody) }));
+      .map((r) => ({
+        ev: r.ev,
+        target: r.target,
+        json: r.body,
+        lazyFor: lazyFor(r.target, JSON.parse(r.body) as EventBody),
+      }));
     this.senders.clear();
     for (const r of this.sql
       .exec<{ sender_id: string; last: number }>("SELECT sender_id, MAX(seq) AS last FROM sends GROUP BY sender_id")
@@ -208,7 +218,7 @@ export class ConversationStore {
     this.countersDirty = true;
     const json = JSON.stringify(body);
     this.sql.exec("INSERT INTO events (ev, target, body) VALUES (?, ?, ?)", ev, target, json);
-    this.pendingEvents.push({ ev, target, json, sender: senderOf(body) });
+    this.pendingEvents.push({ ev, target, json, lazyFor: lazyFor(target, body) });
     return ev;
   }
 

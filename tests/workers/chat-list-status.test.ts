@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { EventBody } from "../../client/sdk/protocol/index.ts";
+import { LAZY_DELAY_MS } from "../../durable-objects/conversation/fanout.ts";
 
 const conv = (id: string) => env.CONVERSATION.getByName(id);
 const hub = (userId: string) => env.USER_HUB.getByName(userId);
@@ -22,6 +23,8 @@ async function send(conversationId: string, from: string, text: string): Promise
 }
 
 async function statusIn(userId: string, conversationId: string) {
+  // A sender's ticks may wait a moment to ride with other events (conversation/fanout.ts).
+  await new Promise((resolve) => setTimeout(resolve, LAZY_DELAY_MS + 50));
   await runDurableObjectAlarm(conv(conversationId)); // finish the fan-out of what happened so far
   return (await hub(userId).chatList()).find((c) => c.id === conversationId)?.status;
 }

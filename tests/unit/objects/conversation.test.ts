@@ -6,7 +6,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { EventBody } from "../../../client/sdk/protocol/index.ts";
 import type { ConversationContext } from "../../../durable-objects/conversation/context.ts";
-import { OWN_ECHO_DELAY_MS, fanoutPass, type WireEvent } from "../../../durable-objects/conversation/fanout.ts";
+import { LAZY_DELAY_MS, fanoutPass, type WireEvent } from "../../../durable-objects/conversation/fanout.ts";
 import * as groups from "../../../durable-objects/conversation/group-ops.ts";
 import * as messages from "../../../durable-objects/conversation/messages.ts";
 import { ConversationStore } from "../../../durable-objects/conversation/store.ts";
@@ -23,7 +23,10 @@ interface Harness {
   delivered: Map<string, Array<{ ev: number; body: EventBody }>>;
   /** The hubs, recording what each receives. */
   hub: (userId: string) => { deliver(conversationId: string, events: WireEvent[]): Promise<void> };
+  /** Fan-out passes now (what may wait, waits). */
   fanout(): Promise<void>;
+  /** Fan-out passes once everything held back is due. */
+  settle(): Promise<void>;
 }
 
 function harness(): Harness {
@@ -44,6 +47,10 @@ function harness(): Harness {
     hub,
     fanout: async () => {
       for (let i = 0; i < 10; i++) if (!(await fanoutPass(store, hub)).more) return;
+    },
+    settle: async () => {
+      const later = Date.now() + LAZY_DELAY_MS + 1;
+      for (const at of [Date.now(), later, later]) await fanoutPass(store, hub, at);
     },
   };
 }
@@ -114,15 +121,32 @@ describe("a direct conversation, in Node", () => {
     await h.fanout();
     expect(moveWatermark(h.ctx, "bob", 1, "delivered").ok).toBe(true);
     expect(moveWatermark(h.ctx, "bob", 1, "delivered").ok).toBe(true); // repeat: nothing new
-    await h.fanout();
+    await h.settle();
     const statuses = (h.delivered.get("alice") ?? []).filter((e) => e.body.kind === "status");
     expect(statuses.map((e) => e.body)).toEqual([
       { kind: "status", conversationId: "d_ab", deliveredSome: 1, deliveredAll: 1, readSome: 0, readAll: 0 },
     ]);
     expect(moveWatermark(h.ctx, "bob", 1, "read").ok).toBe(true);
-    await h.fanout();
+    await h.settle();
     expect(kinds(h.delivered.get("bob"))).toContain("read_marker");
     expect((h.delivered.get("alice") ?? []).filter((e) => e.body.kind === "status")).toHaveLength(2);
+  });
+
+  it("holds a sender's ticks and a reader's read marker briefly, to ride with the next message", async () => {
+    messages.send(h.ctx, "alice", { clientId: "c1", text: "hi" }, admitAll);
+    await h.settle();
+    h.delivered.clear();
+    moveWatermark(h.ctx, "bob", 1, "read");
+    await h.fanout();
+    // Alice's "read" tick and Bob's read marker may wait: no hub was called.
+    expect(h.delivered.size).toBe(0);
+    // Bob answers: Alice gets his message and her tick in one delivery, Bob his marker with his echo.
+    messages.send(h.ctx, "bob", { clientId: "c2", text: "hello" }, admitAll);
+    await h.fanout();
+    expect(kinds(h.delivered.get("alice"))).toEqual(["status", "message"]);
+    expect(h.delivered.has("bob")).toBe(false);
+    await h.settle();
+    expect(kinds(h.delivered.get("bob"))).toEqual(["read_marker", "message"]);
   });
 
   it("deletes for everyone as a tombstone that every member hears about", async () => {
@@ -213,7 +237,7 @@ describe("a group, in Node", () => {
     );
     expect(results.every((r) => r.ok)).toBe(true);
     expect(transactions).toBe(1);
-    await h.fanout();
+    await h.settle();
     const statuses = (h.delivered.get("owner") ?? []).filter((e) => e.body.kind === "status");
     expect(statuses.map((e) => e.body)).toEqual([
       { kind: "status", conversationId: "g_acks", deliveredSome: seq, deliveredAll: seq, readSome: 0, readAll: 0 },
@@ -233,7 +257,7 @@ describe("a group, in Node", () => {
     // Every member at once; the sender's own hub (their other devices) a moment later.
     expect(h.delivered.size).toBe(199);
     expect(h.delivered.has("owner")).toBe(false);
-    await fanoutPass(h.store, h.hub, Date.now() + OWN_ECHO_DELAY_MS + 1);
+    await fanoutPass(h.store, h.hub, Date.now() + LAZY_DELAY_MS + 1);
     expect(h.delivered.size).toBe(200);
     for (const list of h.delivered.values()) expect(kinds(list)).toEqual(["message"]);
   });

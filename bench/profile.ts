@@ -6,6 +6,8 @@
  * `.data/profile-<time>.cpuprofile` (open it in Chrome DevTools → Performance) with the bundle it
  * refers to (`.data/profile-<time>.bundle.js`: line numbers in the table are lines of that file).
  *
+ * PROFILE_SCENARIO=room1to1|room10|room200 profiles one of the room scenarios instead (product side).
+ *
  * Synchronous SQLite runs on the isolate's thread, so a statement's cost shows as self time of the
  * function that called `sql.exec`. PROFILE_SECONDS (20), PROFILE_RATE (10 msg/s) shape the traffic.
  */
@@ -18,6 +20,9 @@ import { MessengerClient } from "../client/sdk/index.ts";
 import { scratchDatabases } from "../scripts/postgres.ts";
 import { freePort, startStack } from "../scripts/stack.ts";
 import { benchMixed } from "./mixed.ts";
+import { productPeer } from "./peers.ts";
+import { workerdCpuMs } from "./processes.ts";
+import { roomShape, runRoom, type RoomScenario } from "./rooms.ts";
 
 interface ProfileNode {
   id: number;
@@ -51,40 +56,71 @@ async function main(): Promise<void> {
     log,
   });
   try {
-    const users = [];
-    for (let i = 0; i < 12; i++) {
-      const c = new MessengerClient({ baseUrl: stack.baseUrl });
-      const { user } = await c.api.register({
-        username: `prof${i}_${runId}`,
-        password: "bench-password-1",
-        displayName: `Profile ${i}`,
+    const scenario = process.env.PROFILE_SCENARIO ?? "mixed";
+    const userCount = scenario === "mixed" ? 12 : roomShape(scenario).members;
+    const users: { token: string; id: string; c: MessengerClient }[] = [];
+    for (let i = 0; i < userCount; i += 20) {
+      const batch = Array.from({ length: Math.min(20, userCount - i) }, async (_, j) => {
+        const c = new MessengerClient({ baseUrl: stack.baseUrl });
+        const { user } = await c.api.register({
+          username: `prof${i + j}_${runId}`,
+          password: "bench-password-1",
+          displayName: `Profile ${i + j}`,
+        });
+        return { token: c.api.token!, id: user.id, c };
       });
-      users.push({ token: c.api.token!, id: user.id });
+      users.push(...(await Promise.all(batch)));
     }
     const inspector = await connectInspector(inspectorPort);
     await inspector.call("Profiler.enable");
     await inspector.call("Profiler.setSamplingInterval", { interval: 250 });
-    await inspector.call("Profiler.start");
-    log(`mixed traffic: ${rate} msg/s for ${seconds} s, profiling…`);
-    const figures = await benchMixed(users, {
-      baseUrl: stack.baseUrl,
-      seconds,
-      messagesPerSecond: rate,
-      directPerUser: 2,
-      groups: 2,
-      groupSize: 5,
-      groupShare: 0.3,
-      offlinePerSecond: 0.3,
-    });
+    let summary: string;
+    if (scenario === "mixed") {
+      await inspector.call("Profiler.start");
+      log(`mixed traffic: ${rate} msg/s for ${seconds} s, profiling…`);
+      const figures = await benchMixed(users, {
+        baseUrl: stack.baseUrl,
+        seconds,
+        messagesPerSecond: rate,
+        directPerUser: 2,
+        groups: 2,
+        groupSize: 5,
+        groupShare: 0.3,
+        offlinePerSecond: 0.3,
+      });
+      summary = `${figures.ackedPerSecond.toFixed(1)} acked msg/s, ${figures.cpuMsPerMessage.toFixed(1)} ms workerd CPU per message`;
+    } else {
+      // One of the room scenarios (bench/rooms.ts), product side only.
+      const shape = roomShape(scenario);
+      const [owner, ...rest] = users;
+      const chat =
+        shape.members === 2
+          ? await owner!.c.api.openDirect(rest[0]!.id)
+          : await owner!.c.api.createGroup(
+              "profile",
+              rest.map((u) => u.id),
+            );
+      const port = Number(new URL(stack.baseUrl).port);
+      log(`${scenario}: ${shape.members} members, ${shape.senders} sending for ${seconds} s, profiling…`);
+      await inspector.call("Profiler.start");
+      const figures = await runRoom({
+        ...shape,
+        seconds,
+        tag: "p",
+        cpuMs: () => workerdCpuMs(port),
+        ports: [port],
+        open: (i, on) =>
+          productPeer(stack.baseUrl, users[i]!.token, users[i]!.id, chat.id, { deviceId: "profile", cursor: 0 }, on),
+      });
+      summary = `${figures.ackedPerSecond.toFixed(1)} acked msg/s, ${figures.deliveriesPerSecond.toFixed(0)} deliveries/s, p50 ${figures.p50.toFixed(0)} ms, ${figures.cpuMsPerDelivery.toFixed(2)} ms workerd CPU per delivery`;
+    }
     const { profile } = (await inspector.call("Profiler.stop")) as { profile: CpuProfile };
     inspector.close();
 
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
     writeFileSync(resolve(`.data/profile-${stamp}.cpuprofile`), JSON.stringify(profile));
     copyFileSync(newestBundle(), resolve(`.data/profile-${stamp}.bundle.js`));
-    console.log(
-      `\n${figures.ackedPerSecond.toFixed(1)} acked msg/s, ${figures.cpuMsPerMessage.toFixed(1)} ms workerd CPU per message; profile: .data/profile-${stamp}.cpuprofile\n`,
-    );
+    console.log(`\n${summary}; profile: .data/profile-${stamp}.cpuprofile\n`);
     printTop(profile, 30);
   } finally {
     await stack.stop({ dropDatabases: true }).catch(() => undefined);

@@ -156,13 +156,20 @@ export interface RoomSides {
   log: (line: string) => void;
 }
 
-/** One scenario on both sides (room first, then product) and its table rows, product beside room. */
-export async function benchRoomScenario(scenario: RoomScenario, members: number, sides: RoomSides): Promise<Row[]> {
-  const shape = {
+/** Members, senders and which latency a scenario measures. */
+export function roomShape(scenario: string, members = 200) {
+  const shapes = {
     room1to1: { members: 2, senders: 2, latency: "each" as const },
     room10: { members: 10, senders: 10, latency: "each" as const },
     room200: { members, senders: 1, latency: "last" as const },
-  }[scenario];
+  };
+  if (!(scenario in shapes)) throw new Error(`unknown scenario ${scenario}: ${Object.keys(shapes).join(", ")}`);
+  return shapes[scenario as RoomScenario];
+}
+
+/** One scenario on both sides (room first, then product) and its table rows, product beside room. */
+export async function benchRoomScenario(scenario: RoomScenario, members: number, sides: RoomSides): Promise<Row[]> {
+  const shape = roomShape(scenario, members);
   const users = sides.users.slice(0, shape.members);
   if (users.length < shape.members) throw new Error(`${scenario}: needs ${shape.members} users`);
   const portOf = (url: string) => Number(new URL(url).port);

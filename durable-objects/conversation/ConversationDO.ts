@@ -71,7 +71,11 @@ export class ConversationDO extends DurableObject<Env> {
     const hot = Number(env.HOT_WINDOW_MESSAGES ?? DEFAULT_HOT_WINDOW) || DEFAULT_HOT_WINDOW;
     this.fanout = new Drain(
       "fan-out",
-      () => fanoutPass(this.store, (u) => env.USER_HUB.getByName(u)),
+      () =>
+        fanoutPass(this.store, (u) => env.USER_HUB.getByName(u), Date.now(), (receipts) => {
+          // Joined with any other receipts of this turn: one transaction (../shared/batch.ts).
+          for (const r of receipts) void this.receipts.add({ ...r, kind: "delivered" });
+        }),
       (at) => this.scheduleFanout(at),
     );
     const archive = postgresArchive(env);

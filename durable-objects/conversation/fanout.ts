@@ -35,7 +35,18 @@ export interface WireEvent {
 type Outgoing = WireEvent & { lazyFor: string | null };
 
 export interface HubDeliver {
-  deliver(conversationId: string, events: WireEvent[]): Promise<unknown>;
+  /**
+   * Appends the events to the member's log. Answers with the delivered receipt the hub owes this
+   * conversation (the highest seq its devices acked), if any: a busy chat's receipts ride on its
+   * deliveries instead of one more call each way (user-hub/delivered-receipts.ts).
+   */
+  deliver(conversationId: string, events: WireEvent[]): Promise<number | null | void>;
+}
+
+/** A member's delivered receipt that came back with a delivery. */
+export interface DeliveredReceipt {
+  userId: string;
+  upTo: number;
 }
 
 /** One fan-out pass over every member whose hub is behind and due. */
@@ -43,6 +54,7 @@ export async function fanoutPass(
   store: ConversationStore,
   hub: (userId: string) => HubDeliver,
   now = Date.now(),
+  onReceipts: (receipts: DeliveredReceipt[]) => void = () => undefined,
 ): Promise<PassOutcome> {
   const meta = store.meta;
   if (!meta) return {};
@@ -73,13 +85,16 @@ export async function fanoutPass(
   }
   if (due.length === 0) return { dueAt };
   let more = false;
+  const receipts: DeliveredReceipt[] = [];
   await forEachBounded(due, FANOUT_CONCURRENCY, async (d) => {
     try {
-      if (d.events.length > 0)
-        await hub(d.userId).deliver(
+      if (d.events.length > 0) {
+        const upTo = await hub(d.userId).deliver(
           meta.id,
           d.events.map(({ ev, json }) => ({ ev, json })),
         );
+        if (typeof upTo === "number") receipts.push({ userId: d.userId, upTo });
+      }
       // MAX: a member who rejoined during the pass already starts past what was sent.
       const current = store.member(d.userId)?.fanout_ev ?? 0;
       store.setFanout(d.userId, { fanout_ev: Math.max(current, d.reached), fanout_due: 0, fanout_failures: 0 });
@@ -93,6 +108,7 @@ export async function fanoutPass(
     }
   });
   store.trimPendingEvents();
+  if (receipts.length > 0) onReceipts(receipts);
   return { more, dueAt };
 }
 

@@ -44,14 +44,21 @@ import { claimTicket, revokeSessionTickets } from "./tickets.ts";
  * long; a short net made every busy hub's alarm ring every few seconds to find nothing to do.
  */
 const SAFETY_NET_MS = 30_000;
-/** Device cursors and receipts changed by acks are stored at the latest this long after (./store.ts). */
-const LAZY_PERSIST_MS = 1_000;
+/**
+ * Device cursors and receipts changed by acks are stored at the latest this long after (./store.ts);
+ * the next delivery's write usually takes them sooner. A crash loses at most this much of them, and
+ * the devices' hellos restore it.
+ */
+const LAZY_PERSIST_MS = 5_000;
+/** How long an acked receipt waits for a delivery from its conversation to ride back with. */
+const RECEIPT_DELAY_MS = 250;
 
 export class UserHubDO extends DurableObject<Env> {
   private readonly store: HubStore;
   private readonly log: EventLog;
   private readonly alarms: Alarm;
   private persistTimer: ReturnType<typeof setTimeout> | null = null;
+  private reportTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly frames: FrameHandler;
   private readonly presenceState: HubPresence;
   private readonly push: HubPush;
@@ -121,7 +128,7 @@ export class UserHubDO extends DurableObject<Env> {
   // ---- RPC from conversations ----------------------------------------------------------------------
 
   /** Appends a conversation's events to the log (once each) and pushes the new ones to live devices. */
-  async deliver(conversationId: string, events: DeliveredEvent[]): Promise<void> {
+  async deliver(conversationId: string, events: DeliveredEvent[]): Promise<number | null> {
     const now = Date.now();
     let introduced = false;
     const fresh = this.write(() => {
@@ -137,6 +144,8 @@ export class UserHubDO extends DurableObject<Env> {
     });
     if (fresh.length > 0) this.sockets.broadcast(eventsFrame(fresh));
     if (introduced) this.kick(this.profileFanout); // a new direct peer gets this user's changed profile
+    // What this user's devices acked of the conversation rides back with the answer.
+    return this.store.claimReceipt(conversationId, now);
   }
 
   // ---- RPC from the Worker -------------------------------------------------------------------------
@@ -281,7 +290,19 @@ export class UserHubDO extends DurableObject<Env> {
     // This device has them: no notification needed (a write only when a burst is pending).
     if (this.store.hasPendingPushes) this.write(() => this.push.onAck(cursor));
     this.persistSoon();
-    this.kick(this.receipts);
+    this.reportSoon();
+  }
+
+  /**
+   * Reports delivered receipts after RECEIPT_DELAY_MS unless the conversations' next deliveries
+   * took them first (`deliver` answers with them): in a busy chat a receipt costs no call of its own.
+   */
+  private reportSoon(): void {
+    if (this.reportTimer !== null) return;
+    this.reportTimer = setTimeout(() => {
+      this.reportTimer = null;
+      if (this.store.receiptsDue(Date.now()).length > 0) this.kick(this.receipts);
+    }, RECEIPT_DELAY_MS);
   }
 
   /** Stores what is only in memory (cursors, receipts) unless another write does it first. */

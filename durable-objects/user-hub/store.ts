@@ -241,6 +241,17 @@ export class HubStore {
       .map((r) => ({ ...r }));
   }
 
+  /**
+   * The receipt owed to `conversationId`, handed over to travel with the answer to its delivery:
+   * reported from here on (like `receiptReported`). Null when nothing is owed or it is backing off.
+   */
+  claimReceipt(conversationId: string, now: number): number | null {
+    const r = this.receipts.get(conversationId);
+    if (!r || r.acked_upto <= r.reported_upto || r.due > now) return null;
+    this.receiptReported(conversationId, r.acked_upto);
+    return r.acked_upto;
+  }
+
   /** The conversation has the watermark: remembered now, stored with the next write. */
   receiptReported(conversationId: string, upTo: number): void {
     const r = this.receipts.get(conversationId);

@@ -244,6 +244,22 @@ describe("a group, in Node", () => {
     ]);
   });
 
+  it("takes the delivered receipts that come back with deliveries, all in one hand-over", async () => {
+    const h = harness();
+    messages.open(
+      h.ctx,
+      { id: "g_back", type: "group", creatorId: "owner", memberIds: ["m1", "m2"], name: "Back" },
+      () => {},
+    );
+    await h.settle();
+    messages.send(h.ctx, "owner", { clientId: "c1", text: "hello" }, admitAll);
+    // m1's hub owes a receipt (its devices acked seq 1 meanwhile); m2's owes none.
+    const hub = (userId: string) => ({ deliver: async () => (userId === "m1" ? 1 : null) });
+    const handed: Array<Array<{ userId: string; upTo: number }>> = [];
+    await fanoutPass(h.store, hub, Date.now(), (receipts) => handed.push(receipts));
+    expect(handed).toEqual([[{ userId: "m1", upTo: 1 }]]);
+  });
+
   it("delivers one message to 200 members with one RPC each and no SQL", async () => {
     const h = harness();
     const members = Array.from({ length: 199 }, (_, i) => `m${i}`);

@@ -149,6 +149,20 @@ describe("the hub's event log, in Node", () => {
     expect(h.store.receiptsDue(Date.now()).map((r) => r.acked_upto)).toEqual([1]);
   });
 
+  it("hands an owed receipt to its conversation's next delivery once, and not while it backs off", () => {
+    const h = hub();
+    h.store.deviceSeen("phone", Date.now());
+    h.deliver([wire(1, { kind: "message", message: message(1, "bob") })]);
+    h.log.ack("phone", 1, Date.now());
+    expect(h.store.claimReceipt("d_1", Date.now())).toBe(1);
+    expect(h.store.claimReceipt("d_1", Date.now())).toBeNull(); // reported: the timer has nothing left
+    expect(h.store.receiptsDue(Date.now())).toEqual([]);
+    h.deliver([wire(2, { kind: "message", message: message(2, "bob") })]);
+    h.log.ack("phone", 2, Date.now());
+    h.store.receiptFailed("d_1", 1, Date.now() + 60_000);
+    expect(h.store.claimReceipt("d_1", Date.now())).toBeNull();
+  });
+
   it("loses an ack that was never stored with the hub, and takes it again from the device", () => {
     const h = hub();
     h.store.deviceSeen("phone", Date.now());

@@ -69,21 +69,27 @@ export class ConversationDO extends DurableObject<Env> {
     this.alarms = new Alarm(ctx.storage);
     const schedule = (at: number) => this.alarms.schedule(at);
     const hot = Number(env.HOT_WINDOW_MESSAGES ?? DEFAULT_HOT_WINDOW) || DEFAULT_HOT_WINDOW;
-    this.fanout = new Drain(
-      "fan-out",
-      () =>
-        fanoutPass(this.store, (u) => env.USER_HUB.getByName(u), Date.now(), (receipts) => {
-          // Joined with any other receipts of this turn: one transaction (../shared/batch.ts).
-          for (const r of receipts) void this.receipts.add({ ...r, kind: "delivered" });
-        }),
-      (at) => this.scheduleFanout(at),
-    );
-    const archive = postgresArchive(env);
     // Set-aside rows are counted in Redis for `/health/ready` (best effort).
     const setAside = (queue: DeadLetterQueue) => {
       const redis = redisFromEnv(env);
       if (redis) ctx.waitUntil(countDeadLetter(redis, queue).catch(() => undefined));
     };
+    this.fanout = new Drain(
+      "fan-out",
+      () =>
+        fanoutPass(
+          this.store,
+          (u) => env.USER_HUB.getByName(u),
+          Date.now(),
+          (receipts) => {
+            // Joined with any other receipts of this turn: one transaction (../shared/batch.ts).
+            for (const r of receipts) void this.receipts.add({ ...r, kind: "delivered" });
+          },
+          () => setAside("fanout"),
+        ),
+      (at) => this.scheduleFanout(at),
+    );
+    const archive = postgresArchive(env);
     this.archive = new Drain("archive", () => archivePass(this.store, archive, hot, setAside), schedule);
     this.mediaJobs = new Drain("media references", () => mediaJobsPass(this.store, env, setAside), schedule);
     this.typingRelay = new TypingRelay((userId) => env.USER_HUB.getByName(userId));

@@ -9,7 +9,9 @@
  * its progress lazily (./store.ts) and commits nothing itself. Triggers during a pass coalesce into
  * one more pass (../shared/drain.ts), so a burst of sends becomes a few batched RPCs per hub.
  */
+import { errorSummary } from "../../lib/log.ts";
 import { backoffMs, forEachBounded } from "../shared/bounded.ts";
+import { applyIsolating } from "../shared/isolate.ts";
 import type { PassOutcome } from "../shared/drain.ts";
 import type { ConversationStore, PendingEvent } from "./store.ts";
 
@@ -25,6 +27,22 @@ export const FANOUT_CONCURRENCY = 200;
  * from others, not three more per own message (echo, delivered, read).
  */
 export const LAZY_DELAY_MS = 250;
+
+/**
+ * A member's hub that refused the same events this many times in a row (its own code threw on
+ * them, not the platform) gets them one by one: the event it refuses is set aside as a dead letter
+ * and the rest reach it, so one poisoned event never stalls a member or grows the queue forever.
+ */
+export const REFUSALS_BEFORE_ISOLATING = 3;
+
+/**
+ * The hub's own code threw (a bug or a poisoned event), as opposed to the platform failing the call
+ * (overloaded, reset, unreachable: `retryable`/`overloaded`), which is only ever retried.
+ */
+export function isRefusedByHub(error: unknown): boolean {
+  const e = error as { remote?: unknown; retryable?: unknown; overloaded?: unknown } | null;
+  return typeof e === "object" && e !== null && e.remote === true && !e.retryable && !e.overloaded;
+}
 
 /** One event as a hub receives it: its number in this conversation and its body as JSON. */
 export interface WireEvent {
@@ -55,6 +73,7 @@ export async function fanoutPass(
   hub: (userId: string) => HubDeliver,
   now = Date.now(),
   onReceipts: (receipts: DeliveredReceipt[]) => void = () => undefined,
+  onDeadLetter: () => void = () => undefined,
 ): Promise<PassOutcome> {
   const meta = store.meta;
   if (!meta) return {};
@@ -89,11 +108,22 @@ export async function fanoutPass(
   await forEachBounded(due, FANOUT_CONCURRENCY, async (d) => {
     try {
       if (d.events.length > 0) {
-        const upTo = await hub(d.userId).deliver(
-          meta.id,
-          d.events.map(({ ev, json }) => ({ ev, json })),
-        );
-        if (typeof upTo === "number") receipts.push({ userId: d.userId, upTo });
+        const wire = d.events.map(({ ev, json }) => ({ ev, json }));
+        const deliver = async (batch: readonly WireEvent[]) => {
+          const upTo = await hub(d.userId).deliver(meta.id, [...batch]);
+          if (typeof upTo === "number") receipts.push({ userId: d.userId, upTo });
+        };
+        if (d.failures < REFUSALS_BEFORE_ISOLATING) await deliver(wire);
+        else
+          await applyIsolating(
+            wire,
+            deliver,
+            (event, error) => {
+              store.deadLetterFanout(d.userId, event, errorSummary(error), Date.now());
+              onDeadLetter();
+            },
+            isRefusedByHub,
+          );
       }
       // MAX: a member who rejoined during the pass already starts past what was sent.
       const current = store.member(d.userId)?.fanout_ev ?? 0;

@@ -515,6 +515,16 @@ export class ConversationStore {
     this.sql.exec("DELETE FROM media_jobs WHERE id = ?", job.id);
   }
 
+  /** An event a member's hub refuses for good (its code throws on it): kept aside, out of their way. */
+  deadLetterFanout(userId: string, event: { ev: number; json: string }, error: string, now: number): void {
+    this.sql.exec(
+      "INSERT INTO dead_letters (queue, item, error, at) VALUES ('fanout', ?, ?, ?)",
+      JSON.stringify({ userId, ev: event.ev, body: event.json }),
+      error,
+      now,
+    );
+  }
+
   deadLetterCount(): number {
     return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM dead_letters").one().n;
   }

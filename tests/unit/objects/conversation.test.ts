@@ -6,7 +6,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { EventBody } from "../../../client/sdk/protocol/index.ts";
 import type { ConversationContext } from "../../../durable-objects/conversation/context.ts";
-import { LAZY_DELAY_MS, fanoutPass, type WireEvent } from "../../../durable-objects/conversation/fanout.ts";
+import {
+  LAZY_DELAY_MS,
+  REFUSALS_BEFORE_ISOLATING,
+  fanoutPass,
+  type WireEvent,
+} from "../../../durable-objects/conversation/fanout.ts";
 import * as groups from "../../../durable-objects/conversation/group-ops.ts";
 import * as messages from "../../../durable-objects/conversation/messages.ts";
 import { ConversationStore } from "../../../durable-objects/conversation/store.ts";
@@ -242,6 +247,44 @@ describe("a group, in Node", () => {
     expect(statuses.map((e) => e.body)).toEqual([
       { kind: "status", conversationId: "g_acks", deliveredSome: seq, deliveredAll: seq, readSome: 0, readAll: 0 },
     ]);
+  });
+
+  it("sets aside an event a hub keeps refusing, and the member gets everything else in order", async () => {
+    const h = harness();
+    messages.open(h.ctx, { id: "d_refused", type: "direct", creatorId: "alice", memberIds: ["bob"] }, () => {});
+    await h.settle();
+    for (const text of ["before", "poison", "after"]) messages.send(h.ctx, "alice", { clientId: text, text }, admitAll);
+    const got: string[] = [];
+    const refuse = (userId: string) => ({
+      async deliver(_id: string, events: WireEvent[]) {
+        if (userId === "bob" && events.some((e) => e.json.includes("poison")))
+          throw Object.assign(new Error("hub code threw"), { remote: true });
+        if (userId === "bob")
+          got.push(...events.map((e) => (JSON.parse(e.json) as { message: { text: string } }).message.text));
+        return null;
+      },
+    });
+    // The platform failing (retryable) is never a reason to set anything aside.
+    const platform = () => ({
+      deliver: async () => Promise.reject(Object.assign(new Error("reset"), { remote: true, retryable: true })),
+    });
+    let at = Date.now();
+    for (let i = 0; i < REFUSALS_BEFORE_ISOLATING + 2; i++) await fanoutPass(h.store, platform, (at += 3_600_000));
+    expect(h.store.deadLetterCount()).toBe(0);
+    // Refused by the hub's own code: retried, then isolated.
+    let setAside = 0;
+    for (let i = 0; i < REFUSALS_BEFORE_ISOLATING + 2; i++)
+      await fanoutPass(
+        h.store,
+        refuse,
+        (at += 3_600_000),
+        () => undefined,
+        () => void setAside++,
+      );
+    expect(got).toEqual(["before", "after"]);
+    expect(setAside).toBe(1);
+    expect(h.store.deadLetterCount()).toBe(1);
+    expect(h.store.member("bob")?.fanout_failures).toBe(0);
   });
 
   it("takes the delivered receipts that come back with deliveries, all in one hand-over", async () => {

@@ -59,6 +59,8 @@ export default defineConfig({
             miniflare: {
               bindings: {
                 AUTH_SECRET: "test-secret-0123456789abcdef0123456789abcdef",
+                // tests/limits/ws-limits.test.ts: tickets signed before a rotation still open sockets.
+                AUTH_SECRET_PREVIOUS: "old-test-secret-0123456789abcdef0123456789",
                 RATE_LIMITS: "on",
                 ALLOWED_ORIGINS: "https://app.example.com",
               },

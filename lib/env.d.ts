@@ -7,6 +7,11 @@
 interface DeployConfig {
   /** HMAC key for session tokens (secret; at least 32 random bytes, base64 or hex). */
   AUTH_SECRET?: string;
+  /**
+   * The AUTH_SECRET before the last rotation (secret): still verifies the tokens and tickets it signed
+   * until they expire (30 days); README "Rotating AUTH_SECRET". Unset outside a rotation.
+   */
+  AUTH_SECRET_PREVIOUS?: string;
   /** Postgres shards, comma-separated, in shard order (secret in production: Neon URLs). */
   DATABASE_URLS?: string;
   /** A single Postgres, when there is one shard. */

@@ -20,7 +20,7 @@ import { AppError } from "../../lib/errors.ts";
 import { log } from "../../lib/log.ts";
 import { TokenBuckets, ipRateKey, rateLimitsEnabled, type RateRule, type RateVerdict } from "../../lib/rate-limits.ts";
 import { redisFromEnv } from "../../db/cache/redis.ts";
-import { verifyToken } from "../../lib/tokens.ts";
+import { authSecrets, verifyToken } from "../../lib/tokens.ts";
 import { bearerToken } from "./auth.ts";
 
 /** The key used for every request without `CF-Connecting-IP` (local dev: one shared bucket). */
@@ -35,7 +35,7 @@ export function clientIp(c: Context<AppEnv>): string {
 export async function tokenSubject(c: Context<AppEnv>): Promise<string | null> {
   const token = bearerToken(c);
   if (!token || !c.env.AUTH_SECRET) return null;
-  return (await verifyToken(c.env.AUTH_SECRET, token))?.sub ?? null;
+  return (await verifyToken(authSecrets(c.env), token))?.sub ?? null;
 }
 
 // Fallback when Redis is not configured: one token bucket set per rule, per isolate.

@@ -12,14 +12,19 @@ import type { AppEnv } from "../env.ts";
 import { AppError } from "../../lib/errors.ts";
 import { hashPassword, verifyPassword } from "../lib/passwords.ts";
 import { ProfileCache, publicUser } from "../../db/cache/profile-cache.ts";
-import { SESSION_TTL_SECONDS, authSecret, signToken } from "../../lib/tokens.ts";
+import { SESSION_TTL_SECONDS, authSecrets, signToken } from "../../lib/tokens.ts";
+import type { SigningSecrets } from "../../lib/signed-envelope.ts";
 import { valid } from "../lib/validate.ts";
 import { requireUser } from "../middleware/auth.ts";
 import { byIp, loginAccount, loginAccountAndIp, rateLimit } from "../middleware/rate-limit.ts";
 import { LOGIN_PER_ACCOUNT, LOGIN_PER_ACCOUNT_IP, LOGIN_PER_IP, REGISTER_PER_IP } from "../../lib/rate-limits.ts";
 
 /** Records a session for `userId` and returns its token; the row expires when the token does. */
-async function startSession(store: UserStore, secret: string, userId: string): Promise<{ token: string; sid: string }> {
+async function startSession(
+  store: UserStore,
+  secret: SigningSecrets,
+  userId: string,
+): Promise<{ token: string; sid: string }> {
   const now = Date.now();
   const expiresAt = new Date((Math.floor(now / 1000) + SESSION_TTL_SECONDS) * 1000);
   const session = await store.createSession(userId, expiresAt);
@@ -31,7 +36,7 @@ export const authRoutes = new Hono<AppEnv>()
   .post(ROUTES.register.path, rateLimit(REGISTER_PER_IP, byIp), valid("json", RegisterBody), async (c) => {
     const body = c.req.valid("json");
     // Before any write: a server without a secret must not create half an account.
-    const secret = authSecret(c.env);
+    const secret = authSecrets(c.env);
     const passwordHash = await hashPassword(body.password);
     const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
     const { user, token, sid } = await withUserStore(
@@ -58,7 +63,7 @@ export const authRoutes = new Hono<AppEnv>()
     valid("json", LoginBody),
     async (c) => {
       const { username, password } = c.req.valid("json");
-      const secret = authSecret(c.env);
+      const secret = authSecrets(c.env);
       const lower = username.toLowerCase();
       const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
       const { user, token, sid } = await withUserStore(

@@ -75,8 +75,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // Built once per run, so the browser tests never see a stale client.
     rebuildWebClient: true,
     // Push (README "Notifications"): the harness makes a fresh VAPID pair; a fake push service on 127.0.0.1 is allowed.
-    // RATE_LIMITS=off: these tests burst 1,000s of sends and register 100s of users from one IP.
-    vars: { HOT_WINDOW_MESSAGES: "20", RATE_LIMITS: "off", PUSH_ALLOW_INSECURE: "1" },
+    // RATE_LIMITS=off: these tests burst 1,000s of sends and register 100s of users from one IP;
+    // PASSWORD_TEST_COST=1 for the same reason (tests/workers/passwords.test.ts runs the full cost).
+    vars: { HOT_WINDOW_MESSAGES: "20", RATE_LIMITS: "off", PUSH_ALLOW_INSECURE: "1", PASSWORD_TEST_COST: "1" },
     wranglerLogFile: resolve(".data/test-wrangler.log"),
     log,
   });

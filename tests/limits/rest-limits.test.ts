@@ -46,7 +46,7 @@ async function expect429(res: Response): Promise<void> {
 
 describe("login and registration limits", () => {
   it("refuses the 6th login attempt on one account from one IP within a minute; the owner elsewhere still gets in", async () => {
-    // A name no one can register: answered after the same PBKDF2 work, without a database.
+    // A name no one can register: answered after the same Argon2id work, without a database.
     const attempt = (ip: string, i = 0) =>
       post("/v1/auth/login", { username: "Victim!", password: `guess-${i}` }, { "cf-connecting-ip": ip });
     for (let i = 1; i <= LOGIN_PER_ACCOUNT_IP.limit; i++)

@@ -3,14 +3,15 @@
  *
  * A login is a row in `sessions` plus a signed token naming it; logout revokes the row and tombstones
  * its cache entry, so the token stops working on the next call everywhere. Unknown username and wrong
- * password give the same 401 after the same PBKDF2 work, so login is not a username oracle.
+ * password give the same 401 after the same Argon2id work, so login is not a username oracle. A login
+ * whose stored hash is in an older format (PBKDF2) or cost stores a fresh one (workers/lib/passwords.ts).
  */
 import { Hono } from "hono";
 import { LoginBody, RegisterBody, ROUTES, USERNAME_PATTERN } from "../../client/sdk/protocol/index.ts";
 import { withUserStore, type UserStore } from "../../db/user-store.ts";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../../lib/errors.ts";
-import { hashPassword, verifyPassword } from "../lib/passwords.ts";
+import { hashPassword, passwordConfig, verifyPassword } from "../lib/passwords.ts";
 import { ProfileCache, publicUser } from "../../db/cache/profile-cache.ts";
 import { SESSION_TTL_SECONDS, authSecrets, signToken } from "../../lib/tokens.ts";
 import type { SigningSecrets } from "../../lib/signed-envelope.ts";
@@ -37,7 +38,7 @@ export const authRoutes = new Hono<AppEnv>()
     const body = c.req.valid("json");
     // Before any write: a server without a secret must not create half an account.
     const secret = authSecrets(c.env);
-    const passwordHash = await hashPassword(body.password);
+    const passwordHash = await hashPassword(body.password, passwordConfig(c.env));
     const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
     const { user, token, sid } = await withUserStore(
       c.env,
@@ -64,6 +65,7 @@ export const authRoutes = new Hono<AppEnv>()
     async (c) => {
       const { username, password } = c.req.valid("json");
       const secret = authSecrets(c.env);
+      const passwords = passwordConfig(c.env);
       const lower = username.toLowerCase();
       const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
       const { user, token, sid } = await withUserStore(
@@ -71,8 +73,13 @@ export const authRoutes = new Hono<AppEnv>()
         async (store) => {
           // A name no one can register cannot exist: skip the lookup, not the hashing.
           const found = USERNAME_PATTERN.test(lower) ? await store.findByUsername(lower) : null;
-          const matches = await verifyPassword(password, found?.passwordHash ?? null);
-          if (!found || !matches) throw new AppError("invalid_credentials", "wrong username or password");
+          const verdict = await verifyPassword(password, found?.passwordHash ?? null, passwords);
+          if (!found || !verdict.ok) throw new AppError("invalid_credentials", "wrong username or password");
+          // An older format or cost (PBKDF2, before argon2id): replace it now that we hold the password.
+          if (verdict.rehash) {
+            const fresh = await hashPassword(password, passwords);
+            await store.replacePasswordHash(found.user.id, found.passwordHash, fresh);
+          }
           return { user: found.user, ...(await startSession(store, secret, found.user.id)) };
         },
         waitUntil,

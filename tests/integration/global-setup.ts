@@ -44,6 +44,8 @@ async function pickRedis(): Promise<string | null> {
 function serveControl(stack: Pick<Product, "restartWorker" | "setDependency">, token: string): Promise<Server> {
   let queue = Promise.resolve();
   const server = createServer((req, res) => {
+    // /hang…: never answers (a dependency that accepts and then stalls), for timeout tests.
+    if (req.url?.startsWith("/hang")) return;
     const route = req.url === "/restart" || req.url === "/dependency" ? req.url : null;
     if (req.method !== "POST" || !route || req.headers["x-stack-token"] !== token) {
       res.writeHead(404).end();
@@ -92,6 +94,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("redisRest", product.redisRest);
   project.provide("redisUrl", product.redisUrl);
   project.provide("stackControlUrl", `http://127.0.0.1:${controlPort}/restart#${token}`);
+  project.provide("hangingUrl", `http://127.0.0.1:${controlPort}/hang`);
 
   return async () => {
     control.closeAllConnections();

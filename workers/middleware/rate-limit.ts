@@ -22,7 +22,14 @@ import { Ratelimit } from "@upstash/ratelimit";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../../lib/errors.ts";
 import { log } from "../../lib/log.ts";
-import { TokenBuckets, ipRateKey, rateLimitsEnabled, type RateRule, type RateVerdict } from "../../lib/rate-limits.ts";
+import {
+  AUTH_PER_IP_EDGE,
+  TokenBuckets,
+  ipRateKey,
+  rateLimitsEnabled,
+  type RateRule,
+  type RateVerdict,
+} from "../../lib/rate-limits.ts";
 import { redisFromEnv } from "../../db/cache/redis.ts";
 import { authSecrets, verifyToken } from "../../lib/tokens.ts";
 import { bearerToken } from "./auth.ts";
@@ -136,6 +143,29 @@ export function rateLimit(
   };
   return Object.assign(limiter, { rateRule: rule });
 }
+
+/**
+ * The outer per-IP layer of register and login (AUTH_PER_IP_EDGE): Cloudflare's Rate Limiting binding,
+ * counted in the Cloudflare location that took the request, with no Redis round trip. A binding that
+ * fails lets the request through to the Redis limits (which still apply). Tagged like `rateLimit`.
+ */
+export const authEdgeLimit: RateLimiter = Object.assign(
+  (async (c, next) => {
+    if (rateLimitsEnabled(c.env)) {
+      const outcome = await c.env.AUTH_IP_LIMITER.limit({ key: byIp(c) }).catch((error: unknown) => {
+        log("warn", "rate_limit_binding_failed", { rule: AUTH_PER_IP_EDGE.name, requestId: c.get("requestId"), error });
+        return { success: true };
+      });
+      if (!outcome.success) {
+        throw new AppError("rate_limited", `too many requests (${AUTH_PER_IP_EDGE.name}); retry later`, {
+          retryAfter: AUTH_PER_IP_EDGE.windowSeconds,
+        });
+      }
+    }
+    await next();
+  }) satisfies MiddlewareHandler<AppEnv>,
+  { rateRule: AUTH_PER_IP_EDGE },
+);
 
 /** The rule of a limiter made by `rateLimit`, else undefined (any other handler). */
 export function rateRuleOf(handler: unknown): RateRule | undefined {

@@ -17,7 +17,7 @@ import { SESSION_TTL_SECONDS, authSecrets, signToken } from "../../lib/tokens.ts
 import type { SigningSecrets } from "../../lib/signed-envelope.ts";
 import { valid } from "../lib/validate.ts";
 import { requireUser } from "../middleware/auth.ts";
-import { byIp, loginAccount, loginAccountAndIp, rateLimit } from "../middleware/rate-limit.ts";
+import { authEdgeLimit, byIp, loginAccount, loginAccountAndIp, rateLimit } from "../middleware/rate-limit.ts";
 import { LOGIN_PER_ACCOUNT, LOGIN_PER_ACCOUNT_IP, LOGIN_PER_IP, REGISTER_PER_IP } from "../../lib/rate-limits.ts";
 
 /** Records a session for `userId` and returns its token; the row expires when the token does. */
@@ -34,30 +34,37 @@ async function startSession(
 }
 
 export const authRoutes = new Hono<AppEnv>()
-  .post(ROUTES.register.path, rateLimit(REGISTER_PER_IP, byIp), valid("json", RegisterBody), async (c) => {
-    const body = c.req.valid("json");
-    // Before any write: a server without a secret must not create half an account.
-    const secret = authSecrets(c.env);
-    const passwordHash = await hashPassword(body.password, passwordConfig(c.env));
-    const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
-    const { user, token, sid } = await withUserStore(
-      c.env,
-      async (store) => {
-        const created = await store.createUser({
-          username: body.username,
-          displayName: body.displayName,
-          passwordHash,
-        });
-        return { user: created, ...(await startSession(store, secret, created.id)) };
-      },
-      waitUntil,
-    );
-    waitUntil(ProfileCache.fromEnv(c.env).rememberLive(sid));
-    return c.json({ user: publicUser(user), token }, 201);
-  })
+  .post(
+    ROUTES.register.path,
+    authEdgeLimit,
+    rateLimit(REGISTER_PER_IP, byIp),
+    valid("json", RegisterBody),
+    async (c) => {
+      const body = c.req.valid("json");
+      // Before any write: a server without a secret must not create half an account.
+      const secret = authSecrets(c.env);
+      const passwordHash = await hashPassword(body.password, passwordConfig(c.env));
+      const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
+      const { user, token, sid } = await withUserStore(
+        c.env,
+        async (store) => {
+          const created = await store.createUser({
+            username: body.username,
+            displayName: body.displayName,
+            passwordHash,
+          });
+          return { user: created, ...(await startSession(store, secret, created.id)) };
+        },
+        waitUntil,
+      );
+      waitUntil(ProfileCache.fromEnv(c.env).rememberLive(sid));
+      return c.json({ user: publicUser(user), token }, 201);
+    },
+  )
 
   .post(
     ROUTES.login.path,
+    authEdgeLimit,
     rateLimit(LOGIN_PER_IP, byIp),
     rateLimit(LOGIN_PER_ACCOUNT_IP, loginAccountAndIp),
     rateLimit(LOGIN_PER_ACCOUNT, loginAccount),

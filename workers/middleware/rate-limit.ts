@@ -69,11 +69,11 @@ export const RATE_LIMIT_TIMEOUT_MS = 500;
 const limiters = new Map<string, Ratelimit>();
 
 function redisLimiter(env: RateEnv, rule: RateRule): Ratelimit | null {
-  const redis = redisFromEnv(env);
-  if (!redis) return null;
   const id = `${rule.name}|${env.UPSTASH_REDIS_REST_URL ?? ""}`;
   let limiter = limiters.get(id);
   if (!limiter) {
+    const redis = redisFromEnv(env);
+    if (!redis) return null;
     limiter = new Ratelimit({
       redis,
       limiter: Ratelimit.slidingWindow(rule.limit, `${rule.windowSeconds} s`),

@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { defineConfig, type Plugin } from "vitest/config";
 
 /**
- * `.wasm` imports as workerd gives them (a compiled `WebAssembly.Module`), for the unit tests in Node:
+ * `.wasm` imports as workerd gives them (a compiled `WebAssembly.Module`), for the tests in Node:
  * workers/lib/argon2.ts imports the argon2id package's modules that way.
  */
 const wasmModules: Plugin = {
@@ -92,6 +92,8 @@ export default defineConfig({
         test: { name: "limits", include: ["tests/limits/**/*.test.ts"], testTimeout: 30_000 },
       },
       {
+        // The authz matrix imports the Worker's app in Node, argon2id's `.wasm` with it.
+        plugins: [wasmModules],
         test: {
           name: "integration",
           // The authz matrix imports the Worker's app to list its routes; DO classes need this stub in Node.
@@ -99,6 +101,7 @@ export default defineConfig({
             "cloudflare:workers": new URL("./tests/integration/cloudflare-workers-stub.ts", import.meta.url).pathname,
           },
           environment: "node",
+          server: { deps: { inline: ["argon2id"] } },
           include: ["tests/integration/**/*.test.ts", "tests/e2e/**/*.test.ts"],
           globalSetup: ["tests/integration/global-setup.ts"],
           fileParallelism: false,

@@ -8,14 +8,14 @@
  * constant time in the runtime) before parsing anything the client wrote, then validates the claims
  * with the caller's schema.
  *
- * Key rotation: the key id names the secret that signed (README "Rotating AUTH_SECRET"). The current
- * secret signs; the previous one (AUTH_SECRET_PREVIOUS) still verifies what it signed until that
- * expires. The id is derived from the secret (an HMAC of a fixed string, so it says nothing about the
- * secret), so rotating needs no id to be configured. Envelopes minted before key ids existed
+ * Key rotation: the key id names the secret that signed (README "Security"). The current secret
+ * signs; the previous one (AUTH_SECRET_PREVIOUS) still verifies what it signed until that expires.
+ * The id is derived from the secret (lib/hmac-key.ts), so rotating needs no id to be configured. Envelopes minted before key ids existed
  * (`<version>.<payload>.<mac>`, three parts) verify against either secret.
  */
 import type { z } from "zod";
 import { fromBase64Url, toBase64Url } from "./bytes.ts";
+import { KEY_ID_PATTERN, hmacKey } from "./hmac-key.ts";
 
 export interface EnvelopeKind {
   /** The first dot-separated part, e.g. `v1` or `wt1`. */
@@ -36,38 +36,8 @@ export interface SigningSecrets {
 export type Secrets = string | SigningSecrets;
 
 const MAC_BYTES = 32;
-/** Key ids are 8 base64url characters (48 bits): plenty to tell two or three secrets apart. */
-const KID_CHARS = 8;
-const KID_PATTERN = /^[A-Za-z0-9_-]{8}$/;
+const KEY_ID_LABEL = "messenger key id v1";
 const utf8 = new TextEncoder();
-
-interface SigningKey {
-  key: CryptoKey;
-  kid: string;
-}
-
-// importKey is not free; an isolate serves many requests with the same one or two secrets.
-const keys = new Map<string, Promise<SigningKey>>();
-const MAX_CACHED_KEYS = 4;
-
-async function importSigningKey(secret: string): Promise<SigningKey> {
-  const key = await crypto.subtle.importKey("raw", utf8.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-    "verify",
-  ]);
-  const id = new Uint8Array(await crypto.subtle.sign("HMAC", key, utf8.encode("messenger key id v1")));
-  return { key, kid: toBase64Url(id).slice(0, KID_CHARS) };
-}
-
-function signingKey(secret: string): Promise<SigningKey> {
-  let found = keys.get(secret);
-  if (!found) {
-    if (keys.size >= MAX_CACHED_KEYS) keys.clear();
-    found = importSigningKey(secret);
-    keys.set(secret, found);
-  }
-  return found;
-}
 
 function secretList(secrets: Secrets): string[] {
   if (typeof secrets === "string") return [secrets];
@@ -76,13 +46,13 @@ function secretList(secrets: Secrets): string[] {
 
 /** The key id envelopes signed with `secret` carry (README documents it for operators). */
 export async function keyId(secret: string): Promise<string> {
-  return (await signingKey(secret)).kid;
+  return (await hmacKey(secret, KEY_ID_LABEL)).id;
 }
 
 /** Signs `claims` (any JSON value) into an envelope of `kind` with the current secret. */
 export async function sealEnvelope(secrets: Secrets, kind: EnvelopeKind, claims: unknown): Promise<string> {
   const [current] = secretList(secrets);
-  const { key, kid } = await signingKey(current ?? "");
+  const { key, id: kid } = await hmacKey(current ?? "", KEY_ID_LABEL);
   const signingInput = `${kind.version}.${kid}.${toBase64Url(utf8.encode(JSON.stringify(claims)))}`;
   const mac = await crypto.subtle.sign("HMAC", key, utf8.encode(kind.label + signingInput));
   return `${signingInput}.${toBase64Url(new Uint8Array(mac))}`;
@@ -103,13 +73,13 @@ export async function openEnvelope<S extends z.ZodType>(
   const payload = parts.at(-2) ?? "";
   const sig = fromBase64Url(parts.at(-1) ?? "");
   if (version !== kind.version || !sig || sig.length !== MAC_BYTES) return null;
-  if (kid !== null && !KID_PATTERN.test(kid)) return null;
+  if (kid !== null && !KEY_ID_PATTERN.test(kid)) return null;
   const signed = utf8.encode(kind.label + parts.slice(0, -1).join("."));
   let authentic = false;
   for (const secret of secretList(secrets)) {
-    const candidate = await signingKey(secret);
+    const candidate = await hmacKey(secret, KEY_ID_LABEL);
     // With a key id only its own secret is tried; a legacy envelope tries each (at most two).
-    if (kid !== null && candidate.kid !== kid) continue;
+    if (kid !== null && candidate.id !== kid) continue;
     if (await crypto.subtle.verify("HMAC", candidate.key, sig, signed)) {
       authentic = true;
       break;

@@ -348,7 +348,7 @@ describe("usernames across shards", () => {
       for (const c of creds) {
         // The integration stack hashes at the test cost (PASSWORD_TEST_COST=1); production is m=19456,t=2.
         expect(c.password_hash).toMatch(
-          /^argon2id\$v=19\$m=64,t=1,p=1,k=[A-Za-z0-9]{8}\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=$/,
+          /^argon2id\$v=19\$m=64,t=1,p=1,k=[A-Za-z0-9_-]{8}\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=$/,
         );
         expect(c.password_hash).not.toContain(alice.password);
       }

@@ -22,6 +22,7 @@
 import { AppError } from "../../lib/errors.ts";
 import { fromBase64, timingSafeEqual, toBase64 } from "../../lib/bytes.ts";
 import { log } from "../../lib/log.ts";
+import { hmacKey, type HmacKey } from "../../lib/hmac-key.ts";
 import { argon2id } from "./argon2.ts";
 
 /** Argon2id cost: memory in KiB, passes, lanes. */
@@ -81,39 +82,12 @@ export function passwordConfig(env: {
   return { pepper: env.PASSWORD_PEPPER, previousPepper: env.PASSWORD_PEPPER_PREVIOUS || undefined, cost };
 }
 
-interface Pepper {
-  key: CryptoKey;
-  id: string;
-}
-
-// importKey is not free; an isolate serves many logins with the same one or two peppers.
-const peppers = new Map<string, Promise<Pepper>>();
-
-function pepperKey(secret: string): Promise<Pepper> {
-  let found = peppers.get(secret);
-  if (!found) {
-    if (peppers.size >= 4) peppers.clear();
-    found = (async () => {
-      const key = await crypto.subtle.importKey("raw", utf8.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-        "sign",
-      ]);
-      const id = new Uint8Array(await crypto.subtle.sign("HMAC", key, utf8.encode("messenger pepper id v1")));
-      return {
-        key,
-        id: toBase64(id)
-          .replace(/[^A-Za-z0-9]/g, "")
-          .slice(0, 8),
-      };
-    })();
-    peppers.set(secret, found);
-  }
-  return found;
-}
+const pepperKey = (secret: string) => hmacKey(secret, "messenger pepper id v1");
 
 /** NFKC (NIST SP 800-63B §5.1.1.2): the same password typed composed or decomposed hashes the same. */
 const normalized = (password: string) => utf8.encode(password.normalize("NFKC"));
 
-async function peppered(password: string, pepper: Pepper): Promise<Uint8Array> {
+async function peppered(password: string, pepper: HmacKey): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.sign("HMAC", pepper.key, normalized(password)));
 }
 
@@ -194,7 +168,7 @@ interface ParsedArgon2 {
 
 function parseArgon2(stored: string): ParsedArgon2 {
   const [scheme, version, params, salt64, hash64, ...rest] = stored.split("$");
-  const match = /^m=([1-9][0-9]{0,8}),t=([1-9][0-9]?),p=([1-9]),k=([A-Za-z0-9]{8})$/.exec(params ?? "");
+  const match = /^m=([1-9][0-9]{0,8}),t=([1-9][0-9]?),p=([1-9]),k=([A-Za-z0-9_-]{8})$/.exec(params ?? "");
   const salt = fromBase64(salt64 ?? "");
   const hash = fromBase64(hash64 ?? "");
   if (scheme !== ARGON2 || version !== "v=19" || rest.length > 0 || !match || !salt || !hash) throw malformed();

@@ -9,8 +9,25 @@
  *   and the browser tests (tests/e2e: the built web client in Debian Chromium) on the same stack.
  */
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
-import { mkdirSync } from "node:fs";
-import { defineConfig } from "vitest/config";
+import { mkdirSync, readFileSync } from "node:fs";
+import { defineConfig, type Plugin } from "vitest/config";
+
+/**
+ * `.wasm` imports as workerd gives them (a compiled `WebAssembly.Module`), for the tests in Node:
+ * workers/lib/argon2.ts imports the argon2id package's modules that way.
+ */
+const wasmModules: Plugin = {
+  name: "wasm-modules",
+  enforce: "pre",
+  load(id) {
+    if (!id.endsWith(".wasm")) return null;
+    const bytes = readFileSync(id).toString("base64");
+    return `export default new WebAssembly.Module(Uint8Array.from(atob(${JSON.stringify(bytes)}), (c) => c.charCodeAt(0)));`;
+  },
+};
+
+/** Every workerd project's password settings: the pepper, and the tiny test cost (passwords are not what they test). */
+const PASSWORD_BINDINGS = { PASSWORD_PEPPER: "test-pepper-0123456789abcdef0123456789abcdef", PASSWORD_TEST_COST: "1" };
 
 // wrangler.toml serves the built web client from here; the workers project only needs the folder to
 // exist (a clean clone has not built it yet). The integration setup builds it for real.
@@ -20,9 +37,12 @@ export default defineConfig({
   test: {
     projects: [
       {
+        plugins: [wasmModules],
         test: {
           name: "unit",
           environment: "node",
+          // Through vite, so wasmModules sees the package's `.wasm` imports (Node would load them itself).
+          server: { deps: { inline: ["argon2id"] } },
           include: ["tests/unit/**/*.test.ts"],
         },
       },
@@ -34,6 +54,7 @@ export default defineConfig({
             miniflare: {
               bindings: {
                 AUTH_SECRET: "test-secret-0123456789abcdef0123456789abcdef",
+                ...PASSWORD_BINDINGS,
                 RATE_LIMITS: "off",
                 // tests/workers/health.test.ts: the bearer secret of GET /health/ready.
                 HEALTH_SECRET: "health-secret-for-tests",
@@ -59,6 +80,9 @@ export default defineConfig({
             miniflare: {
               bindings: {
                 AUTH_SECRET: "test-secret-0123456789abcdef0123456789abcdef",
+                // tests/limits/ws-limits.test.ts: tickets signed before a rotation still open sockets.
+                AUTH_SECRET_PREVIOUS: "old-test-secret-0123456789abcdef0123456789",
+                ...PASSWORD_BINDINGS,
                 RATE_LIMITS: "on",
                 ALLOWED_ORIGINS: "https://app.example.com",
               },
@@ -68,6 +92,8 @@ export default defineConfig({
         test: { name: "limits", include: ["tests/limits/**/*.test.ts"], testTimeout: 30_000 },
       },
       {
+        // The authz matrix imports the Worker's app in Node, argon2id's `.wasm` with it.
+        plugins: [wasmModules],
         test: {
           name: "integration",
           // The authz matrix imports the Worker's app to list its routes; DO classes need this stub in Node.
@@ -75,6 +101,7 @@ export default defineConfig({
             "cloudflare:workers": new URL("./tests/integration/cloudflare-workers-stub.ts", import.meta.url).pathname,
           },
           environment: "node",
+          server: { deps: { inline: ["argon2id"] } },
           include: ["tests/integration/**/*.test.ts", "tests/e2e/**/*.test.ts"],
           globalSetup: ["tests/integration/global-setup.ts"],
           fileParallelism: false,

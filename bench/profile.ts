@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     persistTo,
     postgres: { ...(await scratchDatabases([`msgr_profile_${runId}`])), log },
     ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
-    vars: { RATE_LIMITS: "off" },
+    vars: { RATE_LIMITS: "off", PASSWORD_TEST_COST: "1" },
     inspectorPort,
     log,
   });

@@ -51,8 +51,9 @@ async function main(): Promise<void> {
   const postgres = { ...(await scratchDatabases([`msgr_bench_${runId}`])), log };
   // The dev server serves the web client's folder; the bench only needs it to exist.
   mkdirSync(resolve("client/web/dist"), { recursive: true });
-  // Rate limits off: the bench registers hundreds of users from one address on purpose.
-  const vars = { RATE_LIMITS: "off" };
+  // Rate limits off: the bench registers hundreds of users from one address on purpose; passwords at
+  // the test cost (the bench measures messages, not Argon2id: 199 registrations would cost ~36 s CPU).
+  const vars = { RATE_LIMITS: "off", PASSWORD_TEST_COST: "1" };
   const authSecret = randomBytes(32).toString("base64url"); // shared with extra nodes
   const redisUrl = process.env.REDIS_URL ?? null;
   const stack = await startStack({

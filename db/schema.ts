@@ -28,7 +28,10 @@ export const users = pgTable("users", {
 
 export const credentials = pgTable("credentials", {
   userId: text("user_id").primaryKey(),
-  /** `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>`: the parameters travel with the hash. */
+  /**
+   * `argon2id$v=19$m=…,t=…,p=…,k=<pepper id>$<salt b64>$<hash b64>`, or the older
+   * `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>` (replaced at login): the parameters travel with the hash.
+   */
   passwordHash: text("password_hash").notNull(),
   updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });

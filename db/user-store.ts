@@ -167,6 +167,19 @@ export class UserStore {
     return row ?? null;
   }
 
+  /**
+   * Replaces a user's password hash with `fresh` if it is still `previous` (a rehash at login must
+   * not overwrite a hash that changed meanwhile). True when it was replaced.
+   */
+  async replacePasswordHash(userId: string, previous: string, fresh: string): Promise<boolean> {
+    const updated = await this.userDb(userId)
+      .update(credentials)
+      .set({ passwordHash: fresh, updatedAt: sql`now()` })
+      .where(and(eq(credentials.userId, userId), eq(credentials.passwordHash, previous)))
+      .returning({ userId: credentials.userId });
+    return updated.length === 1;
+  }
+
   /** The user with this id, or null. One query on the user's shard. */
   async getUser(id: string): Promise<UserRecord | null> {
     const [user] = await this.userDb(id).select(userColumns).from(users).where(eq(users.id, id));

@@ -1,7 +1,7 @@
 /**
- * Byte helpers shared by the password hasher and the token signer. They are written out here rather
- * than taken from `node:buffer` or workerd's `crypto.subtle.timingSafeEqual` so the same code runs in
- * workerd and in plain Node unit tests, with no compatibility flag in between.
+ * Byte helpers shared by the password hasher, the health check and the token and push code. They are
+ * written out here rather than taken from `node:buffer` or workerd's `crypto.subtle.timingSafeEqual`
+ * so the same code runs in workerd and in plain Node unit tests, with no compatibility flag in between.
  */
 
 /**
@@ -16,34 +16,6 @@ export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-/** Standard base64 with padding (RFC 4648 §4). */
-export function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-/** Decodes standard base64; null for anything that is not. */
-export function fromBase64(text: string): Uint8Array<ArrayBuffer> | null {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return null;
-  try {
-    const binary = atob(text);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
-  } catch {
-    return null;
-  }
-}
-
-/** URL-safe base64 without padding (RFC 4648 §5), for tokens that travel in headers. */
-export function toBase64Url(bytes: Uint8Array): string {
-  return toBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-/** Decodes unpadded base64url; null for anything that is not (padding, `+`, `/` are refused). */
-export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
-  const padded = text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4);
-  return fromBase64(padded);
-}
+// Base64 and base64url are written once, in the protocol module, so the SDK in the browser and the
+// Worker encode keys and tokens with the same code.
+export { fromBase64, fromBase64Url, toBase64, toBase64Url } from "../client/sdk/protocol/base64.ts";

@@ -7,6 +7,20 @@
 interface DeployConfig {
   /** HMAC key for session tokens (secret; at least 32 random bytes, base64 or hex). */
   AUTH_SECRET?: string;
+  /**
+   * The AUTH_SECRET before the last rotation (secret): still verifies the tokens and tickets it signed
+   * until they expire (30 days); README "Rotating AUTH_SECRET". Unset outside a rotation.
+   */
+  AUTH_SECRET_PREVIOUS?: string;
+  /**
+   * Password pepper (secret; at least 32 random bytes): the key of the HMAC every password passes
+   * through before Argon2id (workers/lib/passwords.ts). Never changes casually: README "Passwords".
+   */
+  PASSWORD_PEPPER?: string;
+  /** The PASSWORD_PEPPER before a rotation (secret): verifies old hashes, which the next login replaces. */
+  PASSWORD_PEPPER_PREVIOUS?: string;
+  /** Test stacks only: "1" hashes new passwords at a tiny Argon2id cost. Ignored where DEPLOY_ENV=production. */
+  PASSWORD_TEST_COST?: string;
   /** Postgres shards, comma-separated, in shard order (secret in production: Neon URLs). */
   DATABASE_URLS?: string;
   /** A single Postgres, when there is one shard. */

@@ -3,6 +3,9 @@
  * (start values; tune from production figures). README "Rate limits" lists them.
  *
  * Where each one is enforced, and why there:
+ * - Register and login first pass an outer per-IP layer at the edge (AUTH_PER_IP_EDGE, Cloudflare's
+ *   Rate Limiting binding): a cheap local count that shields Redis and the Argon2id CPU from floods,
+ *   and holds while Redis is down.
  * - REST limits (register, login, discovery, presence, uploads, REST sends, WebSocket tickets, profile
  *   and group updates) run in the Worker (workers/middleware/rate-limit.ts) against Redis, so they
  *   hold across isolates and locations. Without Redis configured they fall back to a per-isolate
@@ -28,6 +31,14 @@ export interface RateRule {
 
 /** Registration per client IP: 3 / 60 s. Accounts are cheap to make; sign-up floods are spam. */
 export const REGISTER_PER_IP: RateRule = { name: "register_ip", limit: 3, windowSeconds: 60 };
+/**
+ * Register and login together per client IP, at the edge: 60 / 60 s, by Cloudflare's Rate Limiting
+ * binding (AUTH_IP_LIMITER in wrangler.toml holds the same numbers; the binding only allows 10 or
+ * 60 s periods). The outer layer: counted where the request lands, before Redis and before any
+ * password hashing, and still counting when Redis is down and the limits below fail open. Above
+ * REGISTER_PER_IP + LOGIN_PER_IP, so ordinary refusals come from those (exact across locations).
+ */
+export const AUTH_PER_IP_EDGE: RateRule = { name: "auth_ip_edge", limit: 60, windowSeconds: 60 };
 /** Login attempts per client IP: 20 / 60 s. A household or office NAT shares one IP. */
 export const LOGIN_PER_IP: RateRule = { name: "login_ip", limit: 20, windowSeconds: 60 };
 /**
@@ -93,6 +104,7 @@ export const SENDS_PER_CONVERSATION: RateRule = { name: "send_conversation", lim
 
 /** Every limit, for docs and tests. */
 export const ALL_RATE_RULES: readonly RateRule[] = [
+  AUTH_PER_IP_EDGE,
   REGISTER_PER_IP,
   LOGIN_PER_IP,
   LOGIN_PER_ACCOUNT_IP,

@@ -1,5 +1,6 @@
 /**
- * Session tokens: `v1.<base64url(JSON {sub, sid, iat, exp})>.<base64url(HMAC-SHA-256)>`.
+ * Session tokens: `v1.<key id>.<base64url(JSON {sub, sid, iat, exp})>.<base64url(HMAC-SHA-256)>`
+ * (lib/signed-envelope.ts; tokens minted before key ids have no second part and still verify).
  *
  * The signature proves the Worker minted the token without a database read, so garbage and forged
  * tokens are refused at the edge. It does not prove the session is still live: logout revokes the
@@ -12,7 +13,7 @@
 import { z } from "zod";
 
 import { AppError } from "./errors.ts";
-import { openEnvelope, sealEnvelope, type EnvelopeKind } from "./signed-envelope.ts";
+import { openEnvelope, sealEnvelope, type EnvelopeKind, type Secrets, type SigningSecrets } from "./signed-envelope.ts";
 
 /** A session lasts 30 days from login; then the user logs in again. Logout ends it sooner. */
 export const SESSION_TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -31,18 +32,21 @@ export const TokenClaims = z.strictObject({
 export type TokenClaims = z.infer<typeof TokenClaims>;
 
 /**
- * The HMAC secret from the environment. Missing or empty is a deploy mistake: fail loudly with an
- * `internal` error rather than sign with a default anyone could read in this repository.
+ * The HMAC secrets from the environment: AUTH_SECRET signs, AUTH_SECRET_PREVIOUS (set during a
+ * rotation, README "Rotating AUTH_SECRET") still verifies what it signed. A missing or empty
+ * AUTH_SECRET is a deploy mistake: fail loudly with an `internal` error rather than sign with a
+ * default anyone could read in this repository.
  */
-export function authSecret(env: { AUTH_SECRET?: string }): string {
-  const secret = env.AUTH_SECRET;
-  if (!secret) throw new AppError("internal", "server misconfigured: AUTH_SECRET is not set");
-  return secret;
+export function authSecrets(env: { AUTH_SECRET?: string; AUTH_SECRET_PREVIOUS?: string }): SigningSecrets {
+  const current = env.AUTH_SECRET;
+  if (!current) throw new AppError("internal", "server misconfigured: AUTH_SECRET is not set");
+  const previous = env.AUTH_SECRET_PREVIOUS;
+  return previous && previous !== current ? { current, previous } : { current };
 }
 
 /** Mints a token for session `sid` of user `sub`, valid for SESSION_TTL_SECONDS from `nowMs`. */
 export async function signToken(
-  secret: string,
+  secret: Secrets,
   subject: { sub: string; sid: string },
   nowMs: number = Date.now(),
 ): Promise<{ token: string; claims: TokenClaims }> {
@@ -57,7 +61,7 @@ export async function signToken(
  * Callers map null to 401 `unauthorized` without saying which check failed.
  */
 export async function verifyToken(
-  secret: string,
+  secret: Secrets,
   token: string,
   nowMs: number = Date.now(),
 ): Promise<TokenClaims | null> {

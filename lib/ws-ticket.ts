@@ -3,7 +3,7 @@
  * token travels in a WebSocket handshake (browsers cannot set headers on one, and subprotocol headers
  * end up in proxy logs). ASVS 4.4: dedicated tokens obtained through the authenticated HTTPS session.
  *
- * `POST /v1/ws/ticket` (with a live session) mints `wt1.<base64url(JSON claims)>.<base64url(HMAC)>`;
+ * `POST /v1/ws/ticket` (with a live session) mints `wt1.<key id>.<base64url(JSON claims)>.<base64url(HMAC)>`;
  * the client offers it as the subprotocol `ticket.<ticket>` next to `messenger.v1`. The Worker checks
  * the MAC and expiry (CPU only); the user's hub then claims the nonce, once (durable-objects/
  * user-hub/tickets.ts), so a replayed ticket is refused even within its 30 seconds.
@@ -13,7 +13,7 @@
  */
 import { z } from "zod";
 import { toBase64Url } from "./bytes.ts";
-import { openEnvelope, sealEnvelope, type EnvelopeKind } from "./signed-envelope.ts";
+import { openEnvelope, sealEnvelope, type EnvelopeKind, type Secrets } from "./signed-envelope.ts";
 
 /** How long a ticket may be used after it was minted. */
 export const WS_TICKET_TTL_SECONDS = 30;
@@ -31,7 +31,7 @@ export type TicketClaims = z.infer<typeof TicketClaims>;
 
 /** Mints a ticket for session `sid` of user `sub`, valid WS_TICKET_TTL_SECONDS from `nowMs`. */
 export async function signTicket(
-  secret: string,
+  secret: Secrets,
   subject: { sub: string; sid: string; origin: string | null },
   nowMs: number = Date.now(),
 ): Promise<{ ticket: string; claims: TicketClaims }> {
@@ -47,7 +47,7 @@ export async function signTicket(
 
 /** The claims of an authentic, unexpired ticket; null for anything else (never says which check failed). */
 export async function verifyTicket(
-  secret: string,
+  secret: Secrets,
   ticket: string,
   nowMs: number = Date.now(),
 ): Promise<TicketClaims | null> {

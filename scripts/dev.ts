@@ -16,16 +16,32 @@ import { devVapidKeys } from "./vapid-keys.ts";
 const DATA = resolve(".data");
 const SECRETS_FILE = resolve(DATA, "dev-secrets.json");
 
-/** AUTH_SECRET for dev: generated once, kept so sessions survive restarts. */
-function devAuthSecret(): string {
-  if (existsSync(SECRETS_FILE)) {
-    const saved = JSON.parse(readFileSync(SECRETS_FILE, "utf8")) as { AUTH_SECRET?: unknown };
-    if (typeof saved.AUTH_SECRET === "string" && saved.AUTH_SECRET.length >= 32) return saved.AUTH_SECRET;
+interface DevSecrets {
+  AUTH_SECRET: string;
+  PASSWORD_PEPPER: string;
+}
+
+/**
+ * AUTH_SECRET and PASSWORD_PEPPER for dev: each generated once and kept, so sessions and passwords
+ * survive restarts (a file from before the pepper existed gets one added).
+ */
+function devSecrets(): DevSecrets {
+  const saved: Record<string, unknown> = existsSync(SECRETS_FILE)
+    ? (JSON.parse(readFileSync(SECRETS_FILE, "utf8")) as Record<string, unknown>)
+    : {};
+  const kept = (name: keyof DevSecrets) => {
+    const value = saved[name];
+    return typeof value === "string" && value.length >= 32 ? value : null;
+  };
+  const secrets: DevSecrets = {
+    AUTH_SECRET: kept("AUTH_SECRET") ?? randomBytes(32).toString("base64url"),
+    PASSWORD_PEPPER: kept("PASSWORD_PEPPER") ?? randomBytes(32).toString("base64url"),
+  };
+  if (secrets.AUTH_SECRET !== saved.AUTH_SECRET || secrets.PASSWORD_PEPPER !== saved.PASSWORD_PEPPER) {
+    mkdirSync(DATA, { recursive: true });
+    writeFileSync(SECRETS_FILE, `${JSON.stringify({ ...saved, ...secrets }, null, 2)}\n`, { mode: 0o600 });
   }
-  const secret = randomBytes(32).toString("base64url");
-  mkdirSync(DATA, { recursive: true });
-  writeFileSync(SECRETS_FILE, `${JSON.stringify({ AUTH_SECRET: secret }, null, 2)}\n`, { mode: 0o600 });
-  return secret;
+  return secrets;
 }
 
 function answers(port: number, host = "127.0.0.1"): Promise<boolean> {
@@ -69,11 +85,13 @@ async function main(): Promise<void> {
   process.on("SIGHUP", () => void shutdown("SIGHUP"));
 
   buildWebClient();
+  const secrets = devSecrets();
   starting = startStack({
     port: Number(process.env.PORT ?? 8787),
     persistTo: resolve(DATA, "wrangler"),
     postgres: { dataDir: resolve(DATA, "postgres") },
-    authSecret: devAuthSecret(),
+    authSecret: secrets.AUTH_SECRET,
+    passwordPepper: secrets.PASSWORD_PEPPER,
     // Web Push (README "Notifications"): VAPID_* from the environment, else a pair generated once into .data/vapid.json.
     vars: {
       ...devVapidKeys(resolve(DATA, "vapid.json")),

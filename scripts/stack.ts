@@ -5,7 +5,7 @@
  * only wrangler (same port, same persisted Durable Object state), as a deploy or crash would.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { connect, createServer } from "node:net";
 import { dirname, resolve } from "node:path";
@@ -45,6 +45,11 @@ export interface StackOptions {
   redisUrl?: string | null;
   /** HMAC key for session tokens (default: random for this run). */
   authSecret?: string;
+  /**
+   * PASSWORD_PEPPER (default: derived from the AUTH_SECRET this stack gets, so stacks that share a
+   * signing key — the bench's extra nodes — also share accounts).
+   */
+  passwordPepper?: string;
   /** Extra Worker vars, e.g. { HOT_WINDOW_MESSAGES: "20" }. */
   vars?: Record<string, string>;
   /** Wrangler config (default ./wrangler.toml). */
@@ -127,11 +132,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       log("redis: off (set REDIS_URL to enable caching)");
     }
 
+    const authSecret = options.authSecret ?? randomBytes(32).toString("base64url");
     const vars: Record<string, string> = {
       ...options.vars,
       DATABASE_URLS: pg.urls.join(","),
       NEON_WS_PROXY: `127.0.0.1:${relayPort}`,
-      AUTH_SECRET: options.authSecret ?? randomBytes(32).toString("base64url"),
+      AUTH_SECRET: authSecret,
+      PASSWORD_PEPPER:
+        options.passwordPepper ?? createHmac("sha256", authSecret).update("local password pepper").digest("base64url"),
       HEALTH_SECRET: options.vars?.HEALTH_SECRET ?? randomBytes(18).toString("base64url"),
       ...(redisRest ? { UPSTASH_REDIS_REST_URL: redisRest.url, UPSTASH_REDIS_REST_TOKEN: redisRest.token } : {}),
     };

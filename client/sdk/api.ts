@@ -20,6 +20,7 @@ import {
   type UpdateGroupBody,
 } from "./protocol/index.ts";
 import { THUMBNAIL_HEADER } from "./protocol/media.ts";
+import { toBase64 } from "./protocol/base64.ts";
 
 export class ApiError extends Error {
   readonly status: number;
@@ -62,12 +63,6 @@ interface XhrLike {
   onload: (() => void) | null;
   onerror: (() => void) | null;
   onabort: (() => void) | null;
-}
-
-function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }
 
 const MediaAnswer = z.object({ media: Media });
@@ -148,7 +143,7 @@ export class Api {
     const url = `${this.baseUrl}${ROUTES.uploadMedia.path}${query.size > 0 ? `?${query}` : ""}`;
     const headers: Record<string, string> = { "content-type": type };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    if (opts.thumbnail) headers[THUMBNAIL_HEADER] = base64(new Uint8Array(opts.thumbnail));
+    if (opts.thumbnail) headers[THUMBNAIL_HEADER] = toBase64(new Uint8Array(opts.thumbnail));
 
     const Xhr = (globalThis as { XMLHttpRequest?: new () => XhrLike }).XMLHttpRequest;
     const answer =

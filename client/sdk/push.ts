@@ -8,6 +8,7 @@
  * Types are structural (no DOM lib): a real `ServiceWorkerRegistration` satisfies them.
  */
 import type { Api } from "./api.ts";
+import { fromBase64Url } from "./protocol/base64.ts";
 import {
   MuteAnswer,
   NotificationPrefs,
@@ -39,14 +40,6 @@ export interface PushRegistrationLike {
 
 const Created = z.object({ subscription: z.object({ endpoint: z.string() }) });
 
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
-  const b64 = text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4);
-  const binary = atob(b64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
 function sameBytes(a: ArrayBuffer | null | undefined, b: Uint8Array): boolean {
   if (!a || a.byteLength !== b.length) return false;
   const view = new Uint8Array(a);
@@ -61,6 +54,7 @@ function sameBytes(a: ArrayBuffer | null | undefined, b: Uint8Array): boolean {
 export async function enablePush(api: Api, registration: PushRegistrationLike): Promise<string> {
   const { publicKey } = await api.request(ROUTES.vapidKey.method, ROUTES.vapidKey.path, VapidKeyAnswer);
   const key = fromBase64Url(publicKey);
+  if (!key) throw new Error("the server's VAPID key is not base64url");
   let subscription = await registration.pushManager.getSubscription();
   if (subscription && subscription.options && !sameBytes(subscription.options.applicationServerKey, key)) {
     await subscription.unsubscribe(); // made for another server key: the push service would refuse our pushes

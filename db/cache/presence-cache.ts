@@ -4,7 +4,15 @@
  * of the hub itself, and Redis being down only costs speed.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
-import { isVisibility, PRESENCE_CACHE_TTL_SECONDS, type PresenceRecord } from "../../lib/presence.ts";
+import { z } from "zod";
+import { PRESENCE_CACHE_TTL_SECONDS, PresenceVisibility, type PresenceRecord } from "../../lib/presence.ts";
+
+/** An entry as written by `writePresence`; anything else (an older shape, a stray value) is a miss. */
+const PresenceEntry = z.object({
+  online: z.boolean(),
+  lastSeenAt: z.number().nullable(),
+  visibility: z.enum(PresenceVisibility),
+}) satisfies z.ZodType<PresenceRecord>;
 
 const key = (userId: string) => `presence:v1:${userId}`;
 
@@ -18,20 +26,17 @@ export async function readPresence(redis: Redis, userIds: readonly string[]): Pr
   if (userIds.length === 0) return found;
   const values = await redis.mget<unknown[]>(...userIds.map(key));
   values.forEach((value, i) => {
-    const record = parseRecord(value);
+    const record = parsePresenceEntry(value);
     const id = userIds[i];
     if (record && id) found.set(id, record);
   });
   return found;
 }
 
-function parseRecord(value: unknown): PresenceRecord | null {
-  const raw = typeof value === "string" ? safeJson(value) : value;
-  if (!raw || typeof raw !== "object") return null;
-  const { online, lastSeenAt, visibility } = raw as Record<string, unknown>;
-  if (typeof online !== "boolean" || !isVisibility(visibility)) return null;
-  if (lastSeenAt !== null && typeof lastSeenAt !== "number") return null;
-  return { online, lastSeenAt, visibility };
+/** The client hands back JSON it recognises already parsed, anything else as a string. */
+export function parsePresenceEntry(value: unknown): PresenceRecord | null {
+  const parsed = PresenceEntry.safeParse(typeof value === "string" ? safeJson(value) : value);
+  return parsed.success ? parsed.data : null;
 }
 
 function safeJson(text: string): unknown {

@@ -11,7 +11,7 @@
 import type { Event, EventBody, PushPayload, PushSubscriptionBody } from "../../client/sdk/protocol/index.ts";
 import { withUserStore } from "../../db/user-store.ts";
 import { ProfileCache } from "../../db/cache/profile-cache.ts";
-import { loadVapidKeys } from "../../lib/webpush/keys.ts";
+import { loadVapidKeys, vapidProblem } from "../../lib/webpush/keys.ts";
 import { sendWebPush, topicFor } from "../../lib/webpush/send.ts";
 import { log } from "../../lib/log.ts";
 import { backoffMs, forEachBounded } from "../shared/bounded.ts";
@@ -161,9 +161,12 @@ export class HubPush {
   private async sendDue(): Promise<void> {
     const rows = this.store.pushOutboxDue(Date.now());
     if (rows.length === 0) return;
-    const loading = loadVapidKeys(this.env);
+    const problem = vapidProblem(this.env);
+    const loading = problem ? null : loadVapidKeys(this.env);
     if (!loading) {
-      this.store.clearPushOutbox(); // push not configured: nothing can ever be sent
+      // Push not configured, or refused (VAPID_SUBJECT): nothing can be sent until a deploy fixes it.
+      if (problem) log("error", "push_misconfigured", { problem, dropped: rows.length });
+      this.store.clearPushOutbox();
       return;
     }
     const vapid = await loading;

@@ -5,6 +5,7 @@
  * Other test files share the stack and run in parallel, so every name here carries this run's random
  * suffix and "nothing changed" is checked on rows of this run only, never on whole-table counts.
  */
+import { pbkdf2Sync, randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -60,7 +61,7 @@ async function register(persona: string, displayName = persona): Promise<Account
 }
 
 function sessionIdOf(token: string): string {
-  const payload = token.split(".")[1] ?? "";
+  const payload = token.split(".")[2] ?? ""; // v1.<key id>.<claims>.<mac>
   return (JSON.parse(Buffer.from(payload, "base64url").toString()) as { sid: string }).sid;
 }
 
@@ -261,6 +262,47 @@ describe("sessions", () => {
   });
 });
 
+describe("passwords stored before argon2id", () => {
+  it("logs alice in with the PBKDF2 hash she registered with, then stores argon2id in its place", async () => {
+    const alice = await register("alice");
+    const i = shardIndex(shardKey.user(alice.id), shardUrls.length);
+    // Her hash as the product stored it before: PBKDF2-SHA-256, 100,000 iterations, no pepper.
+    const salt = randomBytes(16);
+    const old = `pbkdf2-sha256$100000$${salt.toString("base64")}$${pbkdf2Sync(alice.password, salt, 100_000, 32, "sha256").toString("base64")}`;
+    await rows(i, "UPDATE credentials SET password_hash = $1 WHERE user_id = $2", [old, alice.id]);
+
+    const wrong = await api("POST", "/v1/auth/login", { body: { username: alice.username, password: "not it 123" } });
+    expect(wrong.status).toBe(401);
+    const [unchanged] = await rows<{ password_hash: string }>(
+      i,
+      "SELECT password_hash FROM credentials WHERE user_id = $1",
+      [alice.id],
+    );
+    expect(unchanged?.password_hash).toBe(old);
+
+    const login = await api("POST", "/v1/auth/login", { body: { username: alice.username, password: alice.password } });
+    expect(login.status).toBe(200);
+    expect((await api("GET", "/v1/me", { token: login.json.token })).status).toBe(200);
+    const [moved] = await rows<{ password_hash: string }>(
+      i,
+      "SELECT password_hash FROM credentials WHERE user_id = $1",
+      [alice.id],
+    );
+    expect(moved?.password_hash).toMatch(/^argon2id\$v=19\$/);
+
+    // The new hash is the one that works from now on; the old session kept working throughout.
+    const again = await api("POST", "/v1/auth/login", { body: { username: alice.username, password: alice.password } });
+    expect(again.status).toBe(200);
+    const [same] = await rows<{ password_hash: string }>(
+      i,
+      "SELECT password_hash FROM credentials WHERE user_id = $1",
+      [alice.id],
+    );
+    expect(same?.password_hash).toBe(moved?.password_hash);
+    expect((await api("GET", "/v1/me", { token: alice.token })).status).toBe(200);
+  });
+});
+
 describe("usernames across shards", () => {
   it("lets exactly one of two concurrent registrations of Alice and alice win", async () => {
     for (let round = 0; round < 5; round++) {
@@ -304,7 +346,10 @@ describe("usernames across shards", () => {
       expect(sessions).toHaveLength(i === userShard ? 1 : 0);
       expect(creds).toHaveLength(i === userShard ? 1 : 0);
       for (const c of creds) {
-        expect(c.password_hash).toMatch(/^pbkdf2-sha256\$100000\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=$/);
+        // The integration stack hashes at the test cost (PASSWORD_TEST_COST=1); production is m=19456,t=2.
+        expect(c.password_hash).toMatch(
+          /^argon2id\$v=19\$m=64,t=1,p=1,k=[A-Za-z0-9_-]{8}\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=$/,
+        );
         expect(c.password_hash).not.toContain(alice.password);
       }
     }
@@ -486,9 +531,9 @@ describe("bad input changes nothing", () => {
 
   it("refuses mallory's calls with a missing, garbage or tampered token, changing nothing", async () => {
     const before = await runRowCounts();
-    const [v, payload, sig] = alice.token.split(".") as [string, string, string];
+    const [v, kid, payload, sig] = alice.token.split(".") as [string, string, string, string];
     const claims = JSON.parse(Buffer.from(payload, "base64url").toString()) as object;
-    const tampered = `${v}.${Buffer.from(JSON.stringify({ ...claims, exp: 9_999_999_999 })).toString("base64url")}.${sig}`;
+    const tampered = `${v}.${kid}.${Buffer.from(JSON.stringify({ ...claims, exp: 9_999_999_999 })).toString("base64url")}.${sig}`;
     for (const token of [undefined, "garbage", tampered, `${alice.token}x`]) {
       for (const [method, path] of [
         ["PATCH", "/v1/me"],

@@ -44,6 +44,8 @@ async function pickRedis(): Promise<string | null> {
 function serveControl(stack: Pick<Product, "restartWorker" | "setDependency">, token: string): Promise<Server> {
   let queue = Promise.resolve();
   const server = createServer((req, res) => {
+    // /hang…: never answers (a dependency that accepts and then stalls), for timeout tests.
+    if (req.url?.startsWith("/hang")) return;
     const route = req.url === "/restart" || req.url === "/dependency" ? req.url : null;
     if (req.method !== "POST" || !route || req.headers["x-stack-token"] !== token) {
       res.writeHead(404).end();
@@ -75,8 +77,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // Built once per run, so the browser tests never see a stale client.
     rebuildWebClient: true,
     // Push (README "Notifications"): the harness makes a fresh VAPID pair; a fake push service on 127.0.0.1 is allowed.
-    // RATE_LIMITS=off: these tests burst 1,000s of sends and register 100s of users from one IP.
-    vars: { HOT_WINDOW_MESSAGES: "20", RATE_LIMITS: "off", PUSH_ALLOW_INSECURE: "1" },
+    // RATE_LIMITS=off: these tests burst 1,000s of sends and register 100s of users from one IP;
+    // PASSWORD_TEST_COST=1 for the same reason (tests/workers/passwords.test.ts runs the full cost).
+    vars: { HOT_WINDOW_MESSAGES: "20", RATE_LIMITS: "off", PUSH_ALLOW_INSECURE: "1", PASSWORD_TEST_COST: "1" },
     wranglerLogFile: resolve(".data/test-wrangler.log"),
     log,
   });
@@ -91,6 +94,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("redisRest", product.redisRest);
   project.provide("redisUrl", product.redisUrl);
   project.provide("stackControlUrl", `http://127.0.0.1:${controlPort}/restart#${token}`);
+  project.provide("hangingUrl", `http://127.0.0.1:${controlPort}/hang`);
 
   return async () => {
     control.closeAllConnections();

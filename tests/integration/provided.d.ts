@@ -15,5 +15,7 @@ declare module "vitest" {
     redisUrl: string | null;
     /** Internal: the control endpoint used by tests/integration/stack-control.ts. */
     stackControlUrl: string;
+    /** An HTTP endpoint that accepts every request and never answers (a stalled dependency). */
+    hangingUrl: string;
   }
 }

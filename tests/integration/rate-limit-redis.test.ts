@@ -1,13 +1,13 @@
 /**
- * The REST rate limiter's Redis path (workers/middleware/rate-limit.ts) against the stack's real Redis
- * behind the Upstash shim: the sliding window refuses the request over the limit with a Retry-After,
- * refused requests are not counted, keys are independent, and a Redis that does not answer fails open.
+ * The REST rate limiter's Redis path (workers/middleware/rate-limit.ts: `@upstash/ratelimit`) against
+ * the stack's real Redis 7 behind the Upstash shim: the sliding window refuses the request over the limit with a Retry-After,
+ * refused requests are not counted, keys are independent, and a Redis that is down or hangs fails open.
  * (The Worker under test runs with RATE_LIMITS=off; this calls the limiter directly with limits on.)
  */
 import { describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { LOGIN_PER_ACCOUNT_IP, type RateRule } from "../../lib/rate-limits.ts";
-import { takeRate, type RateEnv } from "../../workers/middleware/rate-limit.ts";
+import { RATE_LIMIT_TIMEOUT_MS, takeRate, type RateEnv } from "../../workers/middleware/rate-limit.ts";
 
 const redis = inject("redisRest");
 const RUN = Math.random().toString(36).slice(2, 8);
@@ -48,6 +48,13 @@ describe("rate limits without a working Redis", () => {
     const env = envWith("http://127.0.0.1:9", "nope");
     for (let i = 0; i <= LOGIN_PER_ACCOUNT_IP.limit + 2; i++)
       expect(await takeRate(env, LOGIN_PER_ACCOUNT_IP, `down_${RUN}`)).toEqual({ ok: true });
+  });
+
+  it("fails open within the timeout when Redis accepts the request but never answers", async () => {
+    const env = envWith(inject("hangingUrl"), "nope");
+    const started = Date.now();
+    expect(await takeRate(env, LOGIN_PER_ACCOUNT_IP, `hung_${RUN}`)).toEqual({ ok: true });
+    expect(Date.now() - started).toBeLessThan(RATE_LIMIT_TIMEOUT_MS + 1_500);
   });
 
   it("does nothing when RATE_LIMITS=off", async () => {

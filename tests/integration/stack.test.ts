@@ -21,7 +21,14 @@ describe("local stack", () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; checks: Record<string, string> };
     expect(inject("shardUrls")).toHaveLength(2);
-    expect(body.checks).toEqual({ postgres_0: "ok", postgres_1: "ok", redis: redisRest ? "ok" : "off", r2: "ok" });
+    // The stack has VAPID keys and a subject (not production): push is configured.
+    expect(body.checks).toEqual({
+      postgres_0: "ok",
+      postgres_1: "ok",
+      redis: redisRest ? "ok" : "off",
+      r2: "ok",
+      push: "ok",
+    });
     // Rows the queues set aside for good, counted in Redis (absent without Redis).
     const { deadLetters } = body as unknown as { deadLetters?: Record<string, number> };
     if (redisRest) expect(deadLetters).toEqual({ archive: expect.any(Number), media: expect.any(Number) });

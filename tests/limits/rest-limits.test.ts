@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  AUTH_PER_IP_EDGE,
   DISCOVERY_PER_USER,
   LOGIN_PER_ACCOUNT,
   LOGIN_PER_ACCOUNT_IP,
@@ -46,7 +47,7 @@ async function expect429(res: Response): Promise<void> {
 
 describe("login and registration limits", () => {
   it("refuses the 6th login attempt on one account from one IP within a minute; the owner elsewhere still gets in", async () => {
-    // A name no one can register: answered after the same PBKDF2 work, without a database.
+    // A name no one can register: answered after the same Argon2id work, without a database.
     const attempt = (ip: string, i = 0) =>
       post("/v1/auth/login", { username: "Victim!", password: `guess-${i}` }, { "cf-connecting-ip": ip });
     for (let i = 1; i <= LOGIN_PER_ACCOUNT_IP.limit; i++)
@@ -93,6 +94,32 @@ describe("login and registration limits", () => {
       post("/v1/auth/login", { username: `Nobody${i}!`, password: "guess" }, { "cf-connecting-ip": "203.0.113.7" });
     for (let i = 1; i <= LOGIN_PER_IP.limit; i++) expect(await statusOf(await attempt(i))).toBe(401);
     await expect429(await attempt(LOGIN_PER_IP.limit + 1));
+  });
+
+  it("refuses the 61st register or login from one IP in a minute at the edge layer (the binding), before Redis", async () => {
+    const ip = "203.0.113.61";
+    const login = (i: number) =>
+      post("/v1/auth/login", { username: `Edge${i}!`, password: "guess" }, { "cf-connecting-ip": ip });
+    const register = () =>
+      post("/v1/auth/register", { username: "x", password: "short", displayName: "X" }, { "cf-connecting-ip": ip });
+    const messages: string[] = [];
+    for (let i = 1; i <= AUTH_PER_IP_EDGE.limit; i++) {
+      const res = await (i % 2 === 0 ? register() : login(i));
+      messages.push(((await res.json()) as { error: { message: string } }).error.message);
+    }
+    // The Redis-side limits (here their per-isolate fallback) refuse first; the binding counted all 60.
+    expect(messages.filter((m) => m.includes("(auth_ip_edge)"))).toEqual([]);
+    const refused = await login(0);
+    const body = (await refused.clone().json()) as { error: { message: string } };
+    expect(body.error.message).toContain("(auth_ip_edge)");
+    await expect429(refused);
+    // Another address is not affected.
+    const elsewhere = post(
+      "/v1/auth/login",
+      { username: "Edge!", password: "guess" },
+      { "cf-connecting-ip": "203.0.113.62" },
+    );
+    expect(await statusOf(await elsewhere)).toBe(401);
   });
 
   it("refuses the 4th registration from one IP within a minute", async () => {

@@ -8,6 +8,7 @@ import app from "../../workers/index.ts";
 import { requireUser } from "../../workers/middleware/auth.ts";
 import { rateRuleOf } from "../../workers/middleware/rate-limit.ts";
 import {
+  AUTH_PER_IP_EDGE,
   CONVERSATION_CREATES_PER_USER,
   DISCOVERY_PER_USER,
   GROUP_MEMBERSHIP_PER_USER,
@@ -25,8 +26,8 @@ import {
 
 /** `METHOD path` as Hono lists it → the rules its chain must hold, in order. */
 const LIMITED: Record<string, RateRule[]> = {
-  "POST /v1/auth/register": [REGISTER_PER_IP],
-  "POST /v1/auth/login": [LOGIN_PER_IP, LOGIN_PER_ACCOUNT_IP, LOGIN_PER_ACCOUNT],
+  "POST /v1/auth/register": [AUTH_PER_IP_EDGE, REGISTER_PER_IP],
+  "POST /v1/auth/login": [AUTH_PER_IP_EDGE, LOGIN_PER_IP, LOGIN_PER_ACCOUNT_IP, LOGIN_PER_ACCOUNT],
   "GET /v1/users": [DISCOVERY_PER_USER],
   "GET /v1/presence": [PRESENCE_PER_USER],
   "POST /v1/media": [UPLOADS_PER_USER],

@@ -47,12 +47,21 @@ describe("WebSocket tickets", () => {
     expect(await outcome(await upgrade(`messenger.v1, ticket.${await ticketFor("t_alice", "s1")}`))).toBe(101);
   });
 
+  it("opens a socket with a ticket the previous AUTH_SECRET signed (rotation), not with an unknown secret", async () => {
+    const previous = env.AUTH_SECRET_PREVIOUS ?? "";
+    expect(previous).not.toBe("");
+    const old = (await signTicket(previous, { sub: "t_rotated", sid: "s1", origin: null })).ticket;
+    expect(await outcome(await upgrade(`messenger.v1, ticket.${old}`))).toBe(101);
+    const foreign = (await signTicket(`${previous}-not`, { sub: "t_rotated", sid: "s1", origin: null })).ticket;
+    expect(await outcome(await upgrade(`messenger.v1, ticket.${foreign}`))).toBe(401);
+  });
+
   it("refuses expired, tampered and logged-out tickets, and session tokens as subprotocols", async () => {
     const expired = await ticketFor("t_bob", "s1", null, Date.now() - 31_000);
     expect(await outcome(await upgrade(`messenger.v1, ticket.${expired}`))).toBe(401);
     const good = await ticketFor("t_bob", "s1");
-    const [v, payload, mac] = good.split(".") as [string, string, string];
-    const forged = `${v}.${payload.slice(0, -2)}${payload.endsWith("A") ? "B" : "A"}${payload.slice(-1)}.${mac}`;
+    const [v, kid, payload, mac] = good.split(".") as [string, string, string, string];
+    const forged = `${v}.${kid}.${payload.slice(0, -2)}${payload.endsWith("A") ? "B" : "A"}${payload.slice(-1)}.${mac}`;
     expect(await outcome(await upgrade(`messenger.v1, ticket.${forged}`))).toBe(401);
     // A session token is not a ticket, and is no longer accepted as a subprotocol at all.
     const { token } = await signToken(AUTH_SECRET, { sub: "t_bob", sid: "s1" });

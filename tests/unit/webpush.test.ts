@@ -8,7 +8,7 @@ import { createECDH, randomBytes } from "node:crypto";
 import { fromBase64Url, toBase64Url } from "../../lib/bytes.ts";
 import { encryptPayload, importEcdhPrivateKey, MAX_PUSH_PLAINTEXT_BYTES } from "../../lib/webpush/encrypt.ts";
 import { endpointProblem } from "../../lib/webpush/endpoint.ts";
-import { loadVapidKeys } from "../../lib/webpush/keys.ts";
+import { loadVapidKeys, vapidProblem } from "../../lib/webpush/keys.ts";
 import { classify, parseRetryAfter, topicFor } from "../../lib/webpush/send.ts";
 import { vapidAuthorization, VAPID_TOKEN_SECONDS } from "../../lib/webpush/vapid.ts";
 import { generateVapidKeys } from "../../scripts/vapid-keys.ts";
@@ -97,10 +97,50 @@ describe("VAPID", () => {
 
   it("is off without keys and fails loudly on malformed ones", async () => {
     expect(loadVapidKeys({})).toBeNull();
-    const bad = loadVapidKeys({ VAPID_PUBLIC_KEY: "abc", VAPID_PRIVATE_KEY: "def" });
+    const bad = loadVapidKeys({
+      VAPID_PUBLIC_KEY: "abc",
+      VAPID_PRIVATE_KEY: "def",
+      VAPID_SUBJECT: "mailto:ops@messenger.app",
+    });
     await expect(bad).rejects.toThrow(/65 bytes/);
     const vars = generateVapidKeys();
     await expect(loadVapidKeys({ ...vars, VAPID_SUBJECT: "ops@example.com" })).rejects.toThrow(/mailto/);
+  });
+
+  it("never falls back to a localhost subject: without VAPID_SUBJECT push refuses to start", async () => {
+    const { VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY } = generateVapidKeys();
+    const keys = { VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY };
+    expect(vapidProblem(keys)).toMatch(/VAPID_SUBJECT is not set/);
+    await expect(loadVapidKeys(keys)).rejects.toThrow(/VAPID_SUBJECT is not set/);
+    expect(vapidProblem({ ...keys, VAPID_SUBJECT: "  " })).toMatch(/not set/);
+    expect(vapidProblem({})).toBeNull(); // push off is not a problem
+  });
+
+  it("refuses, in production, subjects Apple's push service cannot reach; accepts real mailto: and https:", () => {
+    const { VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY } = generateVapidKeys();
+    const production = { VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY, DEPLOY_ENV: "production" };
+    for (const subject of [
+      "mailto:push@localhost",
+      "mailto:ops@example.com",
+      "mailto:ops@host.local",
+      "mailto:ops@intranet",
+      "https://localhost/contact",
+      "https://app.test/contact",
+      "mailto:",
+      "https:",
+      "http://messenger.app/contact",
+    ]) {
+      expect(vapidProblem({ ...production, VAPID_SUBJECT: subject }), subject).not.toBeNull();
+    }
+    for (const subject of [
+      "mailto:ops@messenger.app",
+      "https://messenger.app/contact",
+      "mailto:Push@Mail.Example.de",
+    ]) {
+      expect(vapidProblem({ ...production, VAPID_SUBJECT: subject }), subject).toBeNull();
+    }
+    // Outside production (`npm run dev`, tests) a local contact is allowed.
+    expect(vapidProblem({ VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY, VAPID_SUBJECT: "mailto:dev@localhost" })).toBeNull();
   });
 
   it("does not verify with another key (mallory's)", async () => {

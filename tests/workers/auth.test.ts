@@ -142,10 +142,10 @@ describe("authenticated routes refuse bad tokens at the edge", () => {
 
   it("answers unauthorized when mallory rewrites the user id inside alice's token", async () => {
     const { token } = await signToken(AUTH_SECRET ?? "", { sub: "u_alice", sid: "s_alice" });
-    const [v, payload, sig] = token.split(".");
+    const [v, kid, payload, sig] = token.split(".");
     const claims = JSON.parse(atob((payload ?? "").replace(/-/g, "+").replace(/_/g, "/"))) as object;
     const forged = btoa(JSON.stringify({ ...claims, sub: "u_mallory" })).replace(/=+$/, "");
-    await expectUnauthorized(`Bearer ${v}.${forged.replace(/\+/g, "-").replace(/\//g, "_")}.${sig}`);
+    await expectUnauthorized(`Bearer ${v}.${kid}.${forged.replace(/\+/g, "-").replace(/\//g, "_")}.${sig}`);
   });
 
   it("answers unauthorized for a token signed with another secret", async () => {

@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
+import { createExecutionContext } from "cloudflare:test";
+import app from "../../workers/index.ts";
 import { worker } from "./bindings.ts";
 
 const BASE = "https://messenger.test";
@@ -38,8 +40,38 @@ describe("health", () => {
   it("reports each configured dependency to the holder of the secret", async () => {
     const res = await get("/health/ready", { authorization: `Bearer ${env.HEALTH_SECRET ?? ""}` });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: "ok", checks: { redis: "off", r2: "ok" } });
+    expect(await res.json()).toEqual({ status: "ok", checks: { redis: "off", r2: "ok", push: "off" } });
     expect(res.headers.get("cache-control")).toBe("no-store");
+  });
+
+  it("reports push as misconfigured, and is not ready, when production has no real VAPID_SUBJECT", async () => {
+    // A key pair made for this test only (the subject is what is checked here, not the keys).
+    const keys = {
+      VAPID_PUBLIC_KEY: "BNk1lKToWw_Xngln7hck17G6dY46pBitcO-qKutmAuaMWgQJLihhKM8fhijkGHB-rKBpiV8OJdqGl16TzIz1vzk",
+      VAPID_PRIVATE_KEY: "KfEldP98z2x4e4Ofj7T2DACYvahLZwYVKPc33Tgkedg",
+    };
+    const ready = async (vars: Record<string, string>) => {
+      const res = await app.fetch(
+        new Request(`${BASE}/health/ready`, { headers: { authorization: `Bearer ${env.HEALTH_SECRET ?? ""}` } }),
+        { ...env, ...keys, ...vars },
+        createExecutionContext(),
+      );
+      return { status: res.status, body: (await res.json()) as { checks: Record<string, string>; problems?: object } };
+    };
+    for (const subject of <Record<string, string>[]>[
+      {},
+      { VAPID_SUBJECT: "mailto:push@localhost" },
+      { VAPID_SUBJECT: "ops@example.org" },
+    ]) {
+      const { status, body } = await ready({ DEPLOY_ENV: "production", ...subject });
+      expect(status, JSON.stringify(subject)).toBe(503);
+      expect(body.checks.push).toBe("misconfigured");
+      expect(body.problems).toEqual({ push: expect.stringContaining("VAPID_SUBJECT") });
+    }
+    const good = await ready({ DEPLOY_ENV: "production", VAPID_SUBJECT: "mailto:ops@messenger.app" });
+    expect(good).toEqual({ status: 200, body: { status: "ok", checks: { redis: "off", r2: "ok", push: "ok" } } });
+    // Outside production a local contact is fine (`npm run dev`, the tests).
+    expect((await ready({ VAPID_SUBJECT: "mailto:dev@localhost" })).status).toBe(200);
   });
 });
 

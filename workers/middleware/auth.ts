@@ -13,7 +13,7 @@ import { withUserStore } from "../../db/user-store.ts";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../../lib/errors.ts";
 import { ProfileCache } from "../../db/cache/profile-cache.ts";
-import { authSecret, verifyToken } from "../../lib/tokens.ts";
+import { authSecrets, verifyToken } from "../../lib/tokens.ts";
 
 /** `Authorization: Bearer <credential>`: whatever the credential is, it is checked by its verifier. */
 const BEARER = /^Bearer +(\S+) *$/i;
@@ -41,7 +41,7 @@ export async function authenticateToken(
   token: string,
   waitUntil?: (promise: Promise<unknown>) => void,
 ): Promise<{ userId: string; sessionId: string }> {
-  const claims = await verifyToken(authSecret(env), token);
+  const claims = await verifyToken(authSecrets(env), token);
   if (!claims) throw unauthorized();
   const identity = { userId: claims.sub, sessionId: claims.sid };
 

@@ -4,10 +4,13 @@
  * `rateLimit(RULE, key)` in its own middleware chain, so a route that moves keeps its limit
  * (tests/limits/route-limits.test.ts checks every limited route still has its limiter).
  *
- * Counting is a sliding-window counter in Redis (two fixed-window counters, the previous one weighted
- * by how much of it still overlaps the window): one pipelined round trip per request, no boundary
- * burst of 2× the limit, and refused requests are not counted, so a client that backs off for
- * `Retry-After` seconds gets through. Keys are `rl:<rule>:<key>:<window index>` and expire on their own.
+ * Counting is `@upstash/ratelimit`'s sliding window in Redis (two fixed-window counters, the previous
+ * one weighted by how much of it still overlaps the window, in one atomic Lua script): one round trip
+ * per request, no boundary burst of 2× the limit, and refused requests are not counted, so a client
+ * that backs off for `Retry-After` seconds gets through. Redis slower than RATE_LIMIT_TIMEOUT_MS
+ * fails open; keys already refused are remembered in memory until their window resets. Keys are
+ * `rl:<rule>:<key>:<window index>` and expire on their own. Without Redis, per-isolate token
+ * buckets (lib/rate-limits.ts) count instead.
  *
  * A limiter goes first in its chain, before validation and before the route's own `requireUser`: a
  * refused request stores and announces nothing, and per-user keys come from the token's signature
@@ -15,12 +18,20 @@
  * anyway. The route-limits test checks that order.
  */
 import type { Context, MiddlewareHandler } from "hono";
+import { Ratelimit } from "@upstash/ratelimit";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../../lib/errors.ts";
 import { log } from "../../lib/log.ts";
-import { TokenBuckets, ipRateKey, rateLimitsEnabled, type RateRule, type RateVerdict } from "../../lib/rate-limits.ts";
+import {
+  AUTH_PER_IP_EDGE,
+  TokenBuckets,
+  ipRateKey,
+  rateLimitsEnabled,
+  type RateRule,
+  type RateVerdict,
+} from "../../lib/rate-limits.ts";
 import { redisFromEnv } from "../../db/cache/redis.ts";
-import { verifyToken } from "../../lib/tokens.ts";
+import { authSecrets, verifyToken } from "../../lib/tokens.ts";
 import { bearerToken } from "./auth.ts";
 
 /** The key used for every request without `CF-Connecting-IP` (local dev: one shared bucket). */
@@ -35,7 +46,7 @@ export function clientIp(c: Context<AppEnv>): string {
 export async function tokenSubject(c: Context<AppEnv>): Promise<string | null> {
   const token = bearerToken(c);
   if (!token || !c.env.AUTH_SECRET) return null;
-  return (await verifyToken(c.env.AUTH_SECRET, token))?.sub ?? null;
+  return (await verifyToken(authSecrets(c.env), token))?.sub ?? null;
 }
 
 // Fallback when Redis is not configured: one token bucket set per rule, per isolate.
@@ -50,40 +61,43 @@ function memoryTake(rule: RateRule, key: string): RateVerdict {
   return buckets.take(key);
 }
 
-/** Seconds until a sliding-window count of `current` (this window) and `previous` drops below `limit`. */
-function retryAfter(rule: RateRule, current: number, previous: number, nowMs: number): number {
-  const windowMs = rule.windowSeconds * 1000;
-  const elapsed = nowMs % windowMs;
-  let waitMs: number;
-  if (current < rule.limit && previous > 0) {
-    // This window has room once enough of the previous one has slid out.
-    waitMs = windowMs * (1 - (rule.limit - 1 - current) / previous) - elapsed;
-  } else {
-    // Wait for the next window, then for this window's count to slide out far enough.
-    waitMs = windowMs - elapsed + windowMs * Math.max(0, 1 - (rule.limit - 1) / Math.max(1, current));
+/** Redis taking longer than this counts as down: the request is let through (fail open) and logged. */
+export const RATE_LIMIT_TIMEOUT_MS = 500;
+
+// One limiter per rule and Redis, per isolate: its in-memory cache of blocked keys (`ephemeralCache`)
+// then answers repeated refusals without a Redis round trip, until the key's window resets.
+const limiters = new Map<string, Ratelimit>();
+
+function redisLimiter(env: RateEnv, rule: RateRule): Ratelimit | null {
+  const id = `${rule.name}|${env.UPSTASH_REDIS_REST_URL ?? ""}`;
+  let limiter = limiters.get(id);
+  if (!limiter) {
+    const redis = redisFromEnv(env);
+    if (!redis) return null;
+    limiter = new Ratelimit({
+      redis,
+      limiter: Ratelimit.slidingWindow(rule.limit, `${rule.windowSeconds} s`),
+      prefix: `rl:${rule.name}`,
+      timeout: RATE_LIMIT_TIMEOUT_MS,
+      ephemeralCache: new Map(),
+      analytics: false,
+      enableTelemetry: false,
+    });
+    limiters.set(id, limiter);
   }
-  return Math.max(1, Math.ceil(waitMs / 1000));
+  return limiter;
 }
 
-async function redisTake(env: RateEnv, rule: RateRule, key: string, nowMs: number): Promise<RateVerdict | null> {
-  const redis = redisFromEnv(env);
-  if (!redis) return null;
-  const windowMs = rule.windowSeconds * 1000;
-  const index = Math.floor(nowMs / windowMs);
-  const currentKey = `rl:${rule.name}:${key}:${index}`;
-  const previousKey = `rl:${rule.name}:${key}:${index - 1}`;
-  const [count, , previousRaw] = await redis
-    .pipeline()
-    .incr(currentKey)
-    .expire(currentKey, rule.windowSeconds * 2)
-    .get<number | string | null>(previousKey)
-    .exec<[number, number, number | string | null]>();
-  const previous = Number(previousRaw ?? 0) || 0;
-  const weight = 1 - (nowMs % windowMs) / windowMs;
-  if (count + previous * weight <= rule.limit) return { ok: true };
-  // Refused requests do not count: a client that waits Retry-After gets through.
-  await redis.decr(currentKey);
-  return { ok: false, retryAfterSeconds: retryAfter(rule, count - 1, previous, nowMs) };
+async function redisTake(env: RateEnv, rule: RateRule, key: string, requestId?: string): Promise<RateVerdict | null> {
+  const limiter = redisLimiter(env, rule);
+  if (!limiter) return null;
+  const result = await limiter.limit(key);
+  if (result.reason === "timeout")
+    log("warn", "rate_limit_store_down", { rule: rule.name, requestId, timeoutMs: RATE_LIMIT_TIMEOUT_MS });
+  if (result.success) return { ok: true };
+  // `reset` is the end of the current window: by then the sliding count is below the limit, because
+  // refused requests are not counted (a client that waits Retry-After gets through).
+  return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((result.reset - Date.now()) / 1000)) };
 }
 
 /** What a rate decision reads of the configuration: the switch and the Redis connection. */
@@ -96,7 +110,7 @@ export type RateEnv = Pick<Env, "RATE_LIMITS" | "UPSTASH_REDIS_REST_URL" | "UPST
 export async function takeRate(env: RateEnv, rule: RateRule, key: string, requestId?: string): Promise<RateVerdict> {
   if (!rateLimitsEnabled(env)) return { ok: true };
   try {
-    return (await redisTake(env, rule, key, Date.now())) ?? memoryTake(rule, key);
+    return (await redisTake(env, rule, key, requestId)) ?? memoryTake(rule, key);
   } catch (error) {
     log("warn", "rate_limit_store_down", { rule: rule.name, requestId, error });
     return { ok: true };
@@ -129,6 +143,29 @@ export function rateLimit(
   };
   return Object.assign(limiter, { rateRule: rule });
 }
+
+/**
+ * The outer per-IP layer of register and login (AUTH_PER_IP_EDGE): Cloudflare's Rate Limiting binding,
+ * counted in the Cloudflare location that took the request, with no Redis round trip. A binding that
+ * fails lets the request through to the Redis limits (which still apply). Tagged like `rateLimit`.
+ */
+export const authEdgeLimit: RateLimiter = Object.assign(
+  (async (c, next) => {
+    if (rateLimitsEnabled(c.env)) {
+      const outcome = await c.env.AUTH_IP_LIMITER.limit({ key: byIp(c) }).catch((error: unknown) => {
+        log("warn", "rate_limit_binding_failed", { rule: AUTH_PER_IP_EDGE.name, requestId: c.get("requestId"), error });
+        return { success: true };
+      });
+      if (!outcome.success) {
+        throw new AppError("rate_limited", `too many requests (${AUTH_PER_IP_EDGE.name}); retry later`, {
+          retryAfter: AUTH_PER_IP_EDGE.windowSeconds,
+        });
+      }
+    }
+    await next();
+  }) satisfies MiddlewareHandler<AppEnv>,
+  { rateRule: AUTH_PER_IP_EDGE },
+);
 
 /** The rule of a limiter made by `rateLimit`, else undefined (any other handler). */
 export function rateRuleOf(handler: unknown): RateRule | undefined {

@@ -3,23 +3,29 @@
  *
  * A login is a row in `sessions` plus a signed token naming it; logout revokes the row and tombstones
  * its cache entry, so the token stops working on the next call everywhere. Unknown username and wrong
- * password give the same 401 after the same PBKDF2 work, so login is not a username oracle.
+ * password give the same 401 after the same Argon2id work, so login is not a username oracle. A login
+ * whose stored hash is in an older format (PBKDF2) or cost stores a fresh one (workers/lib/passwords.ts).
  */
 import { Hono } from "hono";
 import { LoginBody, RegisterBody, ROUTES, USERNAME_PATTERN } from "../../client/sdk/protocol/index.ts";
 import { withUserStore, type UserStore } from "../../db/user-store.ts";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../../lib/errors.ts";
-import { hashPassword, verifyPassword } from "../lib/passwords.ts";
+import { hashPassword, passwordConfig, verifyPassword } from "../lib/passwords.ts";
 import { ProfileCache, publicUser } from "../../db/cache/profile-cache.ts";
-import { SESSION_TTL_SECONDS, authSecret, signToken } from "../../lib/tokens.ts";
+import { SESSION_TTL_SECONDS, authSecrets, signToken } from "../../lib/tokens.ts";
+import type { SigningSecrets } from "../../lib/signed-envelope.ts";
 import { valid } from "../lib/validate.ts";
 import { requireUser } from "../middleware/auth.ts";
-import { byIp, loginAccount, loginAccountAndIp, rateLimit } from "../middleware/rate-limit.ts";
+import { authEdgeLimit, byIp, loginAccount, loginAccountAndIp, rateLimit } from "../middleware/rate-limit.ts";
 import { LOGIN_PER_ACCOUNT, LOGIN_PER_ACCOUNT_IP, LOGIN_PER_IP, REGISTER_PER_IP } from "../../lib/rate-limits.ts";
 
 /** Records a session for `userId` and returns its token; the row expires when the token does. */
-async function startSession(store: UserStore, secret: string, userId: string): Promise<{ token: string; sid: string }> {
+async function startSession(
+  store: UserStore,
+  secret: SigningSecrets,
+  userId: string,
+): Promise<{ token: string; sid: string }> {
   const now = Date.now();
   const expiresAt = new Date((Math.floor(now / 1000) + SESSION_TTL_SECONDS) * 1000);
   const session = await store.createSession(userId, expiresAt);
@@ -28,37 +34,45 @@ async function startSession(store: UserStore, secret: string, userId: string): P
 }
 
 export const authRoutes = new Hono<AppEnv>()
-  .post(ROUTES.register.path, rateLimit(REGISTER_PER_IP, byIp), valid("json", RegisterBody), async (c) => {
-    const body = c.req.valid("json");
-    // Before any write: a server without a secret must not create half an account.
-    const secret = authSecret(c.env);
-    const passwordHash = await hashPassword(body.password);
-    const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
-    const { user, token, sid } = await withUserStore(
-      c.env,
-      async (store) => {
-        const created = await store.createUser({
-          username: body.username,
-          displayName: body.displayName,
-          passwordHash,
-        });
-        return { user: created, ...(await startSession(store, secret, created.id)) };
-      },
-      waitUntil,
-    );
-    waitUntil(ProfileCache.fromEnv(c.env).rememberLive(sid));
-    return c.json({ user: publicUser(user), token }, 201);
-  })
+  .post(
+    ROUTES.register.path,
+    authEdgeLimit,
+    rateLimit(REGISTER_PER_IP, byIp),
+    valid("json", RegisterBody),
+    async (c) => {
+      const body = c.req.valid("json");
+      // Before any write: a server without a secret must not create half an account.
+      const secret = authSecrets(c.env);
+      const passwordHash = await hashPassword(body.password, passwordConfig(c.env));
+      const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
+      const { user, token, sid } = await withUserStore(
+        c.env,
+        async (store) => {
+          const created = await store.createUser({
+            username: body.username,
+            displayName: body.displayName,
+            passwordHash,
+          });
+          return { user: created, ...(await startSession(store, secret, created.id)) };
+        },
+        waitUntil,
+      );
+      waitUntil(ProfileCache.fromEnv(c.env).rememberLive(sid));
+      return c.json({ user: publicUser(user), token }, 201);
+    },
+  )
 
   .post(
     ROUTES.login.path,
+    authEdgeLimit,
     rateLimit(LOGIN_PER_IP, byIp),
     rateLimit(LOGIN_PER_ACCOUNT_IP, loginAccountAndIp),
     rateLimit(LOGIN_PER_ACCOUNT, loginAccount),
     valid("json", LoginBody),
     async (c) => {
       const { username, password } = c.req.valid("json");
-      const secret = authSecret(c.env);
+      const secret = authSecrets(c.env);
+      const passwords = passwordConfig(c.env);
       const lower = username.toLowerCase();
       const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
       const { user, token, sid } = await withUserStore(
@@ -66,8 +80,13 @@ export const authRoutes = new Hono<AppEnv>()
         async (store) => {
           // A name no one can register cannot exist: skip the lookup, not the hashing.
           const found = USERNAME_PATTERN.test(lower) ? await store.findByUsername(lower) : null;
-          const matches = await verifyPassword(password, found?.passwordHash ?? null);
-          if (!found || !matches) throw new AppError("invalid_credentials", "wrong username or password");
+          const verdict = await verifyPassword(password, found?.passwordHash ?? null, passwords);
+          if (!found || !verdict.ok) throw new AppError("invalid_credentials", "wrong username or password");
+          // An older format or cost (PBKDF2, before argon2id): replace it now that we hold the password.
+          if (verdict.rehash) {
+            const fresh = await hashPassword(password, passwords);
+            await store.replacePasswordHash(found.user.id, found.passwordHash, fresh);
+          }
           return { user: found.user, ...(await startSession(store, secret, found.user.id)) };
         },
         waitUntil,

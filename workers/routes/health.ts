@@ -4,7 +4,8 @@
  * - `GET /health`: liveness. Public and free: it answers from the isolate without calling anything,
  *   so an uptime probe or a stranger can call it as often as they like without it costing a query
  *   per shard (at ~1,200 shards one readiness check is ~1,200 queries).
- * - `GET /health/ready`: readiness, one check per dependency (each Postgres shard, Redis, R2), for
+ * - `GET /health/ready`: readiness, one check per dependency (each Postgres shard, Redis, R2) and
+ *   `push` ("misconfigured", with the reason in `problems.push`, when VAPID_SUBJECT is refused), for
  *   operators and deploy scripts only: `Authorization: Bearer <HEALTH_SECRET>`. Without the variable,
  *   or with any other credential, it is the same 404 as an unknown path, so it cannot be found, let
  *   alone used to make the Worker fan out to every database.
@@ -19,13 +20,14 @@ import { ROUTES } from "../../client/sdk/protocol/index.ts";
 import { AppError } from "../../lib/errors.ts";
 import { bearerToken } from "../middleware/auth.ts";
 import { timingSafeEqual } from "../../lib/bytes.ts";
+import { vapidProblem } from "../../lib/webpush/keys.ts";
 
 /** Each readiness check gets this long: a hung dependency is "down", not a hung request. */
 const CHECK_TIMEOUT_MS = 3_000;
 /** An R2 key that never exists: a HEAD of it proves the bucket answers without reading any media. */
 const R2_PROBE_KEY = "health/ready-probe";
 
-type Check = "ok" | "down" | "off";
+type Check = "ok" | "down" | "off" | "misconfigured";
 
 export const healthRoutes = new Hono<AppEnv>()
   .get(ROUTES.health.path, (c) => c.json({ status: "ok" }))
@@ -53,11 +55,19 @@ export const healthRoutes = new Hono<AppEnv>()
         ]),
       (p) => c.executionCtx.waitUntil(p),
     );
-    const healthy = Object.values(checks).every((v) => v !== "down");
+    // Configuration, not a dependency: a deploy whose pushes could never arrive is not ready.
+    const pushProblem = vapidProblem(c.env);
+    checks.push = pushProblem ? "misconfigured" : c.env.VAPID_PUBLIC_KEY && c.env.VAPID_PRIVATE_KEY ? "ok" : "off";
+    const healthy = Object.values(checks).every((v) => v !== "down" && v !== "misconfigured");
     // Rows the objects' queues set aside for good (counted in Redis): not unhealthy, but to look at.
     const deadLetters = redis && checks.redis === "ok" ? await readDeadLetters(redis).catch(() => null) : null;
     return c.json(
-      { status: healthy ? "ok" : "degraded", checks, ...(deadLetters ? { deadLetters } : {}) },
+      {
+        status: healthy ? "ok" : "degraded",
+        checks,
+        ...(pushProblem ? { problems: { push: pushProblem } } : {}),
+        ...(deadLetters ? { deadLetters } : {}),
+      },
       healthy ? 200 : 503,
     );
   });

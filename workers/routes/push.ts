@@ -21,10 +21,15 @@ import { fromBase64Url } from "../../lib/bytes.ts";
 import { AppError } from "../../lib/errors.ts";
 import { valid } from "../lib/validate.ts";
 import { endpointProblem } from "../../lib/webpush/endpoint.ts";
+import { vapidProblem } from "../../lib/webpush/keys.ts";
+import { log } from "../../lib/log.ts";
 import { requireUser } from "../middleware/auth.ts";
 
+/** The key browsers subscribe with; `unavailable` when push is off or refused (no subscription could ever be served). */
 function vapidPublicKey(env: Env): string {
-  if (!env.VAPID_PUBLIC_KEY || !env.VAPID_PRIVATE_KEY) {
+  const problem = vapidProblem(env);
+  if (problem) log("error", "push_misconfigured", { problem });
+  if (!env.VAPID_PUBLIC_KEY || !env.VAPID_PRIVATE_KEY || problem) {
     throw new AppError("unavailable", "push notifications are not configured on this server");
   }
   return env.VAPID_PUBLIC_KEY;

@@ -16,7 +16,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../../lib/errors.ts";
-import { authSecret } from "../../lib/tokens.ts";
+import { authSecrets } from "../../lib/tokens.ts";
 import { signTicket, verifyTicket } from "../../lib/ws-ticket.ts";
 import { authenticateToken, bearerToken, requireUser } from "../middleware/auth.ts";
 import { originAllowed } from "../middleware/security.ts";
@@ -31,7 +31,7 @@ const MAX_PROTOCOL_HEADER_CHARS = 1024;
 
 export const realtimeRoutes = new Hono<AppEnv>()
   .post(ROUTES.wsTicket.path, rateLimit(WS_CONNECTS_PER_USER, byUser), requireUser, async (c) => {
-    const { ticket, claims } = await signTicket(authSecret(c.env), {
+    const { ticket, claims } = await signTicket(authSecrets(c.env), {
       sub: c.get("userId"),
       sid: c.get("sessionId"),
       origin: c.req.header("origin")?.toLowerCase() ?? null,
@@ -61,7 +61,7 @@ export const realtimeRoutes = new Hono<AppEnv>()
     for (const name of INTERNAL_HEADERS) headers.delete(name);
     let userId: string;
     if (ticketText !== undefined) {
-      const claims = await verifyTicket(authSecret(c.env), ticketText);
+      const claims = await verifyTicket(authSecrets(c.env), ticketText);
       // A ticket minted by a page is good only for that page's origin.
       if (!claims || (claims.o !== null && claims.o !== origin?.toLowerCase()))
         throw new AppError("unauthorized", "invalid or expired ticket");

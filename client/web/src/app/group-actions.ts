@@ -91,7 +91,7 @@ export class GroupActions {
       async () => {
         const media = await this.app.api.uploadMedia(file, file.type, await describeFile(file));
         const group = await this.app.api.updateGroup(conversationId, { pictureMediaId: media.id });
-        if (group.pictureUrl) rememberLocal(group.pictureUrl, URL.createObjectURL(file));
+        if (group.pictureUrl) rememberLocal(group.pictureUrl, URL.createObjectURL(file), file.size);
       },
       "Couldn't change the group photo",
     );

@@ -111,8 +111,12 @@ export class MessageActions {
           onProgress: (sent, total) =>
             this.app.update((s) => patchLocalSend(s, clientId, { progress: total > 0 ? sent / total : 0 })),
         });
-        rememberLocal(media.url, objectUrl);
-        rememberLocal(`/v1/media/${encodeURIComponent(media.id)}?c=${encodeURIComponent(conversationId)}`, objectUrl);
+        rememberLocal(media.url, objectUrl, file.size);
+        rememberLocal(
+          `/v1/media/${encodeURIComponent(media.id)}?c=${encodeURIComponent(conversationId)}`,
+          objectUrl,
+          file.size,
+        );
         this.app.update((s) => patchLocalSend(s, clientId, { progress: undefined, mediaId: media.id }));
         await before;
         return media.id;

@@ -23,7 +23,7 @@ export class ProfileActions {
     try {
       const media = await this.app.api.uploadMedia(file, file.type, await describeFile(file));
       const user = await this.app.api.updateMe({ pictureMediaId: media.id });
-      if (user.pictureUrl) rememberLocal(user.pictureUrl, URL.createObjectURL(file));
+      if (user.pictureUrl) rememberLocal(user.pictureUrl, URL.createObjectURL(file), file.size);
       this.app.setMe(user);
     } catch (error) {
       this.app.toast(sendErrorText(error, this.app.state().config).replace("Not sent", "Picture not saved"));

@@ -1,14 +1,23 @@
 /**
  * Media in the browser. Downloads need the bearer token, which `<img src>` cannot send, so files are
  * fetched with it and shown through `blob:` URLs (allowed by the CSP's img-src/media-src). A blob
- * URL holds the whole file, so videos seek freely. Uploads carry what the device knows: pixel size,
+ * URL holds the whole file, so videos seek freely; the most recently used ones are kept up to
+ * MEDIA_CACHE_BYTES and the rest revoked (blob-cache.ts). Uploads carry what the device knows: pixel size,
  * duration and an inline thumbnail of at most MAX_THUMBNAIL_BYTES (protocol/media.ts).
  */
 import { useEffect, useState } from "preact/hooks";
 import { MAX_THUMBNAIL_BYTES } from "./sdk.ts";
+import { BlobUrlCache } from "./blob-cache.ts";
+
+/** Downloaded media kept in memory as blob URLs: a few videos or a few hundred pictures. */
+export const MEDIA_CACHE_BYTES = 64 * 1024 * 1024;
 
 type Loaded = { url: string } | { error: true };
-const cache = new Map<string, Promise<Loaded>>();
+const blobs = new BlobUrlCache(MEDIA_CACHE_BYTES);
+/** Downloads under way, so two components showing one file fetch it once. */
+const loading = new Map<string, Promise<Loaded>>();
+/** Media the server refused (404, 403): not worth asking again in this tab. */
+const refused = new Set<string>();
 let tokenSource: () => string | null = () => null;
 
 /** Tells the loader where the current token comes from (set once by the controller). */
@@ -16,22 +25,32 @@ export function setTokenSource(source: () => string | null): void {
   tokenSource = source;
 }
 
-/** A file I just uploaded: show it from memory instead of downloading it again. */
-export function rememberLocal(url: string, objectUrl: string): void {
-  cache.set(url, Promise.resolve({ url: objectUrl }));
+/** A file I just uploaded (`bytes` long): show it from memory instead of downloading it again. */
+export function rememberLocal(url: string, objectUrl: string, bytes: number): void {
+  blobs.set(url, objectUrl, bytes);
 }
 
 function load(url: string): Promise<Loaded> {
-  let entry = cache.get(url);
+  const held = blobs.get(url);
+  if (held) return Promise.resolve({ url: held });
+  if (refused.has(url)) return Promise.resolve({ error: true });
+  let entry = loading.get(url);
   if (!entry) {
     const token = tokenSource();
     entry = fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} })
-      .then(async (res): Promise<Loaded> => (res.ok ? { url: URL.createObjectURL(await res.blob()) } : { error: true }))
-      .catch((): Loaded => {
-        cache.delete(url); // a network failure is worth retrying later; a 404 is not
-        return { error: true };
-      });
-    cache.set(url, entry);
+      .then(async (res): Promise<Loaded> => {
+        if (!res.ok) {
+          refused.add(url); // a 404 is not worth asking again; a network failure (below) is
+          return { error: true };
+        }
+        const blob = await res.blob();
+        const objectUrl = URL.createObjectURL(blob);
+        blobs.set(url, objectUrl, blob.size);
+        return { url: objectUrl };
+      })
+      .catch((): Loaded => ({ error: true }))
+      .finally(() => loading.delete(url));
+    loading.set(url, entry);
   }
   return entry;
 }

@@ -88,6 +88,11 @@ export const CONVERSATION_CREATES_PER_USER: RateRule = {
   limit: 30,
   windowSeconds: 60,
 };
+/**
+ * Blocks and unblocks per user (`PUT`/`DELETE /v1/me/blocked/:userId`): 30 / 60 s. Each writes two
+ * hubs and a conversation; nobody blocks 30 people a minute by hand.
+ */
+export const BLOCKS_PER_USER: RateRule = { name: "block_user", limit: 30, windowSeconds: 60 };
 /** Message sends per conversation, all members together: 100 / 10 s (in the Conversation DO). */
 export const SENDS_PER_CONVERSATION: RateRule = { name: "send_conversation", limit: 100, windowSeconds: 10 };
 
@@ -107,6 +112,7 @@ export const ALL_RATE_RULES: readonly RateRule[] = [
   GROUP_UPDATES_PER_USER,
   GROUP_MEMBERSHIP_PER_USER,
   CONVERSATION_CREATES_PER_USER,
+  BLOCKS_PER_USER,
 ];
 
 /**

@@ -21,6 +21,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { mediaRoutes } from "./routes/media.ts";
 import { pushRoutes } from "./routes/push.ts";
 import { configRoutes } from "./routes/config.ts";
+import { blockRoutes } from "./routes/blocks.ts";
 import { scheduled } from "./jobs/media-sweep.ts";
 
 const app = new Hono<AppEnv>();
@@ -50,6 +51,7 @@ app.route("/", presenceRoutes);
 app.route("/", mediaRoutes);
 app.route("/", configRoutes);
 app.route("/", pushRoutes);
+app.route("/", blockRoutes);
 
 app.notFound((c) => errorResponse(new AppError("not_found", "no such route"), c.get("requestId")));
 app.onError((error, c) => {

@@ -367,6 +367,23 @@ export class Api {
       },
     );
   }
+  /** The people I blocked, oldest block first (README "Blocking"). */
+  blocked() {
+    return this.request(ROUTES.blocked.method, ROUTES.blocked.path, z.object({ users: z.array(User) })).then(
+      (r) => r.users,
+    );
+  }
+  /**
+   * Blocks `userId`: what they send me in our direct chat is never delivered to me (they see one tick),
+   * they cannot add me to groups and see neither my presence nor my profile changes. Idempotent.
+   */
+  async block(userId: string): Promise<void> {
+    await this.request(ROUTES.block.method, pathTo(ROUTES.block.path, { userId }), null);
+  }
+  /** Unblocks `userId`; what they sent meanwhile stays withheld. Idempotent. */
+  async unblock(userId: string): Promise<void> {
+    await this.request(ROUTES.unblock.method, pathTo(ROUTES.unblock.path, { userId }), null);
+  }
   presence(ids: string[]) {
     return this.request(
       ROUTES.presence.method,

@@ -23,6 +23,7 @@ import { Batch } from "../shared/batch.ts";
 import { Drain } from "../shared/drain.ts";
 import { migrate } from "../shared/migrations.ts";
 import { archivePass, postgresArchive } from "./archiver.ts";
+import { setBlock, withheldFrom } from "./blocks.ts";
 import type { ConversationContext } from "./context.ts";
 import { fanoutPass } from "./fanout.ts";
 import * as groups from "./group-ops.ts";
@@ -159,6 +160,11 @@ export class ConversationDO extends DurableObject<Env> {
     return groups.updateGroup(this.context, actorId, patch);
   }
 
+  /** `blockerId` blocks or unblocks the other member of this direct chat (./blocks.ts). */
+  async setBlock(blockerId: string, blocked: boolean): Promise<Result<null>> {
+    return setBlock(this.context, blockerId, blocked);
+  }
+
   // ---- receipts --------------------------------------------------------------------------------------
 
   /** A device of `userId` stored everything up to `upTo` (reported by their hub). */
@@ -187,7 +193,7 @@ export class ConversationDO extends DurableObject<Env> {
     const others = this.store
       .currentMembers()
       .map((m) => m.user_id)
-      .filter((id) => id !== userId);
+      .filter((id) => id !== userId && id !== withheldFrom(meta, userId));
     return ok(await this.typingRelay.relay(meta.id, userId, typing, others, meta.type === "group"));
   }
 

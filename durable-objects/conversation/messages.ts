@@ -11,8 +11,9 @@ import { MAX_GROUP_MEMBERS, MAX_HISTORY_PAGE, MAX_TEXT_BYTES } from "../../clien
 import { groupPictureUrl, isPictureOf } from "../../db/pictures.ts";
 import { err, ok, type Result } from "../../lib/result.ts";
 import { iso } from "../../lib/time.ts";
+import { blockedByMe, withheldFrom } from "./blocks.ts";
 import type { ConversationContext } from "./context.ts";
-import { NOT_FOUND, newMember, toMessage, type MemberRow, type MessageRow } from "./rows.ts";
+import { NOT_FOUND, newMember, toMessage, type MemberRow, type MessageRow, type MetaRow } from "./rows.ts";
 
 export interface OpenInput {
   id: string;
@@ -130,6 +131,8 @@ export function appendMessage(
   ctx: ConversationContext,
   input: { senderId: string; clientId: string; text?: string; media?: Media; system?: SystemEvent },
   now: number,
+  /** Who gets the message event: every member (null), or only the sender (a withheld message, ./blocks.ts). */
+  audience: string | null = null,
 ): Message {
   const { store } = ctx;
   const meta = store.meta;
@@ -148,7 +151,7 @@ export function appendMessage(
   store.insertMessage(row);
   if (input.media) store.addMediaRef(input.media.id, row.seq);
   const message = toMessage(meta.id, row);
-  store.appendEvent(null, { kind: "message", message });
+  store.appendEvent(audience, { kind: "message", message });
   return message;
 }
 
@@ -156,8 +159,10 @@ export function appendMessage(
 function refuseSend(
   m: MemberRow,
   input: SendInput,
-): { code: "forbidden" | "message_too_large" | "invalid_request"; message: string } | null {
+  meta: MetaRow,
+): { code: "forbidden" | "blocked" | "message_too_large" | "invalid_request"; message: string } | null {
   if (m.left_seq !== null) return { code: "forbidden", message: "you are no longer a member of this group" };
+  if (blockedByMe(meta, m.user_id)) return { code: "blocked", message: "unblock this contact to send a message" };
   if (input.text !== undefined && utf8.encode(input.text).length > MAX_TEXT_BYTES)
     return { code: "message_too_large", message: `text is over ${MAX_TEXT_BYTES} bytes` };
   if (input.text === undefined && input.media === undefined)
@@ -183,14 +188,19 @@ export function send(
   if (!meta || !m) return err("not_found", NOT_FOUND);
   const earlier = earlierSend(ctx, userId, input);
   if (earlier) return ok({ message: earlier, duplicate: true });
-  const refused = refuseSend(m, input);
+  const refused = refuseSend(m, input, meta);
   if (refused) return err(refused.code, refused.message);
   const admitted = admit();
   if (!admitted.ok) return admitted;
   const now = Date.now();
-  const message = ctx.write(() =>
-    appendMessage(ctx, { senderId: userId, clientId: input.clientId, text: input.text, media: input.media }, now),
-  );
+  // The recipient blocked the sender: stored and acked, but theirs never (./blocks.ts).
+  const withheld = withheldFrom(meta, userId);
+  const message = ctx.write(() => {
+    const input_ = { senderId: userId, clientId: input.clientId, text: input.text, media: input.media };
+    const stored = appendMessage(ctx, input_, now, withheld === null ? null : userId);
+    if (withheld !== null) store.hide(withheld, stored.seq);
+    return stored;
+  });
   ctx.committed();
   return ok({ message, duplicate: false });
 }

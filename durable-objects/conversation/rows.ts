@@ -15,6 +15,8 @@ export type MetaRow = {
   last_seq: number;
   last_ev: number;
   hot_floor: number;
+  /** Direct chats: ids of members who blocked the other, comma-separated (./blocks.ts); null = none. */
+  blocked_by: string | null;
 };
 
 export type MemberRow = {

@@ -52,4 +52,6 @@ export const CONVERSATION_MIGRATIONS = [
      at INTEGER NOT NULL)`,
   // What a removed member still sees of the group (name, picture, members) as of their removal.
   `ALTER TABLE members ADD COLUMN left_view TEXT`,
+  // Direct chats: the members who blocked the other one, comma-separated (./blocks.ts); null = none.
+  `ALTER TABLE meta ADD COLUMN blocked_by TEXT`,
 ] as const;

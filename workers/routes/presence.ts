@@ -18,6 +18,9 @@ import { requireUser } from "../middleware/auth.ts";
 import { byUser, rateLimit } from "../middleware/rate-limit.ts";
 import { PRESENCE_PER_USER } from "../../lib/rate-limits.ts";
 
+/** A record nobody may see: unknown ids, and people who blocked the viewer. */
+const HIDDEN: PresenceRecord = { online: false, lastSeenAt: null, visibility: "nobody" };
+
 export const presenceRoutes = new Hono<AppEnv>()
   .get(
     ROUTES.presence.path,
@@ -27,7 +30,10 @@ export const presenceRoutes = new Hono<AppEnv>()
     async (c) => {
       const me = c.get("userId");
       const ids = [...new Set(c.req.valid("query").ids)];
-      const contacts = new Set(await c.env.USER_HUB.getByName(me).directPeers());
+      const viewer = await c.env.USER_HUB.getByName(me).viewer();
+      const contacts = new Set(viewer.contacts);
+      // Someone who blocked me shows as "offline, never seen", like a hidden user (README "Blocking").
+      const blockers = new Set(viewer.blockedBy);
       const redis = redisFromEnv(c.env);
       let records = new Map<string, PresenceRecord>();
       if (redis) {
@@ -43,12 +49,13 @@ export const presenceRoutes = new Hono<AppEnv>()
         ids.filter((id) => !records.has(id)),
       );
       await Promise.all(missing.map(async (id) => records.set(id, await c.env.USER_HUB.getByName(id).presence())));
-      // Ids without an account fall to the default below: "never seen", exactly what a hidden user looks like.
+      // Ids without an account fall to HIDDEN: "never seen", exactly what a hidden user looks like.
       const presence: Presence[] = ids.map((id) =>
-        presenceAsSeenBy(id, records.get(id) ?? { online: false, lastSeenAt: null, visibility: "nobody" }, {
-          id: me,
-          isContact: contacts.has(id),
-        }),
+        presenceAsSeenBy(
+          id,
+          blockers.has(id) ? HIDDEN : (records.get(id) ?? HIDDEN),
+          { id: me, isContact: contacts.has(id) },
+        ),
       );
       return c.json({ presence });
     },

@@ -28,6 +28,10 @@ export const ROUTES = {
   searchUsers: { method: "GET", path: "/v1/users" },
   privacy: { method: "GET", path: "/v1/me/privacy" },
   setPrivacy: { method: "PUT", path: "/v1/me/privacy" },
+  /** The people I blocked; block and unblock one (README "Blocking"). */
+  blocked: { method: "GET", path: "/v1/me/blocked" },
+  block: { method: "PUT", path: "/v1/me/blocked/:userId" },
+  unblock: { method: "DELETE", path: "/v1/me/blocked/:userId" },
   /** `?ids=a,b,c` (≤ 200). */
   presence: { method: "GET", path: "/v1/presence" },
 

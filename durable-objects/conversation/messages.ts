@@ -196,8 +196,8 @@ export function send(
   // The recipient blocked the sender: stored and acked, but theirs never (./blocks.ts).
   const withheld = withheldFrom(meta, userId);
   const message = ctx.write(() => {
-    const input_ = { senderId: userId, clientId: input.clientId, text: input.text, media: input.media };
-    const stored = appendMessage(ctx, input_, now, withheld === null ? null : userId);
+    const fields = { senderId: userId, clientId: input.clientId, text: input.text, media: input.media };
+    const stored = appendMessage(ctx, fields, now, withheld === null ? null : userId);
     if (withheld !== null) store.hide(withheld, stored.seq);
     return stored;
   });

@@ -5,6 +5,7 @@ import { presenceText } from "../lib/format.ts";
 import { MAX_DISPLAY_NAME_CHARS, type Member, type User } from "../lib/sdk.ts";
 import { chatTitle } from "../state/selectors.ts";
 import { Avatar } from "./Avatar.tsx";
+import { BlockToggle } from "./BlockToggle.tsx";
 import { CloseIcon } from "./icons.tsx";
 import { PictureUpload } from "./PictureUpload.tsx";
 import { UserPicker } from "./UserPicker.tsx";
@@ -37,6 +38,7 @@ function ContactInfo({ userId }: { userId: string }) {
         <h4>About</h4>
         <p>{user.about || "Hey there! I'm using Edge Messenger."}</p>
       </section>
+      <BlockToggle userId={user.id} name={user.displayName} />
     </div>
   );
 }

@@ -178,6 +178,16 @@ const ROUTES: Record<string, Entry> = {
     scope: "self",
     call: () => ({ method: "PUT", path: "/v1/me/privacy", body: { presence: "everyone" } }),
   },
+  "GET /v1/me/blocked": { scope: "self", call: () => ({ method: "GET", path: "/v1/me/blocked" }) },
+  // Blocking acts on the caller's own list: anyone signed in may block anyone (a stranger included).
+  "PUT /v1/me/blocked/:userId": {
+    scope: "self",
+    call: () => ({ method: "PUT", path: `/v1/me/blocked/${world.people.spare.id}` }),
+  },
+  "DELETE /v1/me/blocked/:userId": {
+    scope: "self",
+    call: () => ({ method: "DELETE", path: `/v1/me/blocked/${world.people.spare.id}` }),
+  },
   "POST /v1/media": {
     scope: "self",
     call: () => ({

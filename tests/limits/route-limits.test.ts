@@ -8,6 +8,7 @@ import app from "../../workers/index.ts";
 import { requireUser } from "../../workers/middleware/auth.ts";
 import { rateRuleOf } from "../../workers/middleware/rate-limit.ts";
 import {
+  BLOCKS_PER_USER,
   CONVERSATION_CREATES_PER_USER,
   DISCOVERY_PER_USER,
   GROUP_MEMBERSHIP_PER_USER,
@@ -38,6 +39,8 @@ const LIMITED: Record<string, RateRule[]> = {
   "POST /v1/conversations/:id/members": [GROUP_MEMBERSHIP_PER_USER],
   "DELETE /v1/conversations/:id/members/:userId": [GROUP_MEMBERSHIP_PER_USER],
   "PATCH /v1/conversations/:id/members/:userId": [GROUP_MEMBERSHIP_PER_USER],
+  "PUT /v1/me/blocked/:userId": [BLOCKS_PER_USER],
+  "DELETE /v1/me/blocked/:userId": [BLOCKS_PER_USER],
 };
 
 /** Each served route's chain (middleware entries of that method and path, then the handler), in order. */

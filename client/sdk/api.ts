@@ -10,12 +10,14 @@ import {
   Message,
   MessageStatus,
   Presence,
+  Privacy,
   ROUTES,
   ServerConfig,
   User,
   pathTo,
   type AddMembersBody,
   type ErrorCode,
+  type PrivacyBody,
   type SetRoleBody,
   type UpdateGroupBody,
 } from "./protocol/index.ts";
@@ -349,22 +351,24 @@ export class Api {
     ).then((r) => r.conversation);
   }
   /** Who may see my online state and last seen, as set now. */
+  /** Who may see my online state and last seen (see `privacySettings` for all settings). */
   privacy() {
-    return this.request(
-      ROUTES.privacy.method,
-      ROUTES.privacy.path,
-      z.object({ privacy: z.object({ presence: z.enum(["everyone", "contacts", "nobody"]) }) }),
-    ).then((r) => r.privacy.presence);
+    return this.privacySettings().then((p) => p.presence);
   }
-  /** Who may see my online state and last seen. */
-  setPrivacy(presence: "everyone" | "contacts" | "nobody") {
-    return this.request(
-      ROUTES.setPrivacy.method,
-      ROUTES.setPrivacy.path,
-      z.object({ privacy: z.object({ presence: z.string() }) }),
-      {
-        presence,
-      },
+  /** All my privacy settings (README "Privacy"). */
+  privacySettings() {
+    return this.request(ROUTES.privacy.method, ROUTES.privacy.path, z.object({ privacy: Privacy })).then(
+      (r) => r.privacy,
+    );
+  }
+  /**
+   * Changes privacy settings: a presence audience (as before), or any of them at once. `readReceipts:
+   * false` = in direct chats I neither send read receipts nor see others'.
+   */
+  setPrivacy(change: "everyone" | "contacts" | "nobody" | PrivacyBody) {
+    const body = typeof change === "string" ? { presence: change } : change;
+    return this.request(ROUTES.setPrivacy.method, ROUTES.setPrivacy.path, z.object({ privacy: Privacy }), body).then(
+      (r) => r.privacy,
     );
   }
   /** The people I blocked, oldest block first (README "Blocking"). */

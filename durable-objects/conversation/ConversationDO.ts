@@ -33,7 +33,8 @@ import { NOT_FOUND } from "./rows.ts";
 import { CONVERSATION_MIGRATIONS } from "./schema.ts";
 import { ConversationStore } from "./store.ts";
 import { TypingRelay, type TypingRelayed } from "./typing-relay.ts";
-import { messageStatus, moveWatermarks, type WatermarkMove } from "./watermarks.ts";
+import { setPrivateReads } from "./read-privacy.ts";
+import { emitStatusChanges, messageStatus, moveWatermarks, type WatermarkMove } from "./watermarks.ts";
 
 export type { HistoryPlan, OpenInput, SendInput } from "./messages.ts";
 
@@ -163,6 +164,11 @@ export class ConversationDO extends DurableObject<Env> {
   /** `blockerId` blocks or unblocks the other member of this direct chat (./blocks.ts). */
   async setBlock(blockerId: string, blocked: boolean): Promise<Result<null>> {
     return setBlock(this.context, blockerId, blocked);
+  }
+
+  /** `userId` turned read receipts off or on (direct chats only; ./read-privacy.ts). */
+  async setPrivateReads(userId: string, off: boolean): Promise<Result<null>> {
+    return setPrivateReads(this.context, userId, off, emitStatusChanges);
   }
 
   // ---- receipts --------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import { err, ok, type Result } from "../../lib/result.ts";
 import { iso } from "../../lib/time.ts";
 import { blockedByMe, withheldFrom } from "./blocks.ts";
 import type { ConversationContext } from "./context.ts";
+import { initialPrivateReads } from "./read-privacy.ts";
 import { NOT_FOUND, newMember, toMessage, type MemberRow, type MessageRow, type MetaRow } from "./rows.ts";
 
 export interface OpenInput {
@@ -22,6 +23,8 @@ export interface OpenInput {
   memberIds: string[];
   name?: string;
   pictureMediaId?: string;
+  /** Direct chats: members with read receipts off (./read-privacy.ts). */
+  privateReads?: string[];
 }
 
 export interface SendInput {
@@ -114,6 +117,8 @@ export function open(
       created_by: input.creatorId,
       created_at: now,
     });
+    const privateReads = initialPrivateReads(input.type, input.privateReads);
+    if (privateReads !== null) store.updateMeta({ private_reads: privateReads });
     for (const userId of memberIds) {
       const role = input.type === "group" && userId === input.creatorId ? "admin" : "member";
       store.putMember(newMember(userId, role, now, { joinedSeq: 0, joinedEv: 1, fanoutEv: 0, upto: 0 }));

@@ -17,6 +17,8 @@ export type MetaRow = {
   hot_floor: number;
   /** Direct chats: ids of members who blocked the other, comma-separated (./blocks.ts); null = none. */
   blocked_by: string | null;
+  /** Direct chats: ids of members with read receipts off, comma-separated (./read-privacy.ts); null = none. */
+  private_reads: string | null;
 };
 
 export type MemberRow = {

@@ -54,4 +54,6 @@ export const CONVERSATION_MIGRATIONS = [
   `ALTER TABLE members ADD COLUMN left_view TEXT`,
   // Direct chats: the members who blocked the other one, comma-separated (./blocks.ts); null = none.
   `ALTER TABLE meta ADD COLUMN blocked_by TEXT`,
+  // Direct chats: the members who turned read receipts off, comma-separated (./read-privacy.ts).
+  `ALTER TABLE meta ADD COLUMN private_reads TEXT`,
 ] as const;

@@ -222,6 +222,23 @@ export class UserHubDO extends DurableObject<Env> {
     return this.presenceState.setVisibility(visibility);
   }
 
+  /** Whether this user sends and sees read receipts in direct chats (README "Privacy"). */
+  async readReceipts(): Promise<boolean> {
+    return this.store.setting("read_receipts") !== "off";
+  }
+
+  /**
+   * Turns read receipts on or off; answers the direct chats to tell (the Worker tells each
+   * conversation, which keeps a copy for its receipt path).
+   */
+  async setReadReceipts(on: boolean): Promise<string[]> {
+    this.write(() => this.store.setSetting("read_receipts", on ? null : "off"));
+    return this.store
+      .chatList()
+      .filter((c) => c.type === "direct")
+      .map((c) => c.id);
+  }
+
   /** This user blocks or unblocks `userId` (logged for their devices; ./blocks.ts). */
   async setBlock(userId: string, blocked: boolean): Promise<void> {
     this.blocks.set(userId, blocked);

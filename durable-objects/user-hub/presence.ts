@@ -104,9 +104,7 @@ export class HubPresence {
     const redis = redisFromEnv(this.host.env);
     await Promise.allSettled([
       redis ? writePresence(redis, me, record) : Promise.resolve(),
-      ...this.store
-        .directPeers()
-        .map((peer) => this.host.tellPeer(peer, this.asSeenBy(peer, record))),
+      ...this.store.directPeers().map((peer) => this.host.tellPeer(peer, this.asSeenBy(peer, record))),
     ]);
   }
 }

@@ -36,6 +36,7 @@ import { directConversationId, groupConversationId } from "../lib/conversation-i
 import { requireOwnPicture } from "../../db/pictures.ts";
 import { publicUser } from "../../db/cache/profile-cache.ts";
 import { refuseBlockedAdds } from "../lib/blocks.ts";
+import { privateReaders } from "../lib/privacy.ts";
 import { requireUser } from "../middleware/auth.ts";
 import { byUser, rateLimit } from "../middleware/rate-limit.ts";
 import {
@@ -74,7 +75,9 @@ export const conversationRoutes = new Hono<AppEnv>()
           type: body.type,
           creatorId: me,
           memberIds: others,
-          ...(body.type === "group" ? { name: body.name, pictureMediaId: body.pictureMediaId } : {}),
+          ...(body.type === "group"
+            ? { name: body.name, pictureMediaId: body.pictureMediaId }
+            : { privateReads: await privateReaders(c.env, [me, body.userId]) }),
         }),
       );
       return c.json({ conversation: result.conversation }, result.created ? 201 : 200);

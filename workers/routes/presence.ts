@@ -14,6 +14,7 @@ import { redisFromEnv } from "../../db/cache/redis.ts";
 import { valid } from "../lib/validate.ts";
 import { withUserStore } from "../../db/user-store.ts";
 import { log } from "../../lib/log.ts";
+import { privacyOf, setReadReceipts } from "../lib/privacy.ts";
 import { requireUser } from "../middleware/auth.ts";
 import { byUser, rateLimit } from "../middleware/rate-limit.ts";
 import { PRESENCE_PER_USER } from "../../lib/rate-limits.ts";
@@ -51,24 +52,25 @@ export const presenceRoutes = new Hono<AppEnv>()
       await Promise.all(missing.map(async (id) => records.set(id, await c.env.USER_HUB.getByName(id).presence())));
       // Ids without an account fall to HIDDEN: "never seen", exactly what a hidden user looks like.
       const presence: Presence[] = ids.map((id) =>
-        presenceAsSeenBy(
-          id,
-          blockers.has(id) ? HIDDEN : (records.get(id) ?? HIDDEN),
-          { id: me, isContact: contacts.has(id) },
-        ),
+        presenceAsSeenBy(id, blockers.has(id) ? HIDDEN : (records.get(id) ?? HIDDEN), {
+          id: me,
+          isContact: contacts.has(id),
+        }),
       );
       return c.json({ presence });
     },
   )
 
   .get(ROUTES.privacy.path, requireUser, async (c) => {
-    const record = await c.env.USER_HUB.getByName(c.get("userId")).presence();
-    return c.json({ privacy: { presence: record.visibility } });
+    return c.json({ privacy: await privacyOf(c.env, c.get("userId")) });
   })
 
   .put(ROUTES.setPrivacy.path, requireUser, valid("json", PrivacyBody), async (c) => {
-    const record = await c.env.USER_HUB.getByName(c.get("userId")).setPresenceVisibility(c.req.valid("json").presence);
-    return c.json({ privacy: { presence: record.visibility } });
+    const me = c.get("userId");
+    const body = c.req.valid("json");
+    if (body.presence !== undefined) await c.env.USER_HUB.getByName(me).setPresenceVisibility(body.presence);
+    if (body.readReceipts !== undefined) await setReadReceipts(c.env, me, body.readReceipts);
+    return c.json({ privacy: await privacyOf(c.env, me) });
   });
 
 /**

@@ -137,3 +137,11 @@ export const Presence = z.object({
   lastSeenAt: IsoTime.nullable(),
 });
 export type Presence = z.infer<typeof Presence>;
+
+/** My privacy settings (`GET`/`PUT /v1/me/privacy`; README "Privacy"). */
+export const Privacy = z.object({
+  presence: z.enum(["everyone", "contacts", "nobody"]),
+  /** Optional: servers before read-receipt privacy do not send it (then it is on). */
+  readReceipts: z.boolean().optional(),
+});
+export type Privacy = z.infer<typeof Privacy>;

@@ -164,8 +164,18 @@ export const PresenceQuery = z.strictObject({
     .pipe(z.array(Id).min(1).max(MAX_PRESENCE_IDS)),
 });
 
-/** Who may see my online state and last seen. */
-export const PrivacyBody = z.strictObject({ presence: z.enum(["everyone", "contacts", "nobody"]) });
+/** Who may see something of mine: everyone, people I have a direct chat with, or nobody. */
+export const Audience = z.enum(["everyone", "contacts", "nobody"]);
+export type Audience = z.infer<typeof Audience>;
+
+/**
+ * My privacy settings; any of them, at least one (README "Privacy"). `presence`: who sees my online
+ * state and last seen. `readReceipts`: false = in direct chats I neither send read receipts nor see
+ * others' (groups always show reads; delivered ticks are unaffected).
+ */
+export const PrivacyBody = z
+  .strictObject({ presence: Audience.optional(), readReceipts: z.boolean().optional() })
+  .refine((b) => Object.keys(b).length > 0, "nothing to update");
 export type PrivacyBody = z.infer<typeof PrivacyBody>;
 
 /**

@@ -5,6 +5,7 @@ import { MAX_ABOUT_CHARS, MAX_DISPLAY_NAME_CHARS } from "../lib/sdk.ts";
 import { Avatar } from "./Avatar.tsx";
 import { BlockedContacts } from "./BlockedContacts.tsx";
 import { PrivacySettings } from "./PrivacySettings.tsx";
+import { ReadReceiptsSetting } from "./ReadReceiptsSetting.tsx";
 import { BackIcon, LogoutIcon } from "./icons.tsx";
 import { PictureUpload } from "./PictureUpload.tsx";
 
@@ -85,6 +86,7 @@ export function ProfilePanel() {
           onSave={(about) => controller.profile.update({ about })}
         />
         <PrivacySettings />
+        <ReadReceiptsSetting />
         <BlockedContacts />
         <button type="button" class="btn btn-text danger logout" onClick={() => void controller.logout()}>
           <LogoutIcon /> Log out

@@ -27,6 +27,7 @@ import { setBlock, withheldFrom } from "./blocks.ts";
 import type { ConversationContext } from "./context.ts";
 import { fanoutPass } from "./fanout.ts";
 import * as groups from "./group-ops.ts";
+import type { GroupPatch } from "./group-settings.ts";
 import { mediaJobsPass } from "./media-jobs.ts";
 import * as messages from "./messages.ts";
 import { NOT_FOUND } from "./rows.ts";
@@ -153,11 +154,8 @@ export class ConversationDO extends DurableObject<Env> {
     return groups.setRole(this.context, actorId, targetId, role);
   }
 
-  /** An admin renames the group or changes its picture. */
-  async updateGroup(
-    actorId: string,
-    patch: { name?: string; pictureMediaId?: string | null },
-  ): Promise<Result<Conversation>> {
+  /** Changes the group's name, picture, description or settings (./group-settings.ts has who may). */
+  async updateGroup(actorId: string, patch: GroupPatch): Promise<Result<Conversation>> {
     return groups.updateGroup(this.context, actorId, patch);
   }
 

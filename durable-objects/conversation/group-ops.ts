@@ -11,7 +11,8 @@ import { MAX_GROUP_MEMBERS } from "../../client/sdk/protocol/index.ts";
 import { err, ok, type Result } from "../../lib/result.ts";
 import type { ConversationContext } from "./context.ts";
 import { appendMessage, describe } from "./messages.ts";
-import { NOT_FOUND, newMember, type MetaRow } from "./rows.ts";
+import { applyGroupSettings, mayEdit, type GroupPatch } from "./group-settings.ts";
+import { NOT_FOUND, newMember, type MemberRow, type MetaRow } from "./rows.ts";
 
 const systemClientId = () => `system:${crypto.randomUUID()}`;
 
@@ -154,17 +155,21 @@ export function setRole(
   return ok(describe(ctx));
 }
 
-/** An admin renames the group or changes its picture. */
-export function updateGroup(
-  ctx: ConversationContext,
-  actorId: string,
-  patch: { name?: string; pictureMediaId?: string | null },
-): Result<Conversation> {
-  const check = requireAdmin(ctx, actorId);
+/**
+ * Renames the group, changes its picture or description (an admin, or any member once
+ * `onlyAdminsEdit` is off), or its settings (an admin; ./group-settings.ts).
+ */
+export function updateGroup(ctx: ConversationContext, actorId: string, patch: GroupPatch): Result<Conversation> {
+  const check = requireGroupMember(ctx, actorId);
   if (!check.ok) return check;
   const meta = check.value;
+  const allowed = mayEdit(meta, ctx.store.member(actorId) as MemberRow, patch);
+  if (!allowed.ok) return allowed;
   const now = Date.now();
   ctx.write(() => {
+    applyGroupSettings(ctx, actorId, patch, (system) =>
+      appendMessage(ctx, { senderId: actorId, clientId: systemClientId(), system }, now),
+    );
     if (patch.pictureMediaId !== undefined) ctx.store.updateMeta({ picture_media_id: patch.pictureMediaId });
     if (patch.name !== undefined && patch.name !== meta.name) {
       ctx.store.updateMeta({ name: patch.name });

@@ -13,6 +13,7 @@ import { err, ok, type Result } from "../../lib/result.ts";
 import { iso } from "../../lib/time.ts";
 import { blockedByMe, withheldFrom } from "./blocks.ts";
 import type { ConversationContext } from "./context.ts";
+import { groupFields, refuseNonAdminSend } from "./group-settings.ts";
 import { initialPrivateReads } from "./read-privacy.ts";
 import { NOT_FOUND, newMember, toMessage, type MemberRow, type MessageRow, type MetaRow } from "./rows.ts";
 
@@ -66,6 +67,7 @@ export function describe(ctx: ConversationContext): Conversation {
     pictureUrl: meta.picture_media_id ? groupPictureUrl(meta.id, meta.picture_media_id) : null,
     createdAt: iso(meta.created_at),
     members: ctx.store.activeMembers().map((m) => ({ userId: m.user_id, role: m.role, joinedAt: iso(m.joined_at) })),
+    ...groupFields(meta),
   };
 }
 
@@ -168,6 +170,8 @@ function refuseSend(
 ): { code: "forbidden" | "blocked" | "message_too_large" | "invalid_request"; message: string } | null {
   if (m.left_seq !== null) return { code: "forbidden", message: "you are no longer a member of this group" };
   if (blockedByMe(meta, m.user_id)) return { code: "blocked", message: "unblock this contact to send a message" };
+  const adminsOnly = refuseNonAdminSend(meta, m);
+  if (adminsOnly) return adminsOnly;
   if (input.text !== undefined && utf8.encode(input.text).length > MAX_TEXT_BYTES)
     return { code: "message_too_large", message: `text is over ${MAX_TEXT_BYTES} bytes` };
   if (input.text === undefined && input.media === undefined)

@@ -19,6 +19,12 @@ export type MetaRow = {
   blocked_by: string | null;
   /** Direct chats: ids of members with read receipts off, comma-separated (./read-privacy.ts); null = none. */
   private_reads: string | null;
+  /** Groups: the description (./group-settings.ts); null = none. */
+  description: string | null;
+  /** Groups: 1 = only admins may send. */
+  only_admins_send: number;
+  /** Groups: 1 = only admins may change name, picture and description (the default). */
+  only_admins_edit: number;
 };
 
 export type MemberRow = {

@@ -56,4 +56,8 @@ export const CONVERSATION_MIGRATIONS = [
   `ALTER TABLE meta ADD COLUMN blocked_by TEXT`,
   // Direct chats: the members who turned read receipts off, comma-separated (./read-privacy.ts).
   `ALTER TABLE meta ADD COLUMN private_reads TEXT`,
+  // Groups: description and settings (./group-settings.ts). Editing info was admins' only before this.
+  `ALTER TABLE meta ADD COLUMN description TEXT`,
+  `ALTER TABLE meta ADD COLUMN only_admins_send INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE meta ADD COLUMN only_admins_edit INTEGER NOT NULL DEFAULT 1`,
 ] as const;

@@ -27,7 +27,16 @@ export interface PendingEvent {
 /** How often fan-out progress is stored with an ordinary write (the alarm stores the rest). */
 const FANOUT_FLUSH_MS = 1_000;
 
-const META_COLUMNS = new Set<keyof MetaRow>(["name", "picture_media_id", "hot_floor", "blocked_by", "private_reads"]);
+const META_COLUMNS = new Set<keyof MetaRow>([
+  "name",
+  "picture_media_id",
+  "hot_floor",
+  "blocked_by",
+  "private_reads",
+  "description",
+  "only_admins_send",
+  "only_admins_edit",
+]);
 const MEMBER_COLUMNS = new Set<keyof MemberRow>([
   "role",
   "joined_at",
@@ -124,7 +133,7 @@ export class ConversationStore {
 
   // ---- writes (inside a transaction) -----------------------------------------------------------------
 
-  createMeta(row: Omit<MetaRow, "last_seq" | "last_ev" | "hot_floor" | "blocked_by" | "private_reads">): void {
+  createMeta(row: Pick<MetaRow, "id" | "type" | "name" | "picture_media_id" | "created_by" | "created_at">): void {
     this.sql.exec(
       "INSERT INTO meta (id, type, name, picture_media_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
       row.id,
@@ -134,11 +143,21 @@ export class ConversationStore {
       row.created_by,
       row.created_at,
     );
-    this.metaRow = { ...row, last_seq: 0, last_ev: 0, hot_floor: 1, blocked_by: null, private_reads: null };
+    this.metaRow = {
+      ...row,
+      last_seq: 0,
+      last_ev: 0,
+      hot_floor: 1,
+      blocked_by: null,
+      private_reads: null,
+      description: null,
+      only_admins_send: 0,
+      only_admins_edit: 1,
+    };
   }
 
   updateMeta(
-    patch: Partial<Pick<MetaRow, "name" | "picture_media_id" | "hot_floor" | "blocked_by" | "private_reads">>,
+    patch: Partial<Omit<MetaRow, "id" | "type" | "created_by" | "created_at" | "last_seq" | "last_ev">>,
   ): void {
     const meta = this.requireMeta();
     const keys = Object.keys(patch) as (keyof typeof patch)[];

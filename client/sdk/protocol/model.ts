@@ -44,6 +44,15 @@ export const SystemEvent = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("member_left"), userId: z.string() }),
   z.object({ kind: z.literal("role_changed"), by: z.string(), userId: z.string(), role: Role }),
   z.object({ kind: z.literal("renamed"), by: z.string(), name: z.string() }),
+  /** The group's description changed ("" = removed). */
+  z.object({ kind: z.literal("description_changed"), by: z.string(), description: z.string() }),
+  /** An admin changed who may send or who may edit the group's info; only the changed ones are present. */
+  z.object({
+    kind: z.literal("settings_changed"),
+    by: z.string(),
+    onlyAdminsSend: z.boolean().optional(),
+    onlyAdminsEdit: z.boolean().optional(),
+  }),
 ]);
 export type SystemEvent = z.infer<typeof SystemEvent>;
 
@@ -73,6 +82,12 @@ export const Conversation = z.object({
   pictureUrl: z.string().nullable(),
   createdAt: IsoTime,
   members: z.array(Member),
+  /** Groups: the description ("" for none). Optional: older servers do not send these three. */
+  description: z.string().optional(),
+  /** Groups: only admins may send messages. */
+  onlyAdminsSend: z.boolean().optional(),
+  /** Groups: only admins may change the name, picture and description. */
+  onlyAdminsEdit: z.boolean().optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
 

@@ -8,6 +8,7 @@ import {
   DEFAULT_DELETE_FOR_EVERYONE_WINDOW_SECONDS,
   MAX_ABOUT_CHARS,
   MAX_CLIENT_ID_CHARS,
+  MAX_DESCRIPTION_BYTES,
   MAX_DISPLAY_NAME_CHARS,
   MAX_GROUP_MEMBERS,
   MAX_HISTORY_PAGE,
@@ -153,8 +154,23 @@ export const AddMembersBody = z.strictObject({ userIds: GroupMemberIds(1) });
 export type AddMembersBody = z.infer<typeof AddMembersBody>;
 export const SetRoleBody = z.strictObject({ role: z.enum(["admin", "member"]) });
 export type SetRoleBody = z.infer<typeof SetRoleBody>;
+/** A group description: clean text (new lines allowed), at most MAX_DESCRIPTION_BYTES of UTF-8; "" clears it. */
+export const GroupDescription = cleanText().refine((s) => utf8.encode(s).length <= MAX_DESCRIPTION_BYTES, {
+  message: `a description is at most ${MAX_DESCRIPTION_BYTES} bytes of UTF-8`,
+});
+/**
+ * Group info and settings. `description`, `onlyAdminsSend` (members may read but not send) and
+ * `onlyAdminsEdit` (only admins change name, picture and description; the default) — each change a
+ * system message. The two settings are admins' alone; info is anyone's once `onlyAdminsEdit` is off.
+ */
 export const UpdateGroupBody = z
-  .strictObject({ name: DisplayName.optional(), pictureMediaId: Id.nullable().optional() })
+  .strictObject({
+    name: DisplayName.optional(),
+    pictureMediaId: Id.nullable().optional(),
+    description: GroupDescription.optional(),
+    onlyAdminsSend: z.boolean().optional(),
+    onlyAdminsEdit: z.boolean().optional(),
+  })
   .refine((b) => Object.keys(b).length > 0, "nothing to update");
 export type UpdateGroupBody = z.infer<typeof UpdateGroupBody>;
 

@@ -32,6 +32,7 @@ import { initialState, type AppState, type LeftPanel, type RightPanel } from "..
 import { GroupActions } from "./group-actions.ts";
 import { MessageActions } from "./message-actions.ts";
 import { BlockActions } from "./block-actions.ts";
+import { GroupSettingsActions } from "./group-settings-actions.ts";
 import { ProfileActions } from "./profile-actions.ts";
 import type { SessionPort } from "./session-port.ts";
 
@@ -51,6 +52,7 @@ export class Controller implements SessionPort {
   readonly groups = new GroupActions(this);
   readonly profile = new ProfileActions(this);
   readonly blocks = new BlockActions(this);
+  readonly groupSettings = new GroupSettingsActions(this);
   private readonly idb: IndexedDbStore;
   private readonly cleanups: Array<() => void> = [];
   private readonly readSent = new Map<string, number>();

@@ -13,6 +13,11 @@ export function ConversationPane() {
     const peerId = id ? s.chats[id]?.peerId : null;
     return peerId && s.blocked[peerId] ? peerId : null;
   });
+  // A group where only admins send, and I am not one (README "Groups").
+  const adminsOnly = useApp((s) => {
+    const details = id ? s.details[id] : undefined;
+    return details?.onlyAdminsSend === true && !details.members.some((m) => m.userId === s.me.id && m.role === "admin");
+  });
   if (!id) {
     return (
       <div class="welcome">
@@ -34,6 +39,8 @@ export function ConversationPane() {
       <MessageList id={id} />
       {blockedPeer ? (
         <BlockedBar userId={blockedPeer} />
+      ) : active && adminsOnly ? (
+        <p class="read-only-note">Only admins can send messages to this group.</p>
       ) : active ? (
         <Composer id={id} />
       ) : (

@@ -5,6 +5,7 @@ export {
   DEFAULT_HISTORY_PAGE,
   DEFAULT_SERVER_CONFIG,
   MAX_ABOUT_CHARS,
+  MAX_DESCRIPTION_BYTES,
   MAX_DISPLAY_NAME_CHARS,
   MAX_PRESENCE_IDS,
   MIN_PASSWORD_CHARS,
@@ -19,6 +20,7 @@ export {
   type Presence,
   type ServerConfig,
   type SystemEvent,
+  type UpdateGroupBody,
   type User,
 } from "../../../sdk/protocol/index.ts";
 export { MAX_THUMBNAIL_BYTES, MEDIA_TYPES, isMediaType } from "../../../sdk/protocol/media.ts";

@@ -22,6 +22,7 @@ import { mediaRoutes } from "./routes/media.ts";
 import { pushRoutes } from "./routes/push.ts";
 import { configRoutes } from "./routes/config.ts";
 import { blockRoutes } from "./routes/blocks.ts";
+import { inviteRoutes } from "./routes/invites.ts";
 import { scheduled } from "./jobs/media-sweep.ts";
 
 const app = new Hono<AppEnv>();
@@ -52,6 +53,7 @@ app.route("/", mediaRoutes);
 app.route("/", configRoutes);
 app.route("/", pushRoutes);
 app.route("/", blockRoutes);
+app.route("/", inviteRoutes);
 
 app.notFound((c) => errorResponse(new AppError("not_found", "no such route"), c.get("requestId")));
 app.onError((error, c) => {

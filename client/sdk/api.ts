@@ -6,6 +6,8 @@ import { z } from "zod";
 import {
   Conversation,
   ConversationSummary,
+  Invite,
+  InvitePreview,
   Media,
   Message,
   MessageStatus,
@@ -370,6 +372,34 @@ export class Api {
     return this.request(ROUTES.setPrivacy.method, ROUTES.setPrivacy.path, z.object({ privacy: Privacy }), body).then(
       (r) => r.privacy,
     );
+  }
+  /** A new invite link for a group (admins; the previous link stops working). */
+  createInvite(id: string) {
+    return this.request(
+      ROUTES.createInvite.method,
+      pathTo(ROUTES.createInvite.path, { id }),
+      z.object({ invite: Invite }),
+    ).then((r) => r.invite);
+  }
+  /** Revokes a group's invite link (admins): it answers 404 from then on. */
+  async revokeInvite(id: string): Promise<void> {
+    await this.request(ROUTES.revokeInvite.method, pathTo(ROUTES.revokeInvite.path, { id }), null);
+  }
+  /** What an invite link shows: the group's name, picture and member count. */
+  invitePreview(token: string) {
+    return this.request(
+      ROUTES.invitePreview.method,
+      pathTo(ROUTES.invitePreview.path, { token }),
+      z.object({ group: InvitePreview }),
+    ).then((r) => r.group);
+  }
+  /** Joins the group of an invite link; 404 once revoked, 409 `group_full` at 200 members. */
+  joinInvite(token: string) {
+    return this.request(
+      ROUTES.joinInvite.method,
+      pathTo(ROUTES.joinInvite.path, { token }),
+      z.object({ conversation: Conversation }),
+    ).then((r) => r.conversation);
   }
   /** The people I blocked, oldest block first (README "Blocking"). */
   blocked() {

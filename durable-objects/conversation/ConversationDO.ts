@@ -12,7 +12,7 @@
  * checks membership itself. A non-member gets exactly the answer a missing conversation gets.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Conversation, Message, MessageStatus } from "../../client/sdk/protocol/index.ts";
+import type { Conversation, InvitePreview, Message, MessageStatus } from "../../client/sdk/protocol/index.ts";
 import { countDeadLetter, type DeadLetterQueue } from "../../db/cache/dead-letters.ts";
 import { redisFromEnv } from "../../db/cache/redis.ts";
 import { deleteWindowSeconds } from "../../lib/config.ts";
@@ -27,6 +27,7 @@ import { setBlock, withheldFrom } from "./blocks.ts";
 import type { ConversationContext } from "./context.ts";
 import { fanoutPass } from "./fanout.ts";
 import * as groups from "./group-ops.ts";
+import * as invites from "./invites.ts";
 import type { GroupPatch } from "./group-settings.ts";
 import { mediaJobsPass } from "./media-jobs.ts";
 import * as messages from "./messages.ts";
@@ -167,6 +168,26 @@ export class ConversationDO extends DurableObject<Env> {
   /** `userId` turned read receipts off or on (direct chats only; ./read-privacy.ts). */
   async setPrivateReads(userId: string, off: boolean): Promise<Result<null>> {
     return setPrivateReads(this.context, userId, off, emitStatusChanges);
+  }
+
+  /** An admin makes a new invite link (./invites.ts); answers its token. */
+  async createInvite(actorId: string): Promise<Result<string>> {
+    return invites.createInvite(this.context, actorId);
+  }
+
+  /** An admin revokes the invite link. */
+  async revokeInvite(actorId: string): Promise<Result<null>> {
+    return invites.revokeInvite(this.context, actorId);
+  }
+
+  /** What an invite link with `secret` shows; not_found unless it is the current one. */
+  async invitePreview(secret: string): Promise<Result<InvitePreview>> {
+    return invites.invitePreview(this.context, secret);
+  }
+
+  /** `userId` joins with the invite link's `secret`. */
+  async joinByInvite(userId: string, secret: string): Promise<Result<Conversation>> {
+    return invites.joinByInvite(this.context, userId, secret);
   }
 
   // ---- receipts --------------------------------------------------------------------------------------

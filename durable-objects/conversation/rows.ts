@@ -25,6 +25,8 @@ export type MetaRow = {
   only_admins_send: number;
   /** Groups: 1 = only admins may change name, picture and description (the default). */
   only_admins_edit: number;
+  /** Groups: the current invite link's secret (./invites.ts); null = none. */
+  invite_secret: string | null;
 };
 
 export type MemberRow = {

@@ -60,4 +60,6 @@ export const CONVERSATION_MIGRATIONS = [
   `ALTER TABLE meta ADD COLUMN description TEXT`,
   `ALTER TABLE meta ADD COLUMN only_admins_send INTEGER NOT NULL DEFAULT 0`,
   `ALTER TABLE meta ADD COLUMN only_admins_edit INTEGER NOT NULL DEFAULT 1`,
+  // Groups: the secret of the current invite link (./invites.ts); null = no link.
+  `ALTER TABLE meta ADD COLUMN invite_secret TEXT`,
 ] as const;

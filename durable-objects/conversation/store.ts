@@ -36,6 +36,7 @@ const META_COLUMNS = new Set<keyof MetaRow>([
   "description",
   "only_admins_send",
   "only_admins_edit",
+  "invite_secret",
 ]);
 const MEMBER_COLUMNS = new Set<keyof MemberRow>([
   "role",
@@ -153,6 +154,7 @@ export class ConversationStore {
       description: null,
       only_admins_send: 0,
       only_admins_edit: 1,
+      invite_secret: null,
     };
   }
 

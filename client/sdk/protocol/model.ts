@@ -46,6 +46,8 @@ export const SystemEvent = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("renamed"), by: z.string(), name: z.string() }),
   /** The group's description changed ("" = removed). */
   z.object({ kind: z.literal("description_changed"), by: z.string(), description: z.string() }),
+  /** `userId` joined with the group's invite link. */
+  z.object({ kind: z.literal("joined_by_link"), userId: z.string() }),
   /** An admin changed who may send or who may edit the group's info; only the changed ones are present. */
   z.object({
     kind: z.literal("settings_changed"),
@@ -160,3 +162,15 @@ export const Privacy = z.object({
   readReceipts: z.boolean().optional(),
 });
 export type Privacy = z.infer<typeof Privacy>;
+
+/** A group's invite link (admins; README "Invite links"): a new token each time one is made. */
+export const Invite = z.object({ token: z.string(), url: z.string() });
+export type Invite = z.infer<typeof Invite>;
+
+/** What an invite link shows before joining. */
+export const InvitePreview = z.object({
+  name: z.string(),
+  pictureUrl: z.string().nullable(),
+  memberCount: z.number(),
+});
+export type InvitePreview = z.infer<typeof InvitePreview>;

@@ -9,6 +9,7 @@ import {
   MAX_ABOUT_CHARS,
   MAX_CLIENT_ID_CHARS,
   MAX_DESCRIPTION_BYTES,
+  INVITE_SECRET_HEX_CHARS,
   MAX_DISPLAY_NAME_CHARS,
   MAX_GROUP_MEMBERS,
   MAX_HISTORY_PAGE,
@@ -173,6 +174,22 @@ export const UpdateGroupBody = z
   })
   .refine((b) => Object.keys(b).length > 0, "nothing to update");
 export type UpdateGroupBody = z.infer<typeof UpdateGroupBody>;
+
+/**
+ * A group invite token (README "Invite links"): a 128-bit secret in hex followed by the group's id,
+ * so the token itself names the object that checks it.
+ */
+export const InviteToken = z
+  .string()
+  .regex(
+    new RegExp(`^[0-9a-f]{${INVITE_SECRET_HEX_CHARS}}[A-Za-z0-9_-]{1,${MAX_ID_CHARS}}$`),
+    "malformed invite token",
+  );
+
+/** The secret and the group id of a well-formed token. */
+export function splitInviteToken(token: string): { secret: string; conversationId: string } {
+  return { secret: token.slice(0, INVITE_SECRET_HEX_CHARS), conversationId: token.slice(INVITE_SECRET_HEX_CHARS) };
+}
 
 export const PresenceQuery = z.strictObject({
   ids: cleanString()

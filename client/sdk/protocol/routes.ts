@@ -51,6 +51,13 @@ export const ROUTES = {
   deleteMember: { method: "DELETE", path: "/v1/conversations/:id/members/:userId" },
   setRole: { method: "PATCH", path: "/v1/conversations/:id/members/:userId" },
 
+  /** A group's invite link: make one (a new token each time; admins) or revoke it. */
+  createInvite: { method: "POST", path: "/v1/conversations/:id/invite" },
+  revokeInvite: { method: "DELETE", path: "/v1/conversations/:id/invite" },
+  /** What an invite link shows (name, picture, member count), and joining with it. */
+  invitePreview: { method: "GET", path: "/v1/invites/:token" },
+  joinInvite: { method: "POST", path: "/v1/invites/:token/join" },
+
   /** This deploy's limits and delete-for-everyone window. */
   config: { method: "GET", path: "/v1/config" },
 

@@ -33,6 +33,7 @@ import { GroupActions } from "./group-actions.ts";
 import { MessageActions } from "./message-actions.ts";
 import { BlockActions } from "./block-actions.ts";
 import { GroupSettingsActions } from "./group-settings-actions.ts";
+import { InviteActions } from "./invite-actions.ts";
 import { ProfileActions } from "./profile-actions.ts";
 import type { SessionPort } from "./session-port.ts";
 
@@ -53,6 +54,7 @@ export class Controller implements SessionPort {
   readonly profile = new ProfileActions(this);
   readonly blocks = new BlockActions(this);
   readonly groupSettings = new GroupSettingsActions(this);
+  readonly invites = new InviteActions(this);
   private readonly idb: IndexedDbStore;
   private readonly cleanups: Array<() => void> = [];
   private readonly readSent = new Map<string, number>();

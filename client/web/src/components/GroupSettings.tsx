@@ -5,6 +5,7 @@
 import { useState } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
 import { MAX_DESCRIPTION_BYTES } from "../lib/sdk.ts";
+import { InviteLinkSection } from "./InviteLinkSection.tsx";
 
 const utf8 = new TextEncoder();
 
@@ -83,6 +84,7 @@ export function GroupSettings({ id, amAdmin, active }: { id: string; amAdmin: bo
           </label>
         </section>
       )}
+      {amAdmin && active && <InviteLinkSection id={id} />}
     </>
   );
 }

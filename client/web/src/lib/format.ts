@@ -106,6 +106,8 @@ export function systemText(event: SystemEvent, name: (id: string) => string): st
         : `${name(event.by)} dismissed ${object(event.userId)} as admin`;
     case "renamed":
       return `${name(event.by)} renamed the group to "${event.name}"`;
+    case "joined_by_link":
+      return `${name(event.userId)} joined using the group's invite link`;
     case "description_changed":
       return event.description
         ? `${name(event.by)} changed the group description`

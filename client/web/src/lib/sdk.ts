@@ -13,6 +13,8 @@ export {
   type Conversation,
   type ConversationSummary,
   type Event,
+  type Invite,
+  type InvitePreview,
   type Media,
   type Member,
   type Message,

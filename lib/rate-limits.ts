@@ -99,6 +99,11 @@ export const BLOCKS_PER_USER: RateRule = { name: "block_user", limit: 30, window
  * about load, not guessing.
  */
 export const INVITES_PER_USER: RateRule = { name: "invite_user", limit: 20, windowSeconds: 60 };
+/**
+ * Password changes per user (`POST /v1/me/password`): 5 / 60 s. It checks the current password
+ * (PBKDF2 each time), so it must not become a faster way to guess it than login.
+ */
+export const PASSWORD_CHANGES_PER_USER: RateRule = { name: "password_change_user", limit: 5, windowSeconds: 60 };
 /** Message sends per conversation, all members together: 100 / 10 s (in the Conversation DO). */
 export const SENDS_PER_CONVERSATION: RateRule = { name: "send_conversation", limit: 100, windowSeconds: 10 };
 
@@ -120,6 +125,7 @@ export const ALL_RATE_RULES: readonly RateRule[] = [
   CONVERSATION_CREATES_PER_USER,
   BLOCKS_PER_USER,
   INVITES_PER_USER,
+  PASSWORD_CHANGES_PER_USER,
 ];
 
 /**

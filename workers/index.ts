@@ -23,6 +23,7 @@ import { pushRoutes } from "./routes/push.ts";
 import { configRoutes } from "./routes/config.ts";
 import { blockRoutes } from "./routes/blocks.ts";
 import { inviteRoutes } from "./routes/invites.ts";
+import { sessionRoutes } from "./routes/sessions.ts";
 import { scheduled } from "./jobs/media-sweep.ts";
 
 const app = new Hono<AppEnv>();
@@ -54,6 +55,7 @@ app.route("/", configRoutes);
 app.route("/", pushRoutes);
 app.route("/", blockRoutes);
 app.route("/", inviteRoutes);
+app.route("/", sessionRoutes);
 
 app.notFound((c) => errorResponse(new AppError("not_found", "no such route"), c.get("requestId")));
 app.onError((error, c) => {

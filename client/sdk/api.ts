@@ -15,6 +15,7 @@ import {
   Privacy,
   ROUTES,
   ServerConfig,
+  Session,
   User,
   pathTo,
   type AddMembersBody,
@@ -372,6 +373,27 @@ export class Api {
     return this.request(ROUTES.setPrivacy.method, ROUTES.setPrivacy.path, z.object({ privacy: Privacy }), body).then(
       (r) => r.privacy,
     );
+  }
+  /** My signed-in devices, most recently active first; `current` marks this one. */
+  sessions() {
+    return this.request(ROUTES.sessions.method, ROUTES.sessions.path, z.object({ sessions: z.array(Session) })).then(
+      (r) => r.sessions,
+    );
+  }
+  /** Signs one device out: its token stops working and its sockets close (4001) at once. */
+  async endSession(id: string): Promise<void> {
+    await this.request(ROUTES.endSession.method, pathTo(ROUTES.endSession.path, { id }), null);
+  }
+  /** Signs out every device but this one. */
+  async endOtherSessions(): Promise<void> {
+    await this.request(ROUTES.endOtherSessions.method, `${ROUTES.endOtherSessions.path}?others=true`, null);
+  }
+  /** Changes my password; every other device is signed out. 401 `invalid_credentials` if `current` is wrong. */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    await this.request(ROUTES.changePassword.method, ROUTES.changePassword.path, null, {
+      currentPassword,
+      newPassword,
+    });
   }
   /** A new invite link for a group (admins; the previous link stops working). */
   createInvite(id: string) {

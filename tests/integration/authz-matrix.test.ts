@@ -203,6 +203,29 @@ const ROUTES: Record<string, Entry> = {
     expect: NO_SUCH_INVITE,
     call: () => ({ method: "POST", path: `/v1/invites/${"0".repeat(32)}g_doesnotexist/join` }),
   },
+  "GET /v1/me/sessions": { scope: "self", call: () => ({ method: "GET", path: "/v1/me/sessions" }) },
+  // Another user's session id is the same 404 as a made-up one (sessions.test.ts ends real ones).
+  "DELETE /v1/me/sessions/:id": {
+    scope: "self",
+    call: () => ({ method: "DELETE", path: "/v1/me/sessions/s_doesnotexist" }),
+    expect: { nonMember: 404, removed: 404, member: 404, sender: 404, admin: 404 },
+  },
+  // Without ?others=true nothing ends (400); the matrix's callers keep their sessions.
+  "DELETE /v1/me/sessions": {
+    scope: "self",
+    call: () => ({ method: "DELETE", path: "/v1/me/sessions" }),
+    expect: { nonMember: 400, removed: 400, member: 400, sender: 400, admin: 400 },
+  },
+  // A wrong current password: 401 for everyone, nothing changed.
+  "POST /v1/me/password": {
+    scope: "self",
+    call: () => ({
+      method: "POST",
+      path: "/v1/me/password",
+      body: { currentPassword: "not-the-password", newPassword: "a-new-password-9" },
+    }),
+    expect: { nonMember: 401, removed: 401, member: 401, sender: 401, admin: 401 },
+  },
   "GET /v1/me/blocked": { scope: "self", call: () => ({ method: "GET", path: "/v1/me/blocked" }) },
   // Blocking acts on the caller's own list: anyone signed in may block anyone (a stranger included).
   "PUT /v1/me/blocked/:userId": {

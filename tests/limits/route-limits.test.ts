@@ -10,6 +10,7 @@ import { rateRuleOf } from "../../workers/middleware/rate-limit.ts";
 import {
   BLOCKS_PER_USER,
   INVITES_PER_USER,
+  PASSWORD_CHANGES_PER_USER,
   CONVERSATION_CREATES_PER_USER,
   DISCOVERY_PER_USER,
   GROUP_MEMBERSHIP_PER_USER,
@@ -46,6 +47,7 @@ const LIMITED: Record<string, RateRule[]> = {
   "DELETE /v1/conversations/:id/invite": [GROUP_UPDATES_PER_USER],
   "GET /v1/invites/:token": [INVITES_PER_USER],
   "POST /v1/invites/:token/join": [INVITES_PER_USER],
+  "POST /v1/me/password": [PASSWORD_CHANGES_PER_USER],
 };
 
 /** Each served route's chain (middleware entries of that method and path, then the handler), in order. */

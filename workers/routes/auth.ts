@@ -10,6 +10,7 @@ import { LoginBody, RegisterBody, ROUTES, USERNAME_PATTERN } from "../../client/
 import { withUserStore, type UserStore } from "../../db/user-store.ts";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../../lib/errors.ts";
+import { deviceName } from "../../lib/device-name.ts";
 import { hashPassword, verifyPassword } from "../lib/passwords.ts";
 import { ProfileCache, publicUser } from "../../db/cache/profile-cache.ts";
 import { SESSION_TTL_SECONDS, authSecret, signToken } from "../../lib/tokens.ts";
@@ -19,10 +20,15 @@ import { byIp, loginAccount, loginAccountAndIp, rateLimit } from "../middleware/
 import { LOGIN_PER_ACCOUNT, LOGIN_PER_ACCOUNT_IP, LOGIN_PER_IP, REGISTER_PER_IP } from "../../lib/rate-limits.ts";
 
 /** Records a session for `userId` and returns its token; the row expires when the token does. */
-async function startSession(store: UserStore, secret: string, userId: string): Promise<{ token: string; sid: string }> {
+async function startSession(
+  store: UserStore,
+  secret: string,
+  userId: string,
+  device: string,
+): Promise<{ token: string; sid: string }> {
   const now = Date.now();
   const expiresAt = new Date((Math.floor(now / 1000) + SESSION_TTL_SECONDS) * 1000);
-  const session = await store.createSession(userId, expiresAt);
+  const session = await store.createSession(userId, expiresAt, device);
   const { token } = await signToken(secret, { sub: userId, sid: session.id }, now);
   return { token, sid: session.id };
 }
@@ -42,7 +48,10 @@ export const authRoutes = new Hono<AppEnv>()
           displayName: body.displayName,
           passwordHash,
         });
-        return { user: created, ...(await startSession(store, secret, created.id)) };
+        return {
+          user: created,
+          ...(await startSession(store, secret, created.id, deviceName(c.req.header("user-agent")))),
+        };
       },
       waitUntil,
     );
@@ -68,7 +77,10 @@ export const authRoutes = new Hono<AppEnv>()
           const found = USERNAME_PATTERN.test(lower) ? await store.findByUsername(lower) : null;
           const matches = await verifyPassword(password, found?.passwordHash ?? null);
           if (!found || !matches) throw new AppError("invalid_credentials", "wrong username or password");
-          return { user: found.user, ...(await startSession(store, secret, found.user.id)) };
+          return {
+            user: found.user,
+            ...(await startSession(store, secret, found.user.id, deviceName(c.req.header("user-agent")))),
+          };
         },
         waitUntil,
       );

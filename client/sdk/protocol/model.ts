@@ -174,3 +174,16 @@ export const InvitePreview = z.object({
   memberCount: z.number(),
 });
 export type InvitePreview = z.infer<typeof InvitePreview>;
+
+/** One signed-in device of mine (`GET /v1/me/sessions`). */
+export const Session = z.object({
+  id: z.string(),
+  /** From the device's User-Agent at login: "Chrome on Linux". */
+  device: z.string(),
+  createdAt: IsoTime,
+  /** When it last connected (opened its WebSocket) or logged in. */
+  lastActiveAt: IsoTime,
+  /** The session making this request. */
+  current: z.boolean(),
+});
+export type Session = z.infer<typeof Session>;

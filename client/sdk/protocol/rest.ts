@@ -102,6 +102,16 @@ export const LoginBody = z.strictObject({
 });
 export type LoginBody = z.infer<typeof LoginBody>;
 
+/** `POST /v1/me/password`: the current password (only compared, like login) and a new one (the rules of registration). */
+export const ChangePasswordBody = z.strictObject({
+  currentPassword: z.string().max(MAX_PASSWORD_CHARS),
+  newPassword: Password,
+});
+export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
+
+/** `DELETE /v1/me/sessions?others=true`: the flag is required, so a bare DELETE ends nothing by accident. */
+export const EndOtherSessionsQuery = z.strictObject({ others: z.literal("true") });
+
 export const UpdateMeBody = z
   .strictObject({
     displayName: DisplayName.optional(),

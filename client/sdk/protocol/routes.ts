@@ -28,6 +28,12 @@ export const ROUTES = {
   searchUsers: { method: "GET", path: "/v1/users" },
   privacy: { method: "GET", path: "/v1/me/privacy" },
   setPrivacy: { method: "PUT", path: "/v1/me/privacy" },
+  /** My signed-in devices (sessions); sign one out, or `?others=true` all but this one. */
+  sessions: { method: "GET", path: "/v1/me/sessions" },
+  endSession: { method: "DELETE", path: "/v1/me/sessions/:id" },
+  endOtherSessions: { method: "DELETE", path: "/v1/me/sessions" },
+  /** Change my password (needs the current one); every other session ends. */
+  changePassword: { method: "POST", path: "/v1/me/password" },
   /** The people I blocked; block and unblock one (README "Blocking"). */
   blocked: { method: "GET", path: "/v1/me/blocked" },
   block: { method: "PUT", path: "/v1/me/blocked/:userId" },

@@ -4,6 +4,8 @@ import { useApp, useController } from "../app/context.ts";
 import { MAX_ABOUT_CHARS, MAX_DISPLAY_NAME_CHARS } from "../lib/sdk.ts";
 import { Avatar } from "./Avatar.tsx";
 import { BlockedContacts } from "./BlockedContacts.tsx";
+import { DevicesSettings } from "./DevicesSettings.tsx";
+import { PasswordChange } from "./PasswordChange.tsx";
 import { PrivacySettings } from "./PrivacySettings.tsx";
 import { ReadReceiptsSetting } from "./ReadReceiptsSetting.tsx";
 import { BackIcon, LogoutIcon } from "./icons.tsx";
@@ -88,6 +90,8 @@ export function ProfilePanel() {
         <PrivacySettings />
         <ReadReceiptsSetting />
         <BlockedContacts />
+        <DevicesSettings />
+        <PasswordChange />
         <button type="button" class="btn btn-text danger logout" onClick={() => void controller.logout()}>
           <LogoutIcon /> Log out
         </button>

@@ -21,6 +21,7 @@ export {
   type MessageStatus,
   type Presence,
   type ServerConfig,
+  type Session,
   type SystemEvent,
   type UpdateGroupBody,
   type User,

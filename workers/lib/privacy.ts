@@ -5,10 +5,9 @@
  * `unavailable`: the client repeats it, and telling a chat twice changes nothing.
  */
 import type { Privacy } from "../../client/sdk/protocol/index.ts";
-import { forEachBounded } from "../../durable-objects/shared/bounded.ts";
 import { AppError } from "../../lib/errors.ts";
 
-/** Conversations told at once when read receipts change. */
+/** Conversations told at once (in rounds) when read receipts change. */
 const TELL_CONCURRENCY = 10;
 
 export async function privacyOf(env: Env, userId: string): Promise<Privacy> {
@@ -20,14 +19,18 @@ export async function privacyOf(env: Env, userId: string): Promise<Privacy> {
 export async function setReadReceipts(env: Env, userId: string, on: boolean): Promise<void> {
   const chats = await env.USER_HUB.getByName(userId).setReadReceipts(on);
   let failed = 0;
-  await forEachBounded(chats, TELL_CONCURRENCY, async (id) => {
-    try {
-      const result = await env.CONVERSATION.getByName(id).setPrivateReads(userId, !on);
-      if (!result.ok && result.error.code !== "not_found") failed++;
-    } catch {
-      failed++;
-    }
-  });
+  for (let i = 0; i < chats.length; i += TELL_CONCURRENCY) {
+    await Promise.all(
+      chats.slice(i, i + TELL_CONCURRENCY).map(async (id) => {
+        try {
+          const result = await env.CONVERSATION.getByName(id).setPrivateReads(userId, !on);
+          if (!result.ok && result.error.code !== "not_found") failed++;
+        } catch {
+          failed++;
+        }
+      }),
+    );
+  }
   if (failed > 0) throw new AppError("unavailable", `read receipts not yet applied to ${failed} chat(s); try again`);
 }
 

@@ -44,6 +44,10 @@ export const sessions = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
     revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+    /** What the device calls itself, from its User-Agent at login ("Chrome on Linux"); "" if unknown. */
+    device: text("device").notNull().default(""),
+    /** When the session last opened a WebSocket (its ticket), or logged in. */
+    lastActiveAt: timestamp("last_active_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
 );

@@ -14,7 +14,7 @@
  * if the second step fails the claim is released, and if even that fails the claim is an orphan
  * (a name pointing at no user), which `createUser` takes over once it is old enough.
  */
-import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, ne, sql } from "drizzle-orm";
 import { AppError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
 import { MAX_SEARCH_RESULTS } from "../client/sdk/protocol/index.ts";
@@ -55,6 +55,8 @@ export interface SessionRecord {
   createdAt: Date;
   expiresAt: Date;
   revokedAt: Date | null;
+  device: string;
+  lastActiveAt: Date | null;
 }
 
 /** A profile with its version (see `updateProfile`). */
@@ -258,10 +260,10 @@ export class UserStore {
   }
 
   /** Records a new session for `userId`, ending at `expiresAt` (the token's `exp`). */
-  async createSession(userId: string, expiresAt: Date): Promise<SessionRecord> {
+  async createSession(userId: string, expiresAt: Date, device = ""): Promise<SessionRecord> {
     const [session] = await this.userDb(userId)
       .insert(sessions)
-      .values({ id: newId("s"), userId, expiresAt })
+      .values({ id: newId("s"), userId, expiresAt, device, lastActiveAt: sql`now()` })
       .returning();
     if (!session) throw new Error("insert into sessions returned no row");
     return session;
@@ -290,6 +292,50 @@ export class UserStore {
         ),
       );
     return rows.length > 0;
+  }
+
+  /** The user's live sessions (not revoked, not expired), most recently active first. */
+  async liveSessions(userId: string): Promise<SessionRecord[]> {
+    return this.userDb(userId)
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
+      .orderBy(sql`coalesce(${sessions.lastActiveAt}, ${sessions.createdAt}) desc`);
+  }
+
+  /** The session opened a WebSocket: it was active now. */
+  async touchSession(userId: string, sessionId: string): Promise<void> {
+    await this.userDb(userId)
+      .update(sessions)
+      .set({ lastActiveAt: sql`now()` })
+      .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)));
+  }
+
+  /** Revokes every live session of the user but `keepId`; the ids it ended. */
+  async revokeOtherSessions(userId: string, keepId: string): Promise<string[]> {
+    const revoked = await this.userDb(userId)
+      .update(sessions)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), ne(sessions.id, keepId)))
+      .returning({ id: sessions.id });
+    return revoked.map((r) => r.id);
+  }
+
+  /** The user's password hash, or null if the user has none. */
+  async passwordHash(userId: string): Promise<string | null> {
+    const [row] = await this.userDb(userId)
+      .select({ hash: credentials.passwordHash })
+      .from(credentials)
+      .where(eq(credentials.userId, userId));
+    return row?.hash ?? null;
+  }
+
+  /** Replaces the user's password hash. */
+  async setPasswordHash(userId: string, hash: string): Promise<void> {
+    await this.userDb(userId)
+      .update(credentials)
+      .set({ passwordHash: hash, updatedAt: sql`now()` })
+      .where(eq(credentials.userId, userId));
   }
 
   /** Revokes the session; true if it was live until now. Revoking twice is harmless. */

@@ -99,6 +99,22 @@ export const CONVERSATION_CREATES_PER_USER: RateRule = {
   limit: 30,
   windowSeconds: 60,
 };
+/**
+ * Blocks and unblocks per user (`PUT`/`DELETE /v1/me/blocked/:userId`): 30 / 60 s. Each writes two
+ * hubs and a conversation; nobody blocks 30 people a minute by hand.
+ */
+export const BLOCKS_PER_USER: RateRule = { name: "block_user", limit: 30, windowSeconds: 60 };
+/**
+ * Invite-link previews and joins per user (`GET /v1/invites/:token`, `POST …/join`): 20 / 60 s, one
+ * bucket. A join posts a system message to up to 200 members; a token is 128 random bits, so this is
+ * about load, not guessing.
+ */
+export const INVITES_PER_USER: RateRule = { name: "invite_user", limit: 20, windowSeconds: 60 };
+/**
+ * Password changes per user (`POST /v1/me/password`): 5 / 60 s. It checks the current password
+ * (PBKDF2 each time), so it must not become a faster way to guess it than login.
+ */
+export const PASSWORD_CHANGES_PER_USER: RateRule = { name: "password_change_user", limit: 5, windowSeconds: 60 };
 /** Message sends per conversation, all members together: 100 / 10 s (in the Conversation DO). */
 export const SENDS_PER_CONVERSATION: RateRule = { name: "send_conversation", limit: 100, windowSeconds: 10 };
 
@@ -119,6 +135,9 @@ export const ALL_RATE_RULES: readonly RateRule[] = [
   GROUP_UPDATES_PER_USER,
   GROUP_MEMBERSHIP_PER_USER,
   CONVERSATION_CREATES_PER_USER,
+  BLOCKS_PER_USER,
+  INVITES_PER_USER,
+  PASSWORD_CHANGES_PER_USER,
 ];
 
 /**

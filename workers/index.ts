@@ -21,6 +21,9 @@ import { healthRoutes } from "./routes/health.ts";
 import { mediaRoutes } from "./routes/media.ts";
 import { pushRoutes } from "./routes/push.ts";
 import { configRoutes } from "./routes/config.ts";
+import { blockRoutes } from "./routes/blocks.ts";
+import { inviteRoutes } from "./routes/invites.ts";
+import { sessionRoutes } from "./routes/sessions.ts";
 import { scheduled } from "./jobs/media-sweep.ts";
 
 const app = new Hono<AppEnv>();
@@ -50,6 +53,9 @@ app.route("/", presenceRoutes);
 app.route("/", mediaRoutes);
 app.route("/", configRoutes);
 app.route("/", pushRoutes);
+app.route("/", blockRoutes);
+app.route("/", inviteRoutes);
+app.route("/", sessionRoutes);
 
 app.notFound((c) => errorResponse(new AppError("not_found", "no such route"), c.get("requestId")));
 app.onError((error, c) => {

@@ -6,16 +6,21 @@ import { z } from "zod";
 import {
   Conversation,
   ConversationSummary,
+  Invite,
+  InvitePreview,
   Media,
   Message,
   MessageStatus,
   Presence,
+  Privacy,
   ROUTES,
   ServerConfig,
+  Session,
   User,
   pathTo,
   type AddMembersBody,
   type ErrorCode,
+  type PrivacyBody,
   type SetRoleBody,
   type UpdateGroupBody,
 } from "./protocol/index.ts";
@@ -344,23 +349,91 @@ export class Api {
     ).then((r) => r.conversation);
   }
   /** Who may see my online state and last seen, as set now. */
+  /** Who may see my online state and last seen (see `privacySettings` for all settings). */
   privacy() {
-    return this.request(
-      ROUTES.privacy.method,
-      ROUTES.privacy.path,
-      z.object({ privacy: z.object({ presence: z.enum(["everyone", "contacts", "nobody"]) }) }),
-    ).then((r) => r.privacy.presence);
+    return this.privacySettings().then((p) => p.presence);
   }
-  /** Who may see my online state and last seen. */
-  setPrivacy(presence: "everyone" | "contacts" | "nobody") {
-    return this.request(
-      ROUTES.setPrivacy.method,
-      ROUTES.setPrivacy.path,
-      z.object({ privacy: z.object({ presence: z.string() }) }),
-      {
-        presence,
-      },
+  /** All my privacy settings (README "Privacy"). */
+  privacySettings() {
+    return this.request(ROUTES.privacy.method, ROUTES.privacy.path, z.object({ privacy: Privacy })).then(
+      (r) => r.privacy,
     );
+  }
+  /**
+   * Changes privacy settings: a presence audience (as before), or any of them at once. `readReceipts:
+   * false` = in direct chats I neither send read receipts nor see others'.
+   */
+  setPrivacy(change: "everyone" | "contacts" | "nobody" | PrivacyBody) {
+    const body = typeof change === "string" ? { presence: change } : change;
+    return this.request(ROUTES.setPrivacy.method, ROUTES.setPrivacy.path, z.object({ privacy: Privacy }), body).then(
+      (r) => r.privacy,
+    );
+  }
+  /** My signed-in devices, most recently active first; `current` marks this one. */
+  sessions() {
+    return this.request(ROUTES.sessions.method, ROUTES.sessions.path, z.object({ sessions: z.array(Session) })).then(
+      (r) => r.sessions,
+    );
+  }
+  /** Signs one device out: its token stops working and its sockets close (4001) at once. */
+  async endSession(id: string): Promise<void> {
+    await this.request(ROUTES.endSession.method, pathTo(ROUTES.endSession.path, { id }), null);
+  }
+  /** Signs out every device but this one. */
+  async endOtherSessions(): Promise<void> {
+    await this.request(ROUTES.endOtherSessions.method, `${ROUTES.endOtherSessions.path}?others=true`, null);
+  }
+  /** Changes my password; every other device is signed out. 401 `invalid_credentials` if `current` is wrong. */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    await this.request(ROUTES.changePassword.method, ROUTES.changePassword.path, null, {
+      currentPassword,
+      newPassword,
+    });
+  }
+  /** A new invite link for a group (admins; the previous link stops working). */
+  createInvite(id: string) {
+    return this.request(
+      ROUTES.createInvite.method,
+      pathTo(ROUTES.createInvite.path, { id }),
+      z.object({ invite: Invite }),
+    ).then((r) => r.invite);
+  }
+  /** Revokes a group's invite link (admins): it answers 404 from then on. */
+  async revokeInvite(id: string): Promise<void> {
+    await this.request(ROUTES.revokeInvite.method, pathTo(ROUTES.revokeInvite.path, { id }), null);
+  }
+  /** What an invite link shows: the group's name, picture and member count. */
+  invitePreview(token: string) {
+    return this.request(
+      ROUTES.invitePreview.method,
+      pathTo(ROUTES.invitePreview.path, { token }),
+      z.object({ group: InvitePreview }),
+    ).then((r) => r.group);
+  }
+  /** Joins the group of an invite link; 404 once revoked, 409 `group_full` at 200 members. */
+  joinInvite(token: string) {
+    return this.request(
+      ROUTES.joinInvite.method,
+      pathTo(ROUTES.joinInvite.path, { token }),
+      z.object({ conversation: Conversation }),
+    ).then((r) => r.conversation);
+  }
+  /** The people I blocked, oldest block first (README "Blocking"). */
+  blocked() {
+    return this.request(ROUTES.blocked.method, ROUTES.blocked.path, z.object({ users: z.array(User) })).then(
+      (r) => r.users,
+    );
+  }
+  /**
+   * Blocks `userId`: what they send me in our direct chat is never delivered to me (they see one tick),
+   * they cannot add me to groups and see neither my presence nor my profile changes. Idempotent.
+   */
+  async block(userId: string): Promise<void> {
+    await this.request(ROUTES.block.method, pathTo(ROUTES.block.path, { userId }), null);
+  }
+  /** Unblocks `userId`; what they sent meanwhile stays withheld. Idempotent. */
+  async unblock(userId: string): Promise<void> {
+    await this.request(ROUTES.unblock.method, pathTo(ROUTES.unblock.path, { userId }), null);
   }
   presence(ids: string[]) {
     return this.request(

@@ -12,7 +12,7 @@
  * checks membership itself. A non-member gets exactly the answer a missing conversation gets.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Conversation, Message, MessageStatus } from "../../client/sdk/protocol/index.ts";
+import type { Conversation, InvitePreview, Message, MessageStatus } from "../../client/sdk/protocol/index.ts";
 import { countDeadLetter, type DeadLetterQueue } from "../../db/cache/dead-letters.ts";
 import { redisFromEnv } from "../../db/cache/redis.ts";
 import { deleteWindowSeconds } from "../../lib/config.ts";
@@ -23,16 +23,20 @@ import { Batch } from "../shared/batch.ts";
 import { Drain } from "../shared/drain.ts";
 import { migrate } from "../shared/migrations.ts";
 import { archivePass, postgresArchive } from "./archiver.ts";
+import { setBlock, withheldFrom } from "./blocks.ts";
 import type { ConversationContext } from "./context.ts";
 import { fanoutPass } from "./fanout.ts";
 import * as groups from "./group-ops.ts";
+import * as invites from "./invites.ts";
+import type { GroupPatch } from "./group-settings.ts";
 import { mediaJobsPass } from "./media-jobs.ts";
 import * as messages from "./messages.ts";
 import { NOT_FOUND } from "./rows.ts";
 import { CONVERSATION_MIGRATIONS } from "./schema.ts";
 import { ConversationStore } from "./store.ts";
 import { TypingRelay, type TypingRelayed } from "./typing-relay.ts";
-import { messageStatus, moveWatermarks, type WatermarkMove } from "./watermarks.ts";
+import { setPrivateReads } from "./read-privacy.ts";
+import { emitStatusChanges, messageStatus, moveWatermarks, type WatermarkMove } from "./watermarks.ts";
 
 export type { HistoryPlan, OpenInput, SendInput } from "./messages.ts";
 
@@ -166,12 +170,39 @@ export class ConversationDO extends DurableObject<Env> {
     return groups.setRole(this.context, actorId, targetId, role);
   }
 
-  /** An admin renames the group or changes its picture. */
-  async updateGroup(
-    actorId: string,
-    patch: { name?: string; pictureMediaId?: string | null },
-  ): Promise<Result<Conversation>> {
+  /** Changes the group's name, picture, description or settings (./group-settings.ts has who may). */
+  async updateGroup(actorId: string, patch: GroupPatch): Promise<Result<Conversation>> {
     return groups.updateGroup(this.context, actorId, patch);
+  }
+
+  /** `blockerId` blocks or unblocks the other member of this direct chat (./blocks.ts). */
+  async setBlock(blockerId: string, blocked: boolean): Promise<Result<null>> {
+    return setBlock(this.context, blockerId, blocked);
+  }
+
+  /** `userId` turned read receipts off or on (direct chats only; ./read-privacy.ts). */
+  async setPrivateReads(userId: string, off: boolean): Promise<Result<null>> {
+    return setPrivateReads(this.context, userId, off, emitStatusChanges);
+  }
+
+  /** An admin makes a new invite link (./invites.ts); answers its token. */
+  async createInvite(actorId: string): Promise<Result<string>> {
+    return invites.createInvite(this.context, actorId);
+  }
+
+  /** An admin revokes the invite link. */
+  async revokeInvite(actorId: string): Promise<Result<null>> {
+    return invites.revokeInvite(this.context, actorId);
+  }
+
+  /** What an invite link with `secret` shows; not_found unless it is the current one. */
+  async invitePreview(secret: string): Promise<Result<InvitePreview>> {
+    return invites.invitePreview(this.context, secret);
+  }
+
+  /** `userId` joins with the invite link's `secret`. */
+  async joinByInvite(userId: string, secret: string): Promise<Result<Conversation>> {
+    return invites.joinByInvite(this.context, userId, secret);
   }
 
   // ---- receipts --------------------------------------------------------------------------------------
@@ -202,7 +233,7 @@ export class ConversationDO extends DurableObject<Env> {
     const others = this.store
       .currentMembers()
       .map((m) => m.user_id)
-      .filter((id) => id !== userId);
+      .filter((id) => id !== userId && id !== withheldFrom(meta, userId));
     return ok(await this.typingRelay.relay(meta.id, userId, typing, others, meta.type === "group"));
   }
 

@@ -11,7 +11,8 @@ import { MAX_GROUP_MEMBERS } from "../../client/sdk/protocol/index.ts";
 import { err, ok, type Result } from "../../lib/result.ts";
 import type { ConversationContext } from "./context.ts";
 import { appendMessage, describe } from "./messages.ts";
-import { NOT_FOUND, newMember, type MetaRow } from "./rows.ts";
+import { applyGroupSettings, mayEdit, type GroupPatch } from "./group-settings.ts";
+import { NOT_FOUND, newMember, type MemberRow, type MetaRow } from "./rows.ts";
 
 const systemClientId = () => `system:${crypto.randomUUID()}`;
 
@@ -31,10 +32,24 @@ export function recordCreated(
 
 /** An admin adds people. Past 200 members nothing changes and the answer is `group_full`. */
 export function addMembers(ctx: ConversationContext, actorId: string, userIds: string[]): Result<Conversation> {
-  const { store } = ctx;
   const check = requireAdmin(ctx, actorId);
   if (!check.ok) return check;
-  const meta = check.value;
+  return admit(ctx, check.value, userIds, (fresh) => ({ kind: "members_added", by: actorId, userIds: fresh }), actorId);
+}
+
+/**
+ * Puts `userIds` (those not already current members) into the group with one system message
+ * (`system`, sent as `senderId`), or answers `group_full` and changes nothing. Also used by invite
+ * links (./invites.ts).
+ */
+export function admit(
+  ctx: ConversationContext,
+  meta: MetaRow,
+  userIds: readonly string[],
+  system: (fresh: string[]) => SystemEvent,
+  senderId: string,
+): Result<Conversation> {
+  const { store } = ctx;
   const fresh = [...new Set(userIds)].filter((id) => store.member(id)?.left_seq !== null);
   if (fresh.length === 0) return ok(describe(ctx));
   if (store.activeMembers().length + fresh.length > MAX_GROUP_MEMBERS)
@@ -60,15 +75,7 @@ export function addMembers(ctx: ConversationContext, actorId: string, userIds: s
       store.putMember(row);
       store.appendEvent(userId, groupEvent(meta, true));
     }
-    appendMessage(
-      ctx,
-      {
-        senderId: actorId,
-        clientId: systemClientId(),
-        system: { kind: "members_added", by: actorId, userIds: fresh },
-      },
-      now,
-    );
+    appendMessage(ctx, { senderId, clientId: systemClientId(), system: system(fresh) }, now);
   });
   ctx.committed();
   return ok(describe(ctx));
@@ -154,17 +161,21 @@ export function setRole(
   return ok(describe(ctx));
 }
 
-/** An admin renames the group or changes its picture. */
-export function updateGroup(
-  ctx: ConversationContext,
-  actorId: string,
-  patch: { name?: string; pictureMediaId?: string | null },
-): Result<Conversation> {
-  const check = requireAdmin(ctx, actorId);
+/**
+ * Renames the group, changes its picture or description (an admin, or any member once
+ * `onlyAdminsEdit` is off), or its settings (an admin; ./group-settings.ts).
+ */
+export function updateGroup(ctx: ConversationContext, actorId: string, patch: GroupPatch): Result<Conversation> {
+  const check = requireGroupMember(ctx, actorId);
   if (!check.ok) return check;
   const meta = check.value;
+  const allowed = mayEdit(meta, ctx.store.member(actorId) as MemberRow, patch);
+  if (!allowed.ok) return allowed;
   const now = Date.now();
   ctx.write(() => {
+    applyGroupSettings(ctx, actorId, patch, (system) =>
+      appendMessage(ctx, { senderId: actorId, clientId: systemClientId(), system }, now),
+    );
     if (patch.pictureMediaId !== undefined) ctx.store.updateMeta({ picture_media_id: patch.pictureMediaId });
     if (patch.name !== undefined && patch.name !== meta.name) {
       ctx.store.updateMeta({ name: patch.name });
@@ -189,7 +200,7 @@ function requireGroupMember(ctx: ConversationContext, userId: string): Result<Me
   return ok(meta);
 }
 
-function requireAdmin(ctx: ConversationContext, userId: string): Result<MetaRow> {
+export function requireAdmin(ctx: ConversationContext, userId: string): Result<MetaRow> {
   const check = requireGroupMember(ctx, userId);
   if (!check.ok) return check;
   if (ctx.store.member(userId)?.role !== "admin") return err("forbidden", "only a group admin can do that");

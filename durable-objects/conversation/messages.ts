@@ -11,8 +11,11 @@ import { MAX_GROUP_MEMBERS, MAX_HISTORY_PAGE, MAX_TEXT_BYTES } from "../../clien
 import { groupPictureUrl, isPictureOf } from "../../db/pictures.ts";
 import { err, ok, type Result } from "../../lib/result.ts";
 import { iso } from "../../lib/time.ts";
+import { blockedByMe, withheldFrom } from "./blocks.ts";
 import type { ConversationContext } from "./context.ts";
-import { NOT_FOUND, newMember, toMessage, type MemberRow, type MessageRow } from "./rows.ts";
+import { groupFields, refuseNonAdminSend } from "./group-settings.ts";
+import { initialPrivateReads } from "./read-privacy.ts";
+import { NOT_FOUND, newMember, toMessage, type MemberRow, type MessageRow, type MetaRow } from "./rows.ts";
 
 export interface OpenInput {
   id: string;
@@ -21,6 +24,8 @@ export interface OpenInput {
   memberIds: string[];
   name?: string;
   pictureMediaId?: string;
+  /** Direct chats: members with read receipts off (./read-privacy.ts). */
+  privateReads?: string[];
 }
 
 export interface SendInput {
@@ -62,6 +67,7 @@ export function describe(ctx: ConversationContext): Conversation {
     pictureUrl: meta.picture_media_id ? groupPictureUrl(meta.id, meta.picture_media_id) : null,
     createdAt: iso(meta.created_at),
     members: ctx.store.activeMembers().map((m) => ({ userId: m.user_id, role: m.role, joinedAt: iso(m.joined_at) })),
+    ...groupFields(meta),
   };
 }
 
@@ -113,6 +119,8 @@ export function open(
       created_by: input.creatorId,
       created_at: now,
     });
+    const privateReads = initialPrivateReads(input.type, input.privateReads);
+    if (privateReads !== null) store.updateMeta({ private_reads: privateReads });
     for (const userId of memberIds) {
       const role = input.type === "group" && userId === input.creatorId ? "admin" : "member";
       store.putMember(newMember(userId, role, now, { joinedSeq: 0, joinedEv: 1, fanoutEv: 0, upto: 0 }));
@@ -130,6 +138,8 @@ export function appendMessage(
   ctx: ConversationContext,
   input: { senderId: string; clientId: string; text?: string; media?: Media; system?: SystemEvent },
   now: number,
+  /** Who gets the message event: every member (null), or only the sender (a withheld message, ./blocks.ts). */
+  audience: string | null = null,
 ): Message {
   const { store } = ctx;
   const meta = store.meta;
@@ -148,7 +158,7 @@ export function appendMessage(
   store.insertMessage(row);
   if (input.media) store.addMediaRef(input.media.id, row.seq);
   const message = toMessage(meta.id, row);
-  store.appendEvent(null, { kind: "message", message });
+  store.appendEvent(audience, { kind: "message", message });
   return message;
 }
 
@@ -156,8 +166,12 @@ export function appendMessage(
 function refuseSend(
   m: MemberRow,
   input: SendInput,
-): { code: "forbidden" | "message_too_large" | "invalid_request"; message: string } | null {
+  meta: MetaRow,
+): { code: "forbidden" | "blocked" | "message_too_large" | "invalid_request"; message: string } | null {
   if (m.left_seq !== null) return { code: "forbidden", message: "you are no longer a member of this group" };
+  if (blockedByMe(meta, m.user_id)) return { code: "blocked", message: "unblock this contact to send a message" };
+  const adminsOnly = refuseNonAdminSend(meta, m);
+  if (adminsOnly) return adminsOnly;
   if (input.text !== undefined && utf8.encode(input.text).length > MAX_TEXT_BYTES)
     return { code: "message_too_large", message: `text is over ${MAX_TEXT_BYTES} bytes` };
   if (input.text === undefined && input.media === undefined)
@@ -183,14 +197,19 @@ export function send(
   if (!meta || !m) return err("not_found", NOT_FOUND);
   const earlier = earlierSend(ctx, userId, input);
   if (earlier) return ok({ message: earlier, duplicate: true });
-  const refused = refuseSend(m, input);
+  const refused = refuseSend(m, input, meta);
   if (refused) return err(refused.code, refused.message);
   const admitted = admit();
   if (!admitted.ok) return admitted;
   const now = Date.now();
-  const message = ctx.write(() =>
-    appendMessage(ctx, { senderId: userId, clientId: input.clientId, text: input.text, media: input.media }, now),
-  );
+  // The recipient blocked the sender: stored and acked, but theirs never (./blocks.ts).
+  const withheld = withheldFrom(meta, userId);
+  const message = ctx.write(() => {
+    const fields = { senderId: userId, clientId: input.clientId, text: input.text, media: input.media };
+    const stored = appendMessage(ctx, fields, now, withheld === null ? null : userId);
+    if (withheld !== null) store.hide(withheld, stored.seq);
+    return stored;
+  });
   ctx.committed();
   return ok({ message, duplicate: false });
 }

@@ -15,6 +15,18 @@ export type MetaRow = {
   last_seq: number;
   last_ev: number;
   hot_floor: number;
+  /** Direct chats: ids of members who blocked the other, comma-separated (./blocks.ts); null = none. */
+  blocked_by: string | null;
+  /** Direct chats: ids of members with read receipts off, comma-separated (./read-privacy.ts); null = none. */
+  private_reads: string | null;
+  /** Groups: the description (./group-settings.ts); null = none. */
+  description: string | null;
+  /** Groups: 1 = only admins may send. */
+  only_admins_send: number;
+  /** Groups: 1 = only admins may change name, picture and description (the default). */
+  only_admins_edit: number;
+  /** Groups: the current invite link's secret (./invites.ts); null = none. */
+  invite_secret: string | null;
 };
 
 export type MemberRow = {

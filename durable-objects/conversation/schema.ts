@@ -52,4 +52,14 @@ export const CONVERSATION_MIGRATIONS = [
      at INTEGER NOT NULL)`,
   // What a removed member still sees of the group (name, picture, members) as of their removal.
   `ALTER TABLE members ADD COLUMN left_view TEXT`,
+  // Direct chats: the members who blocked the other one, comma-separated (./blocks.ts); null = none.
+  `ALTER TABLE meta ADD COLUMN blocked_by TEXT`,
+  // Direct chats: the members who turned read receipts off, comma-separated (./read-privacy.ts).
+  `ALTER TABLE meta ADD COLUMN private_reads TEXT`,
+  // Groups: description and settings (./group-settings.ts). Editing info was admins' only before this.
+  `ALTER TABLE meta ADD COLUMN description TEXT`,
+  `ALTER TABLE meta ADD COLUMN only_admins_send INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE meta ADD COLUMN only_admins_edit INTEGER NOT NULL DEFAULT 1`,
+  // Groups: the secret of the current invite link (./invites.ts); null = no link.
+  `ALTER TABLE meta ADD COLUMN invite_secret TEXT`,
 ] as const;

@@ -27,7 +27,17 @@ export interface PendingEvent {
 /** How often fan-out progress is stored with an ordinary write (the alarm stores the rest). */
 const FANOUT_FLUSH_MS = 1_000;
 
-const META_COLUMNS = new Set<keyof MetaRow>(["name", "picture_media_id", "hot_floor"]);
+const META_COLUMNS = new Set<keyof MetaRow>([
+  "name",
+  "picture_media_id",
+  "hot_floor",
+  "blocked_by",
+  "private_reads",
+  "description",
+  "only_admins_send",
+  "only_admins_edit",
+  "invite_secret",
+]);
 const MEMBER_COLUMNS = new Set<keyof MemberRow>([
   "role",
   "joined_at",
@@ -134,7 +144,7 @@ export class ConversationStore {
 
   // ---- writes (inside a transaction) -----------------------------------------------------------------
 
-  createMeta(row: Omit<MetaRow, "last_seq" | "last_ev" | "hot_floor">): void {
+  createMeta(row: Pick<MetaRow, "id" | "type" | "name" | "picture_media_id" | "created_by" | "created_at">): void {
     this.sql.exec(
       "INSERT INTO meta (id, type, name, picture_media_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
       row.id,
@@ -144,10 +154,23 @@ export class ConversationStore {
       row.created_by,
       row.created_at,
     );
-    this.metaRow = { ...row, last_seq: 0, last_ev: 0, hot_floor: 1 };
+    this.metaRow = {
+      ...row,
+      last_seq: 0,
+      last_ev: 0,
+      hot_floor: 1,
+      blocked_by: null,
+      private_reads: null,
+      description: null,
+      only_admins_send: 0,
+      only_admins_edit: 1,
+      invite_secret: null,
+    };
   }
 
-  updateMeta(patch: Partial<Pick<MetaRow, "name" | "picture_media_id" | "hot_floor">>): void {
+  updateMeta(
+    patch: Partial<Omit<MetaRow, "id" | "type" | "created_by" | "created_at" | "last_seq" | "last_ev">>,
+  ): void {
     const meta = this.requireMeta();
     const keys = Object.keys(patch) as (keyof typeof patch)[];
     for (const key of keys) if (!META_COLUMNS.has(key)) throw new Error(`not a meta column: ${key}`);

@@ -11,6 +11,7 @@ import { err, ok, type Result } from "../../lib/result.ts";
 import { iso } from "../../lib/time.ts";
 import type { ConversationContext } from "./context.ts";
 import { readableRange } from "./messages.ts";
+import { readsHidden, visibleView } from "./read-privacy.ts";
 import { aggregate, advance, sameView, viewsFor, type SenderView } from "./receipts.ts";
 import { NOT_FOUND } from "./rows.ts";
 
@@ -91,10 +92,11 @@ export function emitStatusChanges(ctx: ConversationContext): void {
   const views = viewsFor(active.map((m) => ({ userId: m.user_id, delivered: m.delivered_upto, read: m.read_upto })));
   // Only people who sent something can have a status to see change: usually a few, not 200.
   for (const [userId, lastSent] of senders) {
-    const view = views.get(userId);
+    const computed = views.get(userId);
     const member = store.member(userId);
-    if (!view || !member) continue;
+    if (!computed || !member) continue;
     const before = member.status_sent ? (JSON.parse(member.status_sent) as SenderView) : null;
+    const view = visibleView(meta, computed, before); // read receipts off (./read-privacy.ts)
     if (sameView(before, view)) continue;
     const low = before ? Math.min(before.readAll, before.readSome, before.deliveredAll, before.deliveredSome) : 0;
     if (lastSent <= low) continue; // none of their messages is in the range that moved
@@ -116,6 +118,11 @@ export function messageStatus(ctx: ConversationContext, userId: string, seq: num
   if (sent.sender_id !== userId) return err("forbidden", "only the sender can see who received a message");
   // Recipients: everyone who was a member when it was sent, but the sender.
   const recipients = store.receiptTimes(seq, userId);
+  // Reads hidden (./read-privacy.ts): only what the sender's view already shows as read.
+  if (readsHidden(meta)) {
+    const shown = m.status_sent ? (JSON.parse(m.status_sent) as SenderView).readSome : 0;
+    if (seq > shown) for (const r of recipients) r.read_at = null;
+  }
   const delivered = recipients.filter((r) => r.delivered_at !== null).length;
   const read = recipients.filter((r) => r.read_at !== null).length;
   return ok({

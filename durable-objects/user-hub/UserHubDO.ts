@@ -31,6 +31,7 @@ import { applyToChatList } from "./chat-list.ts";
 import { asEvent, eventsFrame, type DeliveredEvent, type EventLog } from "./event-log.ts";
 import type { FrameHandler, SendRequest } from "./frames.ts";
 import { wireHub } from "./parts.ts";
+import type { HubBlocks } from "./blocks.ts";
 import type { HubPresence } from "./presence.ts";
 import type { HubProfiles } from "./profiles.ts";
 import type { HubPush } from "./push.ts";
@@ -63,6 +64,7 @@ export class UserHubDO extends DurableObject<Env> {
   private readonly presenceState: HubPresence;
   private readonly push: HubPush;
   private readonly profiles: HubProfiles;
+  private readonly blocks: HubBlocks;
   private readonly receipts: Drain;
   private readonly pushes: Drain;
   private readonly profileFanout: Drain;
@@ -78,7 +80,7 @@ export class UserHubDO extends DurableObject<Env> {
       ack: (deviceId, cursor) => this.ack(deviceId, cursor),
     });
     ({ store: this.store, log: this.log, alarms: this.alarms, frames: this.frames, sockets: this.sockets } = parts);
-    ({ presence: this.presenceState, push: this.push, profiles: this.profiles } = parts);
+    ({ presence: this.presenceState, push: this.push, profiles: this.profiles, blocks: this.blocks } = parts);
     ({ receipts: this.receipts, pushes: this.pushes, profileFanout: this.profileFanout } = parts);
     // Keep-alives are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
@@ -233,6 +235,46 @@ export class UserHubDO extends DurableObject<Env> {
   /** Who may see this user's online state and last seen. Takes effect for everyone at once. */
   async setPresenceVisibility(visibility: PresenceVisibility): Promise<PresenceRecord> {
     return this.presenceState.setVisibility(visibility);
+  }
+
+  /** Whether this user sends and sees read receipts in direct chats (README "Privacy"). */
+  async readReceipts(): Promise<boolean> {
+    return this.store.setting("read_receipts") !== "off";
+  }
+
+  /**
+   * Turns read receipts on or off; answers the direct chats to tell (the Worker tells each
+   * conversation, which keeps a copy for its receipt path).
+   */
+  async setReadReceipts(on: boolean): Promise<string[]> {
+    this.write(() => this.store.setSetting("read_receipts", on ? null : "off"));
+    return this.store
+      .chatList()
+      .filter((c) => c.type === "direct")
+      .map((c) => c.id);
+  }
+
+  /** This user blocks or unblocks `userId` (logged for their devices; ./blocks.ts). */
+  async setBlock(userId: string, blocked: boolean): Promise<void> {
+    this.blocks.set(userId, blocked);
+  }
+
+  /** `userId` blocked or unblocked this user (not shown to them). */
+  async setBlockedBy(userId: string, blocked: boolean): Promise<void> {
+    this.blocks.setBy(userId, blocked);
+  }
+
+  /** Who this user blocked, oldest first. */
+  async blockedList(): Promise<string[]> {
+    return this.blocks.blocked();
+  }
+
+  /**
+   * What the Worker needs to show others to this user: whom they chat with directly ("contacts" for
+   * privacy) and who blocked them (hidden presence and profile; cannot be added to a group by them).
+   */
+  async viewer(): Promise<{ contacts: string[]; blockedBy: string[] }> {
+    return { contacts: this.store.directPeers(), blockedBy: this.blocks.blockers() };
   }
 
   // ---- RPC from other hubs and conversations (ephemeral, not logged) ------------------------------------

@@ -9,6 +9,7 @@ import { SENDS_PER_USER, TokenBuckets, rateLimitsEnabled } from "../../lib/rate-
 import { Alarm } from "../shared/alarm.ts";
 import { Drain } from "../shared/drain.ts";
 import { ConversationCalls } from "./conversation-calls.ts";
+import { HubBlocks } from "./blocks.ts";
 import { reportDelivered } from "./delivered-receipts.ts";
 import { EventLog, asEvent } from "./event-log.ts";
 import { FrameHandler } from "./frames.ts";
@@ -39,6 +40,7 @@ export interface HubParts {
   presence: HubPresence;
   push: HubPush;
   profiles: HubProfiles;
+  blocks: HubBlocks;
   /** Background jobs: delivered receipts to conversations, push notifications, profile fan-out. */
   receipts: Drain;
   pushes: Drain;
@@ -74,8 +76,23 @@ export function wireHub(ctx: DurableObjectState, env: Env, hooks: HubHooks): Hub
       conversation: (id) => env.CONVERSATION.getByName(id),
       kick: () => hooks.kick(parts.profileFanout),
     }),
+    blocks: new HubBlocks(store, {
+      transaction: (write) => hooks.write(write),
+      log: (key, body) => {
+        const event = log.appendOwn(key, body, Date.now());
+        return event && asEvent(event);
+      },
+      broadcast: (events) => sockets.broadcast(JSON.stringify({ type: "events", events } satisfies ServerFrame)),
+      refreshPresence: (peerId) => ctx.waitUntil(parts.presence.refreshFor(peerId).catch(() => undefined)),
+      queueProfile: (peerId) => {
+        const own = store.profile(hooks.userId());
+        if (own) store.queueProfileFor(peerId, own.version);
+      },
+      kickProfiles: () => hooks.kick(parts.profileFanout),
+    }),
     presence: new HubPresence(store, {
       userId: hooks.userId,
+      hides: (peerId) => store.isBlock("out", peerId),
       liveDevices: (closing) => sockets.live(closing).length,
       schedule,
       waitUntil: (work) => ctx.waitUntil(work),

@@ -19,6 +19,8 @@ import type { HubStore } from "./store.ts";
 
 export interface PresenceHost {
   userId(): string;
+  /** Whether this user blocked `peerId`: they see this user as "offline, never seen" (./blocks.ts). */
+  hides(peerId: string): boolean;
   /** How many devices are connected and said hello, not counting `closing`. */
   liveDevices(closing?: WebSocket): number;
   schedule(at: number): void;
@@ -84,6 +86,17 @@ export class HubPresence {
     return this.record();
   }
 
+  /** Tells one peer this user's presence as they may see it now (after a block or an unblock). */
+  async refreshFor(peerId: string): Promise<void> {
+    await this.host.tellPeer(peerId, this.asSeenBy(peerId, this.record()));
+  }
+
+  private asSeenBy(peerId: string, record: PresenceRecord): Presence {
+    const me = this.host.userId();
+    if (this.host.hides(peerId)) return { userId: me, online: false, lastSeenAt: null };
+    return presenceAsSeenBy(me, record, { id: peerId, isContact: true });
+  }
+
   /** Writes the Redis copy and tells the people this user chats with, as the privacy rule allows. */
   private async publish(): Promise<void> {
     const record = this.record();
@@ -91,9 +104,7 @@ export class HubPresence {
     const redis = redisFromEnv(this.host.env);
     await Promise.allSettled([
       redis ? writePresence(redis, me, record) : Promise.resolve(),
-      ...this.store
-        .directPeers()
-        .map((peer) => this.host.tellPeer(peer, presenceAsSeenBy(me, record, { id: peer, isContact: true }))),
+      ...this.store.directPeers().map((peer) => this.host.tellPeer(peer, this.asSeenBy(peer, record))),
     ]);
   }
 }

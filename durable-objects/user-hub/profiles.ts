@@ -139,6 +139,8 @@ export class HubProfiles {
     if (own) {
       const user = JSON.parse(own.body) as User;
       await forEachBounded(hubs, CONCURRENCY, async (h) => {
+        // Blocked people see no profile changes; an unblock queues the newest for them (./blocks.ts).
+        if (this.store.isBlock("out", h.key)) return void told.push({ ...h, ok: true, sent: own.version });
         try {
           await this.host.hub(h.key).peerProfile(user, own.version);
           told.push({ ...h, ok: true, sent: own.version });

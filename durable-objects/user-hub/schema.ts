@@ -60,4 +60,9 @@ export const HUB_MIGRATIONS = [
   // ascending order (a retry resends from an older watermark), so anything at or below it is a
   // repeat — also after the log rows that would have caught it by key were trimmed.
   `CREATE TABLE inbox (conversation_id TEXT PRIMARY KEY, ev INTEGER NOT NULL)`,
+  // ---- blocking (blocks.ts) ----
+  // direction 'out' = this user blocked user_id (their list, synced to their devices);
+  // 'in' = user_id blocked this user (never shown to them; hides the blocker's presence and profile).
+  `CREATE TABLE blocks (
+     direction TEXT NOT NULL, user_id TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (direction, user_id))`,
 ] as const;

@@ -476,6 +476,30 @@ export class HubStore {
       .map((r) => r.peer_id);
   }
 
+  // ---- blocks (blocks.ts; read only off the message path) ---------------------------------------------
+
+  /** Ids this user blocked ('out') or who blocked this user ('in'), oldest first. */
+  blockIds(direction: "out" | "in"): string[] {
+    return this.sql
+      .exec<{ user_id: string }>("SELECT user_id FROM blocks WHERE direction = ? ORDER BY at, user_id", direction)
+      .toArray()
+      .map((r) => r.user_id);
+  }
+
+  isBlock(direction: "out" | "in", userId: string): boolean {
+    return (
+      this.sql.exec("SELECT 1 FROM blocks WHERE direction = ? AND user_id = ?", direction, userId).toArray().length > 0
+    );
+  }
+
+  /** Adds or removes one block; true if that changed anything. */
+  setBlock(direction: "out" | "in", userId: string, blocked: boolean, at: number): boolean {
+    if (this.isBlock(direction, userId) === blocked) return false;
+    if (blocked) this.sql.exec("INSERT INTO blocks (direction, user_id, at) VALUES (?, ?, ?)", direction, userId, at);
+    else this.sql.exec("DELETE FROM blocks WHERE direction = ? AND user_id = ?", direction, userId);
+    return true;
+  }
+
   // ---- WebSocket tickets (single use) ---------------------------------------------------------------------
 
   forgetExpiredTickets(now: number): void {

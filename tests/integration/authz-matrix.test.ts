@@ -63,6 +63,9 @@ interface Entry {
 
 const notServerError = (a: Answer) => a.status < 500;
 
+/** A made-up invite token: the same 404 for everyone signed in. */
+const NO_SUCH_INVITE: Expect = { nonMember: 404, removed: 404, member: 404, sender: 404, admin: 404 };
+
 /** The matrix. Keys are `METHOD path` exactly as Hono lists them. */
 const ROUTES: Record<string, Entry> = {
   "GET /health": { scope: "public", call: () => ({ method: "GET", path: "/health" }) },
@@ -177,6 +180,61 @@ const ROUTES: Record<string, Entry> = {
   "PUT /v1/me/privacy": {
     scope: "self",
     call: () => ({ method: "PUT", path: "/v1/me/privacy", body: { presence: "everyone" } }),
+  },
+  // Invite links: making and revoking one is an admin's; previews and joins need a live token
+  // (invites.test.ts), so a made-up one is the same 404 for everyone.
+  "POST /v1/conversations/:id/invite": {
+    scope: "conversation",
+    call: (id) => ({ method: "POST", path: `/v1/conversations/${id}/invite` }),
+    expect: { removed: 403, member: 403, sender: 403, admin: 200 },
+  },
+  "DELETE /v1/conversations/:id/invite": {
+    scope: "conversation",
+    call: (id) => ({ method: "DELETE", path: `/v1/conversations/${id}/invite` }),
+    expect: { removed: 403, member: 403, sender: 403, admin: 204 },
+  },
+  "GET /v1/invites/:token": {
+    scope: "self",
+    expect: NO_SUCH_INVITE,
+    call: () => ({ method: "GET", path: `/v1/invites/${"0".repeat(32)}g_doesnotexist` }),
+  },
+  "POST /v1/invites/:token/join": {
+    scope: "self",
+    expect: NO_SUCH_INVITE,
+    call: () => ({ method: "POST", path: `/v1/invites/${"0".repeat(32)}g_doesnotexist/join` }),
+  },
+  "GET /v1/me/sessions": { scope: "self", call: () => ({ method: "GET", path: "/v1/me/sessions" }) },
+  // Another user's session id is the same 404 as a made-up one (sessions.test.ts ends real ones).
+  "DELETE /v1/me/sessions/:id": {
+    scope: "self",
+    call: () => ({ method: "DELETE", path: "/v1/me/sessions/s_doesnotexist" }),
+    expect: { nonMember: 404, removed: 404, member: 404, sender: 404, admin: 404 },
+  },
+  // Without ?others=true nothing ends (400); the matrix's callers keep their sessions.
+  "DELETE /v1/me/sessions": {
+    scope: "self",
+    call: () => ({ method: "DELETE", path: "/v1/me/sessions" }),
+    expect: { nonMember: 400, removed: 400, member: 400, sender: 400, admin: 400 },
+  },
+  // A wrong current password: 401 for everyone, nothing changed.
+  "POST /v1/me/password": {
+    scope: "self",
+    call: () => ({
+      method: "POST",
+      path: "/v1/me/password",
+      body: { currentPassword: "not-the-password", newPassword: "a-new-password-9" },
+    }),
+    expect: { nonMember: 401, removed: 401, member: 401, sender: 401, admin: 401 },
+  },
+  "GET /v1/me/blocked": { scope: "self", call: () => ({ method: "GET", path: "/v1/me/blocked" }) },
+  // Blocking acts on the caller's own list: anyone signed in may block anyone (a stranger included).
+  "PUT /v1/me/blocked/:userId": {
+    scope: "self",
+    call: () => ({ method: "PUT", path: `/v1/me/blocked/${world.people.spare.id}` }),
+  },
+  "DELETE /v1/me/blocked/:userId": {
+    scope: "self",
+    call: () => ({ method: "DELETE", path: `/v1/me/blocked/${world.people.spare.id}` }),
   },
   "POST /v1/media": {
     scope: "self",

@@ -9,6 +9,9 @@ import { requireUser } from "../../workers/middleware/auth.ts";
 import { rateRuleOf } from "../../workers/middleware/rate-limit.ts";
 import {
   AUTH_PER_IP_EDGE,
+  BLOCKS_PER_USER,
+  INVITES_PER_USER,
+  PASSWORD_CHANGES_PER_USER,
   CONVERSATION_CREATES_PER_USER,
   DISCOVERY_PER_USER,
   GROUP_MEMBERSHIP_PER_USER,
@@ -39,6 +42,13 @@ const LIMITED: Record<string, RateRule[]> = {
   "POST /v1/conversations/:id/members": [GROUP_MEMBERSHIP_PER_USER],
   "DELETE /v1/conversations/:id/members/:userId": [GROUP_MEMBERSHIP_PER_USER],
   "PATCH /v1/conversations/:id/members/:userId": [GROUP_MEMBERSHIP_PER_USER],
+  "PUT /v1/me/blocked/:userId": [BLOCKS_PER_USER],
+  "DELETE /v1/me/blocked/:userId": [BLOCKS_PER_USER],
+  "POST /v1/conversations/:id/invite": [GROUP_UPDATES_PER_USER],
+  "DELETE /v1/conversations/:id/invite": [GROUP_UPDATES_PER_USER],
+  "GET /v1/invites/:token": [INVITES_PER_USER],
+  "POST /v1/invites/:token/join": [INVITES_PER_USER],
+  "POST /v1/me/password": [PASSWORD_CHANGES_PER_USER],
 };
 
 /** Each served route's chain (middleware entries of that method and path, then the handler), in order. */

@@ -40,9 +40,14 @@ const SAMPLES: Record<string, unknown[]> = {
   ReadBody: [{ upTo: 3 }],
   AddMembersBody: [{ userIds: ["u_bob"] }],
   SetRoleBody: [{ role: "admin" }],
-  UpdateGroupBody: [{ name: "Team", pictureMediaId: "m_1" }],
+  UpdateGroupBody: [
+    { name: "Team", pictureMediaId: "m_1" },
+    { description: "Rules:\n\tbe kind", onlyAdminsSend: true, onlyAdminsEdit: false },
+  ],
   PresenceQuery: [{ ids: "u_bob,u_carol" }],
-  PrivacyBody: [{ presence: "contacts" }],
+  PrivacyBody: [{ presence: "contacts" }, { readReceipts: false }],
+  ChangePasswordBody: [{ currentPassword: "correct horse", newPassword: "a-brand-new-pass-7" }],
+  EndOtherSessionsQuery: [{ others: "true" }],
   PushSubscriptionBody: [
     { endpoint: "https://push.example/abc", keys: { p256dh: `B${"A".repeat(86)}`, auth: "A".repeat(22) } },
   ],
@@ -62,7 +67,7 @@ const SAMPLES: Record<string, unknown[]> = {
 };
 
 /** Strings that are only hashed and compared, never stored: refusing them could lock an account out. */
-const EXEMPT = new Set(["LoginBody.password"]);
+const EXEMPT = new Set(["LoginBody.password", "ChangePasswordBody.currentPassword"]);
 
 const protocol = { ...protocolIndex, ...mediaProtocol };
 const schemas = protocol as unknown as Record<string, z.ZodType>;

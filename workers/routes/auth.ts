@@ -11,6 +11,7 @@ import { LoginBody, RegisterBody, ROUTES, USERNAME_PATTERN } from "../../client/
 import { withUserStore, type UserStore } from "../../db/user-store.ts";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../../lib/errors.ts";
+import { deviceName } from "../../lib/device-name.ts";
 import { hashPassword, passwordConfig, verifyPassword } from "../lib/passwords.ts";
 import { ProfileCache, publicUser } from "../../db/cache/profile-cache.ts";
 import { SESSION_TTL_SECONDS, authSecrets, signToken } from "../../lib/tokens.ts";
@@ -25,10 +26,11 @@ async function startSession(
   store: UserStore,
   secret: SigningSecrets,
   userId: string,
+  device: string,
 ): Promise<{ token: string; sid: string }> {
   const now = Date.now();
   const expiresAt = new Date((Math.floor(now / 1000) + SESSION_TTL_SECONDS) * 1000);
-  const session = await store.createSession(userId, expiresAt);
+  const session = await store.createSession(userId, expiresAt, device);
   const { token } = await signToken(secret, { sub: userId, sid: session.id }, now);
   return { token, sid: session.id };
 }
@@ -53,7 +55,7 @@ export const authRoutes = new Hono<AppEnv>()
             displayName: body.displayName,
             passwordHash,
           });
-          return { user: created, ...(await startSession(store, secret, created.id)) };
+          return { user: created, ...(await startSession(store, secret, created.id, deviceName(c.req.header("user-agent")))) };
         },
         waitUntil,
       );
@@ -87,7 +89,10 @@ export const authRoutes = new Hono<AppEnv>()
             const fresh = await hashPassword(password, passwords);
             await store.replacePasswordHash(found.user.id, found.passwordHash, fresh);
           }
-          return { user: found.user, ...(await startSession(store, secret, found.user.id)) };
+          return {
+            user: found.user,
+            ...(await startSession(store, secret, found.user.id, deviceName(c.req.header("user-agent")))),
+          };
         },
         waitUntil,
       );

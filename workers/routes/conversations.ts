@@ -35,6 +35,8 @@ import { valid } from "../lib/validate.ts";
 import { directConversationId, groupConversationId } from "../lib/conversation-ids.ts";
 import { requireOwnPicture } from "../../db/pictures.ts";
 import { publicUser } from "../../db/cache/profile-cache.ts";
+import { refuseBlockedAdds } from "../lib/blocks.ts";
+import { privateReaders } from "../lib/privacy.ts";
 import { requireUser } from "../middleware/auth.ts";
 import { byUser, rateLimit } from "../middleware/rate-limit.ts";
 import {
@@ -62,6 +64,7 @@ export const conversationRoutes = new Hono<AppEnv>()
       if (body.type === "direct" && body.userId === me)
         throw new AppError("invalid_request", "a direct chat needs another person");
       await requireUsersExist(c.env, c.executionCtx, others);
+      if (body.type === "group") await refuseBlockedAdds(c.env, me, others);
       if (body.type === "group" && body.pictureMediaId) {
         await requireOwnPicture(c.env, me, body.pictureMediaId, (p) => c.executionCtx.waitUntil(p));
       }
@@ -72,7 +75,9 @@ export const conversationRoutes = new Hono<AppEnv>()
           type: body.type,
           creatorId: me,
           memberIds: others,
-          ...(body.type === "group" ? { name: body.name, pictureMediaId: body.pictureMediaId } : {}),
+          ...(body.type === "group"
+            ? { name: body.name, pictureMediaId: body.pictureMediaId }
+            : { privateReads: await privateReaders(c.env, [me, body.userId]) }),
         }),
       );
       return c.json({ conversation: result.conversation }, result.created ? 201 : 200);
@@ -189,6 +194,7 @@ export const conversationRoutes = new Hono<AppEnv>()
       // Membership first: a non-admin or non-member must not learn which user ids exist.
       unwrap(await stub.describe(c.get("userId")));
       await requireUsersExist(c.env, c.executionCtx, userIds);
+      await refuseBlockedAdds(c.env, c.get("userId"), userIds);
       const result = unwrap(await stub.addMembers(c.get("userId"), userIds));
       return c.json({ conversation: result });
     },

@@ -14,9 +14,13 @@ import { redisFromEnv } from "../../db/cache/redis.ts";
 import { valid } from "../lib/validate.ts";
 import { withUserStore } from "../../db/user-store.ts";
 import { log } from "../../lib/log.ts";
+import { privacyOf, setReadReceipts } from "../lib/privacy.ts";
 import { requireUser } from "../middleware/auth.ts";
 import { byUser, rateLimit } from "../middleware/rate-limit.ts";
 import { PRESENCE_PER_USER } from "../../lib/rate-limits.ts";
+
+/** A record nobody may see: unknown ids, and people who blocked the viewer. */
+const HIDDEN: PresenceRecord = { online: false, lastSeenAt: null, visibility: "nobody" };
 
 export const presenceRoutes = new Hono<AppEnv>()
   .get(
@@ -27,7 +31,10 @@ export const presenceRoutes = new Hono<AppEnv>()
     async (c) => {
       const me = c.get("userId");
       const ids = [...new Set(c.req.valid("query").ids)];
-      const contacts = new Set(await c.env.USER_HUB.getByName(me).directPeers());
+      const viewer = await c.env.USER_HUB.getByName(me).viewer();
+      const contacts = new Set(viewer.contacts);
+      // Someone who blocked me shows as "offline, never seen", like a hidden user (README "Blocking").
+      const blockers = new Set(viewer.blockedBy);
       const redis = redisFromEnv(c.env);
       let records = new Map<string, PresenceRecord>();
       if (redis) {
@@ -43,9 +50,9 @@ export const presenceRoutes = new Hono<AppEnv>()
         ids.filter((id) => !records.has(id)),
       );
       await Promise.all(missing.map(async (id) => records.set(id, await c.env.USER_HUB.getByName(id).presence())));
-      // Ids without an account fall to the default below: "never seen", exactly what a hidden user looks like.
+      // Ids without an account fall to HIDDEN: "never seen", exactly what a hidden user looks like.
       const presence: Presence[] = ids.map((id) =>
-        presenceAsSeenBy(id, records.get(id) ?? { online: false, lastSeenAt: null, visibility: "nobody" }, {
+        presenceAsSeenBy(id, blockers.has(id) ? HIDDEN : (records.get(id) ?? HIDDEN), {
           id: me,
           isContact: contacts.has(id),
         }),
@@ -55,13 +62,15 @@ export const presenceRoutes = new Hono<AppEnv>()
   )
 
   .get(ROUTES.privacy.path, requireUser, async (c) => {
-    const record = await c.env.USER_HUB.getByName(c.get("userId")).presence();
-    return c.json({ privacy: { presence: record.visibility } });
+    return c.json({ privacy: await privacyOf(c.env, c.get("userId")) });
   })
 
   .put(ROUTES.setPrivacy.path, requireUser, valid("json", PrivacyBody), async (c) => {
-    const record = await c.env.USER_HUB.getByName(c.get("userId")).setPresenceVisibility(c.req.valid("json").presence);
-    return c.json({ privacy: { presence: record.visibility } });
+    const me = c.get("userId");
+    const body = c.req.valid("json");
+    if (body.presence !== undefined) await c.env.USER_HUB.getByName(me).setPresenceVisibility(body.presence);
+    if (body.readReceipts !== undefined) await setReadReceipts(c.env, me, body.readReceipts);
+    return c.json({ privacy: await privacyOf(c.env, me) });
   });
 
 /**

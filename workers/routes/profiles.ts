@@ -19,6 +19,7 @@ import type { AppEnv } from "../env.ts";
 import { AppError } from "../../lib/errors.ts";
 import { ProfileCache, publicUser } from "../../db/cache/profile-cache.ts";
 import { requireOwnPicture } from "../../db/pictures.ts";
+import { asSeenByBlocked } from "../lib/blocks.ts";
 import { announceProfile } from "../lib/profile-events.ts";
 import { valid } from "../lib/validate.ts";
 import { requireUser } from "../middleware/auth.ts";
@@ -73,6 +74,9 @@ export const profileRoutes = new Hono<AppEnv>()
       (p) => c.executionCtx.waitUntil(p),
     );
     if (!user) throw new AppError("not_found", "no such user");
+    const me = c.get("userId");
+    if (id !== me && (await c.env.USER_HUB.getByName(me).viewer()).blockedBy.includes(id))
+      return c.json({ user: asSeenByBlocked(user) } satisfies { user: User });
     return c.json({ user } satisfies { user: User });
   })
 

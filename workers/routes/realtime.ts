@@ -15,6 +15,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
+import { withUserStore } from "../../db/user-store.ts";
 import { AppError } from "../../lib/errors.ts";
 import { authSecrets } from "../../lib/tokens.ts";
 import { signTicket, verifyTicket } from "../../lib/ws-ticket.ts";
@@ -36,6 +37,10 @@ export const realtimeRoutes = new Hono<AppEnv>()
       sid: c.get("sessionId"),
       origin: c.req.header("origin")?.toLowerCase() ?? null,
     });
+    // The devices list shows when each session last connected (best effort, after the answer).
+    c.executionCtx.waitUntil(
+      withUserStore(c.env, (store) => store.touchSession(c.get("userId"), c.get("sessionId"))).catch(() => undefined),
+    );
     c.header("cache-control", "no-store");
     return c.json({ ticket, expiresAt: new Date(claims.exp).toISOString() }, 201);
   })

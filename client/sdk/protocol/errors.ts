@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   unauthorized: 401,
   invalid_credentials: 401,
   forbidden: 403,
+  /** The caller blocked the person they are writing to: unblock first (README "Blocking"). */
+  blocked: 403,
   not_found: 404,
   username_taken: 409,
   group_full: 409,

@@ -99,6 +99,8 @@ export const EventBody = z.discriminatedUnion("kind", [
    * replaces any copy the client holds. Not tied to a conversation.
    */
   z.object({ kind: z.literal("profile"), user: User }),
+  /** This user blocked or unblocked `userId` (on some device): the blocked list follows on every device. */
+  z.object({ kind: z.literal("blocked"), userId: z.string(), blocked: z.boolean() }),
 ]);
 export type EventBody = z.infer<typeof EventBody>;
 

@@ -22,6 +22,10 @@ export const MAX_PASSWORD_CHARS = 128;
 export const MAX_DISPLAY_NAME_CHARS = 64;
 /** Profile "about" line, WhatsApp's limit. */
 export const MAX_ABOUT_CHARS = 140;
+/** A group description, in UTF-8 bytes: a few paragraphs of rules or links, as WhatsApp allows. */
+export const MAX_DESCRIPTION_BYTES = 512;
+/** The secret part of a group invite token: 128 random bits as lower-case hex. */
+export const INVITE_SECRET_HEX_CHARS = 32;
 /** Client message ids are opaque to the server; UUIDs fit with room to spare. */
 export const MAX_CLIENT_ID_CHARS = 64;
 /** Device ids (one per browser profile or app install) and frame ids: opaque, UUIDs fit. */

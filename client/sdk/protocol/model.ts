@@ -44,6 +44,17 @@ export const SystemEvent = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("member_left"), userId: z.string() }),
   z.object({ kind: z.literal("role_changed"), by: z.string(), userId: z.string(), role: Role }),
   z.object({ kind: z.literal("renamed"), by: z.string(), name: z.string() }),
+  /** The group's description changed ("" = removed). */
+  z.object({ kind: z.literal("description_changed"), by: z.string(), description: z.string() }),
+  /** `userId` joined with the group's invite link. */
+  z.object({ kind: z.literal("joined_by_link"), userId: z.string() }),
+  /** An admin changed who may send or who may edit the group's info; only the changed ones are present. */
+  z.object({
+    kind: z.literal("settings_changed"),
+    by: z.string(),
+    onlyAdminsSend: z.boolean().optional(),
+    onlyAdminsEdit: z.boolean().optional(),
+  }),
 ]);
 export type SystemEvent = z.infer<typeof SystemEvent>;
 
@@ -73,6 +84,12 @@ export const Conversation = z.object({
   pictureUrl: z.string().nullable(),
   createdAt: IsoTime,
   members: z.array(Member),
+  /** Groups: the description ("" for none). Optional: older servers do not send these three. */
+  description: z.string().optional(),
+  /** Groups: only admins may send messages. */
+  onlyAdminsSend: z.boolean().optional(),
+  /** Groups: only admins may change the name, picture and description. */
+  onlyAdminsEdit: z.boolean().optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
 
@@ -137,3 +154,36 @@ export const Presence = z.object({
   lastSeenAt: IsoTime.nullable(),
 });
 export type Presence = z.infer<typeof Presence>;
+
+/** My privacy settings (`GET`/`PUT /v1/me/privacy`; README "Privacy"). */
+export const Privacy = z.object({
+  presence: z.enum(["everyone", "contacts", "nobody"]),
+  /** Optional: servers before read-receipt privacy do not send it (then it is on). */
+  readReceipts: z.boolean().optional(),
+});
+export type Privacy = z.infer<typeof Privacy>;
+
+/** A group's invite link (admins; README "Invite links"): a new token each time one is made. */
+export const Invite = z.object({ token: z.string(), url: z.string() });
+export type Invite = z.infer<typeof Invite>;
+
+/** What an invite link shows before joining. */
+export const InvitePreview = z.object({
+  name: z.string(),
+  pictureUrl: z.string().nullable(),
+  memberCount: z.number(),
+});
+export type InvitePreview = z.infer<typeof InvitePreview>;
+
+/** One signed-in device of mine (`GET /v1/me/sessions`). */
+export const Session = z.object({
+  id: z.string(),
+  /** From the device's User-Agent at login: "Chrome on Linux". */
+  device: z.string(),
+  createdAt: IsoTime,
+  /** When it last connected (opened its WebSocket) or logged in. */
+  lastActiveAt: IsoTime,
+  /** The session making this request. */
+  current: z.boolean(),
+});
+export type Session = z.infer<typeof Session>;

@@ -8,6 +8,8 @@ import {
   DEFAULT_DELETE_FOR_EVERYONE_WINDOW_SECONDS,
   MAX_ABOUT_CHARS,
   MAX_CLIENT_ID_CHARS,
+  MAX_DESCRIPTION_BYTES,
+  INVITE_SECRET_HEX_CHARS,
   MAX_DISPLAY_NAME_CHARS,
   MAX_GROUP_MEMBERS,
   MAX_HISTORY_PAGE,
@@ -100,6 +102,16 @@ export const LoginBody = z.strictObject({
 });
 export type LoginBody = z.infer<typeof LoginBody>;
 
+/** `POST /v1/me/password`: the current password (only compared, like login) and a new one (the rules of registration). */
+export const ChangePasswordBody = z.strictObject({
+  currentPassword: z.string().max(MAX_PASSWORD_CHARS),
+  newPassword: Password,
+});
+export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
+
+/** `DELETE /v1/me/sessions?others=true`: the flag is required, so a bare DELETE ends nothing by accident. */
+export const EndOtherSessionsQuery = z.strictObject({ others: z.literal("true") });
+
 export const UpdateMeBody = z
   .strictObject({
     displayName: DisplayName.optional(),
@@ -153,10 +165,41 @@ export const AddMembersBody = z.strictObject({ userIds: GroupMemberIds(1) });
 export type AddMembersBody = z.infer<typeof AddMembersBody>;
 export const SetRoleBody = z.strictObject({ role: z.enum(["admin", "member"]) });
 export type SetRoleBody = z.infer<typeof SetRoleBody>;
+/** A group description: clean text (new lines allowed), at most MAX_DESCRIPTION_BYTES of UTF-8; "" clears it. */
+export const GroupDescription = cleanText().refine((s) => utf8.encode(s).length <= MAX_DESCRIPTION_BYTES, {
+  message: `a description is at most ${MAX_DESCRIPTION_BYTES} bytes of UTF-8`,
+});
+/**
+ * Group info and settings. `description`, `onlyAdminsSend` (members may read but not send) and
+ * `onlyAdminsEdit` (only admins change name, picture and description; the default) — each change a
+ * system message. The two settings are admins' alone; info is anyone's once `onlyAdminsEdit` is off.
+ */
 export const UpdateGroupBody = z
-  .strictObject({ name: DisplayName.optional(), pictureMediaId: Id.nullable().optional() })
+  .strictObject({
+    name: DisplayName.optional(),
+    pictureMediaId: Id.nullable().optional(),
+    description: GroupDescription.optional(),
+    onlyAdminsSend: z.boolean().optional(),
+    onlyAdminsEdit: z.boolean().optional(),
+  })
   .refine((b) => Object.keys(b).length > 0, "nothing to update");
 export type UpdateGroupBody = z.infer<typeof UpdateGroupBody>;
+
+/**
+ * A group invite token (README "Invite links"): a 128-bit secret in hex followed by the group's id,
+ * so the token itself names the object that checks it.
+ */
+export const InviteToken = z
+  .string()
+  .regex(
+    new RegExp(`^[0-9a-f]{${INVITE_SECRET_HEX_CHARS}}[A-Za-z0-9_-]{1,${MAX_ID_CHARS}}$`),
+    "malformed invite token",
+  );
+
+/** The secret and the group id of a well-formed token. */
+export function splitInviteToken(token: string): { secret: string; conversationId: string } {
+  return { secret: token.slice(0, INVITE_SECRET_HEX_CHARS), conversationId: token.slice(INVITE_SECRET_HEX_CHARS) };
+}
 
 export const PresenceQuery = z.strictObject({
   ids: cleanString()
@@ -164,8 +207,18 @@ export const PresenceQuery = z.strictObject({
     .pipe(z.array(Id).min(1).max(MAX_PRESENCE_IDS)),
 });
 
-/** Who may see my online state and last seen. */
-export const PrivacyBody = z.strictObject({ presence: z.enum(["everyone", "contacts", "nobody"]) });
+/** Who may see something of mine: everyone, people I have a direct chat with, or nobody. */
+export const Audience = z.enum(["everyone", "contacts", "nobody"]);
+export type Audience = z.infer<typeof Audience>;
+
+/**
+ * My privacy settings; any of them, at least one (README "Privacy"). `presence`: who sees my online
+ * state and last seen. `readReceipts`: false = in direct chats I neither send read receipts nor see
+ * others' (groups always show reads; delivered ticks are unaffected).
+ */
+export const PrivacyBody = z
+  .strictObject({ presence: Audience.optional(), readReceipts: z.boolean().optional() })
+  .refine((b) => Object.keys(b).length > 0, "nothing to update");
 export type PrivacyBody = z.infer<typeof PrivacyBody>;
 
 /**

@@ -28,6 +28,16 @@ export const ROUTES = {
   searchUsers: { method: "GET", path: "/v1/users" },
   privacy: { method: "GET", path: "/v1/me/privacy" },
   setPrivacy: { method: "PUT", path: "/v1/me/privacy" },
+  /** My signed-in devices (sessions); sign one out, or `?others=true` all but this one. */
+  sessions: { method: "GET", path: "/v1/me/sessions" },
+  endSession: { method: "DELETE", path: "/v1/me/sessions/:id" },
+  endOtherSessions: { method: "DELETE", path: "/v1/me/sessions" },
+  /** Change my password (needs the current one); every other session ends. */
+  changePassword: { method: "POST", path: "/v1/me/password" },
+  /** The people I blocked; block and unblock one (README "Blocking"). */
+  blocked: { method: "GET", path: "/v1/me/blocked" },
+  block: { method: "PUT", path: "/v1/me/blocked/:userId" },
+  unblock: { method: "DELETE", path: "/v1/me/blocked/:userId" },
   /** `?ids=a,b,c` (≤ 200). */
   presence: { method: "GET", path: "/v1/presence" },
 
@@ -46,6 +56,13 @@ export const ROUTES = {
   addMembers: { method: "POST", path: "/v1/conversations/:id/members" },
   deleteMember: { method: "DELETE", path: "/v1/conversations/:id/members/:userId" },
   setRole: { method: "PATCH", path: "/v1/conversations/:id/members/:userId" },
+
+  /** A group's invite link: make one (a new token each time; admins) or revoke it. */
+  createInvite: { method: "POST", path: "/v1/conversations/:id/invite" },
+  revokeInvite: { method: "DELETE", path: "/v1/conversations/:id/invite" },
+  /** What an invite link shows (name, picture, member count), and joining with it. */
+  invitePreview: { method: "GET", path: "/v1/invites/:token" },
+  joinInvite: { method: "POST", path: "/v1/invites/:token/join" },
 
   /** This deploy's limits and delete-for-everyone window. */
   config: { method: "GET", path: "/v1/config" },

@@ -30,6 +30,7 @@ describe("presence, in Node", () => {
     store.upsertChat({ id: "d_1", type: "direct", name: null, peerId: "bob", active: true }, Date.now());
     const hub = new HubPresence(store, {
       userId: () => "alice",
+      hides: (peerId) => store.isBlock("out", peerId),
       liveDevices: () => live.devices,
       schedule: (at) => alarms.push(at),
       waitUntil: () => undefined,
@@ -63,6 +64,19 @@ describe("presence, in Node", () => {
     hub.online();
     await Promise.resolve();
     expect(told.at(-1)).toEqual({ userId: "alice", online: false, lastSeenAt: null });
+  });
+
+  it("tells bob 'offline, never seen' once alice blocked him, and her real state after the unblock", async () => {
+    const { store, hub, told } = presence({ devices: 1 });
+    hub.online();
+    await Promise.resolve();
+    expect(told.at(-1)).toMatchObject({ online: true });
+    store.setBlock("out", "bob", true, Date.now());
+    await hub.refreshFor("bob");
+    expect(told.at(-1)).toEqual({ userId: "alice", online: false, lastSeenAt: null });
+    store.setBlock("out", "bob", false, Date.now());
+    await hub.refreshFor("bob");
+    expect(told.at(-1)).toMatchObject({ userId: "alice", online: true });
   });
 });
 

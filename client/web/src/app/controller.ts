@@ -31,6 +31,9 @@ import { newestSeq } from "../state/selectors.ts";
 import { initialState, type AppState, type LeftPanel, type RightPanel } from "../state/types.ts";
 import { GroupActions } from "./group-actions.ts";
 import { MessageActions } from "./message-actions.ts";
+import { BlockActions } from "./block-actions.ts";
+import { GroupSettingsActions } from "./group-settings-actions.ts";
+import { InviteActions } from "./invite-actions.ts";
 import { ProfileActions } from "./profile-actions.ts";
 import type { SessionPort } from "./session-port.ts";
 
@@ -49,6 +52,9 @@ export class Controller implements SessionPort {
   readonly messages = new MessageActions(this);
   readonly groups = new GroupActions(this);
   readonly profile = new ProfileActions(this);
+  readonly blocks = new BlockActions(this);
+  readonly groupSettings = new GroupSettingsActions(this);
+  readonly invites = new InviteActions(this);
   private readonly idb: IndexedDbStore;
   private readonly cleanups: Array<() => void> = [];
   private readonly readSent = new Map<string, number>();
@@ -108,6 +114,7 @@ export class Controller implements SessionPort {
     this.wireClient();
     this.wireWindow();
     void this.refreshChats();
+    void this.blocks.load();
     // This deploy's limits and delete window; the protocol's defaults stand until (or unless) it answers.
     void this.api.config().then(
       (config) => this.update((s) => ({ ...s, config })),
@@ -209,6 +216,7 @@ export class Controller implements SessionPort {
   }
 
   private onEvent(event: Event): void {
+    if (event.kind === "blocked") return this.update((s) => applyEvent(s, event, false));
     if (event.kind === "profile") {
       this.update((s) => applyEvent(s, event, false));
       // Mine, changed on another device: the saved session shows it after a reload too.

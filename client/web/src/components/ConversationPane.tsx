@@ -1,5 +1,6 @@
 /** The right side: the open chat (header, messages, composer) or a welcome screen. */
 import { useApp } from "../app/context.ts";
+import { BlockedBar } from "./BlockedBar.tsx";
 import { ConversationHeader } from "./ConversationHeader.tsx";
 import { Composer } from "./Composer.tsx";
 import { MessageList } from "./MessageList.tsx";
@@ -8,6 +9,15 @@ import { LockIcon } from "./icons.tsx";
 export function ConversationPane() {
   const id = useApp((s) => s.activeChatId);
   const active = useApp((s) => (id ? (s.chats[id]?.active ?? true) : true));
+  const blockedPeer = useApp((s) => {
+    const peerId = id ? s.chats[id]?.peerId : null;
+    return peerId && s.blocked[peerId] ? peerId : null;
+  });
+  // A group where only admins send, and I am not one (README "Groups").
+  const adminsOnly = useApp((s) => {
+    const details = id ? s.details[id] : undefined;
+    return details?.onlyAdminsSend === true && !details.members.some((m) => m.userId === s.me.id && m.role === "admin");
+  });
   if (!id) {
     return (
       <div class="welcome">
@@ -27,7 +37,11 @@ export function ConversationPane() {
     <section class="conversation" aria-label="Conversation">
       <ConversationHeader id={id} />
       <MessageList id={id} />
-      {active ? (
+      {blockedPeer ? (
+        <BlockedBar userId={blockedPeer} />
+      ) : active && adminsOnly ? (
+        <p class="read-only-note">Only admins can send messages to this group.</p>
+      ) : active ? (
         <Composer id={id} />
       ) : (
         <p class="read-only-note">You can't send messages to this group because you're no longer a member.</p>

@@ -5,6 +5,8 @@ import { presenceText } from "../lib/format.ts";
 import { MAX_DISPLAY_NAME_CHARS, type Member, type User } from "../lib/sdk.ts";
 import { chatTitle } from "../state/selectors.ts";
 import { Avatar } from "./Avatar.tsx";
+import { BlockToggle } from "./BlockToggle.tsx";
+import { GroupSettings } from "./GroupSettings.tsx";
 import { CloseIcon } from "./icons.tsx";
 import { PictureUpload } from "./PictureUpload.tsx";
 import { UserPicker } from "./UserPicker.tsx";
@@ -37,6 +39,7 @@ function ContactInfo({ userId }: { userId: string }) {
         <h4>About</h4>
         <p>{user.about || "Hey there! I'm using Edge Messenger."}</p>
       </section>
+      <BlockToggle userId={user.id} name={user.displayName} />
     </div>
   );
 }
@@ -144,6 +147,7 @@ function GroupInfo({ id }: { id: string }) {
           Group · {members.length} member{members.length === 1 ? "" : "s"}
         </p>
       </div>
+      <GroupSettings id={id} amAdmin={amAdmin} active={chat?.active !== false} />
       <section class="info-section" aria-labelledby="members-title">
         <h4 id="members-title">
           {members.length} member{members.length === 1 ? "" : "s"}

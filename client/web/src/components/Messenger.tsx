@@ -6,6 +6,7 @@ import { useEffect } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
 import { ConversationPane } from "./ConversationPane.tsx";
 import { InfoPanel } from "./InfoPanel.tsx";
+import { InviteDialog } from "./InviteDialog.tsx";
 import { MediaViewer } from "./MediaViewer.tsx";
 import { MessageInfoPanel } from "./MessageInfoPanel.tsx";
 import { NewGroupPanel } from "./NewGroupPanel.tsx";
@@ -54,6 +55,7 @@ export function Messenger() {
         )}
       </div>
       <MediaViewer />
+      <InviteDialog />
       <Toast />
     </div>
   );

@@ -3,7 +3,11 @@ import { useState } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
 import { MAX_ABOUT_CHARS, MAX_DISPLAY_NAME_CHARS } from "../lib/sdk.ts";
 import { Avatar } from "./Avatar.tsx";
+import { BlockedContacts } from "./BlockedContacts.tsx";
+import { DevicesSettings } from "./DevicesSettings.tsx";
+import { PasswordChange } from "./PasswordChange.tsx";
 import { PrivacySettings } from "./PrivacySettings.tsx";
+import { ReadReceiptsSetting } from "./ReadReceiptsSetting.tsx";
 import { BackIcon, LogoutIcon } from "./icons.tsx";
 import { PictureUpload } from "./PictureUpload.tsx";
 
@@ -84,6 +88,10 @@ export function ProfilePanel() {
           onSave={(about) => controller.profile.update({ about })}
         />
         <PrivacySettings />
+        <ReadReceiptsSetting />
+        <BlockedContacts />
+        <DevicesSettings />
+        <PasswordChange />
         <button type="button" class="btn btn-text danger logout" onClick={() => void controller.logout()}>
           <LogoutIcon /> Log out
         </button>

@@ -106,7 +106,24 @@ export function systemText(event: SystemEvent, name: (id: string) => string): st
         : `${name(event.by)} dismissed ${object(event.userId)} as admin`;
     case "renamed":
       return `${name(event.by)} renamed the group to "${event.name}"`;
+    case "joined_by_link":
+      return `${name(event.userId)} joined using the group's invite link`;
+    case "description_changed":
+      return event.description
+        ? `${name(event.by)} changed the group description`
+        : `${name(event.by)} removed the group description`;
+    case "settings_changed":
+      return settingsText(name(event.by), event);
   }
+}
+
+function settingsText(who: string, e: { onlyAdminsSend?: boolean; onlyAdminsEdit?: boolean }): string {
+  const parts: string[] = [];
+  if (e.onlyAdminsSend !== undefined)
+    parts.push(e.onlyAdminsSend ? "only admins can send messages" : "all members can send messages");
+  if (e.onlyAdminsEdit !== undefined)
+    parts.push(e.onlyAdminsEdit ? "only admins can edit group info" : "all members can edit group info");
+  return `${who} changed the group settings: ${parts.join("; ")}`;
 }
 
 export const DELETED_TEXT = "This message was deleted";

@@ -104,7 +104,18 @@ export function applyEvent(state: AppState, event: Event, viewing: boolean): App
       );
     case "profile":
       return applyProfile(state, event.user);
+    case "blocked":
+      return setBlocked(state, event.userId, event.blocked);
   }
+}
+
+/** I blocked or unblocked someone (here, on another device, or the list as loaded). */
+export function setBlocked(state: AppState, userId: string, blocked: boolean): AppState {
+  if (Boolean(state.blocked[userId]) === blocked) return state;
+  const next = { ...state.blocked };
+  if (blocked) next[userId] = true;
+  else delete next[userId];
+  return { ...state, blocked: next };
 }
 
 const sameUser = (a: User, b: User): boolean =>

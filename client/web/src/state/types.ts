@@ -62,6 +62,8 @@ export interface AppState {
   details: Record<string, Conversation>;
   users: Record<string, User>;
   presence: Record<string, Presence>;
+  /** The people I blocked (`blocked` events keep it the same on every device of mine). */
+  blocked: Record<string, true>;
   /** conversationId → userId → when the indicator expires (ms since epoch). */
   typing: Record<string, Record<string, number>>;
   threads: Record<string, Thread>;
@@ -94,6 +96,7 @@ export function initialState(me: User): AppState {
     details: {},
     users: { [me.id]: me },
     presence: {},
+    blocked: {},
     typing: {},
     threads: {},
     receipts: {},

@@ -12,7 +12,7 @@
  * checks membership itself. A non-member gets exactly the answer a missing conversation gets.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Conversation, Message, MessageStatus } from "../../client/sdk/protocol/index.ts";
+import type { Conversation, Message, MessageStatus, ReactionSummary } from "../../client/sdk/protocol/index.ts";
 import { countDeadLetter, type DeadLetterQueue } from "../../db/cache/dead-letters.ts";
 import { redisFromEnv } from "../../db/cache/redis.ts";
 import { deleteWindowSeconds } from "../../lib/config.ts";
@@ -26,6 +26,7 @@ import { archivePass, postgresArchive } from "./archiver.ts";
 import type { ConversationContext } from "./context.ts";
 import { fanoutPass } from "./fanout.ts";
 import * as groups from "./group-ops.ts";
+import * as extras from "./message-extras.ts";
 import { mediaJobsPass } from "./media-jobs.ts";
 import * as messages from "./messages.ts";
 import { NOT_FOUND } from "./rows.ts";
@@ -132,6 +133,21 @@ export class ConversationDO extends DurableObject<Env> {
   /** Deletes a message for `userId` only, or for everyone (sender or group admin, within the window). */
   async deleteMessage(userId: string, seq: number, scope: "me" | "everyone"): Promise<Result<null>> {
     return messages.deleteMessage(this.context, userId, seq, scope);
+  }
+
+  /** The sender edits a text within the edit window (./message-extras.ts). */
+  async editMessage(userId: string, seq: number, text: string): Promise<Result<Message>> {
+    return extras.edit(this.context, userId, seq, text);
+  }
+
+  /** Sets, changes (`emoji`) or removes (null) `userId`'s one reaction to `seq`. */
+  async react(userId: string, seq: number, emoji: string | null): Promise<Result<{ reactions: ReactionSummary[] }>> {
+    return extras.react(this.context, userId, seq, emoji);
+  }
+
+  /** The message `userId` forwards from here, if they can see it (or `archived`: read it from Postgres). */
+  async forwardSource(userId: string, seq: number): Promise<Result<{ message: Message } | { archived: true }>> {
+    return extras.forwardSource(this.context, userId, seq);
   }
 
   // ---- groups ----------------------------------------------------------------------------------------

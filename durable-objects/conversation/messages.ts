@@ -6,13 +6,22 @@
  * Callers pass the *authenticated* user id; a non-member gets exactly the answer a missing
  * conversation gets.
  */
-import type { Conversation, EventBody, Media, Message, SystemEvent } from "../../client/sdk/protocol/index.ts";
+import type {
+  Conversation,
+  EventBody,
+  Media,
+  Message,
+  ReactionSummary,
+  ReplyQuote,
+  SystemEvent,
+} from "../../client/sdk/protocol/index.ts";
 import { MAX_GROUP_MEMBERS, MAX_HISTORY_PAGE, MAX_TEXT_BYTES } from "../../client/sdk/protocol/index.ts";
 import { groupPictureUrl, isPictureOf } from "../../db/pictures.ts";
 import { err, ok, type Result } from "../../lib/result.ts";
 import { iso } from "../../lib/time.ts";
 import type { ConversationContext } from "./context.ts";
-import { NOT_FOUND, newMember, toMessage, type MemberRow, type MessageRow } from "./rows.ts";
+import { archivedReactions, quoteFor, withExtras } from "./message-extras.ts";
+import { NOT_FOUND, newMember, readableRange, toMessage, type MemberRow, type MessageRow } from "./rows.ts";
 
 export interface OpenInput {
   id: string;
@@ -27,6 +36,10 @@ export interface SendInput {
   clientId: string;
   text?: string;
   media?: Media;
+  /** Reply to this seq here (404 when the sender cannot see it). */
+  replyTo?: number;
+  /** Forwarded from another chat: the content was copied from there by the caller. */
+  forwarded?: boolean;
 }
 
 /** A history page: messages from the hot window, plus what the caller must read from Postgres. */
@@ -36,14 +49,13 @@ export interface HistoryPlan {
   archive: { before: number; minSeq: number; limit: number } | null;
   /** Seqs this user deleted for themselves within the archive range. */
   hidden: number[];
+  /** Reactions of the archive range's messages, by seq (reactions live here, not in Postgres). */
+  reactions?: Record<number, ReactionSummary[]>;
 }
 
 const utf8 = new TextEncoder();
 
-/** The lowest and highest seq `m` may read. */
-export function readableRange(m: MemberRow, lastSeq: number): { low: number; high: number } {
-  return { low: Math.max(1, m.joined_seq), high: m.left_seq ?? lastSeq };
-}
+export { readableRange } from "./rows.ts";
 
 /** The conversation as `userId` may see it: as it is, or for a former member as of their removal. */
 export function describeFor(ctx: ConversationContext, m: MemberRow): Conversation {
@@ -128,7 +140,15 @@ export function open(
 /** Assigns the next seq and stores a message with its idempotency key, archive row and event. */
 export function appendMessage(
   ctx: ConversationContext,
-  input: { senderId: string; clientId: string; text?: string; media?: Media; system?: SystemEvent },
+  input: {
+    senderId: string;
+    clientId: string;
+    text?: string;
+    media?: Media;
+    system?: SystemEvent;
+    reply?: Omit<ReplyQuote, "deleted">;
+    forwarded?: boolean;
+  },
   now: number,
 ): Message {
   const { store } = ctx;
@@ -144,6 +164,9 @@ export function appendMessage(
     sent_at: now,
     deleted_at: null,
     version: 0,
+    reply: input.reply ? JSON.stringify(input.reply) : null,
+    forwarded: input.forwarded ? 1 : 0,
+    edited_at: null,
   };
   store.insertMessage(row);
   if (input.media) store.addMediaRef(input.media.id, row.seq);
@@ -185,11 +208,14 @@ export function send(
   if (earlier) return ok({ message: earlier, duplicate: true });
   const refused = refuseSend(m, input);
   if (refused) return err(refused.code, refused.message);
+  const quote = input.replyTo === undefined ? undefined : quoteFor(ctx, m, input.replyTo);
+  if (quote && !quote.ok) return quote;
   const admitted = admit();
   if (!admitted.ok) return admitted;
   const now = Date.now();
+  const { clientId, text, media, forwarded } = input;
   const message = ctx.write(() =>
-    appendMessage(ctx, { senderId: userId, clientId: input.clientId, text: input.text, media: input.media }, now),
+    appendMessage(ctx, { senderId: userId, clientId, text, media, reply: quote?.value, forwarded }, now),
   );
   ctx.committed();
   return ok({ message, duplicate: false });
@@ -233,14 +259,17 @@ export function history(
   if (upper < minSeq) return ok({ messages: [], archive: null, hidden: [] });
   const hotLow = Math.max(minSeq, meta.hot_floor);
   const rows = upper >= hotLow ? store.hotPage(userId, hotLow, upper, limit) : [];
-  const messages = rows.map((r) => toMessage(meta.id, r));
+  const messages = withExtras(ctx, meta.id, rows);
   const remaining = limit - messages.length;
   const archiveBefore = messages[0]?.seq ?? Math.min(upper + 1, hotLow);
   if (remaining <= 0 || archiveBefore <= minSeq || hotLow <= minSeq) {
     return ok({ messages, archive: null, hidden: [] });
   }
   const hidden = store.hiddenSeqs(userId, minSeq, archiveBefore);
-  return ok({ messages, archive: { before: archiveBefore, minSeq, limit: remaining }, hidden });
+  // Seqs are gap-free, so the archive page lies within the `remaining + hidden` seqs below `before`.
+  const low = Math.max(minSeq, archiveBefore - remaining - hidden.length);
+  const reactions = archivedReactions(ctx, low, archiveBefore - 1);
+  return ok({ messages, archive: { before: archiveBefore, minSeq, limit: remaining }, hidden, reactions });
 }
 
 /**

@@ -9,3 +9,4 @@ export * from "./wire.ts";
 export * from "./strings.ts";
 export * from "./weak-passwords.ts";
 export * from "./routes.ts";
+export * from "./message-extras.ts";

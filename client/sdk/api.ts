@@ -14,8 +14,14 @@ import {
   ServerConfig,
   User,
   pathTo,
+  MAX_FORWARD_TARGETS,
+  ReactionSummary,
   type AddMembersBody,
+  type EditMessageBody,
   type ErrorCode,
+  type MessageRef,
+  type ReactionBody,
+  type SendMessageBody,
   type SetRoleBody,
   type UpdateGroupBody,
 } from "./protocol/index.ts";
@@ -290,7 +296,7 @@ export class Api {
     ).then((r) => r.messages);
   }
   /** Sends over REST (the WebSocket `send` is the fast path); same idempotency by `clientId`. */
-  sendMessage(id: string, body: { clientId: string; text?: string; mediaId?: string }) {
+  sendMessage(id: string, body: SendMessageBody) {
     return this.request(
       ROUTES.sendMessage.method,
       pathTo(ROUTES.sendMessage.path, { id }),
@@ -304,6 +310,38 @@ export class Api {
       `${pathTo(ROUTES.deleteMessage.path, { id, seq })}?for=${scope}`,
       null,
     );
+  }
+  /** The sender replaces a text within EDIT_WINDOW_SECONDS; answers the edited message. */
+  editMessage(id: string, seq: number, text: string) {
+    const body: EditMessageBody = { text };
+    return this.request(
+      ROUTES.editMessage.method,
+      pathTo(ROUTES.editMessage.path, { id, seq }),
+      z.object({ message: Message }),
+      body,
+    ).then((r) => r.message);
+  }
+  /** Sets or changes my one reaction (exactly one emoji); answers the message's reactions. */
+  react(id: string, seq: number, emoji: string) {
+    const body: ReactionBody = { emoji };
+    return this.request(
+      ROUTES.setReaction.method,
+      pathTo(ROUTES.setReaction.path, { id, seq }),
+      z.object({ message: z.object({ seq: z.number(), reactions: z.array(ReactionSummary) }) }),
+      body,
+    ).then((r) => r.message.reactions);
+  }
+  unreact(id: string, seq: number) {
+    return this.request(ROUTES.removeReaction.method, pathTo(ROUTES.removeReaction.path, { id, seq }), null);
+  }
+  /**
+   * Forwards a message the user can see to up to MAX_FORWARD_TARGETS chats, one send each (each
+   * with its own client id): the answers in the order of `targets`.
+   */
+  forward(from: MessageRef, targets: readonly string[]) {
+    if (targets.length > MAX_FORWARD_TARGETS)
+      return Promise.reject(new ApiError(400, "invalid_request", `forward to at most ${MAX_FORWARD_TARGETS} chats`));
+    return Promise.all(targets.map((id) => this.sendMessage(id, { clientId: crypto.randomUUID(), forwardOf: from })));
   }
   markRead(id: string, upTo: number) {
     return this.request(ROUTES.markRead.method, pathTo(ROUTES.markRead.path, { id }), null, { upTo });

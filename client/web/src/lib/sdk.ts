@@ -4,7 +4,9 @@ export type { Connection, ConnectionState } from "../../../sdk/index.ts";
 export {
   DEFAULT_HISTORY_PAGE,
   DEFAULT_SERVER_CONFIG,
+  EDIT_WINDOW_SECONDS,
   MAX_ABOUT_CHARS,
+  MAX_FORWARD_TARGETS,
   MAX_DISPLAY_NAME_CHARS,
   MAX_PRESENCE_IDS,
   MIN_PASSWORD_CHARS,
@@ -16,6 +18,8 @@ export {
   type Member,
   type Message,
   type MessageStatus,
+  type ReactionSummary,
+  type ReplyQuote,
   type Presence,
   type ServerConfig,
   type SystemEvent,

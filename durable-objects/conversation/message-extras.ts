@@ -100,10 +100,10 @@ export function react(
   const meta = store.meta;
   const m = meta ? store.member(userId) : null;
   if (!meta || !m) return err("not_found", NOT_FOUND);
-  if (m.left_seq !== null) return err("forbidden", "you are no longer a member of this group");
   const { low, high } = readableRange(m, meta.last_seq);
   if (seq < low || seq > high || !store.sendBySeq(seq) || store.isDeleted(seq))
     return err("not_found", "message not found");
+  if (m.left_seq !== null) return err("forbidden", "you are no longer a member of this group");
   const current = store.reactionsIn(seq, seq);
   const mine = current.find((r) => r.user_id === userId)?.emoji ?? null;
   if (mine === emoji) return ok({ reactions: summarize(current).get(seq) ?? [] });

@@ -32,19 +32,20 @@ export class MessageActions {
     this.typingSent.clear();
   }
 
-  sendText(conversationId: string, text: string): void {
+  sendText(conversationId: string, text: string, replyTo?: number): void {
     const clientId = crypto.randomUUID();
+    const content = replyTo === undefined ? { text } : { text, replyTo };
     this.stopTyping(conversationId);
     // Behind a picture still uploading in this chat, so the chat keeps the order things were sent in:
     // shown at once, handed to the outbox when the picture is.
     const gate = this.uploadGates.get(conversationId);
     if (gate) {
       this.app.update((s) => addLocalSend(s, { clientId, conversationId, text, queuedAt: Date.now() }));
-      void gate.then(() => this.transmit(conversationId, clientId, { text }));
+      void gate.then(() => this.transmit(conversationId, clientId, content));
     } else {
       // Its bubble comes from the SDK's outbox once it is in IndexedDB (a few ms): a tab closed right
       // after still sends it next time.
-      void this.transmit(conversationId, clientId, { text });
+      void this.transmit(conversationId, clientId, content);
     }
   }
 
@@ -55,7 +56,7 @@ export class MessageActions {
   private async transmit(
     conversationId: string,
     clientId: string,
-    content: { text?: string; mediaId?: string },
+    content: { text?: string; mediaId?: string; replyTo?: number },
   ): Promise<void> {
     const connection = this.app.connection();
     const queuedAt = Date.now();

@@ -8,6 +8,7 @@ import { utf8Bytes } from "../lib/format.ts";
 import { MEDIA_TYPES } from "../lib/sdk.ts";
 import { AttachDialog } from "./AttachDialog.tsx";
 import { HiddenFileInput } from "./HiddenFileInput.tsx";
+import { ReplyBar } from "./MessageExtras.tsx";
 import { AttachIcon, SendIcon } from "./icons.tsx";
 
 /** The counter shows once fewer than this many bytes are left. */
@@ -47,13 +48,14 @@ export function Composer({ id }: { id: string }) {
   };
   const send = () => {
     if (!body || over) return;
-    controller.messages.sendText(id, body);
+    controller.messages.sendText(id, body, controller.extras.takeReply(id));
     update("");
     controller.messages.stopTyping(id);
   };
 
   return (
     <footer class="composer">
+      <ReplyBar conversationId={id} />
       <button
         type="button"
         class="icon-btn"

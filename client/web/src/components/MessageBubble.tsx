@@ -9,6 +9,7 @@ import { nameOf, tickFor } from "../state/selectors.ts";
 import type { LocalSend } from "../state/types.ts";
 import { BlockIcon } from "./icons.tsx";
 import { MediaContent } from "./MediaContent.tsx";
+import { QuoteBlock, ReactionChips, useExtraMenu } from "./MessageExtras.tsx";
 import { MessageMenu, type MenuItem } from "./MessageMenu.tsx";
 import { Ticks } from "./Ticks.tsx";
 
@@ -42,6 +43,8 @@ export function MessageBubble({ message: m, conversationId, mine, senderName, on
   // "For everyone" is offered within this deploy's window only; the server checks it again.
   const withinWindow = () =>
     Date.now() - Date.parse(m.sentAt) < controller.state().config.deleteForEveryoneWindowSeconds * 1000;
+  const extra = useExtraMenu(m, conversationId, mine);
+  items.push(...extra.items);
   items.push({ label: "Delete", danger: true, run: () => onDelete(m.seq, mine && !m.deleted && withinWindow()) });
 
   return (
@@ -51,6 +54,8 @@ export function MessageBubble({ message: m, conversationId, mine, senderName, on
       >
         <MessageMenu items={items} align={mine ? "right" : "left"} />
         {senderName && <span class="sender">{senderName}</span>}
+        {m.forwarded && !m.deleted && <span class="forwarded-label">Forwarded</span>}
+        {m.replyTo && !m.deleted && <QuoteBlock quote={m.replyTo} conversationId={conversationId} />}
         {m.deleted ? (
           <p class="text deleted">
             <BlockIcon />
@@ -68,10 +73,13 @@ export function MessageBubble({ message: m, conversationId, mine, senderName, on
           </>
         )}
         <span class="meta">
+          {m.editedAt && !m.deleted && <span class="edited-label">edited</span>}
           <time dateTime={m.sentAt}>{timeOfDay(m.sentAt)}</time>
           {mine && !m.deleted && <Ticks tick={tickFor(m.seq, receipts)} />}
         </span>
+        <ReactionChips message={m} conversationId={conversationId} />
       </div>
+      {extra.dialog}
     </li>
   );
 }

@@ -10,6 +10,7 @@ import { useSelector } from "../lib/tiny-store.ts";
 import { EDIT_WINDOW_SECONDS, MAX_FORWARD_TARGETS, type Message, type ReplyQuote } from "../lib/sdk.ts";
 import { chatTitle, nameOf, sortedChats } from "../state/selectors.ts";
 import { Dialog } from "./Dialog.tsx";
+import "./message-extras.css";
 import type { MenuItem } from "./MessageMenu.tsx";
 
 /** The reactions offered in one tap, WhatsApp's row. */

@@ -53,11 +53,11 @@ describe("web client, replies, reactions, edits and forwards", () => {
       await sendText(alice.page, "We won the match");
       await openChat(bob.page, "Alice");
       await menu(bob.page, "We won the match", "React");
-      await bob.page.getByRole("dialog", { name: "React" }).getByRole("button", { name: "React 🎉" }).click();
+      await bob.page.getByRole("dialog", { name: "React" }).getByRole("button", { name: "React 😂" }).click();
 
-      const chip = bubble(alice.page, "We won the match").getByRole("button", { name: "🎉 1: Bob" });
+      const chip = bubble(alice.page, "We won the match").getByRole("button", { name: "😂 1: Bob" });
       await visible(chip);
-      await bubble(bob.page, "We won the match").getByRole("button", { name: "🎉 1: You" }).click();
+      await bubble(bob.page, "We won the match").getByRole("button", { name: "😂 1: You" }).click();
       await until("the reaction is gone for alice", () => chip.count(), 0);
     },
     TEST_MS,

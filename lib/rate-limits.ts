@@ -88,6 +88,12 @@ export const CONVERSATION_CREATES_PER_USER: RateRule = {
   limit: 30,
   windowSeconds: 60,
 };
+/**
+ * Edits and reactions per user (`PATCH …/messages/:seq`, `PUT`/`DELETE …/reaction`): 60 / 60 s, one
+ * bucket. Each fans an event out to every member of the chat (up to 200 hubs) outside the send
+ * limits; a person taps a handful of reactions a minute, and a flood of them is spam.
+ */
+export const MESSAGE_CHANGES_PER_USER: RateRule = { name: "message_change_user", limit: 60, windowSeconds: 60 };
 /** Message sends per conversation, all members together: 100 / 10 s (in the Conversation DO). */
 export const SENDS_PER_CONVERSATION: RateRule = { name: "send_conversation", limit: 100, windowSeconds: 10 };
 
@@ -107,6 +113,7 @@ export const ALL_RATE_RULES: readonly RateRule[] = [
   GROUP_UPDATES_PER_USER,
   GROUP_MEMBERSHIP_PER_USER,
   CONVERSATION_CREATES_PER_USER,
+  MESSAGE_CHANGES_PER_USER,
 ];
 
 /**

@@ -35,6 +35,8 @@ export interface MediaRecord {
   width: number | null;
   height: number | null;
   durationMs: number | null;
+  /** Documents only (any file type): the uploaded file name. */
+  filename: string | null;
   createdAt: Date;
   deletedAt: Date | null;
 }
@@ -67,6 +69,7 @@ const recordColumns = {
   width: media.width,
   height: media.height,
   durationMs: media.durationMs,
+  filename: media.filename,
   createdAt: media.createdAt,
   deletedAt: media.deletedAt,
 };

@@ -106,6 +106,8 @@ export const media = pgTable(
     width: integer("width"),
     height: integer("height"),
     durationMs: integer("duration_ms"),
+    /** Documents only: the file name it was uploaded with (downloads use it, as an attachment). */
+    filename: text("filename"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     /**
      * Last time the owner was allowed to send it (a send may still be on its way to a conversation)

@@ -54,6 +54,11 @@ export interface UploadMediaOptions {
   durationMs?: number;
   /** A JPEG or WebP preview of at most 8 KB, made on the device (e.g. a 96 px canvas export). */
   thumbnail?: Uint8Array | ArrayBuffer;
+  /**
+   * Uploads a document instead: any type, up to MAX_DOCUMENT_BYTES, under this file name; it
+   * downloads as an attachment. Takes no width, height, duration or thumbnail.
+   */
+  filename?: string;
 }
 
 /** The part of XMLHttpRequest the upload uses; typed here so the SDK compiles without the DOM lib. */
@@ -151,6 +156,7 @@ export class Api {
     if (opts.width !== undefined) query.set("width", String(opts.width));
     if (opts.height !== undefined) query.set("height", String(opts.height));
     if (opts.durationMs !== undefined) query.set("durationMs", String(opts.durationMs));
+    if (opts.filename !== undefined) query.set("filename", opts.filename);
     const url = `${this.baseUrl}${ROUTES.uploadMedia.path}${query.size > 0 ? `?${query}` : ""}`;
     const headers: Record<string, string> = { "content-type": type };
     if (this.token) headers.authorization = `Bearer ${this.token}`;

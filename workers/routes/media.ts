@@ -1,5 +1,6 @@
 /**
- * `/v1/media`: upload a picture or video (raw bytes, streamed into R2) and download it.
+ * `/v1/media`: upload a picture or video (raw bytes, streamed into R2) and download it. With
+ * `?filename=` the upload is a document instead (../lib/document-upload.ts).
  *
  * Upload: `POST /v1/media` with the file as the body, its `Content-Type` and `Content-Length`,
  * optional `?width=&height=&durationMs=` and an optional `X-Thumbnail` header (base64 JPEG/WebP,
@@ -25,7 +26,8 @@ import { mediaExtras, thumbnailFromHeader } from "../lib/media-extras.ts";
 import { toMedia } from "../../db/media-resolve.ts";
 import { serveMedia } from "../lib/media-serve.ts";
 import { normaliseContentType } from "../lib/media-sniff.ts";
-import { storeUpload } from "../lib/media-upload.ts";
+import { documentPolicy } from "../lib/document-upload.ts";
+import { MEDIA_UPLOAD, storeUpload } from "../lib/media-upload.ts";
 import { valid } from "../lib/validate.ts";
 import { requireUser } from "../middleware/auth.ts";
 import { byUser, rateLimit } from "../middleware/rate-limit.ts";
@@ -73,15 +75,22 @@ export const mediaRoutes = new Hono<AppEnv>()
     valid("query", UploadMediaQuery),
     async (c) => {
       const declared = normaliseContentType(c.req.header("content-type"));
-      if (declared === null || !isMediaType(declared)) {
+      const { filename, ...query } = c.req.valid("query");
+      // `?filename=` makes it a document: any type, larger, never sniffed or shown inline.
+      const document = documentPolicy(filename, query, c.req.header(THUMBNAIL_HEADER));
+      if (!document && (declared === null || !isMediaType(declared))) {
         throw new AppError("unsupported_media_type", "Content-Type must be an accepted picture or video type");
       }
-      const extras = mediaExtras(declared, c.req.valid("query"), thumbnailFromHeader(c.req.header(THUMBNAIL_HEADER)));
-      const stored = await storeUpload(c.env.MEDIA, {
+      const extras =
+        document || declared === null || !isMediaType(declared)
+          ? {}
+          : mediaExtras(declared, query, thumbnailFromHeader(c.req.header(THUMBNAIL_HEADER)));
+      const upload = {
         body: c.req.raw.body,
         contentLength: c.req.header("content-length") ?? null,
         contentType: declared,
-      });
+      };
+      const stored = await storeUpload(c.env.MEDIA, upload, document ?? MEDIA_UPLOAD);
       const record = await withStore(c, (store) =>
         store.create({
           id: newId("m"),
@@ -94,6 +103,7 @@ export const mediaRoutes = new Hono<AppEnv>()
           width: extras.width ?? null,
           height: extras.height ?? null,
           durationMs: extras.durationMs ?? null,
+          filename: filename ?? null,
         }),
       ).catch(async (error: unknown) => {
         // No row, no media: the bytes must not stay behind unreferenced.

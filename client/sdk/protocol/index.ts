@@ -10,3 +10,4 @@ export * from "./strings.ts";
 export * from "./weak-passwords.ts";
 export * from "./routes.ts";
 export * from "./message-extras.ts";
+export * from "./documents.ts";

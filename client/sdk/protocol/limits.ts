@@ -67,3 +67,7 @@ export const REPLY_SNIPPET_CHARS = 100;
 export const MAX_FORWARD_TARGETS = 5;
 /** Max UTF-8 bytes of a reaction: one emoji, including ZWJ sequences of a family or a flag. */
 export const MAX_REACTION_BYTES = 64;
+/** Max bytes of one document (any file type, sent as a file): the product brief. */
+export const MAX_DOCUMENT_BYTES = 100 * 1024 * 1024;
+/** Max characters of a document's file name: longer than any file system allows in one component. */
+export const MAX_FILENAME_CHARS = 255;

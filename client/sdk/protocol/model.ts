@@ -33,6 +33,8 @@ export const Media = z.object({
   width: z.number().optional(),
   height: z.number().optional(),
   durationMs: z.number().optional(),
+  /** A document (any file): its name. It downloads as an attachment, never renders inline. */
+  filename: z.string().optional(),
 });
 export type Media = z.infer<typeof Media>;
 

@@ -7,6 +7,7 @@ import { useApp, useController } from "../app/context.ts";
 import { utf8Bytes } from "../lib/format.ts";
 import { MEDIA_TYPES } from "../lib/sdk.ts";
 import { AttachDialog } from "./AttachDialog.tsx";
+import { DocumentButton } from "./DocumentCard.tsx";
 import { HiddenFileInput } from "./HiddenFileInput.tsx";
 import { ReplyBar } from "./MessageExtras.tsx";
 import { AttachIcon, SendIcon } from "./icons.tsx";
@@ -67,6 +68,7 @@ export function Composer({ id }: { id: string }) {
           <AttachIcon />
         </button>
         <HiddenFileInput inputRef={picker} accept={ACCEPT} onFile={setFile} />
+        <DocumentButton conversationId={id} />
         <div class="composer-field">
           <textarea
             ref={input}

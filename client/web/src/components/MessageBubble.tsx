@@ -4,10 +4,11 @@
  */
 import { useApp, useController } from "../app/context.ts";
 import { DELETED_TEXT, systemText, timeOfDay } from "../lib/format.ts";
-import type { Message } from "../lib/sdk.ts";
+import { isMediaType, type Message } from "../lib/sdk.ts";
 import { nameOf, tickFor } from "../state/selectors.ts";
 import type { LocalSend } from "../state/types.ts";
 import { BlockIcon } from "./icons.tsx";
+import { DocumentCard } from "./DocumentCard.tsx";
 import { MediaContent } from "./MediaContent.tsx";
 import { QuoteBlock, ReactionChips, useExtraMenu } from "./MessageExtras.tsx";
 import { MessageMenu, type MenuItem } from "./MessageMenu.tsx";
@@ -63,7 +64,10 @@ export function MessageBubble({ message: m, conversationId, mine, senderName, on
           </p>
         ) : (
           <>
-            {m.media && (
+            {m.media?.filename !== undefined && (
+              <DocumentCard name={m.media.filename} size={m.media.size} url={m.media.url} />
+            )}
+            {m.media && m.media.filename === undefined && (
               <MediaContent
                 media={m.media}
                 onOpen={() => m.media && controller.openViewer({ media: m.media, conversationId })}
@@ -99,7 +103,11 @@ export function PendingBubble({ send }: { send: LocalSend }) {
         <MessageMenu items={items} align="right" />
         {send.file ? (
           <div class="upload">
-            <MediaContent media={{ type: send.file.type }} localUrl={send.file.url} />
+            {isMediaType(send.file.type) ? (
+              <MediaContent media={{ type: send.file.type }} localUrl={send.file.url} />
+            ) : (
+              <DocumentCard name={send.file.name} />
+            )}
             {send.progress !== undefined && (
               <progress
                 class="upload-progress"

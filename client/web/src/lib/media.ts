@@ -21,6 +21,12 @@ export function rememberLocal(url: string, objectUrl: string): void {
   cache.set(url, Promise.resolve({ url: objectUrl }));
 }
 
+/** Fetches a media URL with the current token (documents are downloaded on demand this way). */
+export function fetchMedia(url: string): Promise<Response> {
+  const token = tokenSource();
+  return fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+}
+
 function load(url: string): Promise<Loaded> {
   let entry = cache.get(url);
   if (!entry) {

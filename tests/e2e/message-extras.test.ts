@@ -1,9 +1,10 @@
 /**
- * Replies, reactions, edits and forwards in Chromium, as two or three people see them: each starts
+ * Replies, reactions, edits, forwards and documents in Chromium, as two or three people see them: each starts
  * from the message menu and ends with what the other person's screen shows.
  */
+import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { bubble, hasText, messages, openChat, sendText, startChatWith, until, visible } from "./browser.ts";
 import { browserSuite } from "./suite.ts";
 
@@ -105,6 +106,35 @@ describe("web client, replies, reactions, edits and forwards", () => {
       const forwarded = bubble(carol.page, "The code is 4711");
       await visible(forwarded);
       await hasText(forwarded.locator(".forwarded-label"), "Forwarded");
+    },
+    TEST_MS,
+  );
+});
+
+describe("web client, documents", () => {
+  it(
+    "sends a PDF from alice that bob downloads under its name",
+    async () => {
+      const alice = await person("Alice");
+      const bob = await person("Bob");
+      await startChatWith(alice, bob);
+      const pdf = Buffer.from("%PDF-1.7\nminutes of the meeting\n%%EOF\n");
+      const [chooser] = await Promise.all([
+        alice.page.waitForEvent("filechooser"),
+        alice.page.getByRole("button", { name: "Attach a document" }).click(),
+      ]);
+      await chooser.setFiles({ name: "minutes.pdf", mimeType: "application/pdf", buffer: pdf });
+
+      await openChat(bob.page, "Alice");
+      const card = bubble(bob.page, "minutes.pdf");
+      await visible(card);
+      const [download] = await Promise.all([
+        bob.page.waitForEvent("download"),
+        card.getByRole("button", { name: "Download minutes.pdf" }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe("minutes.pdf");
+      const path = await download.path();
+      expect(readFileSync(path)).toEqual(pdf);
     },
     TEST_MS,
   );

@@ -31,6 +31,7 @@ export function toMedia(record: MediaRecord, conversationId?: string): Media {
     ...(record.height !== null ? { height: record.height } : {}),
     ...(record.durationMs !== null ? { durationMs: record.durationMs } : {}),
     ...(record.filename !== null ? { filename: record.filename } : {}),
+    ...(record.waveform !== null ? { waveform: record.waveform } : {}),
   };
 }
 

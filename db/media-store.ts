@@ -37,6 +37,8 @@ export interface MediaRecord {
   durationMs: number | null;
   /** Documents only (any file type): the uploaded file name. */
   filename: string | null;
+  /** Voice notes only: loudness levels 0–255. */
+  waveform: number[] | null;
   createdAt: Date;
   deletedAt: Date | null;
 }
@@ -70,6 +72,7 @@ const recordColumns = {
   height: media.height,
   durationMs: media.durationMs,
   filename: media.filename,
+  waveform: sql<number[] | null>`${media.waveform}`,
   createdAt: media.createdAt,
   deletedAt: media.deletedAt,
 };

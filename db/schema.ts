@@ -108,6 +108,8 @@ export const media = pgTable(
     durationMs: integer("duration_ms"),
     /** Documents only: the file name it was uploaded with (downloads use it, as an attachment). */
     filename: text("filename"),
+    /** Voice notes only: the loudness preview (≤ 100 levels 0–255). */
+    waveform: jsonb("waveform"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     /**
      * Last time the owner was allowed to send it (a send may still be on its way to a conversation)

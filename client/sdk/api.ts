@@ -59,6 +59,8 @@ export interface UploadMediaOptions {
    * downloads as an attachment. Takes no width, height, duration or thumbnail.
    */
   filename?: string;
+  /** Voice notes (an audio `type`): up to 100 loudness levels 0–255, drawn before the audio loads. */
+  waveform?: readonly number[];
 }
 
 /** The part of XMLHttpRequest the upload uses; typed here so the SDK compiles without the DOM lib. */
@@ -157,6 +159,7 @@ export class Api {
     if (opts.height !== undefined) query.set("height", String(opts.height));
     if (opts.durationMs !== undefined) query.set("durationMs", String(opts.durationMs));
     if (opts.filename !== undefined) query.set("filename", opts.filename);
+    if (opts.waveform !== undefined) query.set("waveform", opts.waveform.join(","));
     const url = `${this.baseUrl}${ROUTES.uploadMedia.path}${query.size > 0 ? `?${query}` : ""}`;
     const headers: Record<string, string> = { "content-type": type };
     if (this.token) headers.authorization = `Bearer ${this.token}`;

@@ -36,12 +36,18 @@ const EXTENSIONS: Record<string, string> = {
   "video/mp4": "mp4",
   "video/webm": "webm",
   "video/quicktime": "mov",
+  "audio/ogg": "ogg",
+  "audio/webm": "weba",
+  "audio/mp4": "m4a",
+  "audio/mpeg": "mp3",
 };
 
 /** The headers every answer about this media carries. */
 function baseHeaders(media: ServableMedia): Headers {
   const document = media.filename !== undefined && media.filename !== null;
-  const inline = !document && (media.type.startsWith("image/") || media.type.startsWith("video/"));
+  const inline =
+    !document &&
+    (media.type.startsWith("image/") || media.type.startsWith("video/") || media.type.startsWith("audio/"));
   const filename = `${media.id}.${EXTENSIONS[media.type] ?? "bin"}`;
   return new Headers({
     "content-type": media.type,

@@ -15,7 +15,7 @@
  * malformed, missing or deleted id — is the same 404 `not_found`, so nothing can be learned by probing.
  */
 import { Hono, type Context, type MiddlewareHandler } from "hono";
-import { Id, ROUTES } from "../../client/sdk/protocol/index.ts";
+import { Id, ROUTES, isAudioType } from "../../client/sdk/protocol/index.ts";
 import { isMediaType, THUMBNAIL_HEADER, UploadMediaQuery } from "../../client/sdk/protocol/media.ts";
 import { withMediaStore, type MediaStore } from "../../db/media-store.ts";
 import type { AppEnv } from "../env.ts";
@@ -26,6 +26,7 @@ import { mediaExtras, thumbnailFromHeader } from "../lib/media-extras.ts";
 import { toMedia } from "../../db/media-resolve.ts";
 import { serveMedia } from "../lib/media-serve.ts";
 import { normaliseContentType } from "../lib/media-sniff.ts";
+import { AUDIO_UPLOAD, voiceExtras } from "../lib/audio-upload.ts";
 import { documentPolicy } from "../lib/document-upload.ts";
 import { MEDIA_UPLOAD, storeUpload } from "../lib/media-upload.ts";
 import { valid } from "../lib/validate.ts";
@@ -75,14 +76,18 @@ export const mediaRoutes = new Hono<AppEnv>()
     valid("query", UploadMediaQuery),
     async (c) => {
       const declared = normaliseContentType(c.req.header("content-type"));
-      const { filename, ...query } = c.req.valid("query");
+      const { filename, waveform, ...query } = c.req.valid("query");
       // `?filename=` makes it a document: any type, larger, never sniffed or shown inline.
-      const document = documentPolicy(filename, query, c.req.header(THUMBNAIL_HEADER));
-      if (!document && (declared === null || !isMediaType(declared))) {
-        throw new AppError("unsupported_media_type", "Content-Type must be an accepted picture or video type");
+      // An audio type makes it a voice note (../lib/audio-upload.ts), with a duration and a waveform.
+      const voice = declared !== null && isAudioType(declared) && filename === undefined;
+      const document = voice ? null : documentPolicy(filename, query, c.req.header(THUMBNAIL_HEADER));
+      if (!document && !voice && (declared === null || !isMediaType(declared))) {
+        throw new AppError("unsupported_media_type", "Content-Type must be an accepted picture, video or audio type");
       }
-      const extras =
-        document || declared === null || !isMediaType(declared)
+      if (waveform !== undefined && !voice) throw new AppError("invalid_request", "only voice notes have a waveform");
+      const extras = voice
+        ? voiceExtras(query, c.req.header(THUMBNAIL_HEADER))
+        : document || declared === null || !isMediaType(declared)
           ? {}
           : mediaExtras(declared, query, thumbnailFromHeader(c.req.header(THUMBNAIL_HEADER)));
       const upload = {
@@ -90,7 +95,7 @@ export const mediaRoutes = new Hono<AppEnv>()
         contentLength: c.req.header("content-length") ?? null,
         contentType: declared,
       };
-      const stored = await storeUpload(c.env.MEDIA, upload, document ?? MEDIA_UPLOAD);
+      const stored = await storeUpload(c.env.MEDIA, upload, voice ? AUDIO_UPLOAD : (document ?? MEDIA_UPLOAD));
       const record = await withStore(c, (store) =>
         store.create({
           id: newId("m"),
@@ -104,6 +109,7 @@ export const mediaRoutes = new Hono<AppEnv>()
           height: extras.height ?? null,
           durationMs: extras.durationMs ?? null,
           filename: filename ?? null,
+          waveform: waveform ?? null,
         }),
       ).catch(async (error: unknown) => {
         // No row, no media: the bytes must not stay behind unreferenced.

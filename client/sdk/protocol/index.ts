@@ -11,3 +11,4 @@ export * from "./weak-passwords.ts";
 export * from "./routes.ts";
 export * from "./message-extras.ts";
 export * from "./documents.ts";
+export * from "./voice.ts";

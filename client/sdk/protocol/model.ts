@@ -35,6 +35,8 @@ export const Media = z.object({
   durationMs: z.number().optional(),
   /** A document (any file): its name. It downloads as an attachment, never renders inline. */
   filename: z.string().optional(),
+  /** A voice note: loudness levels 0–255 (at most 100) to draw before the audio is fetched. */
+  waveform: z.array(z.number()).optional(),
 });
 export type Media = z.infer<typeof Media>;
 

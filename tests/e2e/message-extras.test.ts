@@ -139,3 +139,38 @@ describe("web client, documents", () => {
     TEST_MS,
   );
 });
+
+describe("web client, voice notes", () => {
+  it(
+    "records a voice note alice sends, and bob sees its waveform and a player with a seek bar",
+    async () => {
+      const alice = await person("Alice");
+      const bob = await person("Bob");
+      await startChatWith(alice, bob);
+      // The microphone: a tone from an oscillator (headless Chromium has no audio device).
+      await alice.page.evaluate(() => {
+        navigator.mediaDevices.getUserMedia = async () => {
+          const audio = new AudioContext();
+          const tone = audio.createOscillator();
+          const out = audio.createMediaStreamDestination();
+          tone.connect(out);
+          tone.start();
+          return out.stream;
+        };
+      });
+      await alice.page.getByRole("button", { name: "Record a voice note" }).click();
+      await visible(alice.page.getByRole("status", { name: "Recording a voice note" }));
+      await new Promise((r) => setTimeout(r, 1_500));
+      await alice.page.getByRole("button", { name: "Send voice note" }).click();
+
+      await openChat(bob.page, "Alice");
+      const player = messages(bob.page).getByLabel("Voice note");
+      await visible(player);
+      expect(await player.evaluate((a) => (a as HTMLAudioElement).controls)).toBe(true);
+      await until("the audio loads", () => player.evaluate((a) => (a as HTMLAudioElement).readyState >= 1), true);
+      expect(await messages(bob.page).locator(".voice-waveform rect").count()).toBeGreaterThan(5);
+      await visible(messages(bob.page).locator(".voice-length"));
+    },
+    TEST_MS,
+  );
+});

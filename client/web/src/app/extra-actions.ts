@@ -79,6 +79,23 @@ export class MessageExtraActions {
     }
   }
 
+  /** Uploads a recorded voice note (its duration and waveform with it) and sends it. */
+  async sendVoice(conversationId: string, audio: Blob, durationMs: number, waveform: number[]): Promise<void> {
+    try {
+      const media = await this.app.api.uploadMedia(audio, audio.type, {
+        durationMs: Math.max(1, Math.round(durationMs)),
+        ...(waveform.length > 0 ? { waveform } : {}),
+      });
+      const message = await this.app.api.sendMessage(conversationId, {
+        clientId: crypto.randomUUID(),
+        mediaId: media.id,
+      });
+      this.app.update((s) => applyMessage(s, message, this.app.isViewing(conversationId)));
+    } catch (error) {
+      this.app.toast(error instanceof ApiError ? `Voice note not sent: ${error.message}` : "Voice note not sent");
+    }
+  }
+
   /** Scrolls to a quoted message, loading older pages until it is there. */
   async jumpTo(conversationId: string, seq: number): Promise<void> {
     for (let page = 0; page <= MAX_JUMP_PAGES; page++) {

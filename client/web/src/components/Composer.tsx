@@ -10,6 +10,7 @@ import { AttachDialog } from "./AttachDialog.tsx";
 import { DocumentButton } from "./DocumentCard.tsx";
 import { HiddenFileInput } from "./HiddenFileInput.tsx";
 import { ReplyBar } from "./MessageExtras.tsx";
+import { VoiceRecorderButton } from "./VoiceNote.tsx";
 import { AttachIcon, SendIcon } from "./icons.tsx";
 
 /** The counter shows once fewer than this many bytes are left. */
@@ -69,6 +70,7 @@ export function Composer({ id }: { id: string }) {
         </button>
         <HiddenFileInput inputRef={picker} accept={ACCEPT} onFile={setFile} />
         <DocumentButton conversationId={id} />
+        <VoiceRecorderButton conversationId={id} />
         <div class="composer-field">
           <textarea
             ref={input}

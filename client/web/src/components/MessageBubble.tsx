@@ -10,6 +10,7 @@ import type { LocalSend } from "../state/types.ts";
 import { BlockIcon } from "./icons.tsx";
 import { DocumentCard } from "./DocumentCard.tsx";
 import { MediaContent } from "./MediaContent.tsx";
+import { VoicePlayer } from "./VoiceNote.tsx";
 import { QuoteBlock, ReactionChips, useExtraMenu } from "./MessageExtras.tsx";
 import { MessageMenu, type MenuItem } from "./MessageMenu.tsx";
 import { Ticks } from "./Ticks.tsx";
@@ -67,7 +68,8 @@ export function MessageBubble({ message: m, conversationId, mine, senderName, on
             {m.media?.filename !== undefined && (
               <DocumentCard name={m.media.filename} size={m.media.size} url={m.media.url} />
             )}
-            {m.media && m.media.filename === undefined && (
+            {m.media?.type.startsWith("audio/") && m.media.filename === undefined && <VoicePlayer media={m.media} />}
+            {m.media && m.media.filename === undefined && !m.media.type.startsWith("audio/") && (
               <MediaContent
                 media={m.media}
                 onOpen={() => m.media && controller.openViewer({ media: m.media, conversationId })}

@@ -46,7 +46,7 @@ describe("web client, replies, reactions, edits and forwards", () => {
   );
 
   it(
-    "shows bob's reaction under alice's message with who reacted, and takes it back",
+    "shows bob's reaction under alice's message and in its info with who reacted, and takes it back",
     async () => {
       const alice = await person("Alice");
       const bob = await person("Bob");
@@ -58,6 +58,10 @@ describe("web client, replies, reactions, edits and forwards", () => {
 
       const chip = bubble(alice.page, "We won the match").getByRole("button", { name: "😂 1: Bob" });
       await visible(chip);
+      await menu(alice.page, "We won the match", "Message info");
+      const info = alice.page.getByRole("region", { name: "Message info" });
+      await visible(info.locator(".reaction-entry", { hasText: "Bob" }));
+      await visible(info.getByLabel("reacted 😂"));
       await bubble(bob.page, "We won the match").getByRole("button", { name: "😂 1: You" }).click();
       await until("the reaction is gone for alice", () => chip.count(), 0);
     },

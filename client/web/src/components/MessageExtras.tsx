@@ -256,3 +256,24 @@ function useReplying(conversationId: string): Message | undefined {
   const controller = useController();
   return useSelector(controller.extras.replying, (s) => s[conversationId]);
 }
+
+/** Message info: who reacted with what, one line per person. */
+export function ReactionsSection({ message }: { message: Message }) {
+  const meId = useApp((s) => s.me.id);
+  const users = useApp((s) => s.users);
+  const entries = (message.reactions ?? []).flatMap((r) => r.userIds.map((userId) => ({ userId, emoji: r.emoji })));
+  if (entries.length === 0) return null;
+  return (
+    <section class="info-section" aria-labelledby="reactions">
+      <h4 id="reactions">Reactions</h4>
+      <ul class="member-list">
+        {entries.map((e) => (
+          <li key={e.userId} class="reaction-entry">
+            <span>{e.userId === meId ? "You" : (users[e.userId]?.displayName ?? "Someone")}</span>
+            <span aria-label={`reacted ${e.emoji}`}>{e.emoji}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

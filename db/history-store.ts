@@ -3,7 +3,8 @@
  * from their outbox in batches; the Worker reads pages older than a DO's hot window from it.
  */
 import { and, asc, desc, eq, gte, lt, sql } from "drizzle-orm";
-import type { Media, Message, SystemEvent } from "../client/sdk/protocol/index.ts";
+import { alias } from "drizzle-orm/pg-core";
+import type { Media, Message, ReplyQuote, SystemEvent } from "../client/sdk/protocol/index.ts";
 import type { ShardSet } from "./connection.ts";
 import { messages } from "./schema.ts";
 import { shardKey } from "./shards.ts";
@@ -20,6 +21,9 @@ export interface ArchivedMessage {
   sentAt: Date;
   deletedAt: Date | null;
   version: number;
+  replyTo?: ReplyQuote | null;
+  forwarded?: boolean;
+  editedAt?: string | null;
 }
 
 export class HistoryStore {
@@ -38,7 +42,7 @@ export class HistoryStore {
     const db = this.shards.for(shardKey.conversation(conversationId));
     await db
       .insert(messages)
-      .values(rows.map((r) => ({ ...r, media: r.media, system: r.system })))
+      .values(rows.map(toRow))
       .onConflictDoUpdate({
         target: [messages.conversationId, messages.seq],
         set: {
@@ -47,6 +51,10 @@ export class HistoryStore {
           system: sql`excluded.system`,
           deletedAt: sql`excluded.deleted_at`,
           version: sql`excluded.version`,
+          replyTo: sql`excluded.reply_to`,
+          replyToSeq: sql`excluded.reply_to_seq`,
+          forwarded: sql`excluded.forwarded`,
+          editedAt: sql`excluded.edited_at`,
         },
         setWhere: sql`${messages.version} < excluded.version`,
       });
@@ -55,15 +63,18 @@ export class HistoryStore {
   /** The page of up to `limit` messages with `minSeq ≤ seq < before`, ascending. */
   async page(conversationId: string, opts: { before: number; minSeq: number; limit: number }): Promise<Message[]> {
     const db = this.shards.for(shardKey.conversation(conversationId));
+    // A reply's quote shows "deleted" once its original is a tombstone here.
+    const quoted = alias(messages, "quoted");
     const rows = await db
-      .select()
+      .select({ row: messages, quotedDeletedAt: quoted.deletedAt })
       .from(messages)
+      .leftJoin(quoted, and(eq(quoted.conversationId, messages.conversationId), eq(quoted.seq, messages.replyToSeq)))
       .where(
         and(eq(messages.conversationId, conversationId), lt(messages.seq, opts.before), gte(messages.seq, opts.minSeq)),
       )
       .orderBy(desc(messages.seq))
       .limit(opts.limit);
-    return rows.reverse().map(toMessage);
+    return rows.reverse().map((r) => toMessage(r.row, r.quotedDeletedAt !== null));
   }
 
   /** Every archived message of a conversation, ascending (tests and the soak oracle). */
@@ -74,12 +85,28 @@ export class HistoryStore {
       .from(messages)
       .where(eq(messages.conversationId, conversationId))
       .orderBy(asc(messages.seq));
-    return rows.map(toMessage);
+    return rows.map((r) => toMessage(r));
   }
 }
 
-function toMessage(row: typeof messages.$inferSelect): Message {
+/** The row of an archived message: the quote without its read-time `deleted` flag. */
+function toRow(r: ArchivedMessage): typeof messages.$inferInsert {
+  const { replyTo, forwarded, editedAt, ...rest } = r;
+  const quote = replyTo
+    ? { seq: replyTo.seq, senderId: replyTo.senderId, snippet: replyTo.snippet, mediaType: replyTo.mediaType ?? null }
+    : null;
+  return {
+    ...rest,
+    replyTo: quote,
+    replyToSeq: quote?.seq ?? null,
+    forwarded: forwarded ?? false,
+    editedAt: editedAt ? new Date(editedAt) : null,
+  };
+}
+
+function toMessage(row: typeof messages.$inferSelect, quoteDeleted = false): Message {
   const deleted = row.deletedAt !== null;
+  const quote = row.replyTo as Omit<ReplyQuote, "deleted"> | null;
   return {
     conversationId: row.conversationId,
     seq: row.seq,
@@ -90,5 +117,15 @@ function toMessage(row: typeof messages.$inferSelect): Message {
     system: (row.system as SystemEvent | null) ?? null,
     sentAt: row.sentAt.toISOString(),
     deleted,
+    // As the Conversation DO sends them: present only when set, none on a tombstone.
+    ...(deleted || !quote
+      ? {}
+      : {
+          replyTo: quoteDeleted
+            ? { ...quote, snippet: null, mediaType: null, deleted: true }
+            : { ...quote, deleted: false },
+        }),
+    ...(!deleted && row.forwarded ? { forwarded: true } : {}),
+    ...(!deleted && row.editedAt ? { editedAt: row.editedAt.toISOString() } : {}),
   };
 }

@@ -30,6 +30,8 @@ export function toMedia(record: MediaRecord, conversationId?: string): Media {
     ...(record.width !== null ? { width: record.width } : {}),
     ...(record.height !== null ? { height: record.height } : {}),
     ...(record.durationMs !== null ? { durationMs: record.durationMs } : {}),
+    ...(record.filename !== null ? { filename: record.filename } : {}),
+    ...(record.waveform !== null ? { waveform: record.waveform } : {}),
   };
 }
 

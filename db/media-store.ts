@@ -35,6 +35,10 @@ export interface MediaRecord {
   width: number | null;
   height: number | null;
   durationMs: number | null;
+  /** Documents only (any file type): the uploaded file name. */
+  filename: string | null;
+  /** Voice notes only: loudness levels 0–255. */
+  waveform: number[] | null;
   createdAt: Date;
   deletedAt: Date | null;
 }
@@ -67,6 +71,8 @@ const recordColumns = {
   width: media.width,
   height: media.height,
   durationMs: media.durationMs,
+  filename: media.filename,
+  waveform: sql<number[] | null>`${media.waveform}`,
   createdAt: media.createdAt,
   deletedAt: media.deletedAt,
 };

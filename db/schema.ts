@@ -14,7 +14,7 @@
  * |              |                            | and deleting at zero is one transaction           |
  */
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 export const users = pgTable("users", {
   id: text("id").primaryKey(),
@@ -82,6 +82,12 @@ export const messages = pgTable(
     deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }),
     /** Bumped by every archive write so a late, older batch never overwrites a newer state. */
     version: integer("version").notNull().default(0),
+    /** A reply's quoted snapshot (`ReplyQuote` without `deleted`: a page joins the original's row). */
+    replyTo: jsonb("reply_to"),
+    /** The seq `replyTo` quotes, for that join. */
+    replyToSeq: bigint("reply_to_seq", { mode: "number" }),
+    forwarded: boolean("forwarded").notNull().default(false),
+    editedAt: timestamp("edited_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [primaryKey({ columns: [t.conversationId, t.seq] })],
 );
@@ -107,6 +113,10 @@ export const media = pgTable(
     width: integer("width"),
     height: integer("height"),
     durationMs: integer("duration_ms"),
+    /** Documents only: the file name it was uploaded with (downloads use it, as an attachment). */
+    filename: text("filename"),
+    /** Voice notes only: the loudness preview (≤ 100 levels 0–255). */
+    waveform: jsonb("waveform"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     /**
      * Last time the owner was allowed to send it (a send may still be on its way to a conversation)

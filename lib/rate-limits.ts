@@ -112,9 +112,15 @@ export const BLOCKS_PER_USER: RateRule = { name: "block_user", limit: 30, window
 export const INVITES_PER_USER: RateRule = { name: "invite_user", limit: 20, windowSeconds: 60 };
 /**
  * Password changes per user (`POST /v1/me/password`): 5 / 60 s. It checks the current password
- * (PBKDF2 each time), so it must not become a faster way to guess it than login.
+ * (argon2id each time), so it must not become a faster way to guess it than login.
  */
 export const PASSWORD_CHANGES_PER_USER: RateRule = { name: "password_change_user", limit: 5, windowSeconds: 60 };
+/**
+ * Edits and reactions per user (`PATCH …/messages/:seq`, `PUT`/`DELETE …/reaction`): 60 / 60 s, one
+ * bucket. Each fans an event out to every member of the chat (up to 200 hubs) outside the send
+ * limits; a person taps a handful of reactions a minute, and a flood of them is spam.
+ */
+export const MESSAGE_CHANGES_PER_USER: RateRule = { name: "message_change_user", limit: 60, windowSeconds: 60 };
 /** Message sends per conversation, all members together: 100 / 10 s (in the Conversation DO). */
 export const SENDS_PER_CONVERSATION: RateRule = { name: "send_conversation", limit: 100, windowSeconds: 10 };
 
@@ -138,6 +144,7 @@ export const ALL_RATE_RULES: readonly RateRule[] = [
   BLOCKS_PER_USER,
   INVITES_PER_USER,
   PASSWORD_CHANGES_PER_USER,
+  MESSAGE_CHANGES_PER_USER,
 ];
 
 /**

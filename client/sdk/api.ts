@@ -18,9 +18,15 @@ import {
   Session,
   User,
   pathTo,
+  MAX_FORWARD_TARGETS,
+  ReactionSummary,
   type AddMembersBody,
+  type EditMessageBody,
   type ErrorCode,
   type PrivacyBody,
+  type MessageRef,
+  type ReactionBody,
+  type SendMessageBody,
   type SetRoleBody,
   type UpdateGroupBody,
 } from "./protocol/index.ts";
@@ -54,6 +60,13 @@ export interface UploadMediaOptions {
   durationMs?: number;
   /** A JPEG or WebP preview of at most 8 KB, made on the device (e.g. a 96 px canvas export). */
   thumbnail?: Uint8Array | ArrayBuffer;
+  /**
+   * Uploads a document instead: any type, up to MAX_DOCUMENT_BYTES, under this file name; it
+   * downloads as an attachment. Takes no width, height, duration or thumbnail.
+   */
+  filename?: string;
+  /** Voice notes (an audio `type`): up to 100 loudness levels 0–255, drawn before the audio loads. */
+  waveform?: readonly number[];
 }
 
 /** The part of XMLHttpRequest the upload uses; typed here so the SDK compiles without the DOM lib. */
@@ -145,6 +158,8 @@ export class Api {
     if (opts.width !== undefined) query.set("width", String(opts.width));
     if (opts.height !== undefined) query.set("height", String(opts.height));
     if (opts.durationMs !== undefined) query.set("durationMs", String(opts.durationMs));
+    if (opts.filename !== undefined) query.set("filename", opts.filename);
+    if (opts.waveform !== undefined) query.set("waveform", opts.waveform.join(","));
     const url = `${this.baseUrl}${ROUTES.uploadMedia.path}${query.size > 0 ? `?${query}` : ""}`;
     const headers: Record<string, string> = { "content-type": type };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
@@ -290,7 +305,7 @@ export class Api {
     ).then((r) => r.messages);
   }
   /** Sends over REST (the WebSocket `send` is the fast path); same idempotency by `clientId`. */
-  sendMessage(id: string, body: { clientId: string; text?: string; mediaId?: string }) {
+  sendMessage(id: string, body: SendMessageBody) {
     return this.request(
       ROUTES.sendMessage.method,
       pathTo(ROUTES.sendMessage.path, { id }),
@@ -304,6 +319,38 @@ export class Api {
       `${pathTo(ROUTES.deleteMessage.path, { id, seq })}?for=${scope}`,
       null,
     );
+  }
+  /** The sender replaces a text within EDIT_WINDOW_SECONDS; answers the edited message. */
+  editMessage(id: string, seq: number, text: string) {
+    const body: EditMessageBody = { text };
+    return this.request(
+      ROUTES.editMessage.method,
+      pathTo(ROUTES.editMessage.path, { id, seq }),
+      z.object({ message: Message }),
+      body,
+    ).then((r) => r.message);
+  }
+  /** Sets or changes my one reaction (exactly one emoji); answers the message's reactions. */
+  react(id: string, seq: number, emoji: string) {
+    const body: ReactionBody = { emoji };
+    return this.request(
+      ROUTES.setReaction.method,
+      pathTo(ROUTES.setReaction.path, { id, seq }),
+      z.object({ message: z.object({ seq: z.number(), reactions: z.array(ReactionSummary) }) }),
+      body,
+    ).then((r) => r.message.reactions);
+  }
+  unreact(id: string, seq: number) {
+    return this.request(ROUTES.removeReaction.method, pathTo(ROUTES.removeReaction.path, { id, seq }), null);
+  }
+  /**
+   * Forwards a message the user can see to up to MAX_FORWARD_TARGETS chats, one send each (each
+   * with its own client id): the answers in the order of `targets`.
+   */
+  forward(from: MessageRef, targets: readonly string[]) {
+    if (targets.length > MAX_FORWARD_TARGETS)
+      return Promise.reject(new ApiError(400, "invalid_request", `forward to at most ${MAX_FORWARD_TARGETS} chats`));
+    return Promise.all(targets.map((id) => this.sendMessage(id, { clientId: crypto.randomUUID(), forwardOf: from })));
   }
   markRead(id: string, upTo: number) {
     return this.request(ROUTES.markRead.method, pathTo(ROUTES.markRead.path, { id }), null, { upTo });

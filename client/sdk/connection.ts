@@ -22,6 +22,7 @@ import {
   type ErrorCode,
   type Event,
   type Message,
+  type MessageRef,
   type Presence,
   type User,
 } from "./protocol/index.ts";
@@ -171,7 +172,7 @@ export class Connection extends Emitter<ConnectionEvents> {
    */
   async send(
     conversationId: string,
-    content: { text?: string; mediaId?: string },
+    content: { text?: string; mediaId?: string; replyTo?: number; forwardOf?: MessageRef },
     clientId: string = crypto.randomUUID(),
     queued?: () => void,
   ): Promise<Message> {
@@ -419,6 +420,8 @@ export class Connection extends Emitter<ConnectionEvents> {
       clientId: p.clientId,
       ...(p.text !== undefined ? { text: p.text } : {}),
       ...(p.mediaId !== undefined ? { mediaId: p.mediaId } : {}),
+      ...(p.replyTo !== undefined ? { replyTo: p.replyTo } : {}),
+      ...(p.forwardOf !== undefined ? { forwardOf: p.forwardOf } : {}),
     });
   }
 

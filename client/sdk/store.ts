@@ -3,11 +3,16 @@
  * cursor and its outbox of unacknowledged sends. The default keeps them in memory; the web app
  * plugs in IndexedDB.
  */
+import type { MessageRef } from "./protocol/index.ts";
 export interface PendingSend {
   conversationId: string;
   clientId: string;
   text?: string;
   mediaId?: string;
+  /** Reply to this seq in the same conversation. */
+  replyTo?: number;
+  /** Forward this message (from any of the user's chats). */
+  forwardOf?: MessageRef;
   queuedAt: number;
 }
 

@@ -12,7 +12,13 @@
  * checks membership itself. A non-member gets exactly the answer a missing conversation gets.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Conversation, InvitePreview, Message, MessageStatus } from "../../client/sdk/protocol/index.ts";
+import type {
+  Conversation,
+  InvitePreview,
+  Message,
+  MessageStatus,
+  ReactionSummary,
+} from "../../client/sdk/protocol/index.ts";
 import { countDeadLetter, type DeadLetterQueue } from "../../db/cache/dead-letters.ts";
 import { redisFromEnv } from "../../db/cache/redis.ts";
 import { deleteWindowSeconds } from "../../lib/config.ts";
@@ -29,6 +35,7 @@ import { fanoutPass } from "./fanout.ts";
 import * as groups from "./group-ops.ts";
 import * as invites from "./invites.ts";
 import type { GroupPatch } from "./group-settings.ts";
+import * as extras from "./message-extras.ts";
 import { mediaJobsPass } from "./media-jobs.ts";
 import * as messages from "./messages.ts";
 import { NOT_FOUND } from "./rows.ts";
@@ -151,6 +158,21 @@ export class ConversationDO extends DurableObject<Env> {
   /** Deletes a message for `userId` only, or for everyone (sender or group admin, within the window). */
   async deleteMessage(userId: string, seq: number, scope: "me" | "everyone"): Promise<Result<null>> {
     return messages.deleteMessage(this.context, userId, seq, scope);
+  }
+
+  /** The sender edits a text within the edit window (./message-extras.ts). */
+  async editMessage(userId: string, seq: number, text: string): Promise<Result<Message>> {
+    return extras.edit(this.context, userId, seq, text);
+  }
+
+  /** Sets, changes (`emoji`) or removes (null) `userId`'s one reaction to `seq`. */
+  async react(userId: string, seq: number, emoji: string | null): Promise<Result<{ reactions: ReactionSummary[] }>> {
+    return extras.react(this.context, userId, seq, emoji);
+  }
+
+  /** The message `userId` forwards from here, if they can see it (or `archived`: read it from Postgres). */
+  async forwardSource(userId: string, seq: number): Promise<Result<{ message: Message } | { archived: true }>> {
+    return extras.forwardSource(this.context, userId, seq);
   }
 
   // ---- groups ----------------------------------------------------------------------------------------

@@ -6,7 +6,15 @@
  * Callers pass the *authenticated* user id; a non-member gets exactly the answer a missing
  * conversation gets.
  */
-import type { Conversation, EventBody, Media, Message, SystemEvent } from "../../client/sdk/protocol/index.ts";
+import type {
+  Conversation,
+  EventBody,
+  Media,
+  Message,
+  ReactionSummary,
+  ReplyQuote,
+  SystemEvent,
+} from "../../client/sdk/protocol/index.ts";
 import { MAX_GROUP_MEMBERS, MAX_HISTORY_PAGE, MAX_TEXT_BYTES } from "../../client/sdk/protocol/index.ts";
 import { groupPictureUrl, isPictureOf } from "../../db/pictures.ts";
 import { err, ok, type Result } from "../../lib/result.ts";
@@ -14,8 +22,17 @@ import { iso } from "../../lib/time.ts";
 import { blockedByMe, withheldFrom } from "./blocks.ts";
 import type { ConversationContext } from "./context.ts";
 import { groupFields, refuseNonAdminSend } from "./group-settings.ts";
+import { archivedReactions, quoteFor, withExtras } from "./message-extras.ts";
 import { initialPrivateReads } from "./read-privacy.ts";
-import { NOT_FOUND, newMember, toMessage, type MemberRow, type MessageRow, type MetaRow } from "./rows.ts";
+import {
+  NOT_FOUND,
+  newMember,
+  readableRange,
+  toMessage,
+  type MemberRow,
+  type MessageRow,
+  type MetaRow,
+} from "./rows.ts";
 
 export interface OpenInput {
   id: string;
@@ -32,6 +49,10 @@ export interface SendInput {
   clientId: string;
   text?: string;
   media?: Media;
+  /** Reply to this seq here (404 when the sender cannot see it). */
+  replyTo?: number;
+  /** Forwarded from another chat: the content was copied from there by the caller. */
+  forwarded?: boolean;
 }
 
 /** A history page: messages from the hot window, plus what the caller must read from Postgres. */
@@ -41,14 +62,13 @@ export interface HistoryPlan {
   archive: { before: number; minSeq: number; limit: number } | null;
   /** Seqs this user deleted for themselves within the archive range. */
   hidden: number[];
+  /** Reactions of the archive range's messages, by seq (reactions live here, not in Postgres). */
+  reactions?: Record<number, ReactionSummary[]>;
 }
 
 const utf8 = new TextEncoder();
 
-/** The lowest and highest seq `m` may read. */
-export function readableRange(m: MemberRow, lastSeq: number): { low: number; high: number } {
-  return { low: Math.max(1, m.joined_seq), high: m.left_seq ?? lastSeq };
-}
+export { readableRange } from "./rows.ts";
 
 /** The conversation as `userId` may see it: as it is, or for a former member as of their removal. */
 export function describeFor(ctx: ConversationContext, m: MemberRow): Conversation {
@@ -136,7 +156,15 @@ export function open(
 /** Assigns the next seq and stores a message with its idempotency key, archive row and event. */
 export function appendMessage(
   ctx: ConversationContext,
-  input: { senderId: string; clientId: string; text?: string; media?: Media; system?: SystemEvent },
+  input: {
+    senderId: string;
+    clientId: string;
+    text?: string;
+    media?: Media;
+    system?: SystemEvent;
+    reply?: Omit<ReplyQuote, "deleted">;
+    forwarded?: boolean;
+  },
   now: number,
   /** Who gets the message event: every member (null), or only the sender (a withheld message, ./blocks.ts). */
   audience: string | null = null,
@@ -154,6 +182,9 @@ export function appendMessage(
     sent_at: now,
     deleted_at: null,
     version: 0,
+    reply: input.reply ? JSON.stringify(input.reply) : null,
+    forwarded: input.forwarded ? 1 : 0,
+    edited_at: null,
   };
   store.insertMessage(row);
   if (input.media) store.addMediaRef(input.media.id, row.seq);
@@ -199,13 +230,16 @@ export function send(
   if (earlier) return ok({ message: earlier, duplicate: true });
   const refused = refuseSend(m, input, meta);
   if (refused) return err(refused.code, refused.message);
+  const quote = input.replyTo === undefined ? undefined : quoteFor(ctx, m, input.replyTo);
+  if (quote && !quote.ok) return quote;
   const admitted = admit();
   if (!admitted.ok) return admitted;
   const now = Date.now();
   // The recipient blocked the sender: stored and acked, but theirs never (./blocks.ts).
   const withheld = withheldFrom(meta, userId);
+  const { clientId, text, media, forwarded } = input;
   const message = ctx.write(() => {
-    const fields = { senderId: userId, clientId: input.clientId, text: input.text, media: input.media };
+    const fields = { senderId: userId, clientId, text, media, reply: quote?.value, forwarded };
     const stored = appendMessage(ctx, fields, now, withheld === null ? null : userId);
     if (withheld !== null) store.hide(withheld, stored.seq);
     return stored;
@@ -252,14 +286,17 @@ export function history(
   if (upper < minSeq) return ok({ messages: [], archive: null, hidden: [] });
   const hotLow = Math.max(minSeq, meta.hot_floor);
   const rows = upper >= hotLow ? store.hotPage(userId, hotLow, upper, limit) : [];
-  const messages = rows.map((r) => toMessage(meta.id, r));
+  const messages = withExtras(ctx, meta.id, rows);
   const remaining = limit - messages.length;
   const archiveBefore = messages[0]?.seq ?? Math.min(upper + 1, hotLow);
   if (remaining <= 0 || archiveBefore <= minSeq || hotLow <= minSeq) {
     return ok({ messages, archive: null, hidden: [] });
   }
   const hidden = store.hiddenSeqs(userId, minSeq, archiveBefore);
-  return ok({ messages, archive: { before: archiveBefore, minSeq, limit: remaining }, hidden });
+  // Seqs are gap-free, so the archive page lies within the `remaining + hidden` seqs below `before`.
+  const low = Math.max(minSeq, archiveBefore - remaining - hidden.length);
+  const reactions = archivedReactions(ctx, low, archiveBefore - 1);
+  return ok({ messages, archive: { before: archiveBefore, minSeq, limit: remaining }, hidden, reactions });
 }
 
 /**

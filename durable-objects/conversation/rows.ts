@@ -1,5 +1,13 @@
 /** SQLite rows of the Conversation DO and their conversion to wire objects. */
-import type { EventBody, Media, Message, Role, SystemEvent } from "../../client/sdk/protocol/index.ts";
+import type {
+  EventBody,
+  Media,
+  Message,
+  ReactionSummary,
+  ReplyQuote,
+  Role,
+  SystemEvent,
+} from "../../client/sdk/protocol/index.ts";
 import { iso } from "../../lib/time.ts";
 
 /** What a non-member is told: exactly what a conversation that does not exist answers. */
@@ -59,7 +67,18 @@ export type MessageRow = {
   sent_at: number;
   deleted_at: number | null;
   version: number;
+  /** A reply's quote (JSON `ReplyQuote` without `deleted`), else null. */
+  reply: string | null;
+  /** 1 when forwarded from another chat. */
+  forwarded: number;
+  edited_at: number | null;
 };
+
+/** What a message row does not hold itself: whether its quote's original is deleted, its reactions. */
+export interface MessageExtras {
+  quoteDeleted?: boolean;
+  reactions?: ReactionSummary[];
+}
 
 export type EventRow = { ev: number; target: string | null; body: string };
 
@@ -67,6 +86,11 @@ export type EventRow = { ev: number; target: string | null; body: string };
 export interface ConversationEvent {
   ev: number;
   body: EventBody;
+}
+
+/** The lowest and highest seq `m` may read. */
+export function readableRange(m: MemberRow, lastSeq: number): { low: number; high: number } {
+  return { low: Math.max(1, m.joined_seq), high: m.left_seq ?? lastSeq };
 }
 
 /** A member row as it starts: joined now at `joinedSeq`/`joinedEv`, with watermarks at `upto`. */
@@ -96,7 +120,7 @@ export function newMember(
   };
 }
 
-export function toMessage(conversationId: string, row: MessageRow): Message {
+export function toMessage(conversationId: string, row: MessageRow, extras: MessageExtras = {}): Message {
   const deleted = row.deleted_at !== null;
   return {
     conversationId,
@@ -108,5 +132,21 @@ export function toMessage(conversationId: string, row: MessageRow): Message {
     system: row.system === null ? null : (JSON.parse(row.system) as SystemEvent),
     sentAt: iso(row.sent_at),
     deleted,
+    ...(deleted ? {} : extrasOf(row, extras)),
   };
+}
+
+/** The optional fields of a message, present only when set (absent = null / false / []). */
+function extrasOf(row: MessageRow, extras: MessageExtras): Partial<Message> {
+  const out: Partial<Message> = {};
+  if (row.reply !== null) {
+    const quote = JSON.parse(row.reply) as Omit<ReplyQuote, "deleted">;
+    out.replyTo = extras.quoteDeleted
+      ? { ...quote, snippet: null, mediaType: null, deleted: true }
+      : { ...quote, deleted: false };
+  }
+  if (row.forwarded) out.forwarded = true;
+  if (row.edited_at !== null) out.editedAt = iso(row.edited_at);
+  if (extras.reactions && extras.reactions.length > 0) out.reactions = extras.reactions;
+  return out;
 }

@@ -62,4 +62,15 @@ export const CONVERSATION_MIGRATIONS = [
   `ALTER TABLE meta ADD COLUMN only_admins_edit INTEGER NOT NULL DEFAULT 1`,
   // Groups: the secret of the current invite link (./invites.ts); null = no link.
   `ALTER TABLE meta ADD COLUMN invite_secret TEXT`,
+  // Replies carry a quoted snapshot (JSON `ReplyQuote` without `deleted`, worked out when read).
+  `ALTER TABLE messages ADD COLUMN reply TEXT`,
+  `ALTER TABLE messages ADD COLUMN forwarded INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE messages ADD COLUMN edited_at INTEGER`,
+  // One reaction per member per message, for every message ever (not only the hot window): history
+  // pages, hot or archived, take their reactions from here.
+  `CREATE TABLE reactions (
+     seq INTEGER NOT NULL, user_id TEXT NOT NULL, emoji TEXT NOT NULL, at INTEGER NOT NULL,
+     PRIMARY KEY (seq, user_id))`,
+  // Which seqs were deleted for everyone, beyond the hot window too: a reply's quote shows "deleted".
+  `CREATE TABLE deleted_seqs (seq INTEGER PRIMARY KEY)`,
 ] as const;

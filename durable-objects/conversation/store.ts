@@ -248,7 +248,7 @@ export class ConversationStore {
   /** Stores a new message with its idempotency key; queued for the archive. */
   insertMessage(row: MessageRow): void {
     this.sql.exec(
-      "INSERT INTO messages (seq, client_id, sender_id, text, media, system, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO messages (seq, client_id, sender_id, text, media, system, sent_at, reply, forwarded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       row.seq,
       row.client_id,
       row.sender_id,
@@ -256,6 +256,8 @@ export class ConversationStore {
       row.media,
       row.system,
       row.sent_at,
+      row.reply,
+      row.forwarded,
     );
     this.sql.exec(
       "INSERT INTO sends (sender_id, client_id, seq, sent_at) VALUES (?, ?, ?, ?)",
@@ -292,6 +294,7 @@ export class ConversationStore {
         now,
       );
     }
+    this.sql.exec("INSERT OR IGNORE INTO deleted_seqs (seq) VALUES (?)", seq);
     const version = existing ? existing.version + 1 : 1_000_000;
     this.sql.exec("INSERT OR REPLACE INTO archive_outbox (seq, version) VALUES (?, ?)", seq, version);
     const media = this.sql
@@ -550,6 +553,57 @@ export class ConversationStore {
 
   deadLetterCount(): number {
     return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM dead_letters").one().n;
+  }
+
+  // ---- replies, reactions, edits (./message-extras.ts) ----------------------------------------------------------
+
+  /** Whether `seq` was deleted for everyone (kept beyond the hot window). */
+  isDeleted(seq: number): boolean {
+    return this.sql.exec("SELECT 1 FROM deleted_seqs WHERE seq = ?", seq).toArray().length > 0;
+  }
+
+  /** Of the quoted seqs of `rows`, those deleted for everyone. */
+  deletedAmong(seqs: readonly number[]): Set<number> {
+    if (seqs.length === 0) return new Set();
+    const marks = seqs.map(() => "?").join(",");
+    return new Set(
+      this.sql
+        .exec<{ seq: number }>(`SELECT seq FROM deleted_seqs WHERE seq IN (${marks})`, ...seqs)
+        .toArray()
+        .map((r) => r.seq),
+    );
+  }
+
+  /** Reactions on messages in [low, high], in reaction order. */
+  reactionsIn(low: number, high: number): Array<{ seq: number; user_id: string; emoji: string }> {
+    return this.sql
+      .exec<{ seq: number; user_id: string; emoji: string }>(
+        "SELECT seq, user_id, emoji FROM reactions WHERE seq >= ? AND seq <= ? ORDER BY seq, at, user_id",
+        low,
+        high,
+      )
+      .toArray();
+  }
+
+  /** Sets (emoji) or removes (null) `userId`'s reaction to `seq`. */
+  setReaction(seq: number, userId: string, emoji: string | null, now: number): void {
+    if (emoji === null) this.sql.exec("DELETE FROM reactions WHERE seq = ? AND user_id = ?", seq, userId);
+    else
+      this.sql.exec(
+        `INSERT INTO reactions (seq, user_id, emoji, at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (seq, user_id) DO UPDATE SET emoji = excluded.emoji, at = excluded.at`,
+        seq,
+        userId,
+        emoji,
+        now,
+      );
+  }
+
+  /** The sender's new text; the new version is queued for the archive. */
+  editText(seq: number, text: string, now: number): void {
+    this.sql.exec("UPDATE messages SET text = ?, edited_at = ?, version = version + 1 WHERE seq = ?", text, now, seq);
+    const version = this.sql.exec<{ version: number }>("SELECT version FROM messages WHERE seq = ?", seq).one().version;
+    this.sql.exec("INSERT OR REPLACE INTO archive_outbox (seq, version) VALUES (?, ?)", seq, version);
   }
 
   private queueMediaJob(mediaId: string, seq: number, op: "add" | "remove"): void {

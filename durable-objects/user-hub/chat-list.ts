@@ -44,5 +44,15 @@ export function applyToChatList(
       return store.chatStatus(conversationId, body);
     case "profile":
       return; // not about a conversation; profiles are kept by ./profiles.ts
+    case "message_edited": {
+      const last = store.chatLastMessage(conversationId, body.seq);
+      if (last) {
+        const edited: Message = { ...(JSON.parse(last) as Message), text: body.text, editedAt: body.editedAt };
+        store.setChatLastMessage(conversationId, JSON.stringify(edited));
+      }
+      return;
+    }
+    case "reaction":
+      return; // not a message: the chat's order and unread count stay
   }
 }

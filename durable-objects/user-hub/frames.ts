@@ -7,6 +7,8 @@ import {
   ClientFrame,
   MAX_FRAME_BYTES,
   quickClientFrame,
+  forwardAlone,
+  type MessageRef,
   TYPING_RELAY_INTERVAL_MS,
   validationError,
   type ErrorCode,
@@ -25,11 +27,15 @@ export interface SendRequest {
   clientId: string;
   text?: string;
   mediaId?: string;
+  /** Reply to this seq in the same conversation. */
+  replyTo?: number;
+  /** Forward this message (from any chat of the user's); takes no text or media of its own. */
+  forwardOf?: MessageRef;
 }
 
 export type ConversationStub = Pick<
   DurableObjectStub<ConversationDO>,
-  "send" | "markRead" | "deleteMessage" | "typing" | "markDelivered"
+  "send" | "markRead" | "deleteMessage" | "typing" | "markDelivered" | "forwardSource"
 >;
 
 /** What the frame handler needs from its hub. */
@@ -42,6 +48,8 @@ export interface FrameHost {
   conversation<T>(conversationId: string, call: (c: ConversationStub) => Promise<Result<T>>): Promise<Result<T>>;
   /** Resolves an uploaded media id for a send (uploader only; throws AppError otherwise). */
   resolveMedia(mediaId: string, conversationId: string): Promise<Media>;
+  /** The text and media a forward copies into `conversationId` (./forward-source.ts; throws AppError). */
+  forwardContent(ref: MessageRef, conversationId: string): Promise<{ text?: string; media?: Media }>;
   /** The per-user send budget: ok, or when to retry. */
   takeSend(): { ok: true } | { ok: false; retryAfterSeconds: number };
   waitUntil(work: Promise<unknown>): void;
@@ -155,11 +163,15 @@ export class FrameHandler {
       });
     // A media id is resolved (uploader only, else not_found) before the conversation sees the send;
     // the gate keeps a text sent right after a picture from overtaking it (./send-gates.ts).
-    const gate = this.sendGates.enter(conversationId, input.mediaId !== undefined);
+    if (!forwardAlone(input)) return err("invalid_request", "a forward takes no text, mediaId or replyTo");
+    const forwardOf = input.forwardOf;
+    const gate = this.sendGates.enter(conversationId, input.mediaId !== undefined || forwardOf !== undefined);
     let media: Media | undefined;
+    let text = input.text;
     try {
       if (gate.prior) await gate.prior;
       if (input.mediaId !== undefined) media = await this.host.resolveMedia(input.mediaId, conversationId);
+      if (forwardOf !== undefined) ({ text, media } = await this.host.forwardContent(forwardOf, conversationId));
     } catch (error) {
       gate.issued();
       const failure = asAppError(error) ?? new AppError("unavailable", "media temporarily unavailable, retry");
@@ -167,7 +179,13 @@ export class FrameHandler {
     }
     const me = this.host.userId();
     const sending = this.host.conversation(conversationId, (c) =>
-      c.send(me, { clientId: input.clientId, text: input.text, media }),
+      c.send(me, {
+        clientId: input.clientId,
+        text,
+        media,
+        ...(input.replyTo !== undefined ? { replyTo: input.replyTo } : {}),
+        ...(forwardOf !== undefined ? { forwarded: true } : {}),
+      }),
     );
     gate.issued();
     return sending;

@@ -12,6 +12,7 @@ import { ConversationCalls } from "./conversation-calls.ts";
 import { HubBlocks } from "./blocks.ts";
 import { reportDelivered } from "./delivered-receipts.ts";
 import { EventLog, asEvent } from "./event-log.ts";
+import { forwardContent } from "./forward-source.ts";
 import { FrameHandler } from "./frames.ts";
 import { HubPresence } from "./presence.ts";
 import { HubProfiles } from "./profiles.ts";
@@ -114,6 +115,14 @@ export function wireHub(ctx: DurableObjectState, env: Env, hooks: HubHooks): Hub
       conversation: (id, call) => conversations.call(id, call),
       resolveMedia: (mediaId, conversationId) =>
         resolveMediaForSend(env, hooks.userId(), mediaId, conversationId, (p) => ctx.waitUntil(p)),
+      forwardContent: (ref, conversationId) =>
+        forwardContent(
+          env,
+          ref,
+          conversationId,
+          (r) => conversations.call(r.conversationId, (c) => c.forwardSource(hooks.userId(), r.seq)),
+          (p) => ctx.waitUntil(p),
+        ),
       takeSend: () => (rateLimitsEnabled(env) ? sendLimit.take(hooks.userId()) : { ok: true }),
       waitUntil: (work) => ctx.waitUntil(work),
     }),

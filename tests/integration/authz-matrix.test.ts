@@ -131,6 +131,30 @@ const ROUTES: Record<string, Entry> = {
     call: (id) => ({ method: "DELETE", path: `/v1/conversations/${id}/messages/${world.hideSeq}?for=me` }),
     expect: { removed: 404, member: 204, sender: 204, admin: 204 },
   },
+  // Edits and reactions act on a message sent after the removal: the removed member cannot see it.
+  "PATCH /v1/conversations/:id/messages/:seq": {
+    scope: "conversation",
+    call: (id) => ({
+      method: "PATCH",
+      path: `/v1/conversations/${id}/messages/${world.hideSeq}`,
+      body: { text: "to be hidden" },
+    }),
+    expect: { removed: 404, member: 403, sender: 200, admin: 403 },
+  },
+  "PUT /v1/conversations/:id/messages/:seq/reaction": {
+    scope: "conversation",
+    call: (id) => ({
+      method: "PUT",
+      path: `/v1/conversations/${id}/messages/${world.hideSeq}/reaction`,
+      body: { emoji: "👍" },
+    }),
+    expect: { removed: 404, member: 200, sender: 200, admin: 200 },
+  },
+  "DELETE /v1/conversations/:id/messages/:seq/reaction": {
+    scope: "conversation",
+    call: (id) => ({ method: "DELETE", path: `/v1/conversations/${id}/messages/${world.hideSeq}/reaction` }),
+    expect: { removed: 404, member: 204, sender: 204, admin: 204 },
+  },
   "POST /v1/conversations/:id/read": {
     scope: "conversation",
     call: (id) => ({ method: "POST", path: `/v1/conversations/${id}/read`, body: { upTo: 1 } }),

@@ -19,6 +19,7 @@ import {
   LOGIN_PER_ACCOUNT,
   LOGIN_PER_ACCOUNT_IP,
   LOGIN_PER_IP,
+  MESSAGE_CHANGES_PER_USER,
   PRESENCE_PER_USER,
   PROFILE_UPDATES_PER_USER,
   REGISTER_PER_IP,
@@ -49,6 +50,9 @@ const LIMITED: Record<string, RateRule[]> = {
   "GET /v1/invites/:token": [INVITES_PER_USER],
   "POST /v1/invites/:token/join": [INVITES_PER_USER],
   "POST /v1/me/password": [PASSWORD_CHANGES_PER_USER],
+  "PATCH /v1/conversations/:id/messages/:seq": [MESSAGE_CHANGES_PER_USER],
+  "PUT /v1/conversations/:id/messages/:seq/reaction": [MESSAGE_CHANGES_PER_USER],
+  "DELETE /v1/conversations/:id/messages/:seq/reaction": [MESSAGE_CHANGES_PER_USER],
 };
 
 /** Each served route's chain (middleware entries of that method and path, then the handler), in order. */

@@ -27,6 +27,7 @@ const TYPICAL: Record<string, unknown>[] = [
     text: "a",
     mediaId: "m",
   },
+  { type: "send", id: "f3", conversationId: "d_1", clientId: "c-3", text: "re", replyTo: 7 },
   { type: "read", conversationId: "d_1", upTo: 1 },
   { type: "read", id: "r1", conversationId: "d_1", upTo: Number.MAX_SAFE_INTEGER },
   { type: "typing", conversationId: "g_2", typing: false },
@@ -82,7 +83,19 @@ const STRANGE_VALUES: unknown[] = [
   {},
   { nested: 1 },
 ];
-const KEYS = ["type", "id", "conversationId", "clientId", "text", "mediaId", "upTo", "cursor", "typing", "extra"];
+const KEYS = [
+  "type",
+  "id",
+  "conversationId",
+  "clientId",
+  "text",
+  "mediaId",
+  "replyTo",
+  "upTo",
+  "cursor",
+  "typing",
+  "extra",
+];
 
 function mutate(base: Record<string, unknown>, rand: () => number): unknown {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;

@@ -21,6 +21,8 @@ export interface ServableMedia {
   type: string;
   size: number;
   sha256: string;
+  /** Documents: the uploaded file name (served as an attachment, whatever the type). */
+  filename?: string | null;
 }
 
 /** A day: the bytes behind an id never change; the browser revalidates with the ETag after that. */
@@ -34,18 +36,28 @@ const EXTENSIONS: Record<string, string> = {
   "video/mp4": "mp4",
   "video/webm": "webm",
   "video/quicktime": "mov",
+  "audio/ogg": "ogg",
+  "audio/webm": "weba",
+  "audio/mp4": "m4a",
+  "audio/mpeg": "mp3",
 };
 
 /** The headers every answer about this media carries. */
 function baseHeaders(media: ServableMedia): Headers {
-  const inline = media.type.startsWith("image/") || media.type.startsWith("video/");
+  const document = media.filename !== undefined && media.filename !== null;
+  const inline =
+    !document &&
+    (media.type.startsWith("image/") || media.type.startsWith("video/") || media.type.startsWith("audio/"));
   const filename = `${media.id}.${EXTENSIONS[media.type] ?? "bin"}`;
   return new Headers({
     "content-type": media.type,
     etag: `"${media.sha256}"`,
     "cache-control": CACHE_CONTROL,
     "accept-ranges": "bytes",
-    "content-disposition": `${inline ? "inline" : "attachment"}; filename="${filename}"`,
+    "content-disposition":
+      document && media.filename
+        ? attachment(media.filename)
+        : `${inline ? "inline" : "attachment"}; filename="${filename}"`,
     "x-content-type-options": "nosniff",
     "content-security-policy": "default-src 'none'; sandbox",
     "cross-origin-resource-policy": "same-site",
@@ -85,4 +97,14 @@ export async function serveMedia(
   const object = await bucket.get(media.r2Key, range ? { range } : undefined);
   if (!object) return null;
   return new Response(object.body, { status, headers });
+}
+
+/**
+ * `attachment` with the document's name (RFC 6266): an ASCII fallback with quotes, backslashes and
+ * controls replaced, and the exact name UTF-8 percent-encoded in `filename*` (RFC 8187).
+ */
+export function attachment(name: string): string {
+  const fallback = name.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }

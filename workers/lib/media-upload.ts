@@ -15,7 +15,7 @@
  * Keys are random (128 bits), never the media id, so knowing an id (which travels in URLs and
  * messages) gives no way to address the object in the bucket.
  */
-import { MAX_MEDIA_BYTES } from "../../client/sdk/protocol/index.ts";
+import { MAX_DOCUMENT_BYTES, MAX_MEDIA_BYTES, documentType } from "../../client/sdk/protocol/index.ts";
 import { isMediaType, type MediaType } from "../../client/sdk/protocol/media.ts";
 import { chunkReader, concat, readAtLeast } from "./body-reader.ts";
 import { AppError } from "../../lib/errors.ts";
@@ -36,11 +36,36 @@ export interface UploadInput {
   contentType: string | null;
 }
 
+/**
+ * What an upload may be: its size limit, and the type to store from the declared type and the first
+ * bytes (or why not). Pictures and videos are sniffed (`MEDIA_UPLOAD`); documents are any bytes,
+ * stored under a safe type (`documentUpload`).
+ */
+export interface UploadPolicy {
+  maxBytes: number;
+  /** Checked before any byte is read: 415 when false. */
+  accepts(declared: string | null): boolean;
+  check(declared: string | null, head: Uint8Array): { ok: true; type: string } | { ok: false; reason: string };
+}
+
+export const MEDIA_UPLOAD: UploadPolicy = {
+  maxBytes: MAX_MEDIA_BYTES,
+  accepts: (declared) => declared !== null && isMediaType(declared),
+  check: checkDeclaredType,
+};
+
+/** A document: any bytes, up to MAX_DOCUMENT_BYTES, stored (and served) as `documentType(declared)`. */
+export const DOCUMENT_UPLOAD: UploadPolicy = {
+  maxBytes: MAX_DOCUMENT_BYTES,
+  accepts: () => true,
+  check: (declared) => ({ ok: true, type: documentType(declared) }),
+};
+
 /** What landed in R2. */
-export interface StoredUpload {
+export interface StoredUpload<T extends string = MediaType> {
   key: string;
   /** The sniffed type (equal to the declared one, or its container family for MP4/QuickTime). */
-  type: MediaType;
+  type: T;
   size: number;
   /** Lower-case hex SHA-256 of the bytes. */
   sha256: string;
@@ -72,16 +97,22 @@ export function declaredLength(header: string | null, maxBytes: number = MAX_MED
  * Validates and stores one upload under a fresh random key; throws AppError (`invalid_request`,
  * `media_too_large`, `unsupported_media_type`, or `internal` if R2 fails) with nothing left in R2.
  */
+export async function storeUpload(bucket: R2Bucket, input: UploadInput): Promise<StoredUpload>;
 export async function storeUpload(
   bucket: R2Bucket,
   input: UploadInput,
-  maxBytes: number = MAX_MEDIA_BYTES,
-): Promise<StoredUpload> {
+  policy: UploadPolicy,
+): Promise<StoredUpload<string>>;
+export async function storeUpload(
+  bucket: R2Bucket,
+  input: UploadInput,
+  policy: UploadPolicy = MEDIA_UPLOAD,
+): Promise<StoredUpload<string>> {
   const declared = normaliseContentType(input.contentType);
-  if (declared === null || !isMediaType(declared)) {
+  if (!policy.accepts(declared)) {
     throw new AppError("unsupported_media_type", `Content-Type must be one of the accepted media types`);
   }
-  const length = declaredLength(input.contentLength, maxBytes);
+  const length = declaredLength(input.contentLength, policy.maxBytes);
   if (!input.body) throw new AppError("invalid_request", "the body is empty");
 
   const reader = chunkReader(input.body);
@@ -95,7 +126,7 @@ export async function storeUpload(
     await drop();
     throw new AppError("media_too_large", "the body is longer than its Content-Length");
   }
-  const check = checkDeclaredType(declared, concat(head.chunks, head.bytes).subarray(0, SNIFF_BYTES));
+  const check = policy.check(declared, concat(head.chunks, head.bytes).subarray(0, SNIFF_BYTES));
   if (!check.ok) {
     await drop();
     throw new AppError("unsupported_media_type", check.reason);

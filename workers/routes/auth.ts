@@ -55,7 +55,10 @@ export const authRoutes = new Hono<AppEnv>()
             displayName: body.displayName,
             passwordHash,
           });
-          return { user: created, ...(await startSession(store, secret, created.id, deviceName(c.req.header("user-agent")))) };
+          return {
+            user: created,
+            ...(await startSession(store, secret, created.id, deviceName(c.req.header("user-agent")))),
+          };
         },
         waitUntil,
       );

@@ -127,7 +127,12 @@ export const conversationRoutes = new Hono<AppEnv>()
       ).catch(() => {
         throw new AppError("unavailable", "older history is temporarily unavailable");
       });
-      older = rows.filter((m) => !hidden.has(m.seq)).slice(-limit);
+      // Reactions live in the conversation's object, archived messages' too: the plan carries them.
+      const reactions = plan.reactions ?? {};
+      older = rows
+        .filter((m) => !hidden.has(m.seq))
+        .slice(-limit)
+        .map((m) => (!m.deleted && reactions[m.seq] ? { ...m, reactions: reactions[m.seq] } : m));
     }
     return c.json({ messages: [...older, ...plan.messages] });
   })

@@ -1,5 +1,6 @@
 /**
- * `/v1/media`: upload a picture or video (raw bytes, streamed into R2) and download it.
+ * `/v1/media`: upload a picture or video (raw bytes, streamed into R2) and download it. With
+ * `?filename=` the upload is a document instead (../lib/document-upload.ts).
  *
  * Upload: `POST /v1/media` with the file as the body, its `Content-Type` and `Content-Length`,
  * optional `?width=&height=&durationMs=` and an optional `X-Thumbnail` header (base64 JPEG/WebP,
@@ -14,7 +15,7 @@
  * malformed, missing or deleted id — is the same 404 `not_found`, so nothing can be learned by probing.
  */
 import { Hono, type Context, type MiddlewareHandler } from "hono";
-import { Id, ROUTES } from "../../client/sdk/protocol/index.ts";
+import { Id, ROUTES, isAudioType } from "../../client/sdk/protocol/index.ts";
 import { isMediaType, THUMBNAIL_HEADER, UploadMediaQuery } from "../../client/sdk/protocol/media.ts";
 import { withMediaStore, type MediaStore } from "../../db/media-store.ts";
 import type { AppEnv } from "../env.ts";
@@ -25,7 +26,9 @@ import { mediaExtras, thumbnailFromHeader } from "../lib/media-extras.ts";
 import { toMedia } from "../../db/media-resolve.ts";
 import { serveMedia } from "../lib/media-serve.ts";
 import { normaliseContentType } from "../lib/media-sniff.ts";
-import { storeUpload } from "../lib/media-upload.ts";
+import { AUDIO_UPLOAD, voiceExtras } from "../lib/audio-upload.ts";
+import { documentPolicy } from "../lib/document-upload.ts";
+import { MEDIA_UPLOAD, storeUpload } from "../lib/media-upload.ts";
 import { valid } from "../lib/validate.ts";
 import { requireUser } from "../middleware/auth.ts";
 import { byUser, rateLimit } from "../middleware/rate-limit.ts";
@@ -73,15 +76,26 @@ export const mediaRoutes = new Hono<AppEnv>()
     valid("query", UploadMediaQuery),
     async (c) => {
       const declared = normaliseContentType(c.req.header("content-type"));
-      if (declared === null || !isMediaType(declared)) {
-        throw new AppError("unsupported_media_type", "Content-Type must be an accepted picture or video type");
+      const { filename, waveform, ...query } = c.req.valid("query");
+      // `?filename=` makes it a document: any type, larger, never sniffed or shown inline.
+      // An audio type makes it a voice note (../lib/audio-upload.ts), with a duration and a waveform.
+      const voice = declared !== null && isAudioType(declared) && filename === undefined;
+      const document = voice ? null : documentPolicy(filename, query, c.req.header(THUMBNAIL_HEADER));
+      if (!document && !voice && (declared === null || !isMediaType(declared))) {
+        throw new AppError("unsupported_media_type", "Content-Type must be an accepted picture, video or audio type");
       }
-      const extras = mediaExtras(declared, c.req.valid("query"), thumbnailFromHeader(c.req.header(THUMBNAIL_HEADER)));
-      const stored = await storeUpload(c.env.MEDIA, {
+      if (waveform !== undefined && !voice) throw new AppError("invalid_request", "only voice notes have a waveform");
+      const extras = voice
+        ? voiceExtras(query, c.req.header(THUMBNAIL_HEADER))
+        : document || declared === null || !isMediaType(declared)
+          ? {}
+          : mediaExtras(declared, query, thumbnailFromHeader(c.req.header(THUMBNAIL_HEADER)));
+      const upload = {
         body: c.req.raw.body,
         contentLength: c.req.header("content-length") ?? null,
         contentType: declared,
-      });
+      };
+      const stored = await storeUpload(c.env.MEDIA, upload, voice ? AUDIO_UPLOAD : (document ?? MEDIA_UPLOAD));
       const record = await withStore(c, (store) =>
         store.create({
           id: newId("m"),
@@ -94,6 +108,8 @@ export const mediaRoutes = new Hono<AppEnv>()
           width: extras.width ?? null,
           height: extras.height ?? null,
           durationMs: extras.durationMs ?? null,
+          filename: filename ?? null,
+          waveform: waveform ?? null,
         }),
       ).catch(async (error: unknown) => {
         // No row, no media: the bytes must not stay behind unreferenced.

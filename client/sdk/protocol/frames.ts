@@ -13,6 +13,7 @@ import { ConversationSummary, Message, Presence, StatusWatermarks, User } from "
 import { ERROR_CODES } from "./errors.ts";
 import { MAX_DEVICE_ID_CHARS, MAX_FRAME_ID_CHARS } from "./limits.ts";
 import { cleanString } from "./strings.ts";
+import { MessageEditedEvent, MessageRef, ReactionEvent } from "./message-extras.ts";
 
 export const PROTOCOL_VERSION = 1;
 
@@ -45,6 +46,9 @@ export const ClientFrame = z.discriminatedUnion("type", [
     clientId: ClientId,
     text: FrameText.optional(),
     mediaId: Id.optional(),
+    /** As in the REST send: reply to this seq here, or forward a message from another chat. */
+    replyTo: Seq.optional(),
+    forwardOf: MessageRef.optional(),
   }),
   /** The user has seen everything up to `upTo` in this conversation (opening the chat). */
   z.strictObject({ type: z.literal("read"), id: FrameId.optional(), conversationId: Id, upTo: Seq }),
@@ -101,6 +105,13 @@ export const EventBody = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("profile"), user: User }),
   /** This user blocked or unblocked `userId` (on some device): the blocked list follows on every device. */
   z.object({ kind: z.literal("blocked"), userId: z.string(), blocked: z.boolean() }),
+  /** The sender edited the message at `seq` (it keeps its seq): show `text`, labelled edited. */
+  MessageEditedEvent,
+  /**
+   * Someone set, changed or removed a reaction: `reactions` is the message's whole reaction state.
+   * Not a message: no seq, no unread count, no change to the chat list's order.
+   */
+  ReactionEvent,
 ]);
 export type EventBody = z.infer<typeof EventBody>;
 

@@ -10,3 +10,6 @@ export * from "./strings.ts";
 export * from "./weak-passwords.ts";
 export * from "./routes.ts";
 export * from "./quick-frames.ts";
+export * from "./message-extras.ts";
+export * from "./documents.ts";
+export * from "./voice.ts";

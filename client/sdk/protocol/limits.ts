@@ -63,3 +63,15 @@ export const TYPING_RELAY_INTERVAL_MS = 2_000;
 export const MAX_REPLAY_EVENTS = 500;
 /** How long a user may delete a message for everyone, by default (configurable per deploy). */
 export const DEFAULT_DELETE_FOR_EVERYONE_WINDOW_SECONDS = 48 * 60 * 60;
+/** How long the sender may edit a text after sending it: WhatsApp's window, long enough for a typo. */
+export const EDIT_WINDOW_SECONDS = 15 * 60;
+/** Characters of the original a reply's quote carries: one or two lines of a bubble. */
+export const REPLY_SNIPPET_CHARS = 100;
+/** Chats one forward may go to at once: WhatsApp's cap against chain-message spam. */
+export const MAX_FORWARD_TARGETS = 5;
+/** Max UTF-8 bytes of a reaction: one emoji, including ZWJ sequences of a family or a flag. */
+export const MAX_REACTION_BYTES = 64;
+/** Max bytes of one document (any file type, sent as a file): the product brief. */
+export const MAX_DOCUMENT_BYTES = 100 * 1024 * 1024;
+/** Max characters of a document's file name: longer than any file system allows in one component. */
+export const MAX_FILENAME_CHARS = 255;

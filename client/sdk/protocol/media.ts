@@ -5,6 +5,8 @@
  * thumbnail as one base64 header (a body part would force multipart parsing on a streaming upload).
  */
 import { z } from "zod";
+import { Filename } from "./documents.ts";
+import { WaveformParam } from "./voice.ts";
 
 /** The types `POST /v1/media` accepts (README "REST API"); anything else is 415 `unsupported_media_type`. */
 export const MEDIA_TYPES = [
@@ -43,6 +45,10 @@ export const UploadMediaQuery = z
     width: Dimension.optional(),
     height: Dimension.optional(),
     durationMs: z.coerce.number().int().min(1).max(MAX_MEDIA_DURATION_MS).optional(),
+    /** Makes the upload a document (./documents.ts): any type, up to MAX_DOCUMENT_BYTES, its file name. */
+    filename: Filename.optional(),
+    /** Voice notes (audio types) only: the loudness preview, ./voice.ts. */
+    waveform: WaveformParam.optional(),
   })
   .refine((q) => (q.width === undefined) === (q.height === undefined), "width and height go together");
 export type UploadMediaQuery = z.infer<typeof UploadMediaQuery>;

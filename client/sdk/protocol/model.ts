@@ -33,6 +33,10 @@ export const Media = z.object({
   width: z.number().optional(),
   height: z.number().optional(),
   durationMs: z.number().optional(),
+  /** A document (any file): its name. It downloads as an attachment, never renders inline. */
+  filename: z.string().optional(),
+  /** A voice note: loudness levels 0–255 (at most 100) to draw before the audio is fetched. */
+  waveform: z.array(z.number()).optional(),
 });
 export type Media = z.infer<typeof Media>;
 
@@ -58,6 +62,25 @@ export const SystemEvent = z.discriminatedUnion("kind", [
 ]);
 export type SystemEvent = z.infer<typeof SystemEvent>;
 
+/**
+ * The quoted snapshot a reply carries, taken when the reply was sent, so it renders without fetching
+ * the original (also from the archive). `snippet` is the first REPLY_SNIPPET_CHARS characters of the
+ * text, or null for media only; `mediaType` names the quoted media's kind. `deleted` is true once
+ * the original was deleted for everyone (then the snippet is null).
+ */
+export const ReplyQuote = z.object({
+  seq: z.number(),
+  senderId: z.string(),
+  snippet: z.string().nullable(),
+  mediaType: z.string().nullable().optional(),
+  deleted: z.boolean(),
+});
+export type ReplyQuote = z.infer<typeof ReplyQuote>;
+
+/** Who reacted to a message with one emoji: one entry per emoji, `userIds` sorted. */
+export const ReactionSummary = z.object({ emoji: z.string(), count: z.number(), userIds: z.array(z.string()) });
+export type ReactionSummary = z.infer<typeof ReactionSummary>;
+
 /** One message as every client sees it (README "REST API"). A deleted one keeps its seq, without content. */
 export const Message = z.object({
   conversationId: z.string(),
@@ -71,6 +94,16 @@ export const Message = z.object({
   system: SystemEvent.nullable(),
   sentAt: IsoTime,
   deleted: z.boolean(),
+  // The fields below are absent on messages that never had them (and from older servers): absent
+  // means null / false / []. Leaving them out keeps ordinary message events as small as before.
+  /** The message this one replies to, as a snapshot (./model.ts `ReplyQuote`). */
+  replyTo: ReplyQuote.nullable().optional(),
+  /** Forwarded from another chat (the original sender is not revealed). */
+  forwarded: z.boolean().optional(),
+  /** When the sender last edited the text (within EDIT_WINDOW_SECONDS of sending). */
+  editedAt: IsoTime.nullable().optional(),
+  /** Reactions, one per member: counts and who. */
+  reactions: z.array(ReactionSummary).optional(),
 });
 export type Message = z.infer<typeof Message>;
 

@@ -1,5 +1,5 @@
 /**
- * The hub's fast path for the frames a device sends most (`ack`, `send`, `read`, `typing`, `ping`):
+ * The hub's fast path for the frames a device sends most (`ack`, `send` — a forward goes to the schema —, `read`, `typing`, `ping`):
  * hand-written checks of exactly the rules of `ClientFrame` (./frames.ts), about a tenth of a zod
  * parse in workerd, which runs without code generation. It only ever says "valid": anything it does
  * not accept goes through the schema, which accepts it after all or produces the error frame, so the
@@ -25,7 +25,7 @@ function onlyKeys(frame: object, allowed: readonly string[]): boolean {
   return true;
 }
 
-const SEND_KEYS = ["type", "id", "conversationId", "clientId", "text", "mediaId"] as const;
+const SEND_KEYS = ["type", "id", "conversationId", "clientId", "text", "mediaId", "replyTo"] as const;
 const READ_KEYS = ["type", "id", "conversationId", "upTo"] as const;
 const TYPING_KEYS = ["type", "conversationId", "typing"] as const;
 
@@ -38,10 +38,11 @@ export function quickClientFrame(json: unknown): ClientFrame | null {
       return onlyKeys(f, ["type", "cursor"]) && isCursor(f.cursor) ? { type: "ack", cursor: f.cursor } : null;
     case "send": {
       if (!onlyKeys(f, SEND_KEYS)) return null;
-      const { id, conversationId, clientId, text, mediaId } = f;
+      const { id, conversationId, clientId, text, mediaId, replyTo } = f;
       if (!isLine(id, MAX_FRAME_ID_CHARS) || !isId(conversationId) || !isLine(clientId, MAX_CLIENT_ID_CHARS))
         return null;
       if ((text !== undefined && !isText(text)) || (mediaId !== undefined && !isId(mediaId))) return null;
+      if (replyTo !== undefined && !isSeq(replyTo)) return null;
       return {
         type: "send",
         id,
@@ -49,6 +50,7 @@ export function quickClientFrame(json: unknown): ClientFrame | null {
         clientId,
         ...(text !== undefined ? { text } : {}),
         ...(mediaId !== undefined ? { mediaId } : {}),
+        ...(replyTo !== undefined ? { replyTo } : {}),
       };
     }
     case "read": {

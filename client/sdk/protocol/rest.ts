@@ -143,13 +143,24 @@ export type CreateConversationBody = z.infer<typeof CreateConversationBody>;
 
 export const ClientId = cleanString().min(1).max(MAX_CLIENT_ID_CHARS);
 
+/** A forward carries the original's content and nothing of its own. */
+export const forwardAlone = (b: { text?: string; mediaId?: string; replyTo?: number; forwardOf?: unknown }) =>
+  b.forwardOf === undefined || (b.text === undefined && b.mediaId === undefined && b.replyTo === undefined);
+const hasContent = (b: { text?: string; mediaId?: string; forwardOf?: unknown }) =>
+  b.text !== undefined || b.mediaId !== undefined || b.forwardOf !== undefined;
+
 export const SendMessageBody = z
   .strictObject({
     clientId: ClientId,
     text: MessageText.optional(),
     mediaId: Id.optional(),
+    /** Reply to the message at this seq in the same conversation (404 when the caller cannot see it). */
+    replyTo: Seq.optional(),
+    /** Forward a message the caller can see, from any of their chats (404 otherwise). */
+    forwardOf: z.strictObject({ conversationId: Id, seq: Seq }).optional(),
   })
-  .refine((b) => b.text !== undefined || b.mediaId !== undefined, "text or mediaId is required");
+  .refine(hasContent, "text, mediaId or forwardOf is required")
+  .refine(forwardAlone, "a forward takes no text, mediaId or replyTo");
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
 
 export const HistoryQuery = z.strictObject({

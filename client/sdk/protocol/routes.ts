@@ -52,6 +52,11 @@ export const ROUTES = {
   /** `?for=me|everyone`. */
   deleteMessage: { method: "DELETE", path: "/v1/conversations/:id/messages/:seq" },
   messageStatus: { method: "GET", path: "/v1/conversations/:id/messages/:seq/status" },
+  /** The sender edits a text within EDIT_WINDOW_SECONDS: `{ text }`. */
+  editMessage: { method: "PATCH", path: "/v1/conversations/:id/messages/:seq" },
+  /** `{ emoji }`: set or change my one reaction. */
+  setReaction: { method: "PUT", path: "/v1/conversations/:id/messages/:seq/reaction" },
+  removeReaction: { method: "DELETE", path: "/v1/conversations/:id/messages/:seq/reaction" },
   markRead: { method: "POST", path: "/v1/conversations/:id/read" },
   addMembers: { method: "POST", path: "/v1/conversations/:id/members" },
   deleteMember: { method: "DELETE", path: "/v1/conversations/:id/members/:userId" },

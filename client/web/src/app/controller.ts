@@ -30,6 +30,7 @@ import {
 import { newestSeq } from "../state/selectors.ts";
 import { initialState, type AppState, type LeftPanel, type RightPanel } from "../state/types.ts";
 import { GroupActions } from "./group-actions.ts";
+import { MessageExtraActions } from "./extra-actions.ts";
 import { MessageActions } from "./message-actions.ts";
 import { BlockActions } from "./block-actions.ts";
 import { GroupSettingsActions } from "./group-settings-actions.ts";
@@ -50,6 +51,7 @@ export class Controller implements SessionPort {
   readonly store: Store<AppState>;
   readonly client: MessengerClient;
   readonly messages = new MessageActions(this);
+  readonly extras = new MessageExtraActions(this, (id) => this.loadOlder(id));
   readonly groups = new GroupActions(this);
   readonly profile = new ProfileActions(this);
   readonly blocks = new BlockActions(this);

@@ -2,7 +2,7 @@
  * What a person does to messages: send text (through the SDK outbox, kept in IndexedDB), send a
  * picture or video (upload with progress, then send), typing indicators, and deleting.
  */
-import { ApiError, SendError, isMediaType, type Message } from "../lib/sdk.ts";
+import { ApiError, MAX_DOCUMENT_BYTES, SendError, isMediaType, type Message } from "../lib/sdk.ts";
 import { describeFile, rememberLocal } from "../lib/media.ts";
 import { fileSize, sizeLimit, span } from "../lib/format.ts";
 import { sendErrorText } from "./send-errors.ts";
@@ -32,19 +32,20 @@ export class MessageActions {
     this.typingSent.clear();
   }
 
-  sendText(conversationId: string, text: string): void {
+  sendText(conversationId: string, text: string, replyTo?: number): void {
     const clientId = crypto.randomUUID();
+    const content = replyTo === undefined ? { text } : { text, replyTo };
     this.stopTyping(conversationId);
     // Behind a picture still uploading in this chat, so the chat keeps the order things were sent in:
     // shown at once, handed to the outbox when the picture is.
     const gate = this.uploadGates.get(conversationId);
     if (gate) {
       this.app.update((s) => addLocalSend(s, { clientId, conversationId, text, queuedAt: Date.now() }));
-      void gate.then(() => this.transmit(conversationId, clientId, { text }));
+      void gate.then(() => this.transmit(conversationId, clientId, content));
     } else {
       // Its bubble comes from the SDK's outbox once it is in IndexedDB (a few ms): a tab closed right
       // after still sends it next time.
-      void this.transmit(conversationId, clientId, { text });
+      void this.transmit(conversationId, clientId, content);
     }
   }
 
@@ -55,7 +56,7 @@ export class MessageActions {
   private async transmit(
     conversationId: string,
     clientId: string,
-    content: { text?: string; mediaId?: string },
+    content: { text?: string; mediaId?: string; replyTo?: number },
   ): Promise<void> {
     const connection = this.app.connection();
     const queuedAt = Date.now();
@@ -82,11 +83,14 @@ export class MessageActions {
     this.placeOwn(message);
   }
 
-  /** Uploads a picture or video (with progress on the bubble), then sends it with an optional caption. */
-  async sendMedia(conversationId: string, file: File, caption: string): Promise<void> {
-    if (!isMediaType(file.type))
+  /**
+   * Uploads a picture or video (with progress on the bubble), then sends it with an optional caption.
+   * `asDocument`: any file up to MAX_DOCUMENT_BYTES, sent under its name, downloaded as an attachment.
+   */
+  async sendMedia(conversationId: string, file: File, caption: string, asDocument = false): Promise<void> {
+    if (!asDocument && !isMediaType(file.type))
       return this.app.toast("Only JPEG, PNG, GIF, WebP pictures and MP4, WebM, MOV videos can be sent");
-    const { maxMediaBytes } = this.app.state().config;
+    const maxMediaBytes = asDocument ? MAX_DOCUMENT_BYTES : this.app.state().config.maxMediaBytes;
     if (file.size > maxMediaBytes)
       return this.app.toast(`That file is ${fileSize(file.size)}; the limit is ${sizeLimit(maxMediaBytes)}`);
     const clientId = crypto.randomUUID();
@@ -105,8 +109,8 @@ export class MessageActions {
     const before = this.uploadGates.get(conversationId) ?? Promise.resolve();
     const uploaded = (async (): Promise<string | null> => {
       try {
-        const facts = await describeFile(file);
-        const media = await this.app.api.uploadMedia(file, file.type, {
+        const facts = asDocument ? { filename: file.name || "file" } : await describeFile(file);
+        const media = await this.app.api.uploadMedia(file, file.type || "application/octet-stream", {
           ...facts,
           onProgress: (sent, total) =>
             this.app.update((s) => patchLocalSend(s, clientId, { progress: total > 0 ? sent / total : 0 })),

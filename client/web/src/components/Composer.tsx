@@ -7,7 +7,10 @@ import { useApp, useController } from "../app/context.ts";
 import { utf8Bytes } from "../lib/format.ts";
 import { MEDIA_TYPES } from "../lib/sdk.ts";
 import { AttachDialog } from "./AttachDialog.tsx";
+import { DocumentButton } from "./DocumentCard.tsx";
 import { HiddenFileInput } from "./HiddenFileInput.tsx";
+import { ReplyBar } from "./MessageExtras.tsx";
+import { VoiceRecorderButton } from "./VoiceNote.tsx";
 import { AttachIcon, SendIcon } from "./icons.tsx";
 
 /** The counter shows once fewer than this many bytes are left. */
@@ -47,66 +50,71 @@ export function Composer({ id }: { id: string }) {
   };
   const send = () => {
     if (!body || over) return;
-    controller.messages.sendText(id, body);
+    controller.messages.sendText(id, body, controller.extras.takeReply(id));
     update("");
     controller.messages.stopTyping(id);
   };
 
   return (
-    <footer class="composer">
-      <button
-        type="button"
-        class="icon-btn"
-        aria-label="Attach a photo or video"
-        title="Attach"
-        onClick={() => picker.current?.click()}
-      >
-        <AttachIcon />
-      </button>
-      <HiddenFileInput inputRef={picker} accept={ACCEPT} onFile={setFile} />
-      <div class="composer-field">
-        <textarea
-          ref={input}
-          rows={1}
-          aria-label="Type a message"
-          placeholder="Type a message"
-          value={text}
-          onInput={(e) => update(e.currentTarget.value)}
-          onKeyDown={(e) => {
-            if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
-              e.preventDefault();
-              send();
-            }
-          }}
-          aria-describedby={bytes >= maxBytes - COUNTER_WITHIN ? `counter-${id}` : undefined}
-          aria-invalid={over}
-        />
-        {bytes >= maxBytes - COUNTER_WITHIN && (
-          <span id={`counter-${id}`} class={`byte-counter ${over ? "over" : ""}`} aria-live="polite">
-            {over ? `${bytes - maxBytes} bytes too long` : `${maxBytes - bytes} bytes left`}
-          </span>
+    <>
+      <ReplyBar conversationId={id} />
+      <footer class="composer">
+        <button
+          type="button"
+          class="icon-btn"
+          aria-label="Attach a photo or video"
+          title="Attach"
+          onClick={() => picker.current?.click()}
+        >
+          <AttachIcon />
+        </button>
+        <HiddenFileInput inputRef={picker} accept={ACCEPT} onFile={setFile} />
+        <DocumentButton conversationId={id} />
+        <VoiceRecorderButton conversationId={id} />
+        <div class="composer-field">
+          <textarea
+            ref={input}
+            rows={1}
+            aria-label="Type a message"
+            placeholder="Type a message"
+            value={text}
+            onInput={(e) => update(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+                e.preventDefault();
+                send();
+              }
+            }}
+            aria-describedby={bytes >= maxBytes - COUNTER_WITHIN ? `counter-${id}` : undefined}
+            aria-invalid={over}
+          />
+          {bytes >= maxBytes - COUNTER_WITHIN && (
+            <span id={`counter-${id}`} class={`byte-counter ${over ? "over" : ""}`} aria-live="polite">
+              {over ? `${bytes - maxBytes} bytes too long` : `${maxBytes - bytes} bytes left`}
+            </span>
+          )}
+        </div>
+        <button
+          type="button"
+          class="icon-btn send"
+          aria-label="Send"
+          title="Send (Enter)"
+          disabled={!body || over}
+          onClick={send}
+        >
+          <SendIcon />
+        </button>
+        {file && (
+          <AttachDialog
+            file={file}
+            onClose={() => setFile(null)}
+            onSend={(caption) => {
+              setFile(null);
+              void controller.messages.sendMedia(id, file, caption);
+            }}
+          />
         )}
-      </div>
-      <button
-        type="button"
-        class="icon-btn send"
-        aria-label="Send"
-        title="Send (Enter)"
-        disabled={!body || over}
-        onClick={send}
-      >
-        <SendIcon />
-      </button>
-      {file && (
-        <AttachDialog
-          file={file}
-          onClose={() => setFile(null)}
-          onSend={(caption) => {
-            setFile(null);
-            void controller.messages.sendMedia(id, file, caption);
-          }}
-        />
-      )}
-    </footer>
+      </footer>
+    </>
   );
 }

@@ -4,11 +4,14 @@
  */
 import { useApp, useController } from "../app/context.ts";
 import { DELETED_TEXT, systemText, timeOfDay } from "../lib/format.ts";
-import type { Message } from "../lib/sdk.ts";
+import { isMediaType, type Message } from "../lib/sdk.ts";
 import { nameOf, tickFor } from "../state/selectors.ts";
 import type { LocalSend } from "../state/types.ts";
 import { BlockIcon } from "./icons.tsx";
+import { DocumentCard } from "./DocumentCard.tsx";
 import { MediaContent } from "./MediaContent.tsx";
+import { VoicePlayer } from "./VoiceNote.tsx";
+import { QuoteBlock, ReactionChips, useExtraMenu } from "./MessageExtras.tsx";
 import { MessageMenu, type MenuItem } from "./MessageMenu.tsx";
 import { Ticks } from "./Ticks.tsx";
 
@@ -42,6 +45,8 @@ export function MessageBubble({ message: m, conversationId, mine, senderName, on
   // "For everyone" is offered within this deploy's window only; the server checks it again.
   const withinWindow = () =>
     Date.now() - Date.parse(m.sentAt) < controller.state().config.deleteForEveryoneWindowSeconds * 1000;
+  const extra = useExtraMenu(m, conversationId, mine);
+  items.push(...extra.items);
   items.push({ label: "Delete", danger: true, run: () => onDelete(m.seq, mine && !m.deleted && withinWindow()) });
 
   return (
@@ -51,6 +56,8 @@ export function MessageBubble({ message: m, conversationId, mine, senderName, on
       >
         <MessageMenu items={items} align={mine ? "right" : "left"} />
         {senderName && <span class="sender">{senderName}</span>}
+        {m.forwarded && !m.deleted && <span class="forwarded-label">Forwarded</span>}
+        {m.replyTo && !m.deleted && <QuoteBlock quote={m.replyTo} conversationId={conversationId} />}
         {m.deleted ? (
           <p class="text deleted">
             <BlockIcon />
@@ -58,7 +65,11 @@ export function MessageBubble({ message: m, conversationId, mine, senderName, on
           </p>
         ) : (
           <>
-            {m.media && (
+            {m.media?.filename !== undefined && (
+              <DocumentCard name={m.media.filename} size={m.media.size} url={m.media.url} />
+            )}
+            {m.media?.type.startsWith("audio/") && m.media.filename === undefined && <VoicePlayer media={m.media} />}
+            {m.media && m.media.filename === undefined && !m.media.type.startsWith("audio/") && (
               <MediaContent
                 media={m.media}
                 onOpen={() => m.media && controller.openViewer({ media: m.media, conversationId })}
@@ -68,10 +79,13 @@ export function MessageBubble({ message: m, conversationId, mine, senderName, on
           </>
         )}
         <span class="meta">
+          {m.editedAt && !m.deleted && <span class="edited-label">edited</span>}
           <time dateTime={m.sentAt}>{timeOfDay(m.sentAt)}</time>
           {mine && !m.deleted && <Ticks tick={tickFor(m.seq, receipts)} />}
         </span>
+        <ReactionChips message={m} conversationId={conversationId} />
       </div>
+      {extra.dialog}
     </li>
   );
 }
@@ -91,7 +105,11 @@ export function PendingBubble({ send }: { send: LocalSend }) {
         <MessageMenu items={items} align="right" />
         {send.file ? (
           <div class="upload">
-            <MediaContent media={{ type: send.file.type }} localUrl={send.file.url} />
+            {isMediaType(send.file.type) ? (
+              <MediaContent media={{ type: send.file.type }} localUrl={send.file.url} />
+            ) : (
+              <DocumentCard name={send.file.name} />
+            )}
             {send.progress !== undefined && (
               <progress
                 class="upload-progress"

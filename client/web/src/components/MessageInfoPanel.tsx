@@ -6,6 +6,7 @@ import type { MessageStatus } from "../lib/sdk.ts";
 import { nameOf } from "../state/selectors.ts";
 import { Avatar } from "./Avatar.tsx";
 import { CloseIcon, DoubleCheckIcon } from "./icons.tsx";
+import { ReactionsSection } from "./MessageExtras.tsx";
 
 type RecipientStatus = MessageStatus["recipients"][number];
 
@@ -64,6 +65,7 @@ export function MessageInfoPanel({ id, seq }: { id: string; seq: number }) {
             <p class="bubble out">{previewText(message, (u) => nameOf(controller.store.get(), u))}</p>
           </div>
         )}
+        {message && <ReactionsSection message={message} />}
         {failed && <p class="form-error">Couldn't load the message info.</p>}
         {status && (
           <>

@@ -30,6 +30,12 @@ export function rememberLocal(url: string, objectUrl: string, bytes: number): vo
   blobs.set(url, objectUrl, bytes);
 }
 
+/** Fetches a media URL with the current token (documents are downloaded on demand this way). */
+export function fetchMedia(url: string): Promise<Response> {
+  const token = tokenSource();
+  return fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+}
+
 function load(url: string): Promise<Loaded> {
   const held = blobs.get(url);
   if (held) return Promise.resolve({ url: held });

@@ -4,6 +4,7 @@
  * Every transition is idempotent: replays after a reconnect and REST refetches may repeat anything.
  */
 import type { ConversationSummary, Event, Message, PendingSend, User } from "../lib/sdk.ts";
+import { applyEdit, applyReactions, deleteQuotes } from "./message-extras.ts";
 import type { AppState, LocalSend, Receipts, Thread } from "./types.ts";
 
 const NO_RECEIPTS: Receipts = { deliveredSome: 0, deliveredAll: 0, readSome: 0, readAll: 0 };
@@ -83,7 +84,7 @@ export function applyEvent(state: AppState, event: Event, viewing: boolean): App
     case "message":
       return applyMessage(state, event.message, viewing);
     case "message_deleted":
-      return tombstone(state, event.conversationId, event.seq);
+      return deleteQuotes(tombstone(state, event.conversationId, event.seq), event.conversationId, event.seq);
     case "message_hidden":
       return hide(state, event.conversationId, event.seq);
     case "conversation": {
@@ -106,6 +107,10 @@ export function applyEvent(state: AppState, event: Event, viewing: boolean): App
       return applyProfile(state, event.user);
     case "blocked":
       return setBlocked(state, event.userId, event.blocked);
+    case "message_edited":
+      return applyEdit(state, event.conversationId, event.seq, event.text, event.editedAt);
+    case "reaction":
+      return applyReactions(state, event.conversationId, event.seq, event.reactions);
   }
 }
 

@@ -24,7 +24,7 @@ import { newId } from "../../lib/ids.ts";
 import { mediaExtras, thumbnailFromHeader } from "../lib/media-extras.ts";
 import { toMedia } from "../../db/media-resolve.ts";
 import { serveMedia } from "../lib/media-serve.ts";
-import { normaliseContentType } from "../lib/media-sniff.ts";
+import { normaliseContentType } from "../../client/sdk/protocol/media-sniff.ts";
 import { storeUpload } from "../lib/media-upload.ts";
 import { valid } from "../lib/validate.ts";
 import { requireUser } from "../middleware/auth.ts";

@@ -33,6 +33,8 @@ import { GroupActions } from "./group-actions.ts";
 import { MessageActions } from "./message-actions.ts";
 import { ProfileActions } from "./profile-actions.ts";
 import type { SessionPort } from "./session-port.ts";
+import { syncUrl } from "./url-state.ts";
+import { keepChatList, restoreChatList } from "./offline-snapshot.ts";
 
 /** Messages per history page (the server's default). */
 const PAGE = DEFAULT_HISTORY_PAGE;
@@ -105,6 +107,8 @@ export class Controller implements SessionPort {
   async start(): Promise<void> {
     const receipts = await this.idb.loadReceipts().catch(() => ({}));
     this.update((s) => ({ ...s, receipts }));
+    await restoreChatList(this.idb, this.store);
+    this.cleanups.push(keepChatList(this.idb, this.store));
     this.wireClient();
     this.wireWindow();
     void this.refreshChats();
@@ -121,9 +125,8 @@ export class Controller implements SessionPort {
     );
     this.client.connect().catch(() => undefined);
     void this.notifications.resume().catch(() => undefined);
-    // A notification click (service worker) or a `?c=` link opens that chat.
-    const wanted = new URLSearchParams(location.search).get("c");
-    if (wanted) this.openChat(wanted);
+    // The URL names the open chat and panels (a link, a notification click, a reload): README "The web client".
+    this.cleanups.push(syncUrl(this));
   }
 
   stop(): void {

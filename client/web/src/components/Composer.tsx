@@ -101,9 +101,9 @@ export function Composer({ id }: { id: string }) {
         <AttachDialog
           file={file}
           onClose={() => setFile(null)}
-          onSend={(caption) => {
+          onSend={(caption, typed) => {
             setFile(null);
-            void controller.messages.sendMedia(id, file, caption);
+            void controller.messages.sendMedia(id, typed, caption);
           }}
         />
       )}

@@ -11,9 +11,12 @@ function useSubtitle(id: string): string {
   const presence = useApp((s) => (chat?.peerId ? s.presence[chat.peerId] : undefined));
   const members = useApp((s) => s.details[id]?.members);
   const users = useApp((s) => s.users);
+  const networkOnline = useApp((s) => s.networkOnline);
   const state = useController().store.get();
   const typers = Object.keys(typing ?? {}).filter((u) => u !== state.me.id);
   if (!chat) return "";
+  // Offline, what we last heard is stale: "online" would be a claim we cannot back.
+  if (chat.type === "direct" && !networkOnline) return "waiting for network…";
   if (chat.type === "direct") return typers.length > 0 ? "typing…" : (presenceText(presence) ?? "");
   if (typers.length === 1) return `${nameOf(state, typers[0] ?? "")} is typing…`;
   if (typers.length > 1) return `${typers.length} people are typing…`;

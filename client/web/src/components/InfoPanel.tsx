@@ -5,6 +5,7 @@ import { presenceText } from "../lib/format.ts";
 import { MAX_DISPLAY_NAME_CHARS, type Member, type User } from "../lib/sdk.ts";
 import { chatTitle } from "../state/selectors.ts";
 import { Avatar } from "./Avatar.tsx";
+import { ConfirmRemoveMember } from "./ConfirmRemoveMember.tsx";
 import { CloseIcon } from "./icons.tsx";
 import { PictureUpload } from "./PictureUpload.tsx";
 import { UserPicker } from "./UserPicker.tsx";
@@ -45,6 +46,8 @@ function MemberRow({ conversationId, member, amAdmin }: { conversationId: string
   const controller = useController();
   const user = useApp((s) => s.users[member.userId]);
   const meId = useApp((s) => s.me.id);
+  const group = useApp((s) => (s.chats[conversationId] ? chatTitle(s, s.chats[conversationId]) : ""));
+  const [confirming, setConfirming] = useState(false);
   const me = member.userId === meId;
   const name = me ? "You" : (user?.displayName ?? "…");
   return (
@@ -75,11 +78,22 @@ function MemberRow({ conversationId, member, amAdmin }: { conversationId: string
             type="button"
             class="btn btn-small danger"
             aria-label={`Remove ${name}`}
-            onClick={() => void controller.groups.remove(conversationId, member.userId)}
+            onClick={() => setConfirming(true)}
           >
             Remove
           </button>
         </span>
+      )}
+      {confirming && (
+        <ConfirmRemoveMember
+          name={name}
+          group={group}
+          onClose={() => setConfirming(false)}
+          onRemove={() => {
+            setConfirming(false);
+            void controller.groups.remove(conversationId, member.userId);
+          }}
+        />
       )}
     </li>
   );

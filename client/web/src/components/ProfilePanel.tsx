@@ -1,5 +1,5 @@
 /** My profile: picture, name, about, username; and logging out. */
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
 import { MAX_ABOUT_CHARS, MAX_DISPLAY_NAME_CHARS } from "../lib/sdk.ts";
 import { Avatar } from "./Avatar.tsx";
@@ -16,11 +16,14 @@ function EditableField(props: {
 }) {
   const [value, setValue] = useState(props.value);
   const [saved, setSaved] = useState(false);
+  const saving = useRef(false);
   const dirty = value.trim() !== props.value;
   const save = async (e: Event) => {
     e.preventDefault();
-    if (!dirty || (props.required && !value.trim())) return;
-    if (await props.onSave(value.trim())) {
+    if (!dirty || saving.current || (props.required && !value.trim())) return;
+    saving.current = true;
+    const ok = await props.onSave(value.trim()).finally(() => (saving.current = false));
+    if (ok) {
       setSaved(true);
       setTimeout(() => setSaved(false), 2_000);
     }
@@ -35,6 +38,8 @@ function EditableField(props: {
             maxLength={props.maxLength}
             value={value}
             onInput={(e) => setValue(e.currentTarget.value)}
+            // Leaving the field saves it: an edit is never lost for want of Enter or Save.
+            onBlur={(e) => void save(e)}
           />
           {dirty && (
             <button type="submit" class="btn btn-primary btn-small">

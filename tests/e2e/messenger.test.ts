@@ -65,7 +65,7 @@ describe("web client", () => {
       await visible(bubble(bob.page, "Hi Bob, are you there?"));
       await until("alice's tick", () => tick(sent).getAttribute("aria-label"), "Read");
       const color = await tick(sent).evaluate((el) => getComputedStyle(el).color);
-      expect(color).toBe("rgb(83, 189, 235)");
+      expect(color).toBe("rgb(10, 110, 173)");
 
       // Bob types, then replies: alice sees both live, without a reload.
       await bob.page.getByRole("textbox", { name: "Type a message" }).fill("Yes! Just got");

@@ -61,7 +61,7 @@ export function AttachDialog({ file: chosen, onClose, onSend }: AttachDialogProp
         {file.name} · {fileSize(file.size)}
       </p>
       {problem && (
-        <p class="form-error" role="alert">
+        <p class="form-error" id="attach-problem" role="alert">
           {problem}
         </p>
       )}
@@ -69,6 +69,8 @@ export function AttachDialog({ file: chosen, onClose, onSend }: AttachDialogProp
         <input
           aria-label="Add a caption"
           placeholder="Add a caption"
+          aria-describedby={problem ? "attach-problem" : undefined}
+          dir="auto"
           value={caption}
           onInput={(e) => setCaption(e.currentTarget.value)}
           onKeyDown={(e) => {

@@ -1,10 +1,11 @@
 /**
- * Writing a message: Enter sends, Shift+Enter is a new line, the byte counter appears near the
+ * Writing a message: Enter sends, Shift+Enter is a new line, the character counter appears near the
  * text limit (`maxTextBytes`), the clip attaches a picture or video. Drafts are kept per chat while the app runs.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
 import { utf8Bytes } from "../lib/format.ts";
+import { budgetText, charactersLeft } from "../lib/text-budget.ts";
 import { MEDIA_TYPES } from "../lib/sdk.ts";
 import { AttachDialog } from "./AttachDialog.tsx";
 import { HiddenFileInput } from "./HiddenFileInput.tsx";
@@ -70,6 +71,7 @@ export function Composer({ id }: { id: string }) {
           rows={1}
           aria-label="Type a message"
           placeholder="Type a message"
+          dir="auto"
           value={text}
           onInput={(e) => update(e.currentTarget.value)}
           onKeyDown={(e) => {
@@ -83,7 +85,7 @@ export function Composer({ id }: { id: string }) {
         />
         {bytes >= maxBytes - COUNTER_WITHIN && (
           <span id={`counter-${id}`} class={`byte-counter ${over ? "over" : ""}`} aria-live="polite">
-            {over ? `${bytes - maxBytes} bytes too long` : `${maxBytes - bytes} bytes left`}
+            {budgetText(charactersLeft(body, maxBytes))}
           </span>
         )}
       </div>

@@ -42,12 +42,7 @@ export function ConversationHeader({ id }: { id: string }) {
       <button type="button" class="icon-btn back" aria-label="Back to chats" onClick={() => controller.openChat(null)}>
         <BackIcon />
       </button>
-      <button
-        type="button"
-        class="conversation-who"
-        aria-label={`${title}: ${chat.type === "group" ? "group" : "contact"} info`}
-        onClick={() => controller.setRightPanel({ kind: "info" })}
-      >
+      <button type="button" class="conversation-who" onClick={() => controller.setRightPanel({ kind: "info" })}>
         <Avatar
           name={title}
           seed={chat.peerId ?? id}
@@ -56,7 +51,11 @@ export function ConversationHeader({ id }: { id: string }) {
           size="sm"
         />
         <span class="conversation-who-text">
-          <span class="conversation-title">{title}</span>
+          {/* The button's name is "Bob: contact info, online": what it shows plus what it opens (WCAG 2.5.3). */}
+          <span class="conversation-title-line">
+            <span class="conversation-title">{title}</span>
+            <span class="name-only">: {chat.type === "group" ? "group" : "contact"} info,</span>
+          </span>
           <span class={`conversation-subtitle ${subtitle.endsWith("typing…") ? "typing" : ""}`} aria-live="polite">
             {subtitle}
           </span>

@@ -1,5 +1,5 @@
 /** Contact info (a direct chat) or group info: members, roles, admin actions, leaving. */
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
 import { presenceText } from "../lib/format.ts";
 import { MAX_DISPLAY_NAME_CHARS, type Member, type User } from "../lib/sdk.ts";
@@ -9,6 +9,7 @@ import { ConfirmRemoveMember } from "./ConfirmRemoveMember.tsx";
 import { CloseIcon } from "./icons.tsx";
 import { PictureUpload } from "./PictureUpload.tsx";
 import { UserPicker } from "./UserPicker.tsx";
+import { usePanelFocus } from "./use-panel-focus.ts";
 
 function PanelHeader({ title }: { title: string }) {
   const controller = useController();
@@ -209,9 +210,11 @@ function GroupInfo({ id }: { id: string }) {
 
 export function InfoPanel({ id }: { id: string }) {
   const chat = useApp((s) => s.chats[id]);
+  const ref = useRef<HTMLElement>(null);
+  usePanelFocus(ref);
   if (!chat) return null;
   return (
-    <section class="drawer" aria-label={chat.type === "group" ? "Group info" : "Contact info"}>
+    <section ref={ref} class="drawer" aria-label={chat.type === "group" ? "Group info" : "Contact info"}>
       <PanelHeader title={chat.type === "group" ? "Group info" : "Contact info"} />
       {chat.type === "group" ? <GroupInfo id={id} /> : chat.peerId ? <ContactInfo userId={chat.peerId} /> : null}
     </section>

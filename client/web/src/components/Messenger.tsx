@@ -21,13 +21,14 @@ export function Messenger() {
   const left = useApp((s) => s.leftPanel);
   const right = useApp((s) => s.rightPanel);
   const panel = activeChatId && right;
-  // Escape closes the innermost open pane (dialogs and menus handle their own Escape first).
+  // Escape closes the innermost open pane, the chat last (dialogs and menus handle their own Escape first).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== "Escape" || e.defaultPrevented || document.querySelector("dialog[open]")) return;
       const s = controller.store.get();
       if (s.rightPanel) controller.setRightPanel(null);
       else if (s.leftPanel) controller.setLeftPanel(null);
+      else if (s.activeChatId) controller.openChat(null);
     };
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);

@@ -6,6 +6,7 @@ import { Avatar } from "./Avatar.tsx";
 import { PrivacySettings } from "./PrivacySettings.tsx";
 import { BackIcon, LogoutIcon } from "./icons.tsx";
 import { PictureUpload } from "./PictureUpload.tsx";
+import { usePanelFocus } from "./use-panel-focus.ts";
 
 function EditableField(props: {
   label: string;
@@ -35,6 +36,7 @@ function EditableField(props: {
         <span class="field-row">
           <input
             class="text-input"
+            dir="auto"
             maxLength={props.maxLength}
             value={value}
             onInput={(e) => setValue(e.currentTarget.value)}
@@ -60,8 +62,10 @@ function EditableField(props: {
 export function ProfilePanel() {
   const controller = useController();
   const me = useApp((s) => s.me);
+  const panel = useRef<HTMLElement>(null);
+  usePanelFocus(panel);
   return (
-    <section class="drawer" aria-labelledby="profile-title">
+    <section ref={panel} class="drawer" aria-labelledby="profile-title">
       <header class="drawer-header">
         <button type="button" class="icon-btn" aria-label="Back" onClick={() => controller.setLeftPanel(null)}>
           <BackIcon />

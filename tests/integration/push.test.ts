@@ -35,6 +35,8 @@ async function pair(): Promise<{ alice: Person; bob: Person; chatId: string }> {
   const alice = await person("alice");
   const bob = await person("bob");
   const chat = await alice.client.api.openDirect(bob.id);
+  // The chat reaches bob's list with its first message; bob writes it, so nothing is unread for him.
+  await bob.client.api.sendMessage(chat.id, { clientId: "hello", text: "hello" });
   return { alice, bob, chatId: chat.id };
 }
 

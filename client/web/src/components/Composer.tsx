@@ -8,6 +8,8 @@ import { utf8Bytes } from "../lib/format.ts";
 import { budgetText, charactersLeft } from "../lib/text-budget.ts";
 import { MEDIA_TYPES } from "../lib/sdk.ts";
 import { AttachDialog } from "./AttachDialog.tsx";
+import { EmojiButton } from "./EmojiButton.tsx";
+import { filesIn, insertAtCaret, useDroppedFiles } from "./composer-input.ts";
 import { HiddenFileInput } from "./HiddenFileInput.tsx";
 import { AttachIcon, SendIcon } from "./icons.tsx";
 
@@ -20,9 +22,14 @@ export function Composer({ id }: { id: string }) {
   const controller = useController();
   const maxBytes = useApp((s) => s.config.maxTextBytes);
   const [text, setText] = useState(drafts.get(id) ?? "");
-  const [file, setFile] = useState<File | null>(null);
+  // Files to send, each previewed with its own caption in turn (picked, dropped or pasted).
+  const [files, setFiles] = useState<File[]>([]);
+  const file = files[0] ?? null;
+  const addFiles = (more: File[]) => more.length > 0 && setFiles((queued) => [...queued, ...more]);
+  const nextFile = () => setFiles((queued) => queued.slice(1));
   const input = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
+  useDroppedFiles(input, addFiles);
 
   useEffect(() => {
     setText(drafts.get(id) ?? "");
@@ -64,7 +71,8 @@ export function Composer({ id }: { id: string }) {
       >
         <AttachIcon />
       </button>
-      <HiddenFileInput inputRef={picker} accept={ACCEPT} onFile={setFile} />
+      <EmojiButton onPick={(emoji) => insertAtCaret(input.current, text, emoji, update)} />
+      <HiddenFileInput inputRef={picker} accept={ACCEPT} multiple onFile={(f) => addFiles([f])} />
       <div class="composer-field">
         <textarea
           ref={input}
@@ -74,6 +82,12 @@ export function Composer({ id }: { id: string }) {
           dir="auto"
           value={text}
           onInput={(e) => update(e.currentTarget.value)}
+          onPaste={(e) => {
+            const pasted = filesIn(e.clipboardData);
+            if (pasted.length === 0) return; // text pastes as usual
+            e.preventDefault();
+            addFiles(pasted);
+          }}
           onKeyDown={(e) => {
             if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
               e.preventDefault();
@@ -102,9 +116,10 @@ export function Composer({ id }: { id: string }) {
       {file && (
         <AttachDialog
           file={file}
-          onClose={() => setFile(null)}
+          key={files.length}
+          onClose={nextFile}
           onSend={(caption, typed) => {
-            setFile(null);
+            nextFile();
             void controller.messages.sendMedia(id, typed, caption);
           }}
         />

@@ -96,7 +96,8 @@ describe("push notifications", () => {
     await bob.connect();
     try {
       await say(alice, chatId, "are you there?");
-      await eventually(() => expect(receivedMessages(bob, chatId)).toHaveLength(1));
+      const fromAlice = () => receivedMessages(bob, chatId).filter((m) => m.senderId === alice.id);
+      await eventually(() => expect(fromAlice()).toHaveLength(1));
       await sleep(SETTLE_MS);
       expect(service.to(endpoint)).toHaveLength(0);
     } finally {

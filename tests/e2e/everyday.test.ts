@@ -1,8 +1,9 @@
 /**
  * Everyday things WhatsApp Web users expect, in Chromium: an emoji picker (searchable, with recent
  * emoji, fetched only when first opened), pictures dropped on the chat or pasted into the box (each
- * file previewed with its own caption), the unread count in the tab title and the favicon, and
- * adding group members from the people one already chats with.
+ * file previewed with its own caption), search in a chat (older pages on demand) with a jump to the
+ * result, the unread count in the tab title and the favicon, and adding group members from the
+ * people one already chats with.
  */
 import { describe, expect, it } from "vitest";
 import {
@@ -111,6 +112,99 @@ describe("web client, everyday features", () => {
       await openChat(bob.page, "Alice");
       for (const caption of ["First of two", "Second of two", "Pasted"])
         await visible(bubble(bob.page, caption).getByRole("img", { name: "Photo" }));
+    },
+    TEST_MS,
+  );
+
+  it(
+    "finds a message in the chat, older history included on demand, and jumps to it",
+    async () => {
+      const alice = await person("Alice");
+      const bob = await person("Bob");
+      await startChatWith(alice, bob);
+      // The first message, then more than a history page (50) after it: bob's first load lacks it.
+      const chatId = new URL(alice.page.url()).searchParams.get("c") ?? "";
+      await sendText(alice.page, "The café is on Rue Cler");
+      await visible(bubble(alice.page, "The café is on Rue Cler").getByRole("img", { name: SENT }));
+      const token = await alice.page.evaluate(
+        () => JSON.parse(localStorage.getItem("messenger.session") ?? "{}").token as string,
+      );
+      for (let i = 0; i < 55; i++) {
+        const r = await alice.page.request.post(`/v1/conversations/${chatId}/messages`, {
+          headers: { authorization: `Bearer ${token}` },
+          data: { clientId: `filler-${i}`, text: `filler ${i}` },
+        });
+        expect(r.ok()).toBe(true);
+      }
+
+      await openChat(bob.page, "Alice");
+      await visible(bubble(bob.page, "filler 54"));
+      await bob.page.getByRole("button", { name: "Search messages" }).click();
+      const panel = bob.page.getByRole("region", { name: "Search messages" });
+      await panel.getByRole("searchbox", { name: "Search messages in this chat" }).fill("cafe");
+      await visible(panel.getByRole("status").filter({ hasText: "No messages found in the messages loaded so far" }));
+      await panel.getByRole("button", { name: "Search older messages" }).click();
+      const hit = panel.getByRole("list", { name: "Messages found" }).getByRole("button", { name: /Rue Cler/ });
+      await visible(hit);
+      await hit.click();
+      const found = bubble(bob.page, "The café is on Rue Cler");
+      await until("highlighted", () => found.evaluate((el) => el.classList.contains("highlight")), true);
+      await until(
+        "scrolled into view",
+        () =>
+          found.evaluate((el) => {
+            const box = el.getBoundingClientRect();
+            return box.top >= 0 && box.bottom <= window.innerHeight;
+          }),
+        true,
+      );
+    },
+    TEST_MS,
+  );
+
+  it(
+    "shows the unread count in the tab title and on the favicon, and clears both once read",
+    async () => {
+      const alice = await person("Alice");
+      const bob = await person("Bob");
+      await startChatWith(alice, bob);
+      await sendText(alice.page, "One");
+      await sendText(alice.page, "Two");
+      await until("bob's title", () => bob.page.title(), "(2) Edge Messenger");
+      const icon = () =>
+        bob.page.evaluate(() => document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.href ?? "");
+      expect(decodeURIComponent(await icon())).toMatch(/^data:image\/svg\+xml,.*>2<\/text>/);
+      await openChat(bob.page, "Alice");
+      await until("bob's title", () => bob.page.title(), "Edge Messenger");
+      expect(await icon()).toMatch(/\/favicon\.svg$/);
+    },
+    TEST_MS,
+  );
+
+  it(
+    "suggests the people alice already chats with when she adds members to a group",
+    async () => {
+      const alice = await person("Alice");
+      const bob = await person("Bob");
+      const carol = await person("Carol");
+      await startChatWith(alice, carol);
+      await sendText(alice.page, "Hi Carol");
+      await alice.page.getByRole("button", { name: "New group" }).click();
+      await alice.page.getByRole("searchbox", { name: "Search people by username" }).fill(bob.username);
+      await alice.page.getByRole("checkbox", { name: /Bob/ }).check();
+      await alice.page.getByRole("button", { name: "Next" }).click();
+      await alice.page.getByRole("textbox", { name: "Group name" }).fill("Picnic");
+      await alice.page.getByRole("button", { name: "Create group" }).click();
+      await hasText(conversationTitle(alice.page), "Picnic");
+
+      await alice.page.getByRole("button", { name: "Picnic: group info" }).click();
+      const panel = alice.page.getByRole("region", { name: "Group info" });
+      await panel.getByRole("button", { name: "+ Add members" }).click();
+      // Nothing typed: the people of alice's chats, carol among them.
+      const suggestions = panel.getByRole("list", { name: "People you chat with" });
+      await suggestions.getByRole("checkbox", { name: /Carol/ }).check();
+      await panel.getByRole("button", { name: "Add 1" }).click();
+      await visible(panel.getByText("3 members").first());
     },
     TEST_MS,
   );

@@ -35,6 +35,7 @@ import { ProfileActions } from "./profile-actions.ts";
 import type { SessionPort } from "./session-port.ts";
 import { syncUrl } from "./url-state.ts";
 import { keepChatList, restoreChatList } from "./offline-snapshot.ts";
+import { showUnreadInTab } from "./unread-badge.ts";
 
 /** Messages per history page (the server's default). */
 const PAGE = DEFAULT_HISTORY_PAGE;
@@ -108,7 +109,7 @@ export class Controller implements SessionPort {
     const receipts = await this.idb.loadReceipts().catch(() => ({}));
     this.update((s) => ({ ...s, receipts }));
     await restoreChatList(this.idb, this.store);
-    this.cleanups.push(keepChatList(this.idb, this.store));
+    this.cleanups.push(keepChatList(this.idb, this.store), showUnreadInTab(this.store));
     this.wireClient();
     this.wireWindow();
     void this.refreshChats();

@@ -1,8 +1,9 @@
 /**
- * Where the user is, in the address bar: `/?c=<chat>` for an open chat, `&panel=info` or
- * `&panel=message-<seq>` for its side panel, `&side=<panel>` for a left panel (profile, new group…).
- * Every change of place pushes a history entry, so Back on a phone closes the chat instead of
- * leaving the app; Back/Forward and a reload land where the user was, and a shared link opens it.
+ * Where the user is, in the address bar: `/?c=<chat>` for an open chat; `&panel=info`,
+ * `&panel=search` or `&panel=message-<seq>` for its side panel; `&side=<panel>` for a left panel
+ * (profile, new group…). Every change of place pushes a history entry, so Back on a phone closes
+ * the chat instead of leaving the app; Back/Forward and a reload land where the user was, and a
+ * shared link opens it.
  */
 import type { Store } from "../lib/tiny-store.ts";
 import type { AppState, LeftPanel, RightPanel } from "../state/types.ts";
@@ -28,7 +29,8 @@ interface Place {
 export function urlFor(place: Place): string {
   const q = new URLSearchParams();
   if (place.chat) q.set("c", place.chat);
-  if (place.chat && place.right) q.set("panel", place.right.kind === "info" ? "info" : `message-${place.right.seq}`);
+  if (place.chat && place.right)
+    q.set("panel", place.right.kind === "message-info" ? `message-${place.right.seq}` : place.right.kind);
   if (place.left) q.set("side", place.left);
   const query = q.toString();
   return query ? `/?${query}` : "/";
@@ -47,8 +49,8 @@ export function placeOf(search: string): Place {
   const right: RightPanel =
     !chat || !panel
       ? null
-      : panel === "info"
-        ? { kind: "info" }
+      : panel === "info" || panel === "search"
+        ? { kind: panel }
         : Number.isSafeInteger(seq) && seq > 0
           ? { kind: "message-info", seq }
           : null;

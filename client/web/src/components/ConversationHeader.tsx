@@ -3,7 +3,7 @@ import { useApp, useController } from "../app/context.ts";
 import { presenceText } from "../lib/format.ts";
 import { chatTitle, nameOf } from "../state/selectors.ts";
 import { Avatar } from "./Avatar.tsx";
-import { BackIcon } from "./icons.tsx";
+import { BackIcon, SearchIcon } from "./icons.tsx";
 
 function useSubtitle(id: string): string {
   const chat = useApp((s) => s.chats[id]);
@@ -60,6 +60,15 @@ export function ConversationHeader({ id }: { id: string }) {
             {subtitle}
           </span>
         </span>
+      </button>
+      <button
+        type="button"
+        class="icon-btn"
+        aria-label="Search messages"
+        title="Search messages"
+        onClick={() => controller.setRightPanel({ kind: "search" })}
+      >
+        <SearchIcon />
       </button>
     </header>
   );

@@ -4,6 +4,7 @@
  */
 import { useEffect } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
+import { ChatSearchPanel } from "./ChatSearchPanel.tsx";
 import { ConversationPane } from "./ConversationPane.tsx";
 import { InfoPanel } from "./InfoPanel.tsx";
 import { MediaViewer } from "./MediaViewer.tsx";
@@ -48,6 +49,8 @@ export function Messenger() {
           <aside class="details">
             {right.kind === "info" ? (
               <InfoPanel id={activeChatId} />
+            ) : right.kind === "search" ? (
+              <ChatSearchPanel id={activeChatId} />
             ) : (
               <MessageInfoPanel id={activeChatId} seq={right.seq} />
             )}

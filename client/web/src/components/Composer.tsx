@@ -5,9 +5,9 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
 import { utf8Bytes } from "../lib/format.ts";
+import { lazyComponent } from "../lib/lazy-component.ts";
 import { budgetText, charactersLeft } from "../lib/text-budget.ts";
 import { MEDIA_TYPES } from "../lib/sdk.ts";
-import { AttachDialog } from "./AttachDialog.tsx";
 import { EmojiButton } from "./EmojiButton.tsx";
 import { filesIn, insertAtCaret, useDroppedFiles } from "./composer-input.ts";
 import { HiddenFileInput } from "./HiddenFileInput.tsx";
@@ -17,6 +17,8 @@ import { AttachIcon, SendIcon } from "./icons.tsx";
 const COUNTER_WITHIN = 100;
 const ACCEPT = MEDIA_TYPES.join(",");
 const drafts = new Map<string, string>();
+// The preview (and the file sniffer) load with the first file: most messages are text.
+const AttachDialog = lazyComponent(() => import("./AttachDialog.tsx").then((m) => m.AttachDialog));
 
 export function Composer({ id }: { id: string }) {
   const controller = useController();

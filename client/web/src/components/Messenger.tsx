@@ -4,7 +4,7 @@
  */
 import { useEffect } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
-import { ChatSearchPanel } from "./ChatSearchPanel.tsx";
+import { lazyComponent } from "../lib/lazy-component.ts";
 import { ConversationPane } from "./ConversationPane.tsx";
 import { InfoPanel } from "./InfoPanel.tsx";
 import { MediaViewer } from "./MediaViewer.tsx";
@@ -15,6 +15,9 @@ import { OfflineBanner } from "./OfflineBanner.tsx";
 import { ProfilePanel } from "./ProfilePanel.tsx";
 import { Sidebar } from "./Sidebar.tsx";
 import { Toast } from "./Toast.tsx";
+
+// Fetched when first opened: most visits never search.
+const ChatSearchPanel = lazyComponent(() => import("./ChatSearchPanel.tsx").then((m) => m.ChatSearchPanel));
 
 export function Messenger() {
   const controller = useController();

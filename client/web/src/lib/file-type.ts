@@ -3,7 +3,9 @@
  * server runs). A file's name and type are claims: a text file renamed .png would otherwise pass
  * the type check, show a broken preview and then be refused by the server after the upload.
  */
-import { SNIFF_BYTES, sniffMediaType } from "./sdk.ts";
+// Straight from the protocol (not through ./sdk.ts) so the sniffer ships in the attach dialog's
+// chunk, not in the first load.
+import { SNIFF_BYTES, sniffMediaType } from "../../../sdk/protocol/media-sniff.ts";
 
 /**
  * The file typed as its bytes say (a JPEG named .png becomes image/jpeg), or null when the bytes

@@ -22,4 +22,3 @@ export {
   type User,
 } from "../../../sdk/protocol/index.ts";
 export { MAX_THUMBNAIL_BYTES, MEDIA_TYPES, isMediaType } from "../../../sdk/protocol/media.ts";
-export { SNIFF_BYTES, sniffMediaType } from "../../../sdk/protocol/media-sniff.ts";

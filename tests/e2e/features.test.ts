@@ -198,6 +198,10 @@ describe("web client, everyday features", () => {
       // Alice removes Bob: his chat stays, read-only.
       await openChat(bob.page, "Garden");
       await info.getByRole("button", { name: "Remove Bob" }).click();
+      await alice.page
+        .getByRole("dialog", { name: /^Remove Bob from/ })
+        .getByRole("button", { name: "Remove", exact: true })
+        .click();
       await visible(bob.page.getByText("You can't send messages to this group because you're no longer a member."));
       await until("composer gone", () => bob.page.getByRole("textbox", { name: "Type a message" }).count(), 0);
 

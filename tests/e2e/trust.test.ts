@@ -269,4 +269,26 @@ describe("web client, trust", () => {
     },
     TEST_MS,
   );
+
+  it(
+    "asks the server for the chat list and for presence once each when the app loads",
+    async () => {
+      const alice = await person("Alice");
+      const bob = await person("Bob");
+      await startChatWith(alice, bob);
+      await sendText(alice.page, "Counting requests");
+      await visible(bubble(alice.page, "Counting requests").getByRole("img", { name: /Sent|Delivered|Read/ }));
+      const asked: string[] = [];
+      alice.page.on("request", (r) => {
+        const path = new URL(r.url()).pathname;
+        if (r.method() === "GET" && (path === "/v1/conversations" || path === "/v1/presence")) asked.push(path);
+      });
+      await alice.page.goto("/");
+      await visible(chatListRow(alice.page, /^Bob/));
+      await new Promise((r) => setTimeout(r, 3_000)); // late duplicates would show by now
+      expect(asked.filter((p) => p === "/v1/conversations")).toHaveLength(1);
+      expect(asked.filter((p) => p === "/v1/presence")).toHaveLength(1);
+    },
+    TEST_MS,
+  );
 });

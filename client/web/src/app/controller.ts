@@ -58,6 +58,9 @@ export class Controller implements SessionPort {
   private readonly usersLoading = new Set<string>();
   private readonly presenceAsked = new Set<string>();
   private chatsTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The chat list request in flight: events replayed meanwhile wait for it instead of asking again. */
+  private chatsLoading: Promise<void> | null = null;
+  private readonly unknownWhileLoading = new Set<string>();
   private receiptsTimer: ReturnType<typeof setTimeout> | null = null;
   private toastTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
@@ -231,7 +234,7 @@ export class Controller implements SessionPort {
     switch (event.kind) {
       case "message": {
         const m = event.message;
-        if (!state.chats[conversationId]) this.scheduleChatsRefresh();
+        if (!state.chats[conversationId]) this.unknownChat(conversationId);
         this.ensureUsers([m.senderId]);
         if (m.senderId !== this.me.id) this.seenActive(m.senderId);
         if (m.system) {
@@ -246,7 +249,8 @@ export class Controller implements SessionPort {
       case "conversation":
         if (event.conversation.peerId) {
           this.ensureUsers([event.conversation.peerId]);
-          void this.refreshPresence([event.conversation.peerId]);
+          // A list on its way asks presence for all its peers at once.
+          if (!this.chatsLoading) void this.refreshPresence([event.conversation.peerId]);
         }
         if (state.details[conversationId]) void this.refreshDetails(conversationId);
         return;
@@ -259,10 +263,26 @@ export class Controller implements SessionPort {
 
   // ---- loading ------------------------------------------------------------------------------------
 
-  async refreshChats(): Promise<void> {
+  refreshChats(): Promise<void> {
+    this.chatsLoading ??= this.loadChats().finally(() => (this.chatsLoading = null));
+    return this.chatsLoading;
+  }
+
+  /** A message for a chat not in the list: the list is fetched again, once, unless one is on its way. */
+  private unknownChat(conversationId: string): void {
+    if (this.chatsLoading) this.unknownWhileLoading.add(conversationId);
+    else this.scheduleChatsRefresh();
+  }
+
+  private async loadChats(): Promise<void> {
     try {
       const list = await this.api.conversations();
       this.update((s) => setChats(s, list));
+      // Chats heard of while this request was out and still not in its answer: ask once more.
+      const listed = new Set(list.map((c) => c.id));
+      const missed = [...this.unknownWhileLoading].some((id) => !listed.has(id));
+      this.unknownWhileLoading.clear();
+      if (missed) this.scheduleChatsRefresh();
       // The list's receipt watermarks may have raised ours: keep them for the next load.
       if (list.some((c) => (c.status?.deliveredSome ?? 0) > 0)) this.scheduleReceiptsSave();
       const peers = list.flatMap((c) => (c.peerId ? [c.peerId] : []));

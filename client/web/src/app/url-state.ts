@@ -90,5 +90,7 @@ export function syncUrl(nav: Navigator): () => void {
   return () => {
     unsubscribe();
     window.removeEventListener("popstate", apply);
+    // The session ended (logged out): the next one starts at the chat list, not in this one's panels.
+    history.replaceState(null, "", "/");
   };
 }

@@ -146,7 +146,10 @@ export function open(
       store.putMember(newMember(userId, role, now, { joinedSeq: 0, joinedEv: 1, fanoutEv: 0, upto: 0 }));
     }
     const summary = { id: input.id, type: input.type, name: input.name ?? null };
-    for (const userId of memberIds) store.appendEvent(userId, conversationEvent(userId, summary, memberIds, true));
+    // Opening a direct chat is not an event for the peer: it appears in their list with its first
+    // message (appendMessage), so looking someone up leaves nothing in their chat list.
+    const told = input.type === "direct" ? [input.creatorId] : memberIds;
+    for (const userId of told) store.appendEvent(userId, conversationEvent(userId, summary, memberIds, true));
     if (input.type === "group") recordCreated(input.creatorId, input.name, now);
   });
   ctx.committed();
@@ -189,6 +192,14 @@ export function appendMessage(
   store.insertMessage(row);
   if (input.media) store.addMediaRef(input.media.id, row.seq);
   const message = toMessage(meta.id, row);
+  // A direct chat's first message introduces it to the peer who did not open it (see `open`):
+  // once per chat, inside this write, so ordinary sends pay nothing for it. Not a withheld one.
+  if (row.seq === 1 && meta.type === "direct" && audience === null) {
+    const summary = { id: meta.id, type: meta.type, name: null };
+    const memberIds = store.activeMembers().map((m) => m.user_id);
+    for (const userId of memberIds)
+      if (userId !== meta.created_by) store.appendEvent(userId, conversationEvent(userId, summary, memberIds, true));
+  }
   store.appendEvent(audience, { kind: "message", message });
   return message;
 }

@@ -198,6 +198,10 @@ describe("web client, everyday features", () => {
       // Alice removes Bob: his chat stays, read-only.
       await openChat(bob.page, "Garden");
       await info.getByRole("button", { name: "Remove Bob" }).click();
+      await alice.page
+        .getByRole("dialog", { name: /^Remove Bob from/ })
+        .getByRole("button", { name: "Remove", exact: true })
+        .click();
       await visible(bob.page.getByText("You can't send messages to this group because you're no longer a member."));
       await until("composer gone", () => bob.page.getByRole("textbox", { name: "Type a message" }).count(), 0);
 
@@ -212,7 +216,7 @@ describe("web client, everyday features", () => {
   );
 
   it(
-    "shows the byte count near the 700-byte limit, sends on Enter and breaks lines on Shift+Enter",
+    "counts characters left near the 700-byte limit, sends on Enter and breaks lines on Shift+Enter",
     async () => {
       const alice = await person("Alice");
       const bob = await person("Bob");
@@ -221,11 +225,11 @@ describe("web client, everyday features", () => {
       const send = alice.page.getByRole("button", { name: "Send", exact: true });
 
       await box.fill("a".repeat(500));
-      expect(await alice.page.getByText(/bytes left/).count()).toBe(0);
+      expect(await alice.page.getByText(/characters left/).count()).toBe(0);
       await box.fill("a".repeat(650));
-      await visible(alice.page.getByText("50 bytes left"));
+      await visible(alice.page.getByText("50 characters left"));
       await box.fill("a".repeat(650) + "é".repeat(30)); // é is 2 bytes: 710
-      await visible(alice.page.getByText("10 bytes too long"));
+      await visible(alice.page.getByText("5 characters too many")); // five é must go
       expect(await send.isDisabled()).toBe(true);
       await box.press("Enter");
       expect(await bubble(alice.page, "aaaa").count()).toBe(0);

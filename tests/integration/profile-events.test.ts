@@ -13,6 +13,8 @@ describe("profile events", () => {
     const bob = await person("bob");
     const carol = await person("carol");
     const chat = await alice.client.api.openDirect(bob.id);
+    // A direct chat reaches bob (whose profile events go to his chats) with its first message.
+    await alice.client.api.sendMessage(chat.id, { clientId: "hello", text: "hello" });
     const team = await carol.client.api.createGroup("Team", [bob.id]);
     // Before any change the list fills bob's profile from Postgres.
     await eventually(async () => {
@@ -53,6 +55,8 @@ describe("profile events", () => {
     const alice = await person("alice");
     const bob = await person("bob");
     const chat = await alice.client.api.openDirect(bob.id);
+    // A direct chat reaches bob (whose profile events go to his chats) with its first message.
+    await alice.client.api.sendMessage(chat.id, { clientId: "hello", text: "hello" });
     // Alice's hub holds a copy of bob's profile first, so only profile events can move it.
     await eventually(async () => {
       const row = (await alice.client.api.conversations()).find((c) => c.id === chat.id);

@@ -30,6 +30,8 @@ describe("profile version", () => {
     const alice = await person("alice");
     const bob = await person("bob");
     const chat = await alice.client.api.openDirect(bob.id);
+    // A direct chat reaches bob (whose profile events go to his chats) with its first message.
+    await alice.client.api.sendMessage(chat.id, { clientId: "hello", text: "hello" });
     const db = shardPool(bob.id);
     const holder = await db.connect();
     try {

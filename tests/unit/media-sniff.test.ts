@@ -14,7 +14,7 @@ import {
   normaliseContentType,
   sniffMediaType,
   sniffThumbnailType,
-} from "../../workers/lib/media-sniff.ts";
+} from "../../client/sdk/protocol/media-sniff.ts";
 import * as f from "../fixtures/media-files.ts";
 
 function codeOf(fn: () => unknown): string | null {

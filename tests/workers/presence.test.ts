@@ -9,6 +9,9 @@ const hub = (id: string) => env.USER_HUB.getByName(id);
 async function chat(id: string, a: string, b: string) {
   const r = await env.CONVERSATION.getByName(id).open({ id, type: "direct", creatorId: a, memberIds: [b] });
   if (!r.ok) throw new Error(r.error.message);
+  // Contacts are chats both have: a direct chat reaches the peer with its first message.
+  const first = await env.CONVERSATION.getByName(id).send(a, { clientId: "first", text: "hi" });
+  if (!first.ok) throw new Error(first.error.message);
   await runDurableObjectAlarm(env.CONVERSATION.getByName(id));
 }
 

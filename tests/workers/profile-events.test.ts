@@ -15,6 +15,8 @@ const hub = (userId: string) => env.USER_HUB.getByName(userId);
 async function open(id: string, type: "direct" | "group", creatorId: string, memberIds: string[]) {
   const r = await conv(id).open({ id, type, creatorId, memberIds, ...(type === "group" ? { name: "Team" } : {}) });
   if (!r.ok) throw new Error(r.error.message);
+  // A direct chat reaches the peer's list with its first message (opening it tells the peer nothing).
+  if (type === "direct") expect((await conv(id).send(creatorId, { clientId: "first", text: "hi" })).ok).toBe(true);
   await runDurableObjectAlarm(conv(id)); // the conversation events reach every member's hub
 }
 

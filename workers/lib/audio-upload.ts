@@ -8,7 +8,7 @@ import { MAX_VOICE_BYTES, isAudioType, type AudioType } from "../../client/sdk/p
 import { AppError } from "../../lib/errors.ts";
 import type { MediaExtras } from "./media-extras.ts";
 import type { UploadPolicy } from "./media-upload.ts";
-import { sniffMediaType } from "./media-sniff.ts";
+import { sniffMediaType } from "../../client/sdk/protocol/media-sniff.ts";
 
 const ascii = (head: Uint8Array, at: number, length: number) => String.fromCharCode(...head.subarray(at, at + length));
 

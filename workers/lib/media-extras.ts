@@ -15,7 +15,7 @@ import {
 } from "../../client/sdk/protocol/media.ts";
 import { fromBase64, toBase64 } from "../../lib/bytes.ts";
 import { AppError } from "../../lib/errors.ts";
-import { sniffThumbnailType } from "./media-sniff.ts";
+import { sniffThumbnailType } from "../../client/sdk/protocol/media-sniff.ts";
 
 /** The extras as stored beside the media row and returned in `media`. */
 export interface MediaExtras {

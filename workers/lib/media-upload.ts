@@ -20,7 +20,7 @@ import { isMediaType, type MediaType } from "../../client/sdk/protocol/media.ts"
 import { chunkReader, concat, readAtLeast } from "./body-reader.ts";
 import { AppError } from "../../lib/errors.ts";
 import { log } from "../../lib/log.ts";
-import { checkDeclaredType, normaliseContentType, SNIFF_BYTES } from "./media-sniff.ts";
+import { checkDeclaredType, normaliseContentType, SNIFF_BYTES } from "../../client/sdk/protocol/media-sniff.ts";
 
 /** Bytes queued between the body and the R2 put; small against 128 MB of isolate memory. */
 const PIPE_BUFFER_BYTES = 1024 * 1024;

@@ -25,7 +25,7 @@ import { newId } from "../../lib/ids.ts";
 import { mediaExtras, thumbnailFromHeader } from "../lib/media-extras.ts";
 import { toMedia } from "../../db/media-resolve.ts";
 import { serveMedia } from "../lib/media-serve.ts";
-import { normaliseContentType } from "../lib/media-sniff.ts";
+import { normaliseContentType } from "../../client/sdk/protocol/media-sniff.ts";
 import { AUDIO_UPLOAD, voiceExtras } from "../lib/audio-upload.ts";
 import { documentPolicy } from "../lib/document-upload.ts";
 import { MEDIA_UPLOAD, storeUpload } from "../lib/media-upload.ts";

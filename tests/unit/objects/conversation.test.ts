@@ -100,6 +100,24 @@ describe("a direct conversation, in Node", () => {
     expect(h.delivered.get("bob")).toHaveLength(3); // nothing twice
   });
 
+  it("tells bob nothing when alice only opens the chat, and introduces it with the first message", async () => {
+    await h.fanout();
+    expect(kinds(h.delivered.get("alice"))).toEqual(["conversation"]);
+    expect(h.delivered.get("bob")).toBeUndefined();
+    messages.send(h.ctx, "alice", { clientId: "c1", text: "hi" }, admitAll);
+    messages.send(h.ctx, "alice", { clientId: "c2", text: "again" }, admitAll);
+    await h.fanout();
+    expect(kinds(h.delivered.get("bob"))).toEqual(["conversation", "message", "message"]);
+    expect(h.delivered.get("bob")?.[0]?.body).toMatchObject({ conversation: { id: "d_ab", peerId: "alice" } });
+  });
+
+  it("introduces the chat to bob when bob sends its first message", async () => {
+    messages.send(h.ctx, "bob", { clientId: "b1", text: "hello alice" }, admitAll);
+    await h.fanout();
+    expect(kinds(h.delivered.get("bob"))).toEqual(["conversation", "message"]);
+    expect(kinds(h.delivered.get("alice"))).toEqual(["conversation", "message"]);
+  });
+
   it("stores fan-out progress lazily (the alarm's write), and a reload resumes from it", async () => {
     messages.send(h.ctx, "alice", { clientId: "c1", text: "one" }, admitAll);
     await h.fanout();

@@ -37,6 +37,9 @@ import { GroupSettingsActions } from "./group-settings-actions.ts";
 import { InviteActions } from "./invite-actions.ts";
 import { ProfileActions } from "./profile-actions.ts";
 import type { SessionPort } from "./session-port.ts";
+import { syncUrl } from "./url-state.ts";
+import { keepChatList, restoreChatList } from "./offline-snapshot.ts";
+import { showUnreadInTab } from "./unread-badge.ts";
 
 /** Messages per history page (the server's default). */
 const PAGE = DEFAULT_HISTORY_PAGE;
@@ -63,6 +66,9 @@ export class Controller implements SessionPort {
   private readonly usersLoading = new Set<string>();
   private readonly presenceAsked = new Set<string>();
   private chatsTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The chat list request in flight: events replayed meanwhile wait for it instead of asking again. */
+  private chatsLoading: Promise<void> | null = null;
+  private readonly unknownWhileLoading = new Set<string>();
   private receiptsTimer: ReturnType<typeof setTimeout> | null = null;
   private toastTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
@@ -113,6 +119,8 @@ export class Controller implements SessionPort {
   async start(): Promise<void> {
     const receipts = await this.idb.loadReceipts().catch(() => ({}));
     this.update((s) => ({ ...s, receipts }));
+    await restoreChatList(this.idb, this.store);
+    this.cleanups.push(keepChatList(this.idb, this.store), showUnreadInTab(this.store));
     this.wireClient();
     this.wireWindow();
     void this.refreshChats();
@@ -130,9 +138,8 @@ export class Controller implements SessionPort {
     );
     this.client.connect().catch(() => undefined);
     void this.notifications.resume().catch(() => undefined);
-    // A notification click (service worker) or a `?c=` link opens that chat.
-    const wanted = new URLSearchParams(location.search).get("c");
-    if (wanted) this.openChat(wanted);
+    // The URL names the open chat and panels (a link, a notification click, a reload): README "The web client".
+    this.cleanups.push(syncUrl(this));
   }
 
   stop(): void {
@@ -237,7 +244,7 @@ export class Controller implements SessionPort {
     switch (event.kind) {
       case "message": {
         const m = event.message;
-        if (!state.chats[conversationId]) this.scheduleChatsRefresh();
+        if (!state.chats[conversationId]) this.unknownChat(conversationId);
         this.ensureUsers([m.senderId]);
         if (m.senderId !== this.me.id) this.seenActive(m.senderId);
         if (m.system) {
@@ -252,7 +259,8 @@ export class Controller implements SessionPort {
       case "conversation":
         if (event.conversation.peerId) {
           this.ensureUsers([event.conversation.peerId]);
-          void this.refreshPresence([event.conversation.peerId]);
+          // A list on its way asks presence for all its peers at once.
+          if (!this.chatsLoading) void this.refreshPresence([event.conversation.peerId]);
         }
         if (state.details[conversationId]) void this.refreshDetails(conversationId);
         return;
@@ -265,10 +273,26 @@ export class Controller implements SessionPort {
 
   // ---- loading ------------------------------------------------------------------------------------
 
-  async refreshChats(): Promise<void> {
+  refreshChats(): Promise<void> {
+    this.chatsLoading ??= this.loadChats().finally(() => (this.chatsLoading = null));
+    return this.chatsLoading;
+  }
+
+  /** A message for a chat not in the list: the list is fetched again, once, unless one is on its way. */
+  private unknownChat(conversationId: string): void {
+    if (this.chatsLoading) this.unknownWhileLoading.add(conversationId);
+    else this.scheduleChatsRefresh();
+  }
+
+  private async loadChats(): Promise<void> {
     try {
       const list = await this.api.conversations();
       this.update((s) => setChats(s, list));
+      // Chats heard of while this request was out and still not in its answer: ask once more.
+      const listed = new Set(list.map((c) => c.id));
+      const missed = [...this.unknownWhileLoading].some((id) => !listed.has(id));
+      this.unknownWhileLoading.clear();
+      if (missed) this.scheduleChatsRefresh();
       // The list's receipt watermarks may have raised ours: keep them for the next load.
       if (list.some((c) => (c.status?.deliveredSome ?? 0) > 0)) this.scheduleReceiptsSave();
       const peers = list.flatMap((c) => (c.peerId ? [c.peerId] : []));

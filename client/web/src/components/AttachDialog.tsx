@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { useApp } from "../app/context.ts";
 import { fileSize, sizeLimit, utf8Bytes } from "../lib/format.ts";
+import { asSendableMedia } from "../lib/file-type.ts";
 import { isMediaType } from "../lib/sdk.ts";
 import { Dialog } from "./Dialog.tsx";
 import { CloseIcon, SendIcon } from "./icons.tsx";
@@ -9,23 +10,37 @@ import { CloseIcon, SendIcon } from "./icons.tsx";
 export interface AttachDialogProps {
   file: File;
   onClose(): void;
-  onSend(caption: string): void;
+  /** `file` is the chosen one typed by its bytes (see lib/file-type.ts). */
+  onSend(caption: string, file: File): void;
 }
 
-export function AttachDialog({ file, onClose, onSend }: AttachDialogProps) {
+export function AttachDialog({ file: chosen, onClose, onSend }: AttachDialogProps) {
   const { maxMediaBytes, maxTextBytes } = useApp((s) => s.config);
   const [caption, setCaption] = useState("");
-  const url = useMemo(() => URL.createObjectURL(file), [file]);
-  useEffect(() => () => URL.revokeObjectURL(url), [url]);
+  // undefined while the first bytes are read; null when they are no picture or video.
+  const [sniffed, setSniffed] = useState<File | null | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    void asSendableMedia(chosen).then(
+      (f) => live && setSniffed(f),
+      () => live && setSniffed(null),
+    );
+    return () => void (live = false);
+  }, [chosen]);
+  const file = sniffed ?? chosen;
+  const url = useMemo(() => (sniffed ? URL.createObjectURL(sniffed) : null), [sniffed]);
+  useEffect(() => () => void (url && URL.revokeObjectURL(url)), [url]);
   const video = file.type.startsWith("video/");
   const problem = !isMediaType(file.type)
     ? "This file type can't be sent. Choose a JPEG, PNG, GIF, WebP, MP4, WebM or MOV file."
-    : file.size > maxMediaBytes
-      ? `This file is ${fileSize(file.size)}. The limit is ${sizeLimit(maxMediaBytes)}.`
-      : utf8Bytes(caption.trim()) > maxTextBytes
-        ? `The caption is longer than ${sizeLimit(maxTextBytes)}.`
-        : null;
-  const send = () => !problem && onSend(caption);
+    : sniffed === null
+      ? `“${chosen.name}” is not really a picture or video, so it can't be sent.`
+      : file.size > maxMediaBytes
+        ? `This file is ${fileSize(file.size)}. The limit is ${sizeLimit(maxMediaBytes)}.`
+        : utf8Bytes(caption.trim()) > maxTextBytes
+          ? `The caption is longer than ${sizeLimit(maxTextBytes)}.`
+          : null;
+  const send = () => !problem && sniffed && onSend(caption, sniffed);
   const title = video ? "Send video" : "Send photo";
   return (
     <Dialog title={title} onClose={onClose} class="attach">
@@ -36,7 +51,7 @@ export function AttachDialog({ file, onClose, onSend }: AttachDialogProps) {
         <h2>{title}</h2>
       </header>
       <div class="attach-preview">
-        {video ? (
+        {url === null ? null : video ? (
           <video src={url} controls aria-label="Video preview" />
         ) : (
           <img src={url} alt="Preview of the photo to send" />
@@ -46,7 +61,7 @@ export function AttachDialog({ file, onClose, onSend }: AttachDialogProps) {
         {file.name} · {fileSize(file.size)}
       </p>
       {problem && (
-        <p class="form-error" role="alert">
+        <p class="form-error" id="attach-problem" role="alert">
           {problem}
         </p>
       )}
@@ -54,6 +69,8 @@ export function AttachDialog({ file, onClose, onSend }: AttachDialogProps) {
         <input
           aria-label="Add a caption"
           placeholder="Add a caption"
+          aria-describedby={problem ? "attach-problem" : undefined}
+          dir="auto"
           value={caption}
           onInput={(e) => setCaption(e.currentTarget.value)}
           onKeyDown={(e) => {
@@ -63,7 +80,13 @@ export function AttachDialog({ file, onClose, onSend }: AttachDialogProps) {
             }
           }}
         />
-        <button type="button" class="icon-btn send" aria-label="Send" disabled={problem !== null} onClick={send}>
+        <button
+          type="button"
+          class="icon-btn send"
+          aria-label="Send"
+          disabled={problem !== null || !sniffed}
+          onClick={send}
+        >
           <SendIcon />
         </button>
       </div>

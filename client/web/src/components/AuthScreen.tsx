@@ -31,7 +31,17 @@ export function AuthScreen({ api, onAuthed }: AuthScreenProps) {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [displayName, setDisplayName] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  const [error, setErrorText] = useState<string | null>(null);
+  // The field the error is about, so it is announced with that field (aria-describedby).
+  const [errorFor, setErrorFor] = useState<"username" | "password" | "form">("form");
+  const setError = (text: string | null, field: "username" | "password" | "form" = "form") => {
+    setErrorText(text);
+    setErrorFor(field);
+  };
+  const describedBy = (field: "username" | "password") =>
+    error && (errorFor === field || errorFor === "form")
+      ? { "aria-describedby": "auth-error", "aria-invalid": true as const }
+      : {};
   const [busy, setBusy] = useState(false);
   const registering = mode === "register";
 
@@ -40,9 +50,9 @@ export function AuthScreen({ api, onAuthed }: AuthScreenProps) {
     setError(null);
     const name = username.trim().toLowerCase();
     if (registering && !USERNAME_PATTERN.test(name))
-      return setError("Usernames are 3–32 characters: a–z, 0–9, _ and .");
+      return setError("Usernames are 3–32 characters: a–z, 0–9, _ and .", "username");
     if (registering && password.length < MIN_PASSWORD_CHARS)
-      return setError(`Passwords have at least ${MIN_PASSWORD_CHARS} characters.`);
+      return setError(`Passwords have at least ${MIN_PASSWORD_CHARS} characters.`, "password");
     setBusy(true);
     try {
       const out = registering
@@ -50,7 +60,7 @@ export function AuthScreen({ api, onAuthed }: AuthScreenProps) {
         : await api.login({ username: name, password });
       onAuthed(out.token, out.user);
     } catch (err) {
-      setError(explain(err));
+      setError(explain(err), err instanceof ApiError && err.code === "username_taken" ? "username" : "form");
       setBusy(false);
     }
   };
@@ -75,6 +85,7 @@ export function AuthScreen({ api, onAuthed }: AuthScreenProps) {
               autocapitalize="none"
               spellcheck={false}
               required
+              {...describedBy("username")}
               value={username}
               onInput={(e) => setUsername(e.currentTarget.value)}
             />
@@ -98,12 +109,13 @@ export function AuthScreen({ api, onAuthed }: AuthScreenProps) {
               type="password"
               autocomplete={registering ? "new-password" : "current-password"}
               required
+              {...describedBy("password")}
               value={password}
               onInput={(e) => setPassword(e.currentTarget.value)}
             />
           </label>
           {error && (
-            <p class="form-error" role="alert">
+            <p class="form-error" id="auth-error" role="alert">
               {error}
             </p>
           )}

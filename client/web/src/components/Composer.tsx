@@ -1,13 +1,16 @@
 /**
- * Writing a message: Enter sends, Shift+Enter is a new line, the byte counter appears near the
+ * Writing a message: Enter sends, Shift+Enter is a new line, the character counter appears near the
  * text limit (`maxTextBytes`), the clip attaches a picture or video. Drafts are kept per chat while the app runs.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
 import { utf8Bytes } from "../lib/format.ts";
+import { lazyComponent } from "../lib/lazy-component.ts";
+import { budgetText, charactersLeft } from "../lib/text-budget.ts";
 import { MEDIA_TYPES } from "../lib/sdk.ts";
-import { AttachDialog } from "./AttachDialog.tsx";
 import { DocumentButton } from "./DocumentCard.tsx";
+import { EmojiButton } from "./EmojiButton.tsx";
+import { filesIn, insertAtCaret, useDroppedFiles } from "./composer-input.ts";
 import { HiddenFileInput } from "./HiddenFileInput.tsx";
 import { ReplyBar } from "./MessageExtras.tsx";
 import { VoiceRecorderButton } from "./VoiceNote.tsx";
@@ -17,14 +20,21 @@ import { AttachIcon, SendIcon } from "./icons.tsx";
 const COUNTER_WITHIN = 100;
 const ACCEPT = MEDIA_TYPES.join(",");
 const drafts = new Map<string, string>();
+// The preview (and the file sniffer) load with the first file: most messages are text.
+const AttachDialog = lazyComponent(() => import("./AttachDialog.tsx").then((m) => m.AttachDialog));
 
 export function Composer({ id }: { id: string }) {
   const controller = useController();
   const maxBytes = useApp((s) => s.config.maxTextBytes);
   const [text, setText] = useState(drafts.get(id) ?? "");
-  const [file, setFile] = useState<File | null>(null);
+  // Files to send, each previewed with its own caption in turn (picked, dropped or pasted).
+  const [files, setFiles] = useState<File[]>([]);
+  const file = files[0] ?? null;
+  const addFiles = (more: File[]) => more.length > 0 && setFiles((queued) => [...queued, ...more]);
+  const nextFile = () => setFiles((queued) => queued.slice(1));
   const input = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
+  useDroppedFiles(input, addFiles);
 
   useEffect(() => {
     setText(drafts.get(id) ?? "");
@@ -68,7 +78,8 @@ export function Composer({ id }: { id: string }) {
         >
           <AttachIcon />
         </button>
-        <HiddenFileInput inputRef={picker} accept={ACCEPT} onFile={setFile} />
+        <EmojiButton onPick={(emoji) => insertAtCaret(input.current, text, emoji, update)} />
+        <HiddenFileInput inputRef={picker} accept={ACCEPT} multiple onFile={(f) => addFiles([f])} />
         <DocumentButton conversationId={id} />
         <VoiceRecorderButton conversationId={id} />
         <div class="composer-field">
@@ -77,8 +88,15 @@ export function Composer({ id }: { id: string }) {
             rows={1}
             aria-label="Type a message"
             placeholder="Type a message"
+            dir="auto"
             value={text}
             onInput={(e) => update(e.currentTarget.value)}
+            onPaste={(e) => {
+              const pasted = filesIn(e.clipboardData);
+              if (pasted.length === 0) return; // text pastes as usual
+              e.preventDefault();
+              addFiles(pasted);
+            }}
             onKeyDown={(e) => {
               if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
                 e.preventDefault();
@@ -90,7 +108,7 @@ export function Composer({ id }: { id: string }) {
           />
           {bytes >= maxBytes - COUNTER_WITHIN && (
             <span id={`counter-${id}`} class={`byte-counter ${over ? "over" : ""}`} aria-live="polite">
-              {over ? `${bytes - maxBytes} bytes too long` : `${maxBytes - bytes} bytes left`}
+              {budgetText(charactersLeft(body, maxBytes))}
             </span>
           )}
         </div>
@@ -107,10 +125,11 @@ export function Composer({ id }: { id: string }) {
         {file && (
           <AttachDialog
             file={file}
-            onClose={() => setFile(null)}
-            onSend={(caption) => {
-              setFile(null);
-              void controller.messages.sendMedia(id, file, caption);
+            key={files.length}
+            onClose={nextFile}
+            onSend={(caption, typed) => {
+              nextFile();
+              void controller.messages.sendMedia(id, typed, caption);
             }}
           />
         )}

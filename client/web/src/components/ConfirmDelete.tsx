@@ -20,7 +20,8 @@ export function ConfirmDelete({ canDeleteForEveryone, onClose, onDelete }: Confi
         <button type="button" class="btn btn-text" onClick={() => onDelete("me")}>
           Delete for me
         </button>
-        <button type="button" class="btn btn-text muted" onClick={onClose}>
+        {/* The safe choice has focus, so Enter (or a stray tap) never deletes for everyone. */}
+        <button type="button" class="btn btn-text muted" autofocus onClick={onClose}>
           Cancel
         </button>
       </div>

@@ -3,7 +3,7 @@ import { useApp, useController } from "../app/context.ts";
 import { presenceText } from "../lib/format.ts";
 import { chatTitle, nameOf } from "../state/selectors.ts";
 import { Avatar } from "./Avatar.tsx";
-import { BackIcon } from "./icons.tsx";
+import { BackIcon, SearchIcon } from "./icons.tsx";
 
 function useSubtitle(id: string): string {
   const chat = useApp((s) => s.chats[id]);
@@ -11,9 +11,12 @@ function useSubtitle(id: string): string {
   const presence = useApp((s) => (chat?.peerId ? s.presence[chat.peerId] : undefined));
   const members = useApp((s) => s.details[id]?.members);
   const users = useApp((s) => s.users);
+  const networkOnline = useApp((s) => s.networkOnline);
   const state = useController().store.get();
   const typers = Object.keys(typing ?? {}).filter((u) => u !== state.me.id);
   if (!chat) return "";
+  // Offline, what we last heard is stale: "online" would be a claim we cannot back.
+  if (chat.type === "direct" && !networkOnline) return "waiting for network…";
   if (chat.type === "direct") return typers.length > 0 ? "typing…" : (presenceText(presence) ?? "");
   if (typers.length === 1) return `${nameOf(state, typers[0] ?? "")} is typing…`;
   if (typers.length > 1) return `${typers.length} people are typing…`;
@@ -39,12 +42,7 @@ export function ConversationHeader({ id }: { id: string }) {
       <button type="button" class="icon-btn back" aria-label="Back to chats" onClick={() => controller.openChat(null)}>
         <BackIcon />
       </button>
-      <button
-        type="button"
-        class="conversation-who"
-        aria-label={`${title}: ${chat.type === "group" ? "group" : "contact"} info`}
-        onClick={() => controller.setRightPanel({ kind: "info" })}
-      >
+      <button type="button" class="conversation-who" onClick={() => controller.setRightPanel({ kind: "info" })}>
         <Avatar
           name={title}
           seed={chat.peerId ?? id}
@@ -53,11 +51,24 @@ export function ConversationHeader({ id }: { id: string }) {
           size="sm"
         />
         <span class="conversation-who-text">
-          <span class="conversation-title">{title}</span>
+          {/* The button's name is "Bob: contact info, online": what it shows plus what it opens (WCAG 2.5.3). */}
+          <span class="conversation-title-line">
+            <span class="conversation-title">{title}</span>
+            <span class="name-only">: {chat.type === "group" ? "group" : "contact"} info,</span>
+          </span>
           <span class={`conversation-subtitle ${subtitle.endsWith("typing…") ? "typing" : ""}`} aria-live="polite">
             {subtitle}
           </span>
         </span>
+      </button>
+      <button
+        type="button"
+        class="icon-btn"
+        aria-label="Search messages"
+        title="Search messages"
+        onClick={() => controller.setRightPanel({ kind: "search" })}
+      >
+        <SearchIcon />
       </button>
     </header>
   );

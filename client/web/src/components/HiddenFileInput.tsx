@@ -8,20 +8,23 @@ export function HiddenFileInput(props: {
   inputRef: RefObject<HTMLInputElement | null>;
   accept: string;
   onFile(file: File): void;
+  /** Several files at once: `onFile` is called for each, in order. */
+  multiple?: boolean;
 }) {
   return (
     <input
       ref={props.inputRef}
       type="file"
       accept={props.accept}
+      multiple={props.multiple}
       class="visually-hidden"
       tabIndex={-1}
       aria-hidden="true"
       onChange={(e) => {
-        const file = e.currentTarget.files?.[0];
+        const files = [...(e.currentTarget.files ?? [])];
         // Cleared at once so choosing the same file again still fires a change.
         e.currentTarget.value = "";
-        if (file) props.onFile(file);
+        for (const file of props.multiple ? files : files.slice(0, 1)) props.onFile(file);
       }}
     />
   );

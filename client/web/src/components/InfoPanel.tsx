@@ -1,5 +1,5 @@
 /** Contact info (a direct chat) or group info: members, roles, admin actions, leaving. */
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
 import { presenceText } from "../lib/format.ts";
 import { MAX_DISPLAY_NAME_CHARS, type Member, type User } from "../lib/sdk.ts";
@@ -7,9 +7,11 @@ import { chatTitle } from "../state/selectors.ts";
 import { Avatar } from "./Avatar.tsx";
 import { BlockToggle } from "./BlockToggle.tsx";
 import { GroupSettings } from "./GroupSettings.tsx";
+import { ConfirmRemoveMember } from "./ConfirmRemoveMember.tsx";
 import { CloseIcon } from "./icons.tsx";
 import { PictureUpload } from "./PictureUpload.tsx";
 import { UserPicker } from "./UserPicker.tsx";
+import { usePanelFocus } from "./use-panel-focus.ts";
 
 function PanelHeader({ title }: { title: string }) {
   const controller = useController();
@@ -48,6 +50,8 @@ function MemberRow({ conversationId, member, amAdmin }: { conversationId: string
   const controller = useController();
   const user = useApp((s) => s.users[member.userId]);
   const meId = useApp((s) => s.me.id);
+  const group = useApp((s) => (s.chats[conversationId] ? chatTitle(s, s.chats[conversationId]) : ""));
+  const [confirming, setConfirming] = useState(false);
   const me = member.userId === meId;
   const name = me ? "You" : (user?.displayName ?? "…");
   return (
@@ -78,11 +82,22 @@ function MemberRow({ conversationId, member, amAdmin }: { conversationId: string
             type="button"
             class="btn btn-small danger"
             aria-label={`Remove ${name}`}
-            onClick={() => void controller.groups.remove(conversationId, member.userId)}
+            onClick={() => setConfirming(true)}
           >
             Remove
           </button>
         </span>
+      )}
+      {confirming && (
+        <ConfirmRemoveMember
+          name={name}
+          group={group}
+          onClose={() => setConfirming(false)}
+          onRemove={() => {
+            setConfirming(false);
+            void controller.groups.remove(conversationId, member.userId);
+          }}
+        />
       )}
     </li>
   );
@@ -199,9 +214,11 @@ function GroupInfo({ id }: { id: string }) {
 
 export function InfoPanel({ id }: { id: string }) {
   const chat = useApp((s) => s.chats[id]);
+  const ref = useRef<HTMLElement>(null);
+  usePanelFocus(ref);
   if (!chat) return null;
   return (
-    <section class="drawer" aria-label={chat.type === "group" ? "Group info" : "Contact info"}>
+    <section ref={ref} class="drawer" aria-label={chat.type === "group" ? "Group info" : "Contact info"}>
       <PanelHeader title={chat.type === "group" ? "Group info" : "Contact info"} />
       {chat.type === "group" ? <GroupInfo id={id} /> : chat.peerId ? <ContactInfo userId={chat.peerId} /> : null}
     </section>

@@ -75,7 +75,11 @@ export function MessageBubble({ message: m, conversationId, mine, senderName, on
                 onOpen={() => m.media && controller.openViewer({ media: m.media, conversationId })}
               />
             )}
-            {m.text && <p class="text">{m.text}</p>}
+            {m.text && (
+              <p class="text" dir="auto">
+                {m.text}
+              </p>
+            )}
           </>
         )}
         <span class="meta">
@@ -122,7 +126,11 @@ export function PendingBubble({ send }: { send: LocalSend }) {
         ) : (
           send.mediaId && <p class="text muted">Photo or video</p>
         )}
-        {send.text && <p class="text">{send.text}</p>}
+        {send.text && (
+          <p class="text" dir="auto">
+            {send.text}
+          </p>
+        )}
         {send.error && (
           <p class="send-error" role="alert">
             {send.error}

@@ -1,5 +1,5 @@
 /** Message info: when each recipient got and read one of my messages. Refreshes as receipts change. */
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
 import { dayLabel, previewText, timeOfDay } from "../lib/format.ts";
 import type { MessageStatus } from "../lib/sdk.ts";
@@ -7,6 +7,7 @@ import { nameOf } from "../state/selectors.ts";
 import { Avatar } from "./Avatar.tsx";
 import { CloseIcon, DoubleCheckIcon } from "./icons.tsx";
 import { ReactionsSection } from "./MessageExtras.tsx";
+import { usePanelFocus } from "./use-panel-focus.ts";
 
 type RecipientStatus = MessageStatus["recipients"][number];
 
@@ -29,6 +30,8 @@ function Recipient({ r, field }: { r: RecipientStatus; field: "readAt" | "delive
 }
 
 export function MessageInfoPanel({ id, seq }: { id: string; seq: number }) {
+  const panel = useRef<HTMLElement>(null);
+  usePanelFocus(panel);
   const controller = useController();
   const receipts = useApp((s) => s.receipts[id]);
   const message = useApp((s) => s.threads[id]?.items.find((m) => m.seq === seq));
@@ -52,7 +55,7 @@ export function MessageInfoPanel({ id, seq }: { id: string; seq: number }) {
   const delivered = status?.recipients.filter((r) => !r.readAt && r.deliveredAt) ?? [];
   const waiting = status?.recipients.filter((r) => !r.readAt && !r.deliveredAt) ?? [];
   return (
-    <section class="drawer" aria-label="Message info">
+    <section ref={panel} class="drawer" aria-label="Message info">
       <header class="drawer-header">
         <button type="button" class="icon-btn" aria-label="Close" onClick={() => controller.setRightPanel(null)}>
           <CloseIcon />

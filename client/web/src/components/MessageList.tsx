@@ -73,7 +73,7 @@ export function MessageList({ id }: { id: string }) {
           return (
             <Fragment key={m.seq}>
               {newDay && (
-                <li class="day-separator" role="separator" aria-label={dayLabel(m.sentAt)}>
+                <li class="day-separator">
                   <span>{dayLabel(m.sentAt)}</span>
                 </li>
               )}

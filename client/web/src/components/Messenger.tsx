@@ -4,6 +4,7 @@
  */
 import { useEffect } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
+import { lazyComponent } from "../lib/lazy-component.ts";
 import { ConversationPane } from "./ConversationPane.tsx";
 import { InfoPanel } from "./InfoPanel.tsx";
 import { InviteDialog } from "./InviteDialog.tsx";
@@ -16,19 +17,23 @@ import { ProfilePanel } from "./ProfilePanel.tsx";
 import { Sidebar } from "./Sidebar.tsx";
 import { Toast } from "./Toast.tsx";
 
+// Fetched when first opened: most visits never search.
+const ChatSearchPanel = lazyComponent(() => import("./ChatSearchPanel.tsx").then((m) => m.ChatSearchPanel));
+
 export function Messenger() {
   const controller = useController();
   const activeChatId = useApp((s) => s.activeChatId);
   const left = useApp((s) => s.leftPanel);
   const right = useApp((s) => s.rightPanel);
   const panel = activeChatId && right;
-  // Escape closes the innermost open pane (dialogs and menus handle their own Escape first).
+  // Escape closes the innermost open pane, the chat last (dialogs and menus handle their own Escape first).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== "Escape" || e.defaultPrevented || document.querySelector("dialog[open]")) return;
       const s = controller.store.get();
       if (s.rightPanel) controller.setRightPanel(null);
       else if (s.leftPanel) controller.setLeftPanel(null);
+      else if (s.activeChatId) controller.openChat(null);
     };
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
@@ -48,6 +53,8 @@ export function Messenger() {
           <aside class="details">
             {right.kind === "info" ? (
               <InfoPanel id={activeChatId} />
+            ) : right.kind === "search" ? (
+              <ChatSearchPanel id={activeChatId} />
             ) : (
               <MessageInfoPanel id={activeChatId} seq={right.seq} />
             )}

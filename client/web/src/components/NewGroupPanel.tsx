@@ -4,6 +4,7 @@ import { useApp, useController } from "../app/context.ts";
 import { MAX_DISPLAY_NAME_CHARS, type User } from "../lib/sdk.ts";
 import { BackIcon } from "./icons.tsx";
 import { UserPicker } from "./UserPicker.tsx";
+import { usePanelFocus } from "./use-panel-focus.ts";
 
 export function NewGroupPanel() {
   const controller = useController();
@@ -13,6 +14,8 @@ export function NewGroupPanel() {
   const [name, setName] = useState("");
   const [busy, setBusy] = useState(false);
   const nameInput = useRef<HTMLInputElement>(null);
+  const panel = useRef<HTMLElement>(null);
+  usePanelFocus(panel);
   useEffect(() => nameInput.current?.focus(), [step]);
   const back = () => (step === "name" ? setStep("members") : controller.setLeftPanel(null));
   const create = async (e: Event) => {
@@ -26,7 +29,7 @@ export function NewGroupPanel() {
     if (!created) setBusy(false);
   };
   return (
-    <section class="drawer" aria-labelledby="new-group-title">
+    <section ref={panel} class="drawer" aria-labelledby="new-group-title">
       <header class="drawer-header">
         <button type="button" class="icon-btn" aria-label="Back" onClick={back}>
           <BackIcon />

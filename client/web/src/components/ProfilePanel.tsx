@@ -1,5 +1,5 @@
 /** My profile: picture, name, about, username; and logging out. */
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
 import { MAX_ABOUT_CHARS, MAX_DISPLAY_NAME_CHARS } from "../lib/sdk.ts";
 import { Avatar } from "./Avatar.tsx";
@@ -10,6 +10,7 @@ import { PrivacySettings } from "./PrivacySettings.tsx";
 import { ReadReceiptsSetting } from "./ReadReceiptsSetting.tsx";
 import { BackIcon, LogoutIcon } from "./icons.tsx";
 import { PictureUpload } from "./PictureUpload.tsx";
+import { usePanelFocus } from "./use-panel-focus.ts";
 
 function EditableField(props: {
   label: string;
@@ -20,11 +21,14 @@ function EditableField(props: {
 }) {
   const [value, setValue] = useState(props.value);
   const [saved, setSaved] = useState(false);
+  const saving = useRef(false);
   const dirty = value.trim() !== props.value;
   const save = async (e: Event) => {
     e.preventDefault();
-    if (!dirty || (props.required && !value.trim())) return;
-    if (await props.onSave(value.trim())) {
+    if (!dirty || saving.current || (props.required && !value.trim())) return;
+    saving.current = true;
+    const ok = await props.onSave(value.trim()).finally(() => (saving.current = false));
+    if (ok) {
       setSaved(true);
       setTimeout(() => setSaved(false), 2_000);
     }
@@ -36,9 +40,12 @@ function EditableField(props: {
         <span class="field-row">
           <input
             class="text-input"
+            dir="auto"
             maxLength={props.maxLength}
             value={value}
             onInput={(e) => setValue(e.currentTarget.value)}
+            // Leaving the field saves it: an edit is never lost for want of Enter or Save.
+            onBlur={(e) => void save(e)}
           />
           {dirty && (
             <button type="submit" class="btn btn-primary btn-small">
@@ -59,8 +66,10 @@ function EditableField(props: {
 export function ProfilePanel() {
   const controller = useController();
   const me = useApp((s) => s.me);
+  const panel = useRef<HTMLElement>(null);
+  usePanelFocus(panel);
   return (
-    <section class="drawer" aria-labelledby="profile-title">
+    <section ref={panel} class="drawer" aria-labelledby="profile-title">
       <header class="drawer-header">
         <button type="button" class="icon-btn" aria-label="Back" onClick={() => controller.setLeftPanel(null)}>
           <BackIcon />

@@ -89,6 +89,29 @@ function SearchResults({ query, onDone }: { query: string; onDone(): void }) {
   );
 }
 
+/** The chat-list rows (or search results) in order: what ArrowUp/ArrowDown move between. */
+function rowsNear(el: Element): HTMLElement[] {
+  const body = el.closest(".sidebar")?.querySelector(".pane-body");
+  return body ? [...body.querySelectorAll<HTMLElement>("button.chat-row")] : [];
+}
+
+function focusResult(from: Element, index: number): void {
+  rowsNear(from)[index]?.focus();
+}
+
+/** ArrowDown/ArrowUp move between rows; Enter opens one (it is a button); ArrowUp from the first returns to search. */
+function moveBetweenRows(e: KeyboardEvent): void {
+  if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+  const current = e.target instanceof HTMLElement ? e.target : null;
+  if (!current?.classList.contains("chat-row")) return;
+  const rows = rowsNear(current);
+  const at = rows.indexOf(current);
+  e.preventDefault();
+  if (e.key === "ArrowDown") rows[at + 1]?.focus();
+  else if (at > 0) rows[at - 1]?.focus();
+  else current.closest(".sidebar")?.querySelector<HTMLInputElement>('input[type="search"]')?.focus();
+}
+
 export function Sidebar() {
   const chats = useApp(sortedChats);
   const [query, setQuery] = useState("");
@@ -101,9 +124,18 @@ export function Sidebar() {
           type="search"
           aria-label="Search chats or find people by username"
           placeholder="Search or start a new chat"
+          dir="auto"
           value={query}
           onInput={(e) => setQuery(e.currentTarget.value)}
-          onKeyDown={(e) => e.key === "Escape" && setQuery("")}
+          onKeyDown={(e) => {
+            if (e.key === "Escape" && query) {
+              e.preventDefault(); // clears the search only; the next Escape closes the chat
+              setQuery("");
+            } else if (e.key === "ArrowDown") {
+              e.preventDefault();
+              focusResult(e.currentTarget, 0);
+            }
+          }}
         />
         {query && (
           <button type="button" class="icon-btn small" aria-label="Clear search" onClick={() => setQuery("")}>
@@ -111,7 +143,7 @@ export function Sidebar() {
           </button>
         )}
       </div>
-      <nav class="pane-body" aria-label="Chat list">
+      <nav class="pane-body" aria-label="Chat list" onKeyDown={moveBetweenRows}>
         {query.trim() ? (
           <SearchResults query={query} onDone={() => setQuery("")} />
         ) : chats.length === 0 ? (

@@ -1,8 +1,12 @@
-/** Pick people by username: a search box, results with checkboxes, and the chosen ones as chips. */
+/**
+ * Pick people: the ones I already chat with (most recent first) until I type, then a search by
+ * username; results with checkboxes, and the chosen ones as chips.
+ */
 import { useState } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
 import type { User } from "../lib/sdk.ts";
 import { useUserSearch } from "../lib/use-user-search.ts";
+import { sortedChats } from "../state/selectors.ts";
 import { Avatar } from "./Avatar.tsx";
 import { CloseIcon } from "./icons.tsx";
 
@@ -17,7 +21,17 @@ export function UserPicker({ chosen, onChange, excludeIds = [] }: UserPickerProp
   const controller = useController();
   const meId = useApp((s) => s.me.id);
   const [query, setQuery] = useState("");
-  const { users, searching } = useUserSearch(controller.api, query, meId);
+  const { users: found, searching } = useUserSearch(controller.api, query, meId);
+  const chats = useApp(sortedChats);
+  const known = useApp((s) => s.users);
+  const searchingNow = query.trim() !== "";
+  // Suggestions: the people of my direct chats, as long as nothing is typed.
+  const users = searchingNow
+    ? found
+    : chats.flatMap((c) => {
+        const peer = c.peerId ? known[c.peerId] : undefined;
+        return peer ? [peer] : [];
+      });
   const isChosen = (u: User) => chosen.some((c) => c.id === u.id);
   const toggle = (u: User) => onChange(isChosen(u) ? chosen.filter((c) => c.id !== u.id) : [...chosen, u]);
   return (
@@ -48,7 +62,8 @@ export function UserPicker({ chosen, onChange, excludeIds = [] }: UserPickerProp
         value={query}
         onInput={(e) => setQuery(e.currentTarget.value)}
       />
-      <ul class="pick-list" aria-label="Search results">
+      {!searchingNow && users.length > 0 && <h3 class="section-title">People you chat with</h3>}
+      <ul class="pick-list" aria-label={searchingNow ? "Search results" : "People you chat with"}>
         {users.map((u) => {
           const member = excludeIds.includes(u.id);
           return (

@@ -5,7 +5,14 @@
  * receipt watermarks of my messages, which the server sends only as events (never over REST).
  */
 import type { ClientStore, PendingSend } from "./sdk.ts";
+import type { ConversationSummary, User } from "./sdk.ts";
 import type { Receipts } from "../state/types.ts";
+
+/** What the app shows before the network answers: chats and the people in them. */
+export interface ChatListSnapshot {
+  chats: Record<string, ConversationSummary>;
+  users: Record<string, User>;
+}
 
 const VERSION = 1;
 const KV = "kv";
@@ -78,5 +85,12 @@ export class IndexedDbStore implements ClientStore {
   }
   saveReceipts(receipts: Record<string, Receipts>): Promise<void> {
     return this.write("receipts", receipts);
+  }
+  /** The chat list and the profiles it shows, as last seen online (app/offline-snapshot.ts). */
+  loadChatList(): Promise<ChatListSnapshot | null> {
+    return this.read<ChatListSnapshot | null>("chat-list", null);
+  }
+  saveChatList(snapshot: ChatListSnapshot): Promise<void> {
+    return this.write("chat-list", snapshot);
   }
 }

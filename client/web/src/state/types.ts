@@ -48,7 +48,7 @@ export interface LocalSend {
 }
 
 export type LeftPanel = "profile" | "new-group" | null;
-export type RightPanel = { kind: "info" } | { kind: "message-info"; seq: number } | null;
+export type RightPanel = { kind: "info" } | { kind: "message-info"; seq: number } | { kind: "search" } | null;
 
 export interface AppState {
   me: User;

@@ -6,7 +6,7 @@
  *
  * Pure functions (no runtime APIs), so Node unit tests cover them exhaustively.
  */
-import { isMediaType, type MediaType, type ThumbnailType } from "../../client/sdk/protocol/media.ts";
+import { isMediaType, type MediaType, type ThumbnailType } from "./media.ts";
 
 /**
  * Bytes of the head to look at. Enough for an MP4 `ftyp` box with its compatible brands and a WebM

@@ -278,7 +278,10 @@ describe("a group, in Node", () => {
         if (userId === "bob" && events.some((e) => e.json.includes("poison")))
           throw Object.assign(new Error("hub code threw"), { remote: true });
         if (userId === "bob")
-          got.push(...events.map((e) => (JSON.parse(e.json) as { message: { text: string } }).message.text));
+          for (const e of events) {
+            const body = JSON.parse(e.json) as EventBody;
+            if (body.kind === "message" && body.message.text) got.push(body.message.text);
+          }
         return null;
       },
     });

@@ -11,7 +11,9 @@
  */
 import { errorSummary } from "../../lib/log.ts";
 import { backoffMs, forEachBounded } from "../shared/bounded.ts";
-import { applyIsolating } from "../shared/isolate.ts";
+import { applyIsolating, isRefusedByHub, REFUSALS_BEFORE_ISOLATING } from "../shared/isolate.ts";
+
+export { REFUSALS_BEFORE_ISOLATING };
 import type { PassOutcome } from "../shared/drain.ts";
 import type { ConversationStore, PendingEvent } from "./store.ts";
 
@@ -27,22 +29,6 @@ export const FANOUT_CONCURRENCY = 200;
  * from others, not three more per own message (echo, delivered, read).
  */
 export const LAZY_DELAY_MS = 250;
-
-/**
- * A member's hub that refused the same events this many times in a row (its own code threw on
- * them, not the platform) gets them one by one: the event it refuses is set aside as a dead letter
- * and the rest reach it, so one poisoned event never stalls a member or grows the queue forever.
- */
-export const REFUSALS_BEFORE_ISOLATING = 3;
-
-/**
- * The hub's own code threw (a bug or a poisoned event), as opposed to the platform failing the call
- * (overloaded, reset, unreachable: `retryable`/`overloaded`), which is only ever retried.
- */
-export function isRefusedByHub(error: unknown): boolean {
-  const e = error as { remote?: unknown; retryable?: unknown; overloaded?: unknown } | null;
-  return typeof e === "object" && e !== null && e.remote === true && !e.retryable && !e.overloaded;
-}
 
 /** One event as a hub receives it: its number in this conversation and its body as JSON. */
 export interface WireEvent {

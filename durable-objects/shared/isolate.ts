@@ -24,3 +24,19 @@ export async function applyIsolating<T>(
     await applyIsolating(items.slice(mid), apply, setAside, isRefusal);
   }
 }
+
+/**
+ * An object that refused the same items this many times in a row (its own code threw on them, not
+ * the platform) gets them one by one, and what it still refuses is set aside as a dead letter: one
+ * poisoned item never stalls a queue or grows it forever.
+ */
+export const REFUSALS_BEFORE_ISOLATING = 3;
+
+/**
+ * The called object's own code threw (a bug or a poisoned item), as opposed to the platform failing
+ * the call (overloaded, reset, unreachable: `retryable`/`overloaded`), which is only ever retried.
+ */
+export function isRefusedByHub(error: unknown): boolean {
+  const e = error as { remote?: unknown; retryable?: unknown; overloaded?: unknown } | null;
+  return typeof e === "object" && e !== null && e.remote === true && !e.retryable && !e.overloaded;
+}

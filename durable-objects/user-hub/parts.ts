@@ -4,6 +4,8 @@
  * the narrow capabilities it needs (its store, a transaction, the sockets, other objects' stubs).
  */
 import type { ServerFrame } from "../../client/sdk/protocol/index.ts";
+import { countDeadLetter } from "../../db/cache/dead-letters.ts";
+import { redisFromEnv } from "../../db/cache/redis.ts";
 import { resolveMediaForSend } from "../../db/media-resolve.ts";
 import { SENDS_PER_USER, TokenBuckets, rateLimitsEnabled } from "../../lib/rate-limits.ts";
 import { Alarm } from "../shared/alarm.ts";
@@ -76,6 +78,10 @@ export function wireHub(ctx: DurableObjectState, env: Env, hooks: HubHooks): Hub
       hub: (id) => env.USER_HUB.getByName(id),
       conversation: (id) => env.CONVERSATION.getByName(id),
       kick: () => hooks.kick(parts.profileFanout),
+      setAside: () => {
+        const redis = redisFromEnv(env);
+        if (redis) ctx.waitUntil(countDeadLetter(redis, "profile").catch(() => undefined));
+      },
     }),
     blocks: new HubBlocks(store, {
       transaction: (write) => hooks.write(write),

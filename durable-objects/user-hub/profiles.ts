@@ -22,6 +22,8 @@
  */
 import type { Conversation, Event, EventBody, User } from "../../client/sdk/protocol/index.ts";
 import type { Result } from "../../lib/result.ts";
+import { errorSummary } from "../../lib/log.ts";
+import { isRefusedByHub, REFUSALS_BEFORE_ISOLATING } from "../shared/isolate.ts";
 import { backoffMs, forEachBounded } from "../shared/bounded.ts";
 import type { PassOutcome } from "../shared/drain.ts";
 import type { HubStore, ProfileQueueRow } from "./store.ts";
@@ -44,6 +46,8 @@ export interface ProfileHost {
   conversation(conversationId: string): { describe(userId: string): Promise<Result<Conversation>> };
   /** Starts a fan-out pass now (the hub's drain loop, with the alarm as a safety net). */
   kick(): void;
+  /** A delivery was set aside as a dead letter (counted for `/health/ready`). */
+  setAside(): void;
 }
 
 type QueueRow = ProfileQueueRow;
@@ -135,7 +139,7 @@ export class HubProfiles {
     // 2. Hubs ← the newest profile (whatever version queued them: newer supersedes older).
     const own = this.store.profile(me);
     const hubs = own ? this.due("profile_outbox", HUBS_PER_PASS, now) : [];
-    const told: Array<QueueRow & { ok: boolean; sent: number }> = [];
+    const told: Array<QueueRow & { ok: boolean; sent: number; refused?: string }> = [];
     if (own) {
       const user = JSON.parse(own.body) as User;
       await forEachBounded(hubs, CONCURRENCY, async (h) => {
@@ -144,15 +148,20 @@ export class HubProfiles {
         try {
           await this.host.hub(h.key).peerProfile(user, own.version);
           told.push({ ...h, ok: true, sent: own.version });
-        } catch {
-          told.push({ ...h, ok: false, sent: own.version });
+        } catch (error) {
+          // Refused by the peer hub's own code, again and again: set aside, not retried forever.
+          const refused = isRefusedByHub(error) && h.failures + 1 >= REFUSALS_BEFORE_ISOLATING;
+          told.push({ ...h, ok: false, sent: own.version, ...(refused ? { refused: errorSummary(error) } : {}) });
         }
       });
     }
     // One commit for the round: no await between these writes.
     for (const h of told) {
       if (h.ok) this.store.profileDelivered(h.key, h.sent);
-      else this.backOff("profile_outbox", h);
+      else if (h.refused !== undefined) {
+        this.store.deadLetterProfile(h.key, h.sent, h.refused, Date.now());
+        this.host.setAside();
+      } else this.backOff("profile_outbox", h);
     }
 
     // A full batch may have left more behind: go again now; retries wait for their time.

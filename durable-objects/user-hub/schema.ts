@@ -65,4 +65,9 @@ export const HUB_MIGRATIONS = [
   // 'in' = user_id blocked this user (never shown to them; hides the blocker's presence and profile).
   `CREATE TABLE blocks (
      direction TEXT NOT NULL, user_id TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (direction, user_id))`,
+  // Profile deliveries a peer's hub refused for good (its code threw, 3 times): set aside with the
+  // error so the queue moves on (./profiles.ts); item = JSON { userId, version }.
+  `CREATE TABLE dead_letters (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, queue TEXT NOT NULL, item TEXT NOT NULL, error TEXT NOT NULL,
+     at INTEGER NOT NULL)`,
 ] as const;

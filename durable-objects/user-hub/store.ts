@@ -749,6 +749,21 @@ export class HubStore {
     this.sql.exec("DELETE FROM profile_groups WHERE conversation_id = ? AND version <= ?", conversationId, version);
   }
 
+  /** A profile delivery the peer's hub refuses for good: kept aside with its error, out of the queue. */
+  deadLetterProfile(userId: string, version: number, error: string, now: number): void {
+    this.sql.exec(
+      "INSERT INTO dead_letters (queue, item, error, at) VALUES ('profile', ?, ?, ?)",
+      JSON.stringify({ userId, version }),
+      error,
+      now,
+    );
+    this.profileDelivered(userId, version);
+  }
+
+  deadLetterCount(): number {
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM dead_letters").one().n;
+  }
+
   profileDelivered(userId: string, version: number): void {
     this.sql.exec("DELETE FROM profile_outbox WHERE user_id = ? AND version <= ?", userId, version);
   }

@@ -3,7 +3,7 @@
  * connected, offline with last seen only after the grace, and a push opened for a message from
  * someone else, coalesced per chat, cancelled by an ack, a mute or a delete for everyone.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Event, Message, Presence, User } from "../../../client/sdk/protocol/index.ts";
 import { OFFLINE_GRACE_MS } from "../../../lib/presence.ts";
 import { HubPresence } from "../../../durable-objects/user-hub/presence.ts";
@@ -11,6 +11,7 @@ import { HubProfiles } from "../../../durable-objects/user-hub/profiles.ts";
 import { HubPush, PUSH_DELAY_MS } from "../../../durable-objects/user-hub/push.ts";
 import { HUB_MIGRATIONS } from "../../../durable-objects/user-hub/schema.ts";
 import { HubStore } from "../../../durable-objects/user-hub/store.ts";
+import { REFUSALS_BEFORE_ISOLATING } from "../../../durable-objects/shared/isolate.ts";
 import { migrate } from "../../../durable-objects/shared/migrations.ts";
 import { NodeStorage } from "./sqlite-storage.ts";
 
@@ -156,16 +157,25 @@ describe("profile fan-out decisions, in Node", () => {
     store.upsertChat({ id: "g_1", type: "group", name: "Crew", peerId: null, active: true }, Date.now());
     store.upsertChat({ id: "g_old", type: "group", name: "Left", peerId: null, active: false }, Date.now());
     const broadcast: string[] = [];
+    let setAside = 0;
+    let peerProfile: (user: User, version: number) => Promise<unknown> = async () => undefined;
     const hub = new HubProfiles(store, {
       userId: () => "alice",
       transaction: (write) => storage.transactionSync(write),
       log: (key, body) => ({ cursor: 1, at: new Date().toISOString(), ...body }),
       broadcast: (events) => broadcast.push(...events.map((e) => e.kind)),
-      hub: () => ({ peerProfile: async () => undefined }),
+      hub: () => ({ peerProfile: (u: User, v: number) => peerProfile(u, v) }),
       conversation: () => ({ describe: async () => ({ ok: false, error: { code: "not_found", message: "" } }) }),
       kick: () => undefined,
+      setAside: () => void setAside++,
     });
-    return { store, hub, broadcast };
+    return {
+      store,
+      hub,
+      broadcast,
+      setAside: () => setAside,
+      peerHub: (fn: typeof peerProfile) => void (peerProfile = fn),
+    };
   }
 
   it("queues one delivery per direct peer and one member listing per active group", () => {
@@ -176,6 +186,22 @@ describe("profile fan-out decisions, in Node", () => {
     expect(broadcast).toEqual(["profile"]);
     hub.changed(user("Old"), 9); // older than what was announced: nothing
     expect(broadcast).toEqual(["profile"]);
+  });
+
+  it("sets aside a profile delivery a peer's hub keeps refusing, and retries what the platform fails", async () => {
+    const { store, hub, setAside, peerHub } = profiles();
+    hub.changed(user("Alice"), 10);
+    const later = () => vi.setSystemTime(Date.now() + 3_600_000);
+    peerHub(async () => Promise.reject(Object.assign(new Error("overloaded"), { remote: true, overloaded: true })));
+    for (let i = 0; i < REFUSALS_BEFORE_ISOLATING + 2; i++) (await hub.pass(), later());
+    expect(setAside()).toBe(0);
+    expect(store.profileQueueDue("profile_outbox", Date.now(), 10).map((r) => r.key)).toEqual(["bob"]);
+    peerHub(async () => Promise.reject(Object.assign(new Error("bad profile"), { remote: true })));
+    for (let i = 0; i < REFUSALS_BEFORE_ISOLATING; i++) (await hub.pass(), later());
+    expect(setAside()).toBe(1);
+    expect(store.deadLetterCount()).toBe(1);
+    expect(store.profileQueueDue("profile_outbox", Date.now(), 10)).toEqual([]);
+    vi.useRealTimers();
   });
 
   it("keeps the newest version of a peer's profile, whatever order the deliveries come in", () => {

@@ -309,7 +309,10 @@ export class ConversationDO extends DurableObject<Env> {
 
   /** After a committed write: arm the safety-net alarm and start fan-out without delaying the answer. */
   private committed(): void {
-    this.alarms.schedule(Date.now() + SAFETY_NET_MS);
+    // The alarm also runs the archive and media references (at most every ARCHIVE_INTERVAL_MS):
+    // a change is archived within that, and the fan-out's safety net is covered by the same alarm.
+    const now = Date.now();
+    this.alarms.schedule(Math.min(now + SAFETY_NET_MS, Math.max(now, this.archivedAt + ARCHIVE_INTERVAL_MS)));
     this.ctx.waitUntil(this.fanout.run());
   }
 

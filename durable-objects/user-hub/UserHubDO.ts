@@ -30,6 +30,7 @@ import { migrate } from "../shared/migrations.ts";
 import { applyToChatList } from "./chat-list.ts";
 import { asEvent, eventsFrame, type DeliveredEvent, type EventLog } from "./event-log.ts";
 import type { FrameHandler, SendRequest } from "./frames.ts";
+import type { ConversationCalls } from "./conversation-calls.ts";
 import { wireHub } from "./parts.ts";
 import type { HubBlocks } from "./blocks.ts";
 import type { HubPresence } from "./presence.ts";
@@ -69,6 +70,7 @@ export class UserHubDO extends DurableObject<Env> {
   private readonly pushes: Drain;
   private readonly profileFanout: Drain;
   private readonly sockets: HubSockets;
+  private readonly conversations: ConversationCalls;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -82,6 +84,7 @@ export class UserHubDO extends DurableObject<Env> {
     ({ store: this.store, log: this.log, alarms: this.alarms, frames: this.frames, sockets: this.sockets } = parts);
     ({ presence: this.presenceState, push: this.push, profiles: this.profiles, blocks: this.blocks } = parts);
     ({ receipts: this.receipts, pushes: this.pushes, profileFanout: this.profileFanout } = parts);
+    this.conversations = parts.conversations;
     // Keep-alives are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     void ctx.blockConcurrencyWhile(async () => {
@@ -133,12 +136,14 @@ export class UserHubDO extends DurableObject<Env> {
   async deliver(conversationId: string, events: DeliveredEvent[]): Promise<number | null> {
     const now = Date.now();
     let introduced = false;
+    let newDirect = false;
     const fresh = this.write(() => {
       const logged = this.log.appendConversation(conversationId, events, now);
       for (const e of logged) {
         applyToChatList(this.store, this.userId, conversationId, e.body, now);
         if (e.body.kind === "conversation" && e.body.conversation.peerId) {
           introduced = this.profiles.introduce(e.body.conversation.peerId) || introduced;
+          newDirect = true;
         }
       }
       if (logged.length > 0 && this.push.watching()) this.push.onDeliver(conversationId, logged.map(asEvent));
@@ -146,6 +151,10 @@ export class UserHubDO extends DurableObject<Env> {
     });
     if (fresh.length > 0) this.sockets.broadcast(eventsFrame(fresh));
     if (introduced) this.kick(this.profileFanout); // a new direct peer gets this user's changed profile
+    // A direct chat the peer opened reaches this user with its first message, after this user may
+    // have turned read receipts off: the chat learns it now, before any read of theirs (same stub).
+    if (newDirect && this.store.setting("read_receipts") === "off")
+      this.ctx.waitUntil(this.conversations.call(conversationId, (c) => c.setPrivateReads(this.userId, true)));
     // What this user's devices acked of the conversation rides back with the answer.
     return this.store.claimReceipt(conversationId, now);
   }

@@ -35,7 +35,7 @@ export interface SendRequest {
 
 export type ConversationStub = Pick<
   DurableObjectStub<ConversationDO>,
-  "send" | "markRead" | "deleteMessage" | "typing" | "markDelivered" | "forwardSource"
+  "send" | "markRead" | "deleteMessage" | "typing" | "markDelivered" | "forwardSource" | "setPrivateReads"
 >;
 
 /** What the frame handler needs from its hub. */

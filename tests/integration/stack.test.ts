@@ -31,7 +31,13 @@ describe("local stack", () => {
     });
     // Rows the queues set aside for good, counted in Redis (absent without Redis).
     const { deadLetters } = body as unknown as { deadLetters?: Record<string, number> };
-    if (redisRest) expect(deadLetters).toEqual({ archive: expect.any(Number), media: expect.any(Number) });
+    if (redisRest)
+      expect(deadLetters).toEqual({
+        archive: expect.any(Number),
+        media: expect.any(Number),
+        fanout: expect.any(Number),
+        profile: expect.any(Number),
+      });
     else expect(deadLetters).toBeUndefined();
   });
 

@@ -33,7 +33,7 @@ export function wranglerEnv(persistTo: string, plain = true): NodeJS.ProcessEnv 
     // wrangler 4 records a trace span for every SQL statement, RPC and fetch into a local collector
     // by default; on this stack that multiplied the runtime's CPU per message by 2–3 and its cost per
     // RPC by ~5, a dev-only tax production does not pay. X_LOCAL_OBSERVABILITY=true brings it back.
-    X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? "false",
+    X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY || "false",
     ...(plain ? { FORCE_COLOR: "0", NO_COLOR: "1" } : {}),
   };
 }

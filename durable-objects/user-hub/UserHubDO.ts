@@ -132,13 +132,26 @@ export class UserHubDO extends DurableObject<Env> {
 
   // ---- RPC from conversations ----------------------------------------------------------------------
 
-  /** Appends a conversation's events to the log (once each) and pushes the new ones to live devices. */
+  /**
+   * Appends a conversation's events to the log (once each) and pushes the new ones to live devices.
+   *
+   * The frame leaves before the write when the cursor lease covers it: the runtime holds a message
+   * sent after a write until that write is durable, and the events are durable already (in their
+   * conversation, which retries until this answer, itself held for the write). A lost write then
+   * costs a repeat the device drops by seq, never a reused cursor (./store.ts CURSOR_LEASE). This
+   * takes one commit off the send → other device path.
+   */
   async deliver(conversationId: string, events: DeliveredEvent[]): Promise<number | null> {
     const now = Date.now();
     let introduced = false;
     let newDirect = false;
+    const planned = this.log.plan(conversationId, events, now);
+    const last = planned[planned.length - 1];
+    const early = last !== undefined && this.store.leaseCovers(last.cursor);
+    if (early) this.sockets.broadcast(eventsFrame(planned));
     const fresh = this.write(() => {
-      const logged = this.log.appendConversation(conversationId, events, now);
+      if (last && this.sockets.count > 0) this.store.leaseThrough(last.cursor);
+      const logged = this.log.append(conversationId, planned);
       for (const e of logged) {
         applyToChatList(this.store, this.userId, conversationId, e.body, now);
         if (e.body.kind === "conversation" && e.body.conversation.peerId) {
@@ -149,7 +162,7 @@ export class UserHubDO extends DurableObject<Env> {
       if (logged.length > 0 && this.push.watching()) this.push.onDeliver(conversationId, logged.map(asEvent));
       return logged;
     });
-    if (fresh.length > 0) this.sockets.broadcast(eventsFrame(fresh));
+    if (!early && fresh.length > 0) this.sockets.broadcast(eventsFrame(fresh));
     if (introduced) this.kick(this.profileFanout); // a new direct peer gets this user's changed profile
     // A direct chat the peer opened reaches this user with its first message, after this user may
     // have turned read receipts off: the chat learns it now, before any read of theirs (same stub).
@@ -361,7 +374,7 @@ export class UserHubDO extends DurableObject<Env> {
     if (this.persistTimer !== null) return;
     this.persistTimer = setTimeout(() => {
       this.persistTimer = null;
-      if (this.store.hasLazyWrites) this.write(() => undefined);
+      if (this.store.hasLazyWrites) this.write(() => this.store.persistLazy(Date.now(), true));
     }, LAZY_PERSIST_MS);
   }
 

@@ -27,6 +27,11 @@ export interface LoggedEvent {
   body: EventBody;
 }
 
+/** An event about to be logged: its number in its conversation and the cursor it will get. */
+export interface PlannedEvent extends LoggedEvent {
+  ev: number;
+}
+
 /** The `events` frame for `events`, built from their stored JSON. */
 export function eventsFrame(events: ReadonlyArray<{ cursor: number; at: number; json: string }>): string {
   let text = '{"type":"events","events":[';
@@ -60,26 +65,43 @@ export class EventLog {
   }
 
   /**
-   * Appends a conversation's events, each once: a conversation sends them in ascending order, so one
-   * that is not newer than the newest logged is a repeat (kept per conversation, beyond trimming). Call
-   * inside a transaction; returns the events that are new, in order.
+   * Appends a conversation's events, each once (`plan`, then `append`). Call inside a transaction;
+   * returns the events that are new, in order.
    */
   appendConversation(conversationId: string, events: readonly DeliveredEvent[], now: number): LoggedEvent[] {
-    const fresh: LoggedEvent[] = [];
-    const seen = this.store.inboxEv(conversationId);
-    let newest = seen;
+    return this.append(conversationId, this.plan(conversationId, events, now));
+  }
+
+  /**
+   * The events of a delivery that are new here, with the cursors they will get, without writing: a
+   * conversation sends its events in ascending order, so one that is not newer than the newest
+   * logged is a repeat (kept per conversation, beyond trimming). Frames built from a plan may leave
+   * before `append` stores it when the store's cursor lease covers it (UserHubDO.deliver).
+   */
+  plan(conversationId: string, events: readonly DeliveredEvent[], now: number): PlannedEvent[] {
+    const planned: PlannedEvent[] = [];
+    let newest = this.store.inboxEv(conversationId);
+    let cursor = this.store.headCursor;
     for (const { ev, json } of events) {
       if (ev <= newest) continue; // a repeat (events come in ascending order)
       newest = ev;
-      const cursor = this.store.appendLog(`${conversationId}:${ev}`, conversationId, now, json);
-      if (cursor === null) continue;
-      const body = JSON.parse(json) as EventBody;
+      planned.push({ ev, cursor: ++cursor, at: now, json, body: JSON.parse(json) as EventBody });
+    }
+    return planned;
+  }
+
+  /** Stores a plan made in this turn; returns the events stored, in order. Call inside a transaction. */
+  append(conversationId: string, planned: readonly PlannedEvent[]): LoggedEvent[] {
+    const fresh: LoggedEvent[] = [];
+    for (const { ev, cursor, at, json, body } of planned) {
+      if (this.store.appendLog(`${conversationId}:${ev}`, conversationId, at, json, cursor) === null) continue;
       if (body.kind === "message" && body.message.senderId !== this.userId()) {
         this.fromOthers.set(cursor, { conversationId, seq: body.message.seq });
       }
-      fresh.push({ cursor, at: now, json, body });
+      fresh.push({ cursor, at, json, body });
     }
-    if (newest > seen) this.store.setInboxEv(conversationId, newest);
+    const last = planned[planned.length - 1];
+    if (last) this.store.setInboxEv(conversationId, last.ev);
     return fresh;
   }
 

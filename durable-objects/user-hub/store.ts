@@ -16,6 +16,20 @@ export const MAX_LOG_EVENTS = 20_000;
 export const TRIM_STEP = 32;
 /** A device not seen for this long no longer holds back log trimming. */
 export const DEVICE_BACKLOG_MS = 30 * 24 * 60 * 60 * 1000;
+/**
+ * Cursors are leased in blocks of this many: a delivery's frame may leave before its log rows are
+ * stored (`leaseCovers`), so a cursor a device has seen must never be handed out again, even if
+ * that write is lost. The stored lease is the floor of the next cursor after a wake; it is written
+ * once per block.
+ */
+export const CURSOR_LEASE = 1_024;
+/**
+ * Device cursors and receipts ride with other writes at most this often: a busy hub stores them
+ * about once a second, not with every delivery (the hub's timer stores them within LAZY_PERSIST_MS).
+ */
+export const LAZY_PIGGYBACK_MS = 1_000;
+/** The `settings` key of the cursor lease. */
+const LEASE_KEY = "cursor_lease";
 
 export type LogRow = { cursor: number; conversation_id: string; at: number; body: string };
 export type ChatRow = {
@@ -52,6 +66,14 @@ type Device = { acked: number; seenAt: number };
 export class HubStore {
   private head = 0;
   private oldest = 1;
+  /** Rows in the log (cursors have gaps after a lease, so the cap counts rows). */
+  private rows = 0;
+  /** Cursors up to this one may have been shown to devices; stored in `settings` (CURSOR_LEASE). */
+  private leased = 0;
+  /** When device cursors and receipts were last stored (`persistLazy`). */
+  private lazyStoredAt = 0;
+  /** Receipts that have a row in `receipts` (a receipt settled before it was ever stored needs none). */
+  private readonly receiptsStored = new Set<string>();
   private readonly devices = new Map<string, Device>();
   private readonly settings = new Map<string, string>();
   private readonly inbox = new Map<string, number>();
@@ -69,17 +91,22 @@ export class HubStore {
     // sqlite_sequence survives trimming; MAX(cursor) would not after the log is emptied.
     this.head =
       this.sql.exec<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'log'").toArray()[0]?.seq ?? 0;
-    this.oldest = this.sql.exec<{ c: number | null }>("SELECT MIN(cursor) AS c FROM log").one().c ?? this.head + 1;
+    const log = this.sql.exec<{ c: number | null; n: number }>("SELECT MIN(cursor) AS c, COUNT(*) AS n FROM log").one();
+    this.oldest = log.c ?? this.head + 1;
+    this.rows = log.n;
     this.inbox.clear();
     this.receipts.clear();
+    this.receiptsStored.clear();
     this.receiptsDirty.clear();
     this.devicesDirty.clear();
     for (const r of this.sql
       .exec<ReceiptRow & { due: number }>(
         "SELECT conversation_id, acked_upto, reported_upto, failures, due FROM receipts",
       )
-      .toArray())
+      .toArray()) {
       this.receipts.set(r.conversation_id, r);
+      this.receiptsStored.add(r.conversation_id);
+    }
     this.devices.clear();
     for (const d of this.sql
       .exec<{ device_id: string; acked: number; seen_at: number }>("SELECT device_id, acked, seen_at FROM devices")
@@ -88,6 +115,10 @@ export class HubStore {
     this.settings.clear();
     for (const s of this.sql.exec<{ key: string; value: string }>("SELECT key, value FROM settings").toArray())
       this.settings.set(s.key, s.value);
+    // Cursors a lost write had shown to devices are never reused: the log resumes above the lease.
+    this.leased = Number(this.settings.get(LEASE_KEY) ?? 0);
+    this.head = Math.max(this.head, this.leased);
+    if (this.oldest > this.head) this.oldest = this.head + 1;
     this.subscriptions = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_subscriptions").one().n;
     this.pendingPushes = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_pending").one().n;
   }
@@ -104,21 +135,43 @@ export class HubStore {
     return this.oldest;
   }
 
-  /** Appends a body under its idempotency key; the new cursor, or null if the key is already there. */
-  appendLog(key: string, conversationId: string, at: number, json: string): number | null {
-    const inserted = this.sql
-      .exec<{ cursor: number }>(
-        "INSERT INTO log (key, conversation_id, at, body) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING cursor",
-        key,
-        conversationId,
-        at,
-        json,
-      )
-      .toArray()[0];
-    if (!inserted) return null;
-    this.head = inserted.cursor;
-    if (this.oldest > this.head) this.oldest = this.head;
-    return inserted.cursor;
+  /**
+   * Appends a body under its idempotency key at `cursor` (the next one unless a plan chose it); the
+   * cursor, or null if the key is already there (the cursor is spent either way: a planned frame may
+   * have shown it). Call inside a transaction.
+   */
+  appendLog(key: string, conversationId: string, at: number, json: string, cursor = this.head + 1): number | null {
+    if (cursor <= this.head) throw new Error(`log cursor ${cursor} is not after the head ${this.head}`);
+    this.head = cursor;
+    const inserted = this.sql.exec(
+      "INSERT INTO log (cursor, key, conversation_id, at, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+      cursor,
+      key,
+      conversationId,
+      at,
+      json,
+    );
+    inserted.toArray();
+    if (inserted.rowsWritten === 0) return null;
+    this.rows++;
+    if (this.oldest > cursor) this.oldest = cursor;
+    return cursor;
+  }
+
+  /** Whether frames carrying cursors up to `cursor` may leave before their rows are stored. */
+  leaseCovers(cursor: number): boolean {
+    return cursor <= this.leased;
+  }
+
+  /**
+   * Leases cursors through `cursor` (a new block when it is beyond the current one), so frames up to
+   * it may leave before their writes from now on. Only a hub with sockets needs it: a lease makes
+   * the head jump past the unused rest of the block when the hub wakes. Call inside a transaction.
+   */
+  leaseThrough(cursor: number): void {
+    if (cursor <= this.leased) return;
+    this.leased = cursor + CURSOR_LEASE;
+    this.setSetting(LEASE_KEY, String(this.leased));
   }
 
   /** The newest event of `conversationId` this log holds (0 if none). */
@@ -174,11 +227,20 @@ export class HubStore {
     let floor = Number.POSITIVE_INFINITY;
     for (const d of this.devices.values()) if (d.seenAt >= now - DEVICE_BACKLOG_MS) floor = Math.min(floor, d.acked);
     if (floor === Number.POSITIVE_INFINITY) floor = 0;
-    floor = Math.max(floor, this.head - MAX_LOG_EVENTS);
     // Trimmed in steps: a DELETE per ack was a statement on every ack for one row each time.
+    const excess = this.rows - MAX_LOG_EVENTS;
+    if (excess >= TRIM_STEP) floor = Math.max(floor, this.cursorOfRow(excess));
     if (floor - this.oldest + 1 < TRIM_STEP) return;
-    this.sql.exec("DELETE FROM log WHERE cursor <= ?", floor);
+    const deleted = this.sql.exec("DELETE FROM log WHERE cursor <= ?", floor);
+    deleted.toArray();
+    this.rows -= deleted.rowsWritten;
     this.oldest = floor + 1;
+  }
+
+  /** The cursor of the log's `n`th oldest row (1-based). */
+  private cursorOfRow(n: number): number {
+    return this.sql.exec<{ cursor: number }>("SELECT cursor FROM log ORDER BY cursor LIMIT 1 OFFSET ?", n - 1).one()
+      .cursor;
   }
 
   // ---- devices -----------------------------------------------------------------------------------------
@@ -283,9 +345,16 @@ export class HubStore {
 
   /**
    * Stores the device cursors and receipts changed since the last call, forgets settled receipts,
-   * and trims the log behind the stored cursors. Call inside a transaction (the hub's every write).
+   * and trims the log behind the stored cursors. Call inside a transaction: the hub's every write
+   * calls it, and it acts at most once per LAZY_PIGGYBACK_MS unless `force`d (the hub's timer).
    */
-  persistLazy(now: number): void {
+  persistLazy(now: number, force = false): void {
+    if (this.hasLazyWrites && (force || now - this.lazyStoredAt >= LAZY_PIGGYBACK_MS)) this.storeLazy(now);
+    this.trimLog(now);
+  }
+
+  private storeLazy(now: number): void {
+    this.lazyStoredAt = now;
     for (const id of this.devicesDirty) {
       const d = this.devices.get(id);
       if (d) this.sql.exec("UPDATE devices SET acked = ?, seen_at = ? WHERE device_id = ?", d.acked, d.seenAt, id);
@@ -295,15 +364,16 @@ export class HubStore {
       const r = this.receipts.get(id);
       if (!r) continue;
       if (r.reported_upto >= r.acked_upto) {
-        this.sql.exec("DELETE FROM receipts WHERE conversation_id = ?", id);
+        // Owed and reported between two stores (it rode on a delivery): it never needed a row.
+        if (this.receiptsStored.delete(id)) this.sql.exec("DELETE FROM receipts WHERE conversation_id = ?", id);
         this.receipts.delete(id);
       } else this.storeReceipt(r);
     }
     this.receiptsDirty.clear();
-    this.trimLog(now);
   }
 
   private storeReceipt(r: ReceiptRow & { due: number }): void {
+    this.receiptsStored.add(r.conversation_id);
     this.sql.exec(
       `INSERT INTO receipts (conversation_id, acked_upto, reported_upto, failures, due) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (conversation_id) DO UPDATE SET acked_upto = excluded.acked_upto,

@@ -8,7 +8,13 @@ import { ServerFrame, type EventBody, type Message } from "../../../client/sdk/p
 import { applyToChatList } from "../../../durable-objects/user-hub/chat-list.ts";
 import { EventLog, eventsFrame } from "../../../durable-objects/user-hub/event-log.ts";
 import { HUB_MIGRATIONS } from "../../../durable-objects/user-hub/schema.ts";
-import { HubStore, TRIM_STEP } from "../../../durable-objects/user-hub/store.ts";
+import {
+  CURSOR_LEASE,
+  HubStore,
+  LAZY_PIGGYBACK_MS,
+  MAX_LOG_EVENTS,
+  TRIM_STEP,
+} from "../../../durable-objects/user-hub/store.ts";
 import { migrate } from "../../../durable-objects/shared/migrations.ts";
 import { NodeStorage } from "./sqlite-storage.ts";
 
@@ -177,5 +183,88 @@ describe("the hub's event log, in Node", () => {
     // The device's hello carries the cursor it stored: acking it owes the receipt again.
     expect(woken.ack("phone", 1, Date.now())).toBe(1);
     expect(h.store.receiptsDue(Date.now()).map((r) => [r.conversation_id, r.acked_upto])).toEqual([["d_1", 1]]);
+  });
+
+  it("plans a delivery without a statement and never hands out a cursor a lost write had shown", () => {
+    const h = hub();
+    h.deliver([wire(1, { kind: "message", message: message(1, "bob") })]);
+    h.storage.sql.statements = 0;
+    const planned = h.log.plan("d_1", [wire(2, { kind: "message", message: message(2, "bob") })], Date.now());
+    expect(h.storage.sql.statements).toBe(0);
+    expect(planned.map((e) => e.cursor)).toEqual([2]);
+    // Not leased yet (a hub without sockets never leases: its cursors stay dense); a hub with sockets
+    // leases a block with a write, so from then on a frame may leave before its write…
+    expect(h.store.leaseCovers(2)).toBe(false);
+    h.storage.transactionSync(() => h.store.leaseThrough(1));
+    expect(h.store.leaseCovers(2)).toBe(true);
+    // …and the write is lost: the hub wakes from what was stored.
+    h.store.load();
+    h.log.wake();
+    const again = h.deliver([wire(2, { kind: "message", message: message(2, "bob") })]);
+    expect(again).toHaveLength(1);
+    expect(again[0]!.cursor).toBeGreaterThan(2);
+    // Past the lease a plan is not covered: its frame waits for the write that extends the lease.
+    expect(h.store.leaseCovers(again[0]!.cursor + CURSOR_LEASE + 1)).toBe(false);
+    // A device that saw cursor 2 resumes without a reset and gets the message again (it keeps one copy by seq).
+    const frames: string[] = [];
+    expect(h.log.replay(2, (f) => frames.push(f)).reset).toBe(false);
+    expect(frames.join()).toContain('"seq":2');
+  });
+
+  it("stores a delivery in four statements; acks and receipts ride along at most once a second", () => {
+    const h = hub();
+    const t0 = Date.now();
+    const msg = (seq: number) => wire(seq, { kind: "message", message: message(seq, "bob") });
+    const deliver = (seq: number, at: number) =>
+      h.storage.transactionSync(() => {
+        const fresh = h.log.appendConversation("d_1", [msg(seq)], at);
+        for (const e of fresh) applyToChatList(h.store, ME, "d_1", e.body, at);
+        h.store.persistLazy(at);
+      });
+    h.store.deviceSeen("phone", t0);
+    deliver(1, t0);
+    h.log.ack("phone", 1, t0);
+    expect(h.store.claimReceipt("d_1", t0)).toBe(1); // rode back on a delivery's answer
+    h.storage.sql.recording = true;
+    deliver(2, t0);
+    // The first lazy store: the device's cursor; the receipt was owed and reported in between, so no row.
+    expect(h.storage.sql.log.slice(4)).toEqual(["UPDATE devices SET acked = ?, seen_at = ? WHERE device_id = ?"]);
+    h.log.ack("phone", 2, t0 + 5);
+    h.storage.sql.log.length = 0;
+    deliver(3, t0 + 10);
+    // Log row, inbox, chat row, unread; the new ack waits for a write a second after the last store.
+    expect(h.storage.sql.log).toHaveLength(4);
+    expect(h.store.hasLazyWrites).toBe(true);
+    h.storage.sql.log.length = 0;
+    deliver(4, t0 + LAZY_PIGGYBACK_MS);
+    expect(h.storage.sql.log.slice(4)).toEqual([
+      "UPDATE devices SET acked = ?, seen_at = ? WHERE device_id = ?",
+      expect.stringMatching(/^INSERT INTO receipts/),
+    ]);
+    h.store.load();
+    expect(h.store.acked("phone")).toBe(2);
+    expect(h.store.receiptsDue(t0 + LAZY_PIGGYBACK_MS).map((r) => r.acked_upto)).toEqual([2]);
+  });
+
+  it("caps an absent device's backlog by rows, not by cursor distance (leases leave gaps)", () => {
+    const h = hub();
+    h.store.deviceSeen("phone", Date.now());
+    let ev = 0;
+    // Many wakes of a hub with sockets: each skips the rest of a leased block.
+    for (let wake = 0; h.store.headCursor < MAX_LOG_EVENTS * 2; wake++) {
+      ev++;
+      h.storage.transactionSync(() => {
+        h.store.leaseThrough(h.store.headCursor + 1);
+        h.log.appendConversation("d_1", [wire(ev, { kind: "message", message: message(ev, "bob") })], Date.now());
+      });
+      h.store.load();
+      h.log.wake();
+    }
+    h.storage.transactionSync(() => h.store.persistLazy(Date.now(), true));
+    // The phone acked nothing: every event is still there for it.
+    expect(h.store.logSize()).toBe(ev);
+    const frames: string[] = [];
+    expect(h.log.replay(0, (f) => frames.push(f)).reset).toBe(false);
+    expect(frames.join().match(/"kind":"message"/g)).toHaveLength(ev);
   });
 });

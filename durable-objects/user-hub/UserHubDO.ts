@@ -54,6 +54,11 @@ const SAFETY_NET_MS = 30_000;
 const LAZY_PERSIST_MS = 5_000;
 /** How long an acked receipt waits for a delivery from its conversation to ride back with. */
 const RECEIPT_DELAY_MS = 250;
+/**
+ * A group's receipts wait longer: its tick is "delivered to all", and in a big group with a message
+ * every half second each member's hub would otherwise call the conversation once per message.
+ */
+const GROUP_RECEIPT_DELAY_MS = 1_000;
 
 export class UserHubDO extends DurableObject<Env> {
   private readonly store: HubStore;
@@ -358,14 +363,22 @@ export class UserHubDO extends DurableObject<Env> {
   }
 
   /**
-   * Reports delivered receipts after RECEIPT_DELAY_MS unless the conversations' next deliveries
-   * took them first (`deliver` answers with them): in a busy chat a receipt costs no call of its own.
+   * Reports delivered receipts after RECEIPT_DELAY_MS (GROUP_RECEIPT_DELAY_MS when only groups are
+   * owed) unless the conversations' next deliveries took them first (`deliver` answers with them):
+   * in a busy chat a receipt costs no call of its own.
    */
   private reportSoon(): void {
     if (this.reportTimer !== null) return;
     this.reportTimer = setTimeout(() => {
       this.reportTimer = null;
-      if (this.store.receiptsDue(Date.now()).length > 0) this.kick(this.receipts);
+      const due = this.store.receiptsDue(Date.now());
+      if (due.length === 0) return;
+      if (due.some((r) => !this.store.isGroup(r.conversation_id))) return this.kick(this.receipts);
+      // Only groups are owed: they wait the rest of their delay, for a delivery to take them first.
+      this.reportTimer = setTimeout(() => {
+        this.reportTimer = null;
+        if (this.store.receiptsDue(Date.now()).length > 0) this.kick(this.receipts);
+      }, GROUP_RECEIPT_DELAY_MS - RECEIPT_DELAY_MS);
     }, RECEIPT_DELAY_MS);
   }
 

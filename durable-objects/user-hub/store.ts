@@ -77,6 +77,7 @@ export class HubStore {
   private readonly devices = new Map<string, Device>();
   private readonly settings = new Map<string, string>();
   private readonly inbox = new Map<string, number>();
+  private readonly groups = new Map<string, boolean>();
   private readonly receipts = new Map<string, ReceiptRow & { due: number }>();
   /** Receipts and device cursors changed in memory, not yet stored (see `persistLazy`). */
   private readonly receiptsDirty = new Set<string>();
@@ -490,6 +491,19 @@ export class HubStore {
   }
 
   /** The chat list, most recent activity first. */
+  /** Whether `conversationId` is a group chat here (read once, cached: a chat never changes type). */
+  isGroup(conversationId: string): boolean {
+    let group = this.groups.get(conversationId);
+    if (group === undefined) {
+      const row = this.sql
+        .exec<{ type: string }>("SELECT type FROM chats WHERE conversation_id = ?", conversationId)
+        .toArray()[0];
+      group = row?.type === "group";
+      if (row) this.groups.set(conversationId, group);
+    }
+    return group;
+  }
+
   chatList(): ConversationSummary[] {
     return this.sql
       .exec<ChatRow>(

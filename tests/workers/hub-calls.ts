@@ -24,3 +24,21 @@ export async function recordHubCalls(
   };
   return { calls, restore: () => void (proto[method] = original) };
 }
+
+/** Records the arguments of every call of a Conversation DO method (shared by all of them) until `restore`. */
+export async function recordConversationCalls(
+  method: "markDelivered",
+  anyConversation: string,
+): Promise<{ calls: unknown[][]; restore: () => void }> {
+  const proto = await runInDurableObject(
+    env.CONVERSATION.getByName(anyConversation),
+    (instance) => Object.getPrototypeOf(instance) as Record<string, Method>,
+  );
+  const original = proto[method]!;
+  const calls: unknown[][] = [];
+  proto[method] = function (...args) {
+    calls.push(args);
+    return original.apply(this, args);
+  };
+  return { calls, restore: () => void (proto[method] = original) };
+}

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Event, ServerFrame } from "../../client/sdk/protocol/index.ts";
+import { recordConversationCalls } from "./hub-calls.ts";
 import { isType, openDevice } from "./hub-socket.ts";
 
 const conv = (id: string) => env.CONVERSATION.getByName(id);
@@ -63,6 +64,45 @@ describe("UserHub DO", () => {
     bob.send({ type: "read", id: "r1", conversationId: "d_ack", upTo: 1 });
     await bob.next((f): f is Extract<ServerFrame, { type: "ok" }> => f.type === "ok" && f.id === "r1");
     await alice.until((fs) => eventsOf(fs).some((e) => e.kind === "status" && e.readAll >= 1));
+  });
+
+  it("lets a group's delivered receipt ride on the next delivery, and report alone only when none comes", async () => {
+    const opened = await conv("g_ride").open({
+      id: "g_ride",
+      type: "group",
+      creatorId: "gr_alice",
+      memberIds: ["gr_bob"],
+      name: "Ride",
+    });
+    expect(opened.ok).toBe(true);
+    const calls = await recordConversationCalls("markDelivered", "g_ride");
+    try {
+      const bob = await openDevice("gr_bob");
+      bob.send({ type: "hello", v: 1, deviceId: "b1", cursor: 0 });
+      await bob.next(isType("synced"));
+      const first = await conv("g_ride").send("gr_alice", { clientId: "one", text: "one" });
+      expect(first.ok).toBe(true);
+      const seq = first.ok ? first.value.message.seq : 0;
+      await bob.until((fs) => messageSeqs(fs).includes(seq));
+      bob.send({ type: "ack", cursor: eventsOf(bob.frames).at(-1)!.cursor });
+      // Alice's next message within the group's wait carries bob's receipt back with its delivery.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await conv("g_ride").send("gr_alice", { clientId: "two", text: "two" });
+      await bob.until((fs) => messageSeqs(fs).includes(seq + 1));
+      const deliveredOne = async () => {
+        const status = await conv("g_ride").messageStatus("gr_alice", seq);
+        return status.ok && status.value.recipients.some((r) => r.userId === "gr_bob" && r.deliveredAt !== null);
+      };
+      for (let i = 0; i < 100 && !(await deliveredOne()); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await deliveredOne()).toBe(true);
+      expect(calls.calls).toEqual([]);
+      // With nothing more to ride on, the receipt of the second message reports by its own call.
+      bob.send({ type: "ack", cursor: eventsOf(bob.frames).at(-1)!.cursor });
+      for (let i = 0; i < 200 && calls.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(calls.calls).toEqual([["gr_bob", seq + 1]]);
+    } finally {
+      calls.restore();
+    }
   });
 
   it("keeps hibernated sockets working after the object is evicted", async () => {

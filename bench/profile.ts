@@ -23,6 +23,7 @@ import { benchMixed } from "./mixed.ts";
 import { productPeer } from "./peers.ts";
 import { workerdCpuMs } from "./processes.ts";
 import { roomShape, runRoom, type RoomScenario } from "./rooms.ts";
+import { benchStateDir } from "./state-dir.ts";
 
 interface ProfileNode {
   id: number;
@@ -43,7 +44,9 @@ const log = (line: string) => console.error(`[profile] ${line}`);
 
 async function main(): Promise<void> {
   const runId = randomBytes(3).toString("hex");
-  const persistTo = resolve(`.data/profile-${runId}`);
+  const state = benchStateDir(`profile-${runId}`);
+  const persistTo = state.path;
+  log(`object state: ${state.label}`);
   mkdirSync(resolve("client/web/dist"), { recursive: true }); // served by the dev server; not needed here
   const inspectorPort = await freePort();
   const stack = await startStack({

@@ -10,7 +10,8 @@
  * (200); BENCH_ROOM_SECONDS the sending time of each side of room1to1/room10/room200 (8 s) and
  * BENCH_ROOM_MEMBERS the size of room200's group (200); BENCH_IDLE_SOCKETS the idle-socket count
  * (10,000); BENCH_MIXED_SECONDS / BENCH_MIXED_RATE the mixed-traffic duration (60 s) and offered
- * loads (msg/s, comma-separated: one run per load, 8 and 20 by default).
+ * loads (msg/s, comma-separated: one run per load, 8 and 20 by default); BENCH_STATE_DIR where the
+ * objects' state lives (memory by default: ./state-dir.ts says why).
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
@@ -29,6 +30,7 @@ import { benchOneToOne } from "./messaging.ts";
 import { benchMixed, mixedRows } from "./mixed.ts";
 import { startNodes, stopNodes } from "./nodes.ts";
 import { benchRoomScenario, ROOM_SCENARIOS } from "./rooms.ts";
+import { benchStateDir } from "./state-dir.ts";
 
 const quick = process.env.BENCH_QUICK === "1";
 const groupMembers = Number(process.env.BENCH_GROUP_MEMBERS ?? (quick ? 20 : 200));
@@ -47,7 +49,11 @@ const log = (line: string) => console.error(`[bench] ${line}`);
 
 async function main(): Promise<void> {
   const runId = randomBytes(3).toString("hex");
-  const persistTo = resolve(`.data/bench-${runId}`);
+  const state = benchStateDir(`bench-${runId}`);
+  const persistTo = state.path;
+  log(
+    `object state: ${state.label}; wrangler's local trace collector: ${process.env.X_LOCAL_OBSERVABILITY || "false"}`,
+  );
   const postgres = { ...(await scratchDatabases([`msgr_bench_${runId}`])), log };
   // The dev server serves the web client's folder; the bench only needs it to exist.
   mkdirSync(resolve("client/web/dist"), { recursive: true });

@@ -13,6 +13,7 @@ import {
   MAX_ID_CHARS,
   quickClientFrame,
 } from "../../client/sdk/protocol/index.ts";
+import { seededRandom } from "../seeded-random.ts";
 
 const TYPICAL: Record<string, unknown>[] = [
   { type: "ack", cursor: 0 },
@@ -33,18 +34,6 @@ const TYPICAL: Record<string, unknown>[] = [
   { type: "typing", conversationId: "g_2", typing: false },
   { type: "ping" },
 ];
-
-/** mulberry32: the same seed, the same cases. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STRANGE_VALUES: unknown[] = [
   undefined,
@@ -125,7 +114,7 @@ describe("the hub's fast path for hot frames", () => {
   });
 
   it("never takes a frame the schema refuses, and never changes what it takes (20,000 mutations)", () => {
-    const rand = prng(0x5eed);
+    const rand = seededRandom(0x5eed);
     let taken = 0;
     let refused = 0;
     for (let i = 0; i < 20_000; i++) {

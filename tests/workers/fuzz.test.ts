@@ -17,6 +17,7 @@ import { expect, it } from "vitest";
 import { ClientFrame, MAX_FRAME_BYTES, type ServerFrame } from "../../client/sdk/protocol/index.ts";
 import { isType, openDevice, type TestDevice } from "./hub-socket.ts";
 import "./bindings.ts";
+import { seededRandom } from "../seeded-random.ts";
 
 const SEED = Number(env.FUZZ_SEED) || Math.floor(Math.random() * 2 ** 31);
 const FRAMES = Math.max(10_000, Number(env.FUZZ_FRAMES) || 10_000);
@@ -24,25 +25,13 @@ const BATCH = 1_000;
 const CONVERSATION = "d_fuzz";
 const [ALICE, BOB] = ["fz_alice", "fz_bob"];
 
-/** mulberry32: small, fast, good enough to pick cases; the same seed gives the same run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Frame = string | ArrayBuffer;
 
 class Generator {
   private readonly rand: () => number;
 
   constructor(seed: number) {
-    this.rand = prng(seed);
+    this.rand = seededRandom(seed);
   }
 
   int(n: number): number {

@@ -88,6 +88,8 @@ export const messages = pgTable(
     replyToSeq: bigint("reply_to_seq", { mode: "number" }),
     forwarded: boolean("forwarded").notNull().default(false),
     editedAt: timestamp("edited_at", { withTimezone: true, mode: "date" }),
+    /** Disappearing messages: removed at this time (pages skip it already; the object deletes the row). */
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [primaryKey({ columns: [t.conversationId, t.seq] })],
 );

@@ -4,6 +4,7 @@ export type { Connection, ConnectionState } from "../../../sdk/index.ts";
 export {
   DEFAULT_HISTORY_PAGE,
   DEFAULT_SERVER_CONFIG,
+  DISAPPEARING_TIMERS,
   EDIT_WINDOW_SECONDS,
   MAX_ABOUT_CHARS,
   MAX_DESCRIPTION_BYTES,

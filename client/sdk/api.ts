@@ -395,6 +395,13 @@ export class Api {
       patch,
     ).then((r) => r.conversation);
   }
+  /**
+   * Sets a chat's disappearing-messages timer (`seconds`, one of DISAPPEARING_TIMERS; 0 = off): any
+   * member of a direct chat, an admin of a group. Answers the chat as it now is.
+   */
+  setDisappearing(id: string, seconds: number) {
+    return this.updateGroup(id, { disappearingSeconds: seconds });
+  }
   /** Who may see my online state and last seen, as set now. */
   /** Who may see my online state and last seen (see `privacySettings` for all settings). */
   privacy() {

@@ -40,7 +40,9 @@ const expired =
   (conversationId: string) =>
   (fs: ServerFrame[]): boolean =>
     fs.some(
-      (f) => f.type === "events" && f.events.some((e) => e.kind === "messages_expired" && e.conversationId === conversationId),
+      (f) =>
+        f.type === "events" &&
+        f.events.some((e) => e.kind === "messages_expired" && e.conversationId === conversationId),
     );
 
 describe("Conversation DO: disappearing messages", () => {

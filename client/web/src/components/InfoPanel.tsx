@@ -224,7 +224,11 @@ export function InfoPanel({ id }: { id: string }) {
   return (
     <section ref={ref} class="drawer" aria-label={chat.type === "group" ? "Group info" : "Contact info"}>
       <PanelHeader title={chat.type === "group" ? "Group info" : "Contact info"} />
-      {chat.type === "group" ? <GroupInfo id={id} /> : chat.peerId ? <ContactInfo userId={chat.peerId} conversationId={id} /> : null}
+      {chat.type === "group" ? (
+        <GroupInfo id={id} />
+      ) : chat.peerId ? (
+        <ContactInfo userId={chat.peerId} conversationId={id} />
+      ) : null}
     </section>
   );
 }

@@ -14,3 +14,4 @@ export * from "./message-extras.ts";
 export * from "./documents.ts";
 export * from "./voice.ts";
 export * from "./disappearing.ts";
+export * from "./uploads.ts";

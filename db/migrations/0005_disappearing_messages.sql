@@ -1,1 +1,0 @@
-ALTER TABLE "messages" ADD COLUMN "expires_at" timestamp with time zone;

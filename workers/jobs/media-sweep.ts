@@ -142,7 +142,11 @@ async function sweepShard(
     }
     // Multipart uploads never completed nor aborted (the tab closed): abort in R2 first, then the row.
     const stale = await staleUploads(db, minAgeSeconds, SWEEP_BATCH);
-    for (const u of stale) await bucket.resumeMultipartUpload(u.r2Key, u.r2UploadId).abort().catch(() => undefined);
+    for (const u of stale)
+      await bucket
+        .resumeMultipartUpload(u.r2Key, u.r2UploadId)
+        .abort()
+        .catch(() => undefined);
     await removeUploads(
       db,
       stale.map((u) => u.id),

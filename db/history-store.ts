@@ -2,7 +2,7 @@
  * The durable message history in Postgres, sharded by conversation id. Conversation DOs write it
  * from their outbox in batches; the Worker reads pages older than a DO's hot window from it.
  */
-import { and, asc, desc, eq, gte, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Media, Message, ReplyQuote, SystemEvent } from "../client/sdk/protocol/index.ts";
 import type { ShardSet } from "./connection.ts";
@@ -24,6 +24,7 @@ export interface ArchivedMessage {
   replyTo?: ReplyQuote | null;
   forwarded?: boolean;
   editedAt?: string | null;
+  expiresAt?: string | null;
 }
 
 export class HistoryStore {
@@ -55,12 +56,23 @@ export class HistoryStore {
           replyToSeq: sql`excluded.reply_to_seq`,
           forwarded: sql`excluded.forwarded`,
           editedAt: sql`excluded.edited_at`,
+          expiresAt: sql`excluded.expires_at`,
         },
         setWhere: sql`${messages.version} < excluded.version`,
       });
   }
 
-  /** The page of up to `limit` messages with `minSeq ≤ seq < before`, ascending. */
+  /** Removes disappearing messages whose time came (idempotent: a replay deletes nothing more). */
+  async remove(conversationId: string, seqs: readonly number[]): Promise<void> {
+    if (seqs.length === 0) return;
+    const db = this.shards.for(shardKey.conversation(conversationId));
+    await db.delete(messages).where(and(eq(messages.conversationId, conversationId), inArray(messages.seq, [...seqs])));
+  }
+
+  /**
+   * The page of up to `limit` messages with `minSeq ≤ seq < before`, ascending. A disappearing
+   * message past its time is skipped even before its object's alarm removes the row.
+   */
   async page(conversationId: string, opts: { before: number; minSeq: number; limit: number }): Promise<Message[]> {
     const db = this.shards.for(shardKey.conversation(conversationId));
     // A reply's quote shows "deleted" once its original is a tombstone here.
@@ -70,7 +82,12 @@ export class HistoryStore {
       .from(messages)
       .leftJoin(quoted, and(eq(quoted.conversationId, messages.conversationId), eq(quoted.seq, messages.replyToSeq)))
       .where(
-        and(eq(messages.conversationId, conversationId), lt(messages.seq, opts.before), gte(messages.seq, opts.minSeq)),
+        and(
+          eq(messages.conversationId, conversationId),
+          lt(messages.seq, opts.before),
+          gte(messages.seq, opts.minSeq),
+          or(isNull(messages.expiresAt), gt(messages.expiresAt, new Date())),
+        ),
       )
       .orderBy(desc(messages.seq))
       .limit(opts.limit);
@@ -91,7 +108,7 @@ export class HistoryStore {
 
 /** The row of an archived message: the quote without its read-time `deleted` flag. */
 function toRow(r: ArchivedMessage): typeof messages.$inferInsert {
-  const { replyTo, forwarded, editedAt, ...rest } = r;
+  const { replyTo, forwarded, editedAt, expiresAt, ...rest } = r;
   const quote = replyTo
     ? { seq: replyTo.seq, senderId: replyTo.senderId, snippet: replyTo.snippet, mediaType: replyTo.mediaType ?? null }
     : null;
@@ -101,6 +118,7 @@ function toRow(r: ArchivedMessage): typeof messages.$inferInsert {
     replyToSeq: quote?.seq ?? null,
     forwarded: forwarded ?? false,
     editedAt: editedAt ? new Date(editedAt) : null,
+    expiresAt: expiresAt ? new Date(expiresAt) : null,
   };
 }
 
@@ -127,5 +145,6 @@ function toMessage(row: typeof messages.$inferSelect, quoteDeleted = false): Mes
         }),
     ...(!deleted && row.forwarded ? { forwarded: true } : {}),
     ...(!deleted && row.editedAt ? { editedAt: row.editedAt.toISOString() } : {}),
+    ...(row.expiresAt ? { expiresAt: row.expiresAt.toISOString() } : {}),
   };
 }

@@ -88,6 +88,8 @@ export const messages = pgTable(
     replyToSeq: bigint("reply_to_seq", { mode: "number" }),
     forwarded: boolean("forwarded").notNull().default(false),
     editedAt: timestamp("edited_at", { withTimezone: true, mode: "date" }),
+    /** Disappearing messages: removed at this time (pages skip it already; the object deletes the row). */
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [primaryKey({ columns: [t.conversationId, t.seq] })],
 );
@@ -147,6 +149,34 @@ export const media = pgTable(
       .on(t.deletedAt)
       .where(sql`${t.deletedAt} IS NOT NULL`),
   ],
+);
+
+/**
+ * A multipart upload in progress (workers/routes/uploads.ts): its R2 multipart upload, its owner, the
+ * parts stored so far (part number → R2 etag) and, once the first part was sniffed, the type to
+ * store. The row goes when the upload completes (a `media` row takes over) or is aborted; the media
+ * sweep aborts the ones left older than a day.
+ */
+export const mediaUploads = pgTable(
+  "media_uploads",
+  {
+    id: text("id").primaryKey(),
+    ownerId: text("owner_id").notNull(),
+    r2Key: text("r2_key").notNull(),
+    r2UploadId: text("r2_upload_id").notNull(),
+    /** Documents only: the file name (the upload is then any type, served as an attachment). */
+    filename: text("filename"),
+    /** The declared Content-Type at creation. */
+    declaredType: text("declared_type"),
+    /** The type the first part's bytes allow (sniffed for pictures and videos); null until then. */
+    type: text("type"),
+    size: bigint("size", { mode: "number" }).notNull(),
+    partSize: integer("part_size").notNull(),
+    /** `{ "<part>": "<etag>" }` of the parts R2 has. */
+    parts: jsonb("parts").notNull().default({}),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("media_uploads_created_idx").on(t.createdAt)],
 );
 
 /** Which messages carry a media (one row per conversation + seq); the media is deleted at zero rows. */

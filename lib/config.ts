@@ -16,6 +16,16 @@ export function deleteWindowSeconds(env: ConfigEnv): number {
   return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_DELETE_FOR_EVERYONE_WINDOW_SECONDS;
 }
 
+/**
+ * How long a disappearing message lasts on a test stack (`DISAPPEARING_TEST_SECONDS`), or null: the
+ * chat's timer applies. Never in production, whatever the variable says.
+ */
+export function disappearingTestSeconds(env: Pick<Env, "DEPLOY_ENV" | "DISAPPEARING_TEST_SECONDS">): number | null {
+  if (env.DEPLOY_ENV === "production") return null;
+  const configured = Number(env.DISAPPEARING_TEST_SECONDS);
+  return Number.isFinite(configured) && configured > 0 ? configured : null;
+}
+
 /** What clients need to know of this deploy's limits. */
 export function serverConfig(env: ConfigEnv): ServerConfig {
   return { ...DEFAULT_SERVER_CONFIG, deleteForEveryoneWindowSeconds: deleteWindowSeconds(env) };

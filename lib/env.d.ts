@@ -21,6 +21,11 @@ interface DeployConfig {
   PASSWORD_PEPPER_PREVIOUS?: string;
   /** Test stacks only: "1" hashes new passwords at a tiny Argon2id cost. Ignored where DEPLOY_ENV=production. */
   PASSWORD_TEST_COST?: string;
+  /**
+   * Test stacks only: a disappearing message lasts this many seconds whatever the chat's timer
+   * (so a test sees one go). Ignored where DEPLOY_ENV=production.
+   */
+  DISAPPEARING_TEST_SECONDS?: string;
   /** Postgres shards, comma-separated, in shard order (secret in production: Neon URLs). */
   DATABASE_URLS?: string;
   /** A single Postgres, when there is one shard. */

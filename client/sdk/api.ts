@@ -16,6 +16,7 @@ import {
   ROUTES,
   ServerConfig,
   Session,
+  Upload,
   User,
   pathTo,
   MAX_FORWARD_TARGETS,
@@ -84,6 +85,7 @@ interface XhrLike {
 }
 
 const MediaAnswer = z.object({ media: Media });
+const UploadAnswer = z.object({ upload: Upload });
 
 export interface ApiOptions {
   baseUrl: string;
@@ -174,11 +176,17 @@ export class Api {
     return MediaAnswer.parse(JSON.parse(answer.body)).media;
   }
 
-  private async uploadWithFetch(url: string, headers: Record<string, string>, blob: Blob, opts: UploadMediaOptions) {
+  private async uploadWithFetch(
+    url: string,
+    headers: Record<string, string>,
+    blob: Blob,
+    opts: Pick<UploadMediaOptions, "onProgress">,
+    method = "POST",
+  ) {
     opts.onProgress?.(0, blob.size);
     let res: Response;
     try {
-      res = await this.fetchImpl(url, { method: "POST", headers, body: blob });
+      res = await this.fetchImpl(url, { method, headers, body: blob });
     } catch (error) {
       throw new ApiError(0, "network", String(error));
     }
@@ -192,11 +200,12 @@ export class Api {
     url: string,
     headers: Record<string, string>,
     blob: Blob,
-    opts: UploadMediaOptions,
+    opts: Pick<UploadMediaOptions, "onProgress">,
+    method = "POST",
   ) {
     return new Promise<{ status: number; body: string; retryAfter: string | null }>((resolve, reject) => {
       const xhr = new Xhr();
-      xhr.open("POST", url);
+      xhr.open(method, url);
       for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
       xhr.upload.onprogress = (event) => opts.onProgress?.(event.loaded, event.total || blob.size);
       xhr.onload = () =>
@@ -206,6 +215,60 @@ export class Api {
       opts.onProgress?.(0, blob.size);
       xhr.send(blob);
     });
+  }
+
+  // ---- multipart (resumable) uploads: ./resumable-upload.ts drives them ----
+  /** Starts a multipart upload of `size` bytes of `type` (a document when `filename` is given). */
+  createUpload(size: number, type: string, filename?: string): Promise<Upload> {
+    const query = new URLSearchParams({ size: String(size) });
+    if (filename !== undefined) query.set("filename", filename);
+    return this.requestWithType(
+      ROUTES.createUpload.method,
+      `${ROUTES.createUpload.path}?${query}`,
+      type,
+      UploadAnswer,
+    ).then((r) => r.upload);
+  }
+  /** The upload as the server has it: which parts arrived. 404 once completed, aborted or not mine. */
+  uploadStatus(id: string): Promise<Upload> {
+    return this.request(ROUTES.upload.method, pathTo(ROUTES.upload.path, { id }), UploadAnswer).then((r) => r.upload);
+  }
+  /** Sends part `part` (exactly its length), with progress where XMLHttpRequest exists. */
+  async uploadPart(id: string, part: number, bytes: Blob, onProgress?: (sent: number, total: number) => void) {
+    const url = `${this.baseUrl}${pathTo(ROUTES.uploadPart.path, { id, part })}`;
+    const headers: Record<string, string> = { "content-type": "application/octet-stream" };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const Xhr = (globalThis as { XMLHttpRequest?: new () => XhrLike }).XMLHttpRequest;
+    const opts = { onProgress };
+    const answer =
+      Xhr && !this.customFetch
+        ? await this.uploadWithXhr(Xhr, url, headers, bytes, opts, "PUT")
+        : await this.uploadWithFetch(url, headers, bytes, opts, "PUT");
+    if (answer.status < 200 || answer.status >= 300) throw Api.errorFrom(answer.status, answer.body, answer.retryAfter);
+    return UploadAnswer.parse(JSON.parse(answer.body)).upload;
+  }
+  /** Joins the parts into the media; answers it like `uploadMedia`. */
+  completeUpload(id: string): Promise<Media> {
+    return this.request(ROUTES.completeUpload.method, pathTo(ROUTES.completeUpload.path, { id }), MediaAnswer).then(
+      (r) => r.media,
+    );
+  }
+  /** Cancels the upload: R2 frees its parts. */
+  abortUpload(id: string): Promise<void> {
+    return this.request(ROUTES.abortUpload.method, pathTo(ROUTES.abortUpload.path, { id }), null);
+  }
+  /** A body-less call that declares a Content-Type (creating an upload names the file's type). */
+  private async requestWithType<T>(method: string, path: string, type: string, schema: z.ZodType<T>): Promise<T> {
+    const headers: Record<string, string> = { "content-type": type };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.baseUrl}${path}`, { method, headers });
+    } catch (error) {
+      throw new ApiError(0, "network", String(error));
+    }
+    if (!res.ok) throw Api.errorFrom(res.status, await res.text().catch(() => ""), res.headers.get("retry-after"));
+    return schema.parse(await res.json());
   }
 
   // ---- accounts and profiles ----
@@ -394,6 +457,13 @@ export class Api {
       z.object({ conversation: Conversation }),
       patch,
     ).then((r) => r.conversation);
+  }
+  /**
+   * Sets a chat's disappearing-messages timer (`seconds`, one of DISAPPEARING_TIMERS; 0 = off): any
+   * member of a direct chat, an admin of a group. Answers the chat as it now is.
+   */
+  setDisappearing(id: string, seconds: number) {
+    return this.updateGroup(id, { disappearingSeconds: seconds });
   }
   /** Who may see my online state and last seen, as set now. */
   /** Who may see my online state and last seen (see `privacySettings` for all settings). */

@@ -21,7 +21,7 @@ import type {
 } from "../../client/sdk/protocol/index.ts";
 import { countDeadLetter, type DeadLetterQueue } from "../../db/cache/dead-letters.ts";
 import { redisFromEnv } from "../../db/cache/redis.ts";
-import { deleteWindowSeconds } from "../../lib/config.ts";
+import { deleteWindowSeconds, disappearingTestSeconds } from "../../lib/config.ts";
 import { SENDS_PER_CONVERSATION, TokenBuckets, rateLimitsEnabled } from "../../lib/rate-limits.ts";
 import { err, ok, type Result } from "../../lib/result.ts";
 import { Alarm } from "../shared/alarm.ts";
@@ -31,6 +31,8 @@ import { migrate } from "../shared/migrations.ts";
 import { archivePass, postgresArchive } from "./archiver.ts";
 import { setBlock, withheldFrom } from "./blocks.ts";
 import type { ConversationContext } from "./context.ts";
+import * as disappearing from "./disappearing.ts";
+import { expiryAlarm } from "./expiry.ts";
 import { fanoutPass } from "./fanout.ts";
 import * as groups from "./group-ops.ts";
 import * as invites from "./invites.ts";
@@ -106,7 +108,11 @@ export class ConversationDO extends DurableObject<Env> {
     this.typingRelay = new TypingRelay((userId) => env.USER_HUB.getByName(userId));
     this.context = {
       store: this.store,
-      config: { deleteWindowMs: deleteWindowSeconds(env) * 1000, hotWindow: hot },
+      config: {
+        deleteWindowMs: deleteWindowSeconds(env) * 1000,
+        hotWindow: hot,
+        disappearingTestSeconds: disappearingTestSeconds(env),
+      },
       write: (fn) => this.write(fn),
       committed: () => this.committed(),
     };
@@ -114,6 +120,8 @@ export class ConversationDO extends DurableObject<Env> {
       migrate(ctx.storage, CONVERSATION_MIGRATIONS);
       this.store.load();
       await this.alarms.load();
+      // Disappearing messages: an alarm no later than the next deadline, whatever happened before.
+      this.scheduleExpiry();
     });
   }
 
@@ -173,6 +181,11 @@ export class ConversationDO extends DurableObject<Env> {
   /** The message `userId` forwards from here, if they can see it (or `archived`: read it from Postgres). */
   async forwardSource(userId: string, seq: number): Promise<Result<{ message: Message } | { archived: true }>> {
     return extras.forwardSource(this.context, userId, seq);
+  }
+
+  /** Sets the chat's disappearing-messages timer (./disappearing.ts has who may). */
+  async setDisappearing(actorId: string, seconds: number): Promise<Result<Conversation>> {
+    return disappearing.setTimer(this.context, actorId, seconds);
   }
 
   // ---- groups ----------------------------------------------------------------------------------------
@@ -269,6 +282,7 @@ export class ConversationDO extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     this.alarms.fired();
     if (!this.store.meta) return;
+    this.expireDue();
     await this.fanout.run();
     // Fan-out progress is stored lazily; with no write to carry it, the alarm stores it.
     if (this.store.hasUnflushedFanout) this.write(() => this.store.flushFanout());
@@ -314,6 +328,17 @@ export class ConversationDO extends DurableObject<Env> {
     const now = Date.now();
     this.alarms.schedule(Math.min(now + SAFETY_NET_MS, Math.max(now, this.archivedAt + ARCHIVE_INTERVAL_MS)));
     this.ctx.waitUntil(this.fanout.run());
+  }
+
+  /** Removes the disappearing messages whose time came, and asks the alarm for the next deadline. */
+  private expireDue(): void {
+    while (disappearing.expirePass(this.context, Date.now()).more);
+    this.scheduleExpiry();
+  }
+
+  private scheduleExpiry(): void {
+    const at = expiryAlarm(this.store.nextExpiry, Date.now());
+    if (at !== null) this.alarms.schedule(at);
   }
 
   /** The per-conversation send limit, last check before a send's write. */

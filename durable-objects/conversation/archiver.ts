@@ -22,6 +22,8 @@ export interface ArchiveTarget {
   readonly configured: boolean;
   /** Upserts one batch of one conversation; throws if any row is refused (the batch is atomic). */
   upsert(conversationId: string, rows: ArchivedMessage[]): Promise<void>;
+  /** Deletes disappearing messages whose time came (idempotent). Absent: the target keeps none. */
+  remove?(conversationId: string, seqs: number[]): Promise<void>;
 }
 
 /** The Postgres history of `env`'s shards, one connection set per batch. */
@@ -32,6 +34,14 @@ export function postgresArchive(env: DbEnv): ArchiveTarget {
       const shards = new ShardSet(env);
       try {
         await new HistoryStore(shards).upsert(conversationId, rows);
+      } finally {
+        await shards.close();
+      }
+    },
+    async remove(conversationId, seqs) {
+      const shards = new ShardSet(env);
+      try {
+        await new HistoryStore(shards).remove(conversationId, seqs);
       } finally {
         await shards.close();
       }
@@ -48,6 +58,13 @@ export async function archivePass(
 ): Promise<PassOutcome> {
   const meta = store.meta;
   if (!meta || !archive.configured) return {};
+  // Disappearing messages whose time came leave Postgres first (a plain DELETE: retried until done).
+  const removals = store.archiveRemovals(ARCHIVE_BATCH);
+  if (removals.length > 0) {
+    await archive.remove?.(meta.id, removals);
+    store.archiveRemoved(removals);
+    if (removals.length === ARCHIVE_BATCH) return { more: true };
+  }
   const batch = store.archiveBatch(ARCHIVE_BATCH);
   if (batch.length === 0) {
     store.trimHotWindow(hotWindow);
@@ -81,5 +98,6 @@ function toArchived(conversationId: string, row: MessageRow): ArchivedMessage {
     sentAt: new Date(row.sent_at),
     deletedAt: row.deleted_at === null ? null : new Date(row.deleted_at),
     version: row.version,
+    expiresAt: row.expires_at === null ? null : new Date(row.expires_at).toISOString(),
   };
 }

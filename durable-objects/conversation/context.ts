@@ -10,6 +10,8 @@ export interface ConversationConfig {
   deleteWindowMs: number;
   /** Messages kept in the object for fast reads; older pages come from the archive. */
   hotWindow: number;
+  /** Test stacks only: disappearing messages last this many seconds, whatever the timer (lib/config.ts). */
+  disappearingTestSeconds?: number | null;
 }
 
 export interface ConversationContext {

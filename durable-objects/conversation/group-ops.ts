@@ -14,7 +14,7 @@ import { appendMessage, describe } from "./messages.ts";
 import { applyGroupSettings, mayEdit, type GroupPatch } from "./group-settings.ts";
 import { NOT_FOUND, newMember, type MemberRow, type MetaRow } from "./rows.ts";
 
-const systemClientId = () => `system:${crypto.randomUUID()}`;
+export const systemClientId = () => `system:${crypto.randomUUID()}`;
 
 /** Records a new group's creation as its first message. Call inside `open`'s transaction. */
 export function recordCreated(

@@ -23,6 +23,7 @@ import { blockedByMe, withheldFrom } from "./blocks.ts";
 import type { ConversationContext } from "./context.ts";
 import { groupFields, refuseNonAdminSend } from "./group-settings.ts";
 import { archivedReactions, quoteFor, withExtras } from "./message-extras.ts";
+import { expiresAt } from "./expiry.ts";
 import { initialPrivateReads } from "./read-privacy.ts";
 import {
   NOT_FOUND,
@@ -88,6 +89,8 @@ export function describe(ctx: ConversationContext): Conversation {
     createdAt: iso(meta.created_at),
     members: ctx.store.activeMembers().map((m) => ({ userId: m.user_id, role: m.role, joinedAt: iso(m.joined_at) })),
     ...groupFields(meta),
+    // Absent = off, like the other optional fields (keeps every other chat's answer as it was).
+    ...(meta.disappearing_seconds > 0 ? { disappearingSeconds: meta.disappearing_seconds } : {}),
   };
 }
 
@@ -188,6 +191,8 @@ export function appendMessage(
     reply: input.reply ? JSON.stringify(input.reply) : null,
     forwarded: input.forwarded ? 1 : 0,
     edited_at: null,
+    // Disappearing messages (./disappearing.ts): read from the meta row in memory; system messages stay.
+    expires_at: input.system ? null : expiresAt(now, meta.disappearing_seconds, ctx.config.disappearingTestSeconds),
   };
   store.insertMessage(row);
   if (input.media) store.addMediaRef(input.media.id, row.seq);

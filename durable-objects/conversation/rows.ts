@@ -33,6 +33,8 @@ export type MetaRow = {
   only_admins_send: number;
   /** Groups: 1 = only admins may change name, picture and description (the default). */
   only_admins_edit: number;
+  /** Disappearing-messages timer, seconds (0 = off; ./disappearing.ts). */
+  disappearing_seconds: number;
   /** Groups: the current invite link's secret (./invites.ts); null = none. */
   invite_secret: string | null;
 };
@@ -72,6 +74,8 @@ export type MessageRow = {
   /** 1 when forwarded from another chat. */
   forwarded: number;
   edited_at: number | null;
+  /** Sent while the disappearing timer was on: removed at this time (ms). */
+  expires_at: number | null;
 };
 
 /** What a message row does not hold itself: whether its quote's original is deleted, its reactions. */
@@ -147,6 +151,7 @@ function extrasOf(row: MessageRow, extras: MessageExtras): Partial<Message> {
   }
   if (row.forwarded) out.forwarded = true;
   if (row.edited_at !== null) out.editedAt = iso(row.edited_at);
+  if (row.expires_at !== null) out.expiresAt = iso(row.expires_at);
   if (extras.reactions && extras.reactions.length > 0) out.reactions = extras.reactions;
   return out;
 }

@@ -73,4 +73,14 @@ export const CONVERSATION_MIGRATIONS = [
      PRIMARY KEY (seq, user_id))`,
   // Which seqs were deleted for everyone, beyond the hot window too: a reply's quote shows "deleted".
   `CREATE TABLE deleted_seqs (seq INTEGER PRIMARY KEY)`,
+  // Disappearing messages (./disappearing.ts): the chat's timer, and each message's time to go, in
+  // the message row (the same INSERT as the send). Rows that leave the hot window before their time
+  // keep their deadline in `expiring`; the seqs removed still to be deleted from Postgres wait in
+  // `archive_removals`.
+  `ALTER TABLE meta ADD COLUMN disappearing_seconds INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE messages ADD COLUMN expires_at INTEGER`,
+  `CREATE INDEX messages_by_expiry ON messages (expires_at) WHERE expires_at IS NOT NULL`,
+  `CREATE TABLE expiring (seq INTEGER PRIMARY KEY, expires_at INTEGER NOT NULL)`,
+  `CREATE INDEX expiring_by_time ON expiring (expires_at)`,
+  `CREATE TABLE archive_removals (seq INTEGER PRIMARY KEY)`,
 ] as const;

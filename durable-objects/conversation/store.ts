@@ -13,6 +13,7 @@
  * repeats by conversation + ev). A fan-out pass therefore commits nothing.
  */
 import type { EventBody } from "../../client/sdk/protocol/index.ts";
+import { earliest } from "./expiry.ts";
 import type { EventRow, MemberRow, MessageRow, MetaRow } from "./rows.ts";
 
 /** An event waiting for fan-out; `json` is the body serialized once for every hub it goes to. */
@@ -37,6 +38,7 @@ const META_COLUMNS = new Set<keyof MetaRow>([
   "only_admins_send",
   "only_admins_edit",
   "invite_secret",
+  "disappearing_seconds",
 ]);
 const MEMBER_COLUMNS = new Set<keyof MemberRow>([
   "role",
@@ -75,6 +77,8 @@ export class ConversationStore {
   private countersDirty = false;
   private readonly fanoutDirty = new Set<string>();
   private fanoutFlushedAt = 0;
+  /** The earliest deadline of a disappearing message, or null: kept so a send never reads it. */
+  private nextExpiryAt: number | null = null;
 
   constructor(private readonly sql: SqlStorage) {}
 
@@ -101,6 +105,7 @@ export class ConversationStore {
       this.senders.set(r.sender_id, r.last);
     this.countersDirty = false;
     this.fanoutDirty.clear();
+    this.nextExpiryAt = this.readNextExpiry();
   }
 
   // ---- hot state (memory) ---------------------------------------------------------------------------
@@ -165,6 +170,7 @@ export class ConversationStore {
       only_admins_send: 0,
       only_admins_edit: 1,
       invite_secret: null,
+      disappearing_seconds: 0,
     };
   }
 
@@ -247,8 +253,12 @@ export class ConversationStore {
 
   /** Stores a new message with its idempotency key; queued for the archive. */
   insertMessage(row: MessageRow): void {
+    // A disappearing message carries its deadline in the same INSERT; an ordinary one is unchanged.
+    const expiring = row.expires_at !== null;
     this.sql.exec(
-      "INSERT INTO messages (seq, client_id, sender_id, text, media, system, sent_at, reply, forwarded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      expiring
+        ? "INSERT INTO messages (seq, client_id, sender_id, text, media, system, sent_at, reply, forwarded, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        : "INSERT INTO messages (seq, client_id, sender_id, text, media, system, sent_at, reply, forwarded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       row.seq,
       row.client_id,
       row.sender_id,
@@ -258,7 +268,9 @@ export class ConversationStore {
       row.sent_at,
       row.reply,
       row.forwarded,
+      ...(expiring ? [row.expires_at] : []),
     );
+    if (expiring) this.nextExpiryAt = earliest(this.nextExpiryAt, row.expires_at);
     this.sql.exec(
       "INSERT INTO sends (sender_id, client_id, seq, sent_at) VALUES (?, ?, ?, ?)",
       row.sender_id,
@@ -432,10 +444,12 @@ export class ConversationStore {
     return this.sql
       .exec<MessageRow>(
         `SELECT * FROM messages WHERE seq >= ? AND seq <= ?
-         AND seq NOT IN (SELECT seq FROM hidden WHERE user_id = ?) ORDER BY seq DESC LIMIT ?`,
+         AND seq NOT IN (SELECT seq FROM hidden WHERE user_id = ?)
+         AND (expires_at IS NULL OR expires_at > ?) ORDER BY seq DESC LIMIT ?`,
         low,
         high,
         userId,
+        Date.now(), // a disappearing message past its time is gone, even before the alarm removes it
         limit,
       )
       .toArray()
@@ -512,6 +526,11 @@ export class ConversationStore {
     const pending = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM archive_outbox").one().n;
     if (pending > 0) return;
     const floor = meta.last_seq - hotWindow + 1;
+    // Disappearing messages leaving the hot window keep their deadline (./disappearing.ts).
+    this.sql.exec(
+      "INSERT OR IGNORE INTO expiring (seq, expires_at) SELECT seq, expires_at FROM messages WHERE seq < ? AND expires_at IS NOT NULL",
+      floor,
+    );
     this.sql.exec("DELETE FROM messages WHERE seq < ?", floor);
     if (floor > meta.hot_floor) this.updateMeta({ hot_floor: floor });
   }
@@ -604,6 +623,78 @@ export class ConversationStore {
     this.sql.exec("UPDATE messages SET text = ?, edited_at = ?, version = version + 1 WHERE seq = ?", text, now, seq);
     const version = this.sql.exec<{ version: number }>("SELECT version FROM messages WHERE seq = ?", seq).one().version;
     this.sql.exec("INSERT OR REPLACE INTO archive_outbox (seq, version) VALUES (?, ?)", seq, version);
+  }
+
+  // ---- disappearing messages (./disappearing.ts) -----------------------------------------------------------
+
+  /** The earliest deadline of a disappearing message still here, or null (memory). */
+  get nextExpiry(): number | null {
+    return this.nextExpiryAt;
+  }
+
+  /** Up to `limit` seqs whose deadline is at or before `now`, oldest deadline first (both indexes). */
+  dueExpiries(now: number, limit: number): number[] {
+    return this.sql
+      .exec<{ seq: number }>(
+        `SELECT seq FROM (
+           SELECT seq, expires_at FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ?1
+           UNION SELECT seq, expires_at FROM expiring WHERE expires_at <= ?1)
+         ORDER BY expires_at, seq LIMIT ?2`,
+        now,
+        limit,
+      )
+      .toArray()
+      .map((r) => r.seq);
+  }
+
+  /**
+   * Removes a disappearing message whose time came, here and (queued) everywhere else: its row,
+   * deadline, reactions and hidden marks go; its media references end (the global count may free
+   * the R2 bytes); Postgres deletes its row (`archive_removals`). The seq is recorded as deleted, so a
+   * reply quoting it shows "deleted". The idempotency key stays (a late retry does not resend it).
+   */
+  expireMessage(seq: number): void {
+    const media = this.sql
+      .exec<{ media_id: string }>("SELECT media_id FROM media_refs WHERE seq = ?", seq)
+      .toArray()
+      .map((r) => r.media_id);
+    for (const mediaId of media) this.queueMediaJob(mediaId, seq, "remove");
+    this.sql.exec("DELETE FROM media_refs WHERE seq = ?", seq);
+    this.sql.exec("DELETE FROM messages WHERE seq = ?", seq);
+    this.sql.exec("DELETE FROM expiring WHERE seq = ?", seq);
+    this.sql.exec("DELETE FROM reactions WHERE seq = ?", seq);
+    this.sql.exec("DELETE FROM hidden WHERE seq = ?", seq);
+    this.sql.exec("DELETE FROM archive_outbox WHERE seq = ?", seq);
+    this.sql.exec("INSERT OR IGNORE INTO deleted_seqs (seq) VALUES (?)", seq);
+    this.sql.exec("INSERT OR IGNORE INTO archive_removals (seq) VALUES (?)", seq);
+  }
+
+  /** After a pass of `expireMessage`s: the next deadline, from the indexes. */
+  refreshNextExpiry(): void {
+    this.nextExpiryAt = this.readNextExpiry();
+  }
+
+  /** Seqs still to delete from the Postgres archive, oldest first. */
+  archiveRemovals(limit: number): number[] {
+    return this.sql
+      .exec<{ seq: number }>("SELECT seq FROM archive_removals ORDER BY seq LIMIT ?", limit)
+      .toArray()
+      .map((r) => r.seq);
+  }
+
+  /** Postgres no longer has these seqs. */
+  archiveRemoved(seqs: readonly number[]): void {
+    for (const seq of seqs) this.sql.exec("DELETE FROM archive_removals WHERE seq = ?", seq);
+  }
+
+  private readNextExpiry(): number | null {
+    return this.sql
+      .exec<{ at: number | null }>(
+        `SELECT MIN(at) AS at FROM (
+           SELECT MIN(expires_at) AS at FROM messages WHERE expires_at IS NOT NULL
+           UNION ALL SELECT MIN(expires_at) FROM expiring)`,
+      )
+      .one().at;
   }
 
   private queueMediaJob(mediaId: string, seq: number, op: "add" | "remove"): void {

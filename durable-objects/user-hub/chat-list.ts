@@ -54,5 +54,16 @@ export function applyToChatList(
     }
     case "reaction":
       return; // not a message: the chat's order and unread count stay
+    case "messages_expired":
+      // Gone, not deleted: no longer unread, and the preview keeps none of its content.
+      for (const seq of body.seqs) {
+        store.clearUnread(conversationId, seq);
+        const last = store.chatLastMessage(conversationId, seq);
+        if (last) {
+          const gone: Message = { ...(JSON.parse(last) as Message), text: null, media: null, deleted: true };
+          store.setChatLastMessage(conversationId, JSON.stringify(gone));
+        }
+      }
+      return;
   }
 }

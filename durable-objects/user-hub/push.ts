@@ -104,6 +104,10 @@ export class HubPush {
         this.cancelSeq(conversationId, event.seq);
         continue;
       }
+      if (event.kind === "messages_expired") {
+        for (const seq of event.seqs) this.cancelSeq(conversationId, seq);
+        continue;
+      }
       if (event.kind !== "message") continue;
       const m = event.message;
       if (m.senderId === this.userId() || m.system !== null || m.deleted) continue;

@@ -269,6 +269,32 @@ const ROUTES: Record<string, Entry> = {
       headers: { "content-type": "text/plain" },
     }),
   },
+  // Multipart uploads: the uploader's alone; an id that is not yours is the 404 of a missing one.
+  "POST /v1/media/uploads": {
+    scope: "self",
+    call: () => ({ method: "POST", path: "/v1/media/uploads?size=0", headers: { "content-type": "video/mp4" } }),
+    expect: { nonMember: 400, removed: 400, member: 400, sender: 400, admin: 400 },
+  },
+  "GET /v1/media/uploads/:id": {
+    scope: "self",
+    call: () => ({ method: "GET", path: "/v1/media/uploads/u_doesnotexist" }),
+    expect: { nonMember: 404, removed: 404, member: 404, sender: 404, admin: 404 },
+  },
+  "PUT /v1/media/uploads/:id/parts/:part": {
+    scope: "self",
+    call: () => ({ method: "PUT", path: "/v1/media/uploads/u_doesnotexist/parts/1", body: "x" }),
+    expect: { nonMember: 404, removed: 404, member: 404, sender: 404, admin: 404 },
+  },
+  "POST /v1/media/uploads/:id/complete": {
+    scope: "self",
+    call: () => ({ method: "POST", path: "/v1/media/uploads/u_doesnotexist/complete" }),
+    expect: { nonMember: 404, removed: 404, member: 404, sender: 404, admin: 404 },
+  },
+  "DELETE /v1/media/uploads/:id": {
+    scope: "self",
+    call: () => ({ method: "DELETE", path: "/v1/media/uploads/u_doesnotexist" }),
+    expect: { nonMember: 404, removed: 404, member: 404, sender: 404, admin: 404 },
+  },
   // Everyone but the uploader (and members of a chat that carries it) gets the same 404.
   "GET /v1/media/:id": { scope: "media", call: () => ({ method: "GET", path: "/v1/media/m_doesnotexist" }) },
   "GET /v1/push/vapid-key": { scope: "public", call: () => ({ method: "GET", path: "/v1/push/vapid-key" }) },

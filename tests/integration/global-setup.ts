@@ -17,11 +17,14 @@ const LOCAL_REDIS = "redis://127.0.0.1:6379";
 
 const log = (line: string) => console.log(`[stack] ${line}`);
 
-/** Redis db 15 of REDIS_URL (must answer) or of a local Redis (optional), flushed; null = caching off. */
+/**
+ * Redis db 15 (or TEST_REDIS_DB, so two test runs on one machine keep apart) of REDIS_URL (must
+ * answer) or of a local Redis (optional), flushed; null = caching off.
+ */
 async function pickRedis(): Promise<string | null> {
   const explicit = process.env.REDIS_URL;
   const url = new URL(explicit ?? LOCAL_REDIS);
-  url.pathname = "/15";
+  url.pathname = `/${process.env.TEST_REDIS_DB ?? "15"}`;
   const redis = new Redis(url.toString(), {
     lazyConnect: true,
     connectTimeout: 2_000,
@@ -79,7 +82,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // Push (README "Notifications"): the harness makes a fresh VAPID pair; a fake push service on 127.0.0.1 is allowed.
     // RATE_LIMITS=off: these tests burst 1,000s of sends and register 100s of users from one IP;
     // PASSWORD_TEST_COST=1 for the same reason (tests/workers/passwords.test.ts runs the full cost).
-    vars: { HOT_WINDOW_MESSAGES: "20", RATE_LIMITS: "off", PUSH_ALLOW_INSECURE: "1", PASSWORD_TEST_COST: "1" },
+    // DISAPPEARING_TEST_SECONDS: a disappearing message lasts 15 s here, whatever its chat's timer
+    // (long enough to be seen archived first; tests/integration/disappearing.test.ts).
+    vars: {
+      HOT_WINDOW_MESSAGES: "20",
+      RATE_LIMITS: "off",
+      PUSH_ALLOW_INSECURE: "1",
+      PASSWORD_TEST_COST: "1",
+      DISAPPEARING_TEST_SECONDS: "15",
+    },
     wranglerLogFile: resolve(".data/test-wrangler.log"),
     log,
   });

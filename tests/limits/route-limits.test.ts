@@ -35,6 +35,8 @@ const LIMITED: Record<string, RateRule[]> = {
   "GET /v1/users": [DISCOVERY_PER_USER],
   "GET /v1/presence": [PRESENCE_PER_USER],
   "POST /v1/media": [UPLOADS_PER_USER],
+  // Starting a multipart upload counts as an upload; its parts belong to it.
+  "POST /v1/media/uploads": [UPLOADS_PER_USER],
   "POST /v1/ws/ticket": [WS_CONNECTS_PER_USER],
   "GET /v1/ws": [WS_CONNECTS_PER_USER],
   "PATCH /v1/me": [PROFILE_UPDATES_PER_USER],

@@ -49,6 +49,7 @@ const SAMPLES: Record<string, unknown[]> = {
   UpdateGroupBody: [
     { name: "Team", pictureMediaId: "m_1" },
     { description: "Rules:\n\tbe kind", onlyAdminsSend: true, onlyAdminsEdit: false },
+    { disappearingSeconds: 86400 },
   ],
   PresenceQuery: [{ ids: "u_bob,u_carol" }],
   PrivacyBody: [{ presence: "contacts" }, { readReceipts: false }],
@@ -60,6 +61,7 @@ const SAMPLES: Record<string, unknown[]> = {
   PushUnsubscribeBody: [{ endpoint: "https://push.example/abc" }],
   MuteBody: [{ until: "always" }, { until: "2030-01-01T00:00:00Z" }],
   NotificationPrefsBody: [{ previews: true }],
+  CreateUploadQuery: [{ size: "6000000", filename: "big report.pdf" }, { size: "100" }],
   UploadMediaQuery: [
     { width: "10", height: "20", durationMs: "1000" },
     { filename: "Q3 report.pdf" },

@@ -5,7 +5,7 @@
  * otherwise stay in R2 and Postgres forever. On every shard, in bounded batches, this marks such media
  * deleted once it is older than MEDIA_SWEEP_MIN_AGE_SECONDS, deletes the R2 objects of every marked,
  * unreferenced row, then the rows (db/media-sweep.ts explains the order and why a send attaching the
- * media at the same moment is safe). Thumbnails are stored inline in the row (a data URL), so a media
+ * media at the same moment is safe). Multipart uploads left incomplete that long are aborted too. Thumbnails are stored inline in the row (a data URL), so a media
  * has exactly one R2 object and nothing derived to delete besides it.
  *
  * One JSON log line per run carries the counts. A run that fails on a shard logs it, carries on with
@@ -14,6 +14,7 @@
  */
 import { ShardSet, withShards } from "../../db/connection.ts";
 import { markUnsent, removeTombstones, tombstones } from "../../db/media-sweep.ts";
+import { removeUploads, staleUploads } from "../../db/media-uploads.ts";
 import { errorSummary, log } from "../../lib/log.ts";
 
 /** Media without a reference is swept once its upload is this old (24 h): time enough to send it. */
@@ -42,6 +43,8 @@ export interface MediaSweepReport {
   r2Deleted: number;
   /** Media rows removed. */
   rowsDeleted: number;
+  /** Multipart uploads left incomplete past the age threshold, aborted (their parts freed in R2). */
+  uploadsAborted: number;
   batches: number;
   /** Shards whose sweep failed (logged); they are retried by the next run. */
   failedShards: number;
@@ -71,6 +74,7 @@ export async function sweepMedia(env: MediaSweepEnv, trigger = "manual"): Promis
     marked: 0,
     r2Deleted: 0,
     rowsDeleted: 0,
+    uploadsAborted: 0,
     batches: 0,
     failedShards: 0,
     complete: true,
@@ -136,7 +140,19 @@ async function sweepShard(
         doomed.map((m) => m.id),
       );
     }
-    if (marked.length < SWEEP_BATCH && doomed.length < SWEEP_BATCH) return true;
+    // Multipart uploads never completed nor aborted (the tab closed): abort in R2 first, then the row.
+    const stale = await staleUploads(db, minAgeSeconds, SWEEP_BATCH);
+    for (const u of stale)
+      await bucket
+        .resumeMultipartUpload(u.r2Key, u.r2UploadId)
+        .abort()
+        .catch(() => undefined);
+    await removeUploads(
+      db,
+      stale.map((u) => u.id),
+    );
+    report.uploadsAborted += stale.length;
+    if (marked.length < SWEEP_BATCH && doomed.length < SWEEP_BATCH && stale.length < SWEEP_BATCH) return true;
   }
   return false;
 }

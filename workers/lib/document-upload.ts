@@ -2,8 +2,8 @@
  * Documents (any file, `POST /v1/media?filename=…`): the same streaming upload as pictures and
  * videos (./media-upload.ts), with a larger limit, no sniffing, and a served type that can never
  * render on our origin (`documentType`). A single streamed R2 put takes the whole file — a Worker
- * never buffers it, and 100 MB is far below R2's single-put limit, so no multipart upload is needed;
- * a failed upload is restarted from the beginning by the client (nothing of it stays in R2).
+ * never buffers it; a failed single upload is restarted from the beginning (nothing of it stays in
+ * R2). Large files go up resumably in parts instead (../routes/uploads.ts), under the same policy.
  */
 import { AppError } from "../../lib/errors.ts";
 import { DOCUMENT_UPLOAD, type UploadPolicy } from "./media-upload.ts";

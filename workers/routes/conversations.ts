@@ -22,6 +22,7 @@ import {
   SeqParam,
   SetRoleBody,
   UpdateGroupBody,
+  type Conversation,
   type Message,
   type User,
 } from "../../client/sdk/protocol/index.ts";
@@ -182,7 +183,12 @@ export const conversationRoutes = new Hono<AppEnv>()
         unwrap(await stub.describe(c.get("userId"))); // a non-member learns nothing about media ids
         await requireOwnPicture(c.env, c.get("userId"), patch.pictureMediaId, (p) => c.executionCtx.waitUntil(p));
       }
-      const result = unwrap(await stub.updateGroup(c.get("userId"), patch));
+      // The disappearing timer is any chat's (./disappearing.ts); the rest is a group's.
+      const { disappearingSeconds, ...groupPatch } = patch;
+      let result: Conversation | null = null;
+      if (disappearingSeconds !== undefined)
+        result = unwrap(await stub.setDisappearing(c.get("userId"), disappearingSeconds));
+      if (Object.keys(groupPatch).length > 0) result = unwrap(await stub.updateGroup(c.get("userId"), groupPatch));
       return c.json({ conversation: result });
     },
   )

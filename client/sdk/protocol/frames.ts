@@ -14,6 +14,7 @@ import { ERROR_CODES } from "./errors.ts";
 import { MAX_DEVICE_ID_CHARS, MAX_FRAME_ID_CHARS } from "./limits.ts";
 import { cleanString } from "./strings.ts";
 import { MessageEditedEvent, MessageRef, ReactionEvent } from "./message-extras.ts";
+import { MessagesExpiredEvent } from "./disappearing.ts";
 
 export const PROTOCOL_VERSION = 1;
 
@@ -112,6 +113,8 @@ export const EventBody = z.discriminatedUnion("kind", [
    * Not a message: no seq, no unread count, no change to the chat list's order.
    */
   ReactionEvent,
+  /** Disappearing messages whose time came: gone from the chat, its history and every device. */
+  MessagesExpiredEvent,
 ]);
 export type EventBody = z.infer<typeof EventBody>;
 

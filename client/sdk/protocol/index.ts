@@ -13,3 +13,5 @@ export * from "./quick-frames.ts";
 export * from "./message-extras.ts";
 export * from "./documents.ts";
 export * from "./voice.ts";
+export * from "./disappearing.ts";
+export * from "./uploads.ts";

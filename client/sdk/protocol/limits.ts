@@ -73,5 +73,9 @@ export const MAX_FORWARD_TARGETS = 5;
 export const MAX_REACTION_BYTES = 64;
 /** Max bytes of one document (any file type, sent as a file): the product brief. */
 export const MAX_DOCUMENT_BYTES = 100 * 1024 * 1024;
+/** The disappearing-messages timers a chat may have, in seconds: off, 24 hours, 7 days, 90 days. */
+export const DISAPPEARING_TIMERS = [0, 86_400, 604_800, 7_776_000] as const;
+/** Messages one alarm removes in one transaction when their time comes (the rest on the next ring). */
+export const MAX_EXPIRIES_PER_PASS = 500;
 /** Max characters of a document's file name: longer than any file system allows in one component. */
 export const MAX_FILENAME_CHARS = 255;

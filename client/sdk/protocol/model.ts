@@ -59,6 +59,8 @@ export const SystemEvent = z.discriminatedUnion("kind", [
     onlyAdminsSend: z.boolean().optional(),
     onlyAdminsEdit: z.boolean().optional(),
   }),
+  /** A member of a direct chat or a group admin set the disappearing-messages timer (0 = off). */
+  z.object({ kind: z.literal("disappearing_changed"), by: z.string(), seconds: z.number() }),
 ]);
 export type SystemEvent = z.infer<typeof SystemEvent>;
 
@@ -104,6 +106,8 @@ export const Message = z.object({
   editedAt: IsoTime.nullable().optional(),
   /** Reactions, one per member: counts and who. */
   reactions: z.array(ReactionSummary).optional(),
+  /** Sent while the chat's disappearing timer was on: removed everywhere at this time. */
+  expiresAt: IsoTime.nullable().optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -123,6 +127,8 @@ export const Conversation = z.object({
   onlyAdminsSend: z.boolean().optional(),
   /** Groups: only admins may change the name, picture and description. */
   onlyAdminsEdit: z.boolean().optional(),
+  /** The disappearing-messages timer in seconds (0 = off; DISAPPEARING_TIMERS). Absent from older servers. */
+  disappearingSeconds: z.number().optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
 

@@ -22,6 +22,7 @@ import {
   MIN_PASSWORD_CHARS,
   USERNAME_PATTERN,
 } from "./limits.ts";
+import { DisappearingSeconds } from "./disappearing.ts";
 import { cleanString, cleanText, humanLine, humanName } from "./strings.ts";
 import { isCommonPassword, isRepeatedCharacter } from "./weak-passwords.ts";
 
@@ -192,6 +193,8 @@ export const UpdateGroupBody = z
     description: GroupDescription.optional(),
     onlyAdminsSend: z.boolean().optional(),
     onlyAdminsEdit: z.boolean().optional(),
+    /** Any chat: the disappearing-messages timer (a member of a direct chat, an admin of a group). */
+    disappearingSeconds: DisappearingSeconds.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, "nothing to update");
 export type UpdateGroupBody = z.infer<typeof UpdateGroupBody>;

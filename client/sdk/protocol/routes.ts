@@ -74,6 +74,12 @@ export const ROUTES = {
 
   /** Raw bytes; `?width=&height=&durationMs=`. */
   uploadMedia: { method: "POST", path: "/v1/media" },
+  /** Multipart (resumable) uploads, the uploader's alone (./uploads.ts). */
+  createUpload: { method: "POST", path: "/v1/media/uploads" },
+  upload: { method: "GET", path: "/v1/media/uploads/:id" },
+  uploadPart: { method: "PUT", path: "/v1/media/uploads/:id/parts/:part" },
+  completeUpload: { method: "POST", path: "/v1/media/uploads/:id/complete" },
+  abortUpload: { method: "DELETE", path: "/v1/media/uploads/:id" },
   /** `?c=<conversationId>` or `?u=<userId>`: what grants access. */
   media: { method: "GET", path: "/v1/media/:id" },
 

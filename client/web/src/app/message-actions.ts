@@ -2,6 +2,7 @@
  * What a person does to messages: send text (through the SDK outbox, kept in IndexedDB), send a
  * picture or video (upload with progress, then send), typing indicators, and deleting.
  */
+import { isLargeDocument, uploadLargeDocument } from "./large-upload.ts";
 import { ApiError, MAX_DOCUMENT_BYTES, SendError, isMediaType, type Message } from "../lib/sdk.ts";
 import { describeFile, rememberLocal } from "../lib/media.ts";
 import { fileSize, sizeLimit, span } from "../lib/format.ts";
@@ -109,12 +110,14 @@ export class MessageActions {
     const before = this.uploadGates.get(conversationId) ?? Promise.resolve();
     const uploaded = (async (): Promise<string | null> => {
       try {
+        const onProgress = (sent: number, total: number) =>
+          this.app.update((s) => patchLocalSend(s, clientId, { progress: total > 0 ? sent / total : 0 }));
+        // A large document goes up in parts, resumable after a drop or a reload (./large-upload.ts).
         const facts = asDocument ? { filename: file.name || "file" } : await describeFile(file);
-        const media = await this.app.api.uploadMedia(file, file.type || "application/octet-stream", {
-          ...facts,
-          onProgress: (sent, total) =>
-            this.app.update((s) => patchLocalSend(s, clientId, { progress: total > 0 ? sent / total : 0 })),
-        });
+        const media =
+          asDocument && isLargeDocument(file)
+            ? await uploadLargeDocument(this.app.api, file, onProgress)
+            : await this.app.api.uploadMedia(file, file.type || "application/octet-stream", { ...facts, onProgress });
         rememberLocal(media.url, objectUrl, file.size);
         rememberLocal(
           `/v1/media/${encodeURIComponent(media.id)}?c=${encodeURIComponent(conversationId)}`,

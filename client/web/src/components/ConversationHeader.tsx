@@ -3,7 +3,7 @@ import { useApp, useController } from "../app/context.ts";
 import { presenceText } from "../lib/format.ts";
 import { chatTitle, nameOf } from "../state/selectors.ts";
 import { Avatar } from "./Avatar.tsx";
-import { BackIcon, SearchIcon } from "./icons.tsx";
+import { BackIcon, ClockIcon, SearchIcon } from "./icons.tsx";
 
 function useSubtitle(id: string): string {
   const chat = useApp((s) => s.chats[id]);
@@ -35,6 +35,7 @@ export function ConversationHeader({ id }: { id: string }) {
   const title = useApp((s) => (chat ? chatTitle(s, chat) : ""));
   const peer = useApp((s) => (chat?.peerId ? s.users[chat.peerId] : undefined));
   const groupPicture = useApp((s) => s.details[id]?.pictureUrl);
+  const disappearing = useApp((s) => (s.details[id]?.disappearingSeconds ?? 0) > 0);
   const subtitle = useSubtitle(id);
   if (!chat) return null;
   return (
@@ -54,6 +55,8 @@ export function ConversationHeader({ id }: { id: string }) {
           {/* The button's name is "Bob: contact info, online": what it shows plus what it opens (WCAG 2.5.3). */}
           <span class="conversation-title-line">
             <span class="conversation-title">{title}</span>
+            {/* Decorative: the info panel names the timer. */}
+            {disappearing && <ClockIcon class="disappearing-icon header-timer" />}
             <span class="name-only">: {chat.type === "group" ? "group" : "contact"} info,</span>
           </span>
           <span class={`conversation-subtitle ${subtitle.endsWith("typing…") ? "typing" : ""}`} aria-live="polite">

@@ -6,6 +6,7 @@ import { MAX_DISPLAY_NAME_CHARS, type Member, type User } from "../lib/sdk.ts";
 import { chatTitle } from "../state/selectors.ts";
 import { Avatar } from "./Avatar.tsx";
 import { BlockToggle } from "./BlockToggle.tsx";
+import { DisappearingSetting } from "./DisappearingSetting.tsx";
 import { GroupSettings } from "./GroupSettings.tsx";
 import { ConfirmRemoveMember } from "./ConfirmRemoveMember.tsx";
 import { CloseIcon } from "./icons.tsx";
@@ -25,7 +26,8 @@ function PanelHeader({ title }: { title: string }) {
   );
 }
 
-function ContactInfo({ userId }: { userId: string }) {
+function ContactInfo({ userId, conversationId }: { userId: string; conversationId: string }) {
+  const active = useApp((s) => s.chats[conversationId]?.active !== false);
   const user = useApp((s) => s.users[userId]);
   const presence = useApp((s) => s.presence[userId]);
   if (!user) return null;
@@ -41,6 +43,7 @@ function ContactInfo({ userId }: { userId: string }) {
         <h4>About</h4>
         <p>{user.about || "Hey there! I'm using Edge Messenger."}</p>
       </section>
+      <DisappearingSetting id={conversationId} mayChange={active} />
       <BlockToggle userId={user.id} name={user.displayName} />
     </div>
   );
@@ -163,6 +166,7 @@ function GroupInfo({ id }: { id: string }) {
         </p>
       </div>
       <GroupSettings id={id} amAdmin={amAdmin} active={chat?.active !== false} />
+      <DisappearingSetting id={id} mayChange={amAdmin} />
       <section class="info-section" aria-labelledby="members-title">
         <h4 id="members-title">
           {members.length} member{members.length === 1 ? "" : "s"}
@@ -220,7 +224,11 @@ export function InfoPanel({ id }: { id: string }) {
   return (
     <section ref={ref} class="drawer" aria-label={chat.type === "group" ? "Group info" : "Contact info"}>
       <PanelHeader title={chat.type === "group" ? "Group info" : "Contact info"} />
-      {chat.type === "group" ? <GroupInfo id={id} /> : chat.peerId ? <ContactInfo userId={chat.peerId} /> : null}
+      {chat.type === "group" ? (
+        <GroupInfo id={id} />
+      ) : chat.peerId ? (
+        <ContactInfo userId={chat.peerId} conversationId={id} />
+      ) : null}
     </section>
   );
 }

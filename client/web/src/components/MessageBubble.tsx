@@ -7,7 +7,7 @@ import { DELETED_TEXT, systemText, timeOfDay } from "../lib/format.ts";
 import { isMediaType, type Message } from "../lib/sdk.ts";
 import { nameOf, tickFor } from "../state/selectors.ts";
 import type { LocalSend } from "../state/types.ts";
-import { BlockIcon } from "./icons.tsx";
+import { BlockIcon, ClockIcon } from "./icons.tsx";
 import { DocumentCard } from "./DocumentCard.tsx";
 import { MediaContent } from "./MediaContent.tsx";
 import { VoicePlayer } from "./VoiceNote.tsx";
@@ -84,6 +84,7 @@ export function MessageBubble({ message: m, conversationId, mine, senderName, on
         )}
         <span class="meta">
           {m.editedAt && !m.deleted && <span class="edited-label">edited</span>}
+          {m.expiresAt && !m.deleted && <ClockIcon class="disappearing-icon" label="Disappearing message" />}
           <time dateTime={m.sentAt}>{timeOfDay(m.sentAt)}</time>
           {mine && !m.deleted && <Ticks tick={tickFor(m.seq, receipts)} />}
         </span>

@@ -114,7 +114,19 @@ export function systemText(event: SystemEvent, name: (id: string) => string): st
         : `${name(event.by)} removed the group description`;
     case "settings_changed":
       return settingsText(name(event.by), event);
+    case "disappearing_changed":
+      return event.seconds === 0
+        ? `${name(event.by)} turned off disappearing messages`
+        : `${name(event.by)} turned on disappearing messages: ${timerLabel(event.seconds)}`;
   }
+}
+
+/** A disappearing-messages timer as a person says it: "Off", "24 hours", "7 days", "90 days". */
+export function timerLabel(seconds: number): string {
+  if (seconds <= 0) return "Off";
+  if (seconds < 86_400) return `${Math.round(seconds / 3600)} hours`;
+  const days = Math.round(seconds / 86_400);
+  return days === 1 ? "24 hours" : `${days} days`;
 }
 
 function settingsText(who: string, e: { onlyAdminsSend?: boolean; onlyAdminsEdit?: boolean }): string {

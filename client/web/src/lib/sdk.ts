@@ -1,9 +1,18 @@
 /** The one door to the client SDK: the web app imports it from here, never by deep paths. */
-export { Api, ApiError, MessengerClient, SendError, type ClientStore, type PendingSend } from "../../../sdk/index.ts";
+export {
+  Api,
+  ApiError,
+  MessengerClient,
+  SendError,
+  uploadResumable,
+  type ClientStore,
+  type PendingSend,
+} from "../../../sdk/index.ts";
 export type { Connection, ConnectionState } from "../../../sdk/index.ts";
 export {
   DEFAULT_HISTORY_PAGE,
   DEFAULT_SERVER_CONFIG,
+  DISAPPEARING_TIMERS,
   EDIT_WINDOW_SECONDS,
   MAX_ABOUT_CHARS,
   MAX_DESCRIPTION_BYTES,
@@ -12,6 +21,7 @@ export {
   MAX_DISPLAY_NAME_CHARS,
   MAX_PRESENCE_IDS,
   MAX_WAVEFORM_SAMPLES,
+  MULTIPART_PART_BYTES,
   MIN_PASSWORD_CHARS,
   USERNAME_PATTERN,
   type Conversation,

@@ -35,6 +35,7 @@ function patchThread(state: AppState, id: string, patch: (thread: Thread) => Thr
 /** A stored message arrived (event, send answer or history): place it everywhere it shows. */
 export function applyMessage(state: AppState, m: Message, viewing: boolean): AppState {
   let next = patchThread(state, m.conversationId, (t) => ({ ...t, items: mergeMessages(t.items, [m]) }));
+  if (m.system?.kind === "disappearing_changed") next = setTimer(next, m.conversationId, m.system.seconds);
   if (m.senderId === state.me.id && next.local.some((p) => p.clientId === m.clientId)) {
     next = { ...next, local: next.local.filter((p) => p.clientId !== m.clientId) };
   }
@@ -51,6 +52,24 @@ export function applyMessage(state: AppState, m: Message, viewing: boolean): App
       unreadCount: countsAsUnread ? chat.unreadCount + 1 : chat.unreadCount,
     };
   });
+}
+
+/** The chat's disappearing timer changed (its system message): the info panel and header follow. */
+function setTimer(state: AppState, conversationId: string, seconds: number): AppState {
+  const details = state.details[conversationId];
+  if (!details || (details.disappearingSeconds ?? 0) === seconds) return state;
+  return { ...state, details: { ...state.details, [conversationId]: { ...details, disappearingSeconds: seconds } } };
+}
+
+/** Disappearing messages whose time came: gone from the thread, and from the chat list's preview. */
+function expire(state: AppState, conversationId: string, seqs: readonly number[]): AppState {
+  const gone = new Set(seqs);
+  const next = patchThread(state, conversationId, (t) => ({ ...t, items: t.items.filter((m) => !gone.has(m.seq)) }));
+  return patchChat(next, conversationId, (chat) =>
+    chat.lastMessage && gone.has(chat.lastMessage.seq)
+      ? { ...chat, lastMessage: { ...chat.lastMessage, text: null, media: null, deleted: true } }
+      : chat,
+  );
 }
 
 /** Deleted for everyone: keep the seq as a tombstone. */
@@ -111,6 +130,8 @@ export function applyEvent(state: AppState, event: Event, viewing: boolean): App
       return applyEdit(state, event.conversationId, event.seq, event.text, event.editedAt);
     case "reaction":
       return applyReactions(state, event.conversationId, event.seq, event.reactions);
+    case "messages_expired":
+      return expire(state, event.conversationId, event.seqs);
   }
 }
 

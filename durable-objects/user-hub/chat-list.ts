@@ -54,5 +54,8 @@ export function applyToChatList(
     }
     case "reaction":
       return; // not a message: the chat's order and unread count stay
+    case "chat_state":
+    case "blocked":
+      return; // the hub's own events, written where they are made (./chat-state.ts, ./blocks.ts)
   }
 }

@@ -14,6 +14,7 @@ import { ERROR_CODES } from "./errors.ts";
 import { MAX_DEVICE_ID_CHARS, MAX_FRAME_ID_CHARS } from "./limits.ts";
 import { cleanString } from "./strings.ts";
 import { MessageEditedEvent, MessageRef, ReactionEvent } from "./message-extras.ts";
+import { ChatStateEvent } from "./chat-state.ts";
 
 export const PROTOCOL_VERSION = 1;
 
@@ -86,6 +87,7 @@ export const EventBody = z.discriminatedUnion("kind", [
       updatedAt: true,
       peer: true,
       status: true,
+      listState: true,
     }),
   }),
   /**
@@ -112,6 +114,8 @@ export const EventBody = z.discriminatedUnion("kind", [
    * Not a message: no seq, no unread count, no change to the chat list's order.
    */
   ReactionEvent,
+  /** This user pinned, archived, muted, marked unread or deleted a chat (on some device). */
+  ChatStateEvent,
 ]);
 export type EventBody = z.infer<typeof EventBody>;
 

@@ -13,3 +13,4 @@ export * from "./quick-frames.ts";
 export * from "./message-extras.ts";
 export * from "./documents.ts";
 export * from "./voice.ts";
+export * from "./chat-state.ts";

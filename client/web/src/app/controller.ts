@@ -35,6 +35,7 @@ import { MessageActions } from "./message-actions.ts";
 import { BlockActions } from "./block-actions.ts";
 import { GroupSettingsActions } from "./group-settings-actions.ts";
 import { InviteActions } from "./invite-actions.ts";
+import { ChatListActions } from "./chat-list-actions.ts";
 import { ProfileActions } from "./profile-actions.ts";
 import type { SessionPort } from "./session-port.ts";
 import { syncUrl } from "./url-state.ts";
@@ -60,6 +61,7 @@ export class Controller implements SessionPort {
   readonly blocks = new BlockActions(this);
   readonly groupSettings = new GroupSettingsActions(this);
   readonly invites = new InviteActions(this);
+  readonly chatList = new ChatListActions(this);
   private readonly idb: IndexedDbStore;
   private readonly cleanups: Array<() => void> = [];
   private readonly readSent = new Map<string, number>();
@@ -456,6 +458,9 @@ export class Controller implements SessionPort {
     const peer = state.chats[conversationId]?.peerId;
     if (peer) void this.refreshPresence([peer]);
     this.markActiveRead();
+    // Opening a chat I marked unread reads it, on every device.
+    if (state.chats[conversationId]?.listState?.markedUnread)
+      void this.chatList.change(conversationId, { unread: false });
   }
 
   /** Starts (or reopens) a direct chat with `user`. */

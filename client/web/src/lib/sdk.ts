@@ -1,6 +1,7 @@
 /** The one door to the client SDK: the web app imports it from here, never by deep paths. */
 export { Api, ApiError, MessengerClient, SendError, type ClientStore, type PendingSend } from "../../../sdk/index.ts";
 export type { Connection, ConnectionState } from "../../../sdk/index.ts";
+export { archivedList, listStateOf, mainList, shownInList, withNewMessage } from "../../../sdk/index.ts";
 export {
   DEFAULT_HISTORY_PAGE,
   DEFAULT_SERVER_CONFIG,
@@ -10,7 +11,10 @@ export {
   MAX_DOCUMENT_BYTES,
   MAX_FORWARD_TARGETS,
   MAX_DISPLAY_NAME_CHARS,
+  MAX_PINNED_CHATS,
   MAX_PRESENCE_IDS,
+  isMuted,
+  type ChatListState,
   MAX_WAVEFORM_SAMPLES,
   MIN_PASSWORD_CHARS,
   USERNAME_PATTERN,

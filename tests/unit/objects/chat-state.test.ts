@@ -39,7 +39,12 @@ function hub(chats = ["d_1"]) {
   store.load();
   const log = new EventLog(store, () => ME);
   log.wake();
-  const push = new HubPush(store, {} as Env, () => ME, () => undefined);
+  const push = new HubPush(
+    store,
+    {} as Env,
+    () => ME,
+    () => undefined,
+  );
   const broadcast: Event[] = [];
   const chatState = new HubChatState(new ChatStateStore(storage.sqlStorage), {
     transaction: (write) => storage.transactionSync(write),

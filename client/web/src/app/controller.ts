@@ -40,6 +40,7 @@ import { ProfileActions } from "./profile-actions.ts";
 import type { SessionPort } from "./session-port.ts";
 import { syncUrl } from "./url-state.ts";
 import { keepChatList, restoreChatList } from "./offline-snapshot.ts";
+import { keepFailedSends, restoreFailedSends } from "./failed-sends.ts";
 import { showUnreadInTab } from "./unread-badge.ts";
 
 /** Messages per history page (the server's default). */
@@ -122,7 +123,12 @@ export class Controller implements SessionPort {
     const receipts = await this.idb.loadReceipts().catch(() => ({}));
     this.update((s) => ({ ...s, receipts }));
     await restoreChatList(this.idb, this.store);
-    this.cleanups.push(keepChatList(this.idb, this.store), showUnreadInTab(this.store));
+    await restoreFailedSends(this.idb, this.store);
+    this.cleanups.push(
+      keepChatList(this.idb, this.store),
+      keepFailedSends(this.idb, this.store),
+      showUnreadInTab(this.store),
+    );
     this.wireClient();
     this.wireWindow();
     void this.refreshChats();

@@ -99,7 +99,10 @@ export function MessageBubble({ message: m, conversationId, mine, senderName, on
 export function PendingBubble({ send }: { send: LocalSend }) {
   const controller = useController();
   const items: MenuItem[] = send.error
-    ? [{ label: "Discard", danger: true, run: () => controller.messages.discardFailed(send.clientId) }]
+    ? [
+        ...(send.file?.blob ? [{ label: "Retry", run: () => controller.messages.retryFailed(send.clientId) }] : []),
+        { label: "Discard", danger: true, run: () => controller.messages.discardFailed(send.clientId) },
+      ]
     : [];
   const at = new Date(send.queuedAt).toISOString();
   return (

@@ -4,7 +4,15 @@
  * Every transition is idempotent: replays after a reconnect and REST refetches may repeat anything.
  */
 import { withNewMessage } from "../lib/sdk.ts";
-import type { ChatListState, ConversationSummary, Event, Message, PendingSend, User } from "../lib/sdk.ts";
+import type {
+  ChatListState,
+  Conversation,
+  ConversationSummary,
+  Event,
+  Message,
+  PendingSend,
+  User,
+} from "../lib/sdk.ts";
 import { applyEdit, applyReactions, deleteQuotes } from "./message-extras.ts";
 import type { AppState, LocalSend, Receipts, Thread } from "./types.ts";
 
@@ -141,6 +149,28 @@ export function clearMarkedUnread(state: AppState, conversationId: string): AppS
   return patchChat(state, conversationId, (chat) =>
     chat.listState?.markedUnread ? { ...chat, listState: { ...chat.listState, markedUnread: false } } : chat,
   );
+}
+
+/**
+ * A group I just created or joined: its details, and a chat-list row until the server's list (last
+ * message, unread count) replaces it. A row already there is kept.
+ */
+export function placeGroup(state: AppState, conversation: Conversation, at: string): AppState {
+  const row: ConversationSummary = state.chats[conversation.id] ?? {
+    id: conversation.id,
+    type: "group",
+    name: conversation.name,
+    peerId: null,
+    lastMessage: null,
+    unreadCount: 0,
+    updatedAt: at,
+    active: true,
+  };
+  return {
+    ...state,
+    details: { ...state.details, [conversation.id]: conversation },
+    chats: { ...state.chats, [conversation.id]: row },
+  };
 }
 
 /** I blocked or unblocked someone (here, on another device, or the list as loaded). */

@@ -147,4 +147,41 @@ describe("web client, chat list state", () => {
     },
     TEST_MS,
   );
+
+  it(
+    "searches across chats on this device and jumps to the message found",
+    async () => {
+      const alice = await person("Alice");
+      const bob = await person("Bob");
+      const carol = await person("Carol");
+      await startChatWith(bob, alice);
+      await sendText(bob.page, "Pancakes on Sunday?");
+      for (let i = 1; i <= 30; i++) await sendText(bob.page, `filler ${i}`);
+      await startChatWith(carol, alice);
+      await sendText(carol.page, "I made pancakes");
+      await openChat(alice.page, "Bob");
+      await visible(bubble(alice.page, "filler 30"));
+      await openChat(alice.page, "Carol");
+
+      const search = alice.page.getByRole("searchbox", { name: /search chats or find people/i });
+      await search.fill("pancakes");
+      const found = alice.page.getByRole("list", { name: "Messages found" });
+      await visible(found.getByRole("button", { name: /^Carol.*I made pancakes/ }));
+      await found.getByRole("button", { name: /^Bob.*Pancakes on Sunday\?/ }).click();
+      const target = bubble(alice.page, "Pancakes on Sunday?");
+      await visible(target);
+      await until(
+        "scrolled to it",
+        () =>
+          target.evaluate((el) => {
+            const box = el.getBoundingClientRect();
+            const pane = el.closest("[role=log]")?.getBoundingClientRect();
+            return pane !== undefined && box.top >= pane.top && box.bottom <= pane.bottom;
+          }),
+        true,
+      );
+      expect(await search.inputValue()).toBe("");
+    },
+    TEST_MS,
+  );
 });

@@ -469,6 +469,15 @@ export class Controller implements SessionPort {
       void this.chatList.change(conversationId, { unread: false });
   }
 
+  /** Opens a chat at one of its messages (a search result): once its newest page is in, scrolls there. */
+  async openAt(conversationId: string, seq: number): Promise<void> {
+    this.openChat(conversationId);
+    for (let i = 0; i < 100 && this.store.get().threads[conversationId]?.loadingOlder; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => requestAnimationFrame(r));
+    await this.extras.jumpTo(conversationId, seq);
+  }
+
   /** Starts (or reopens) a direct chat with `user`. */
   async chatWith(user: User): Promise<void> {
     try {

@@ -1,6 +1,8 @@
 /** The left column: my avatar and actions, the search box, and the chat list or search results. */
 import { useState } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
+import { listTime } from "../lib/format.ts";
+import { searchAcrossChats } from "../lib/message-search.ts";
 import { useUserSearch } from "../lib/use-user-search.ts";
 import { archivedChats, chatTitle, listedChats, sortedChats } from "../state/selectors.ts";
 import { Avatar } from "./Avatar.tsx";
@@ -42,6 +44,12 @@ function SearchResults({ query, onDone }: { query: string; onDone(): void }) {
   const needle = query.trim().toLowerCase();
   const matching = chats.filter((c) => chatTitle(state, c).toLowerCase().includes(needle));
   const { users, searching } = useUserSearch(controller.api, query, me.id);
+  const threads = useApp((s) => s.threads);
+  const hits = searchAcrossChats(
+    threads,
+    chats.flatMap((c) => (c.lastMessage ? [c.lastMessage] : [])),
+    query,
+  );
   return (
     <div class="search-results">
       {matching.length > 0 && (
@@ -51,6 +59,45 @@ function SearchResults({ query, onDone }: { query: string; onDone(): void }) {
             {matching.map((c) => (
               <ChatRow key={c.id} id={c.id} />
             ))}
+          </ul>
+        </>
+      )}
+      {hits.length > 0 && (
+        <>
+          <h2 class="section-title">Messages</h2>
+          <ul class="chat-list" aria-label="Messages found">
+            {hits.map(({ conversationId, message }) => {
+              const chat = state.chats[conversationId];
+              const title = chat ? chatTitle(state, chat) : "";
+              return (
+                <li key={`${conversationId}:${message.seq}`}>
+                  <button
+                    type="button"
+                    class="chat-row"
+                    onClick={() => {
+                      onDone();
+                      void controller.openAt(conversationId, message.seq);
+                    }}
+                  >
+                    <span class="chat-row-main">
+                      <span class="chat-row-line">
+                        <span class="chat-row-name">{title}</span>
+                        <span class="visually-hidden">, </span>
+                        <time class="chat-row-time" dateTime={message.sentAt}>
+                          {listTime(message.sentAt)}
+                        </time>
+                      </span>
+                      <span class="chat-row-line">
+                        <span class="visually-hidden">, </span>
+                        <span class="chat-row-preview" dir="auto">
+                          {message.text}
+                        </span>
+                      </span>
+                    </span>
+                  </button>
+                </li>
+              );
+            })}
           </ul>
         </>
       )}

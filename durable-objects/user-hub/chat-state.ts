@@ -7,12 +7,7 @@
  * `chatMessage`), a read clears "marked unread" (`chatRead`), and a chat deleted for me shows again
  * once its last seq passes `cleared_upto` (`chatList`). Devices apply the same rules to the events.
  */
-import {
-  MAX_PINNED_CHATS,
-  type ChatListState,
-  type Event,
-  type EventBody,
-} from "../../client/sdk/protocol/index.ts";
+import { MAX_PINNED_CHATS, type ChatListState, type Event, type EventBody } from "../../client/sdk/protocol/index.ts";
 import { err, ok, type Result } from "../../lib/result.ts";
 import { chatStateOf, type ChatStateRow, type ChatStateStore } from "./chat-state-store.ts";
 
@@ -30,7 +25,12 @@ type Columns = Omit<ChatStateRow, "muted_until" | "last_seq">;
  * The row after `change` (pure). Pinning takes a chat out of the archive and archiving unpins it, as
  * WhatsApp does; deleting for me resets every switch and hides what is there up to the last seq.
  */
-export function nextColumns(row: ChatStateRow, change: ChatStateChange, pinnedOthers: number, now: number): Result<Columns> {
+export function nextColumns(
+  row: ChatStateRow,
+  change: ChatStateChange,
+  pinnedOthers: number,
+  now: number,
+): Result<Columns> {
   if (change.clear) return ok({ pinned_at: null, archived: 0, marked_unread: 0, cleared_upto: row.last_seq });
   const next: Columns = {
     pinned_at: row.pinned_at,

@@ -104,6 +104,8 @@ export const CONVERSATION_CREATES_PER_USER: RateRule = {
  * hubs and a conversation; nobody blocks 30 people a minute by hand.
  */
 export const BLOCKS_PER_USER: RateRule = { name: "block_user", limit: 30, windowSeconds: 60 };
+/** Pin/archive/unread/delete-for-me changes: each is logged and sent to every device of the user. */
+export const CHAT_STATE_PER_USER: RateRule = { name: "chat_state_user", limit: 60, windowSeconds: 60 };
 /**
  * Invite-link previews and joins per user (`GET /v1/invites/:token`, `POST …/join`): 20 / 60 s, one
  * bucket. A join posts a system message to up to 200 members; a token is 128 random bits, so this is

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import {
+  ChatListStateAnswer,
   Conversation,
   ConversationSummary,
   Invite,
@@ -22,6 +23,7 @@ import {
   MAX_FORWARD_TARGETS,
   ReactionSummary,
   type AddMembersBody,
+  type ChatListStateBody,
   type EditMessageBody,
   type ErrorCode,
   type PrivacyBody,
@@ -534,6 +536,24 @@ export class Api {
       pathTo(ROUTES.joinInvite.path, { token }),
       z.object({ conversation: Conversation }),
     ).then((r) => r.conversation);
+  }
+  /**
+   * Pins, archives or marks a chat unread for me (README "Chat list state"); every device of mine
+   * gets a `chat_state` event. 409 `too_many_pinned` past three pins.
+   */
+  setListState(id: string, change: ChatListStateBody) {
+    return this.request(
+      ROUTES.setListState.method,
+      pathTo(ROUTES.setListState.path, { id }),
+      ChatListStateAnswer,
+      change,
+    ).then((r) => r.state);
+  }
+  /** Deletes a chat for me: gone from my list (all devices) until a newer message arrives. */
+  clearChat(id: string) {
+    return this.request(ROUTES.clearChat.method, pathTo(ROUTES.clearChat.path, { id }), ChatListStateAnswer).then(
+      (r) => r.state,
+    );
   }
   /** The people I blocked, oldest block first (README "Blocking"). */
   blocked() {

@@ -5,3 +5,4 @@ export { Connection, SendError, type ConnectionEvents, type ConnectionState } fr
 export { MessengerClient, type ClientOptions } from "./client.ts";
 export { MemoryStore, type ClientStore, type PendingSend } from "./store.ts";
 export * as protocol from "./protocol/index.ts";
+export { archivedList, listStateOf, mainList, shownInList, withNewMessage } from "./chat-list-order.ts";

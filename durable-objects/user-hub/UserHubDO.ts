@@ -14,6 +14,7 @@ import { DurableObject } from "cloudflare:workers";
 import {
   CLOSE_CODES,
   PROTOCOL_VERSION,
+  type ChatListState,
   type ConversationSummary,
   type Message,
   type Presence,
@@ -33,6 +34,7 @@ import type { FrameHandler, SendRequest } from "./frames.ts";
 import type { ConversationCalls } from "./conversation-calls.ts";
 import { wireHub } from "./parts.ts";
 import type { HubBlocks } from "./blocks.ts";
+import type { ChatStateChange, HubChatState } from "./chat-state.ts";
 import type { HubPresence } from "./presence.ts";
 import type { HubProfiles } from "./profiles.ts";
 import type { HubPush } from "./push.ts";
@@ -71,6 +73,7 @@ export class UserHubDO extends DurableObject<Env> {
   private readonly push: HubPush;
   private readonly profiles: HubProfiles;
   private readonly blocks: HubBlocks;
+  private readonly chatState: HubChatState;
   private readonly receipts: Drain;
   private readonly pushes: Drain;
   private readonly profileFanout: Drain;
@@ -90,6 +93,7 @@ export class UserHubDO extends DurableObject<Env> {
     ({ presence: this.presenceState, push: this.push, profiles: this.profiles, blocks: this.blocks } = parts);
     ({ receipts: this.receipts, pushes: this.pushes, profileFanout: this.profileFanout } = parts);
     this.conversations = parts.conversations;
+    this.chatState = parts.chatState;
     // Keep-alives are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     void ctx.blockConcurrencyWhile(async () => {
@@ -194,9 +198,14 @@ export class UserHubDO extends DurableObject<Env> {
     this.write(() => this.push.unsubscribe(endpoint));
   }
 
-  /** Mutes pushes for one of the user's chats; false if the user has no such chat. */
+  /** Mutes pushes for one of the user's chats (logged for every device); false if the user has no such chat. */
   async mutePush(conversationId: string, until: number | "always" | null): Promise<boolean> {
-    return this.write(() => this.push.mute(conversationId, until));
+    return this.chatState.mute(conversationId, until);
+  }
+
+  /** Pins, archives, marks unread or deletes a chat for this user (./chat-state.ts). */
+  async changeChatState(conversationId: string, change: ChatStateChange): Promise<Result<ChatListState>> {
+    return this.chatState.change(conversationId, change);
   }
 
   /** Private previews: `previews: false` makes pushes say only "New message". */

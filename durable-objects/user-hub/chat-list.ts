@@ -65,5 +65,8 @@ export function applyToChatList(
         }
       }
       return;
+    case "chat_state":
+    case "blocked":
+      return; // the hub's own events, written where they are made (./chat-state.ts, ./blocks.ts)
   }
 }

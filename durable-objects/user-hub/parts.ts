@@ -12,6 +12,8 @@ import { Alarm } from "../shared/alarm.ts";
 import { Drain } from "../shared/drain.ts";
 import { ConversationCalls } from "./conversation-calls.ts";
 import { HubBlocks } from "./blocks.ts";
+import { HubChatState } from "./chat-state.ts";
+import { ChatStateStore } from "./chat-state-store.ts";
 import { reportDelivered } from "./delivered-receipts.ts";
 import { EventLog, asEvent } from "./event-log.ts";
 import { forwardContent } from "./forward-source.ts";
@@ -44,6 +46,7 @@ export interface HubParts {
   push: HubPush;
   profiles: HubProfiles;
   blocks: HubBlocks;
+  chatState: HubChatState;
   /** Background jobs: delivered receipts to conversations, push notifications, profile fan-out. */
   receipts: Drain;
   pushes: Drain;
@@ -96,6 +99,15 @@ export function wireHub(ctx: DurableObjectState, env: Env, hooks: HubHooks): Hub
         if (own) store.queueProfileFor(peerId, own.version);
       },
       kickProfiles: () => hooks.kick(parts.profileFanout),
+    }),
+    chatState: new HubChatState(new ChatStateStore(ctx.storage.sql), {
+      transaction: (write) => hooks.write(write),
+      log: (key, body) => {
+        const event = log.appendOwn(key, body, Date.now());
+        return event && asEvent(event);
+      },
+      broadcast: (events) => sockets.broadcast(JSON.stringify({ type: "events", events } satisfies ServerFrame)),
+      mutePush: (conversationId, until) => push.mute(conversationId, until),
     }),
     presence: new HubPresence(store, {
       userId: hooks.userId,

@@ -8,6 +8,7 @@
  * Everything is SQLite rows, so a hibernated or evicted hub resumes where it was; the only timer is
  * the DO alarm (`schedule`), never setTimeout.
  */
+import { MUTED_FOREVER } from "./chat-state-store.ts";
 import type { Event, EventBody, PushPayload, PushSubscriptionBody } from "../../client/sdk/protocol/index.ts";
 import { withUserStore } from "../../db/user-store.ts";
 import { ProfileCache } from "../../db/cache/profile-cache.ts";
@@ -30,8 +31,6 @@ export const MAX_PUSH_SUBSCRIPTIONS = 20;
 const PREVIEW_CHARS = 120;
 /** Parallel requests from one hub. */
 const SEND_CONCURRENCY = 6;
-/** Stored `until` for "always". */
-const MUTED_FOREVER = Number.MAX_SAFE_INTEGER;
 /** Key in the hub's `settings` table. */
 const PREVIEWS_KEY = "push_previews";
 

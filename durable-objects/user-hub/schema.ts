@@ -70,4 +70,10 @@ export const HUB_MIGRATIONS = [
   `CREATE TABLE dead_letters (
      id INTEGER PRIMARY KEY AUTOINCREMENT, queue TEXT NOT NULL, item TEXT NOT NULL, error TEXT NOT NULL,
      at INTEGER NOT NULL)`,
+  // ---- the user's own state of each chat (chat-state.ts; README "Chat list state") ----
+  // pinned_at: ms, null = not pinned; cleared_upto: last seq when deleted for me, null = never.
+  `ALTER TABLE chats ADD COLUMN pinned_at INTEGER`,
+  `ALTER TABLE chats ADD COLUMN archived INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE chats ADD COLUMN marked_unread INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE chats ADD COLUMN cleared_upto INTEGER`,
 ] as const;

@@ -9,6 +9,7 @@
  */
 import { iso } from "../../lib/time.ts";
 import type { ConversationSummary, Message, User } from "../../client/sdk/protocol/index.ts";
+import { chatStateOf, type ChatStateColumns } from "./chat-state-store.ts";
 
 /** Events kept for devices that have not acked them; a device further behind gets `synced {reset}`. */
 export const MAX_LOG_EVENTS = 20_000;
@@ -426,15 +427,19 @@ export class HubStore {
     );
   }
 
-  /** A newer message becomes the chat's last one (an older one arriving late changes nothing). */
+  /**
+   * A newer message becomes the chat's last one (an older one arriving late changes nothing). The
+   * same statement brings an archived chat back unless it is muted (./chat-state.ts): no extra one.
+   */
   chatMessage(conversationId: string, messageJson: string, seq: number, sentAt: number): void {
     this.sql.exec(
-      `UPDATE chats SET last_message = ?, last_seq = ?, updated_at = ? WHERE conversation_id = ? AND last_seq < ?`,
+      `UPDATE chats SET last_message = ?1, last_seq = ?2, updated_at = ?3,
+         archived = (archived = 1 AND EXISTS (SELECT 1 FROM push_mutes WHERE conversation_id = ?4 AND until > ?3))
+       WHERE conversation_id = ?4 AND last_seq < ?2`,
       messageJson,
       seq,
       sentAt,
       conversationId,
-      seq,
     );
   }
 
@@ -470,7 +475,11 @@ export class HubStore {
   }
 
   chatRead(conversationId: string, upTo: number): void {
-    this.sql.exec("UPDATE chats SET read_upto = MAX(read_upto, ?) WHERE conversation_id = ?", upTo, conversationId);
+    this.sql.exec(
+      "UPDATE chats SET read_upto = MAX(read_upto, ?), marked_unread = 0 WHERE conversation_id = ?",
+      upTo,
+      conversationId,
+    );
     this.sql.exec("DELETE FROM unread WHERE conversation_id = ? AND seq <= ?", conversationId, upTo);
   }
 
@@ -490,7 +499,6 @@ export class HubStore {
     );
   }
 
-  /** The chat list, most recent activity first. */
   /** Whether `conversationId` is a group chat here (read once, cached: a chat never changes type). */
   isGroup(conversationId: string): boolean {
     let group = this.groups.get(conversationId);
@@ -504,12 +512,15 @@ export class HubStore {
     return group;
   }
 
+  /** The chat list, most recent activity first; chats deleted for me show again with a newer message. */
   chatList(): ConversationSummary[] {
     return this.sql
-      .exec<ChatRow>(
+      .exec<ChatRow & ChatStateColumns>(
         `SELECT c.*, (SELECT COUNT(*) FROM unread u WHERE u.conversation_id = c.conversation_id) AS unread,
-           p.body AS peer_body
+           p.body AS peer_body, m.until AS muted_until
          FROM chats c LEFT JOIN profiles p ON c.type = 'direct' AND p.user_id = c.peer_id
+           LEFT JOIN push_mutes m ON m.conversation_id = c.conversation_id
+         WHERE c.cleared_upto IS NULL OR c.last_seq > c.cleared_upto
          ORDER BY updated_at DESC, conversation_id`,
       )
       .toArray()
@@ -529,6 +540,7 @@ export class HubStore {
           readSome: r.read_some,
           readAll: r.read_all,
         },
+        listState: chatStateOf(r, Date.now()),
       }));
   }
 

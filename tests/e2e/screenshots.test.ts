@@ -94,7 +94,7 @@ it("captures the main screens at phone and desktop widths", { timeout: 180_000 }
     .getByRole("textbox", { name: "Add a caption" })
     .fill("This is the spot");
   await alice.page.getByRole("dialog", { name: "Send photo" }).getByRole("button", { name: "Send" }).click();
-  await sendText(alice.page, "Meet at 9 by the station?\nI'll bring coffee.");
+  await sendText(alice.page, "Meet at *9* by the station?\nI'll bring _coffee_. Route: https://maps.example.com/lake");
   await until("read by all", () => tick(bubble(alice.page, "Meet at 9")).getAttribute("aria-label"), "Read");
   await bob.page.getByRole("textbox", { name: "Type a message" }).fill("Perfect");
   await hasText(alice.page.locator(".conversation-subtitle"), "Bob Chen is typing…");
@@ -116,6 +116,10 @@ it("captures the main screens at phone and desktop widths", { timeout: 180_000 }
   await sendText(bob.page, "Also: do you still have my tent?");
   await visible(alice.page.getByRole("button", { name: /^Bob Chen\s*, online.*1 unread message/ }));
   await alice.page.getByRole("region", { name: "Message info" }).getByRole("button", { name: "Close" }).click();
+  // The group stays on top of her list: pinned from its row's menu.
+  await alice.page.getByRole("button", { name: "Chat options for Weekend trip" }).click();
+  await alice.page.getByRole("menuitem", { name: "Pin chat" }).click();
+  await visible(alice.page.getByRole("img", { name: "Pinned" }));
   await alice.page.setViewportSize(PHONE);
   await alice.page.getByRole("button", { name: "Back to chats" }).click();
   await visible(alice.page.getByRole("heading", { name: "Chats" }));

@@ -312,6 +312,17 @@ const ROUTES: Record<string, Entry> = {
     call: (id) => ({ method: "PUT", path: `/v1/conversations/${id}/mute`, body: { until: "always" } }),
     expect: { member: 200, sender: 200, admin: 200 },
   },
+  "PATCH /v1/conversations/:id/list-state": {
+    scope: "conversation",
+    call: (id) => ({ method: "PATCH", path: `/v1/conversations/${id}/list-state`, body: { archived: false } }),
+    expect: { member: 200, sender: 200, admin: 200 },
+  },
+  // Registered last (workers/index.ts): hiding the chat from the caller's own list affects no later row.
+  "POST /v1/conversations/:id/clear": {
+    scope: "conversation",
+    call: (id) => ({ method: "POST", path: `/v1/conversations/${id}/clear` }),
+    expect: { member: 200, sender: 200, admin: 200 },
+  },
   "GET /v1/me/notifications": { scope: "self", call: () => ({ method: "GET", path: "/v1/me/notifications" }) },
   "PUT /v1/me/notifications": {
     scope: "self",

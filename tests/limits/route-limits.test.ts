@@ -10,6 +10,7 @@ import { rateRuleOf } from "../../workers/middleware/rate-limit.ts";
 import {
   AUTH_PER_IP_EDGE,
   BLOCKS_PER_USER,
+  CHAT_STATE_PER_USER,
   INVITES_PER_USER,
   PASSWORD_CHANGES_PER_USER,
   CONVERSATION_CREATES_PER_USER,
@@ -55,6 +56,8 @@ const LIMITED: Record<string, RateRule[]> = {
   "PATCH /v1/conversations/:id/messages/:seq": [MESSAGE_CHANGES_PER_USER],
   "PUT /v1/conversations/:id/messages/:seq/reaction": [MESSAGE_CHANGES_PER_USER],
   "DELETE /v1/conversations/:id/messages/:seq/reaction": [MESSAGE_CHANGES_PER_USER],
+  "PATCH /v1/conversations/:id/list-state": [CHAT_STATE_PER_USER],
+  "POST /v1/conversations/:id/clear": [CHAT_STATE_PER_USER],
 };
 
 /** Each served route's chain (middleware entries of that method and path, then the handler), in order. */

@@ -54,6 +54,7 @@ const SAMPLES: Record<string, unknown[]> = {
   PresenceQuery: [{ ids: "u_bob,u_carol" }],
   PrivacyBody: [{ presence: "contacts" }, { readReceipts: false }],
   ChangePasswordBody: [{ currentPassword: "correct horse", newPassword: "a-brand-new-pass-7" }],
+  ChatListStateBody: [{ pinned: true }, { archived: false, unread: true }],
   EndOtherSessionsQuery: [{ others: "true" }],
   PushSubscriptionBody: [
     { endpoint: "https://push.example/abc", keys: { p256dh: `B${"A".repeat(86)}`, auth: "A".repeat(22) } },

@@ -67,6 +67,8 @@ describe("SDK paths", () => {
       api.blocked(),
       api.block("u_bob"),
       api.unblock("u_bob"),
+      api.setListState("g_1", { pinned: true }),
+      api.clearChat("g_1"),
       api.sessions(),
       api.endSession("s_1"),
       api.endOtherSessions(),

@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   not_found: 404,
   username_taken: 409,
   group_full: 409,
+  /** Pinning a fourth chat: unpin one first (MAX_PINNED_CHATS). */
+  too_many_pinned: 409,
   conflict: 409,
   payload_too_large: 413,
   message_too_large: 413,

@@ -15,6 +15,7 @@ import { MAX_DEVICE_ID_CHARS, MAX_FRAME_ID_CHARS } from "./limits.ts";
 import { cleanString } from "./strings.ts";
 import { MessageEditedEvent, MessageRef, ReactionEvent } from "./message-extras.ts";
 import { MessagesExpiredEvent } from "./disappearing.ts";
+import { ChatStateEvent } from "./chat-state.ts";
 
 export const PROTOCOL_VERSION = 1;
 
@@ -87,6 +88,7 @@ export const EventBody = z.discriminatedUnion("kind", [
       updatedAt: true,
       peer: true,
       status: true,
+      listState: true,
     }),
   }),
   /**
@@ -115,6 +117,8 @@ export const EventBody = z.discriminatedUnion("kind", [
   ReactionEvent,
   /** Disappearing messages whose time came: gone from the chat, its history and every device. */
   MessagesExpiredEvent,
+  /** This user pinned, archived, muted, marked unread or deleted a chat (on some device). */
+  ChatStateEvent,
 ]);
 export type EventBody = z.infer<typeof EventBody>;
 

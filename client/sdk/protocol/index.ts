@@ -15,3 +15,4 @@ export * from "./documents.ts";
 export * from "./voice.ts";
 export * from "./disappearing.ts";
 export * from "./uploads.ts";
+export * from "./chat-state.ts";

@@ -4,6 +4,7 @@
  * against) and TypeScript types are inferred from them, never written twice.
  */
 import { z } from "zod";
+import { ChatListState } from "./chat-state.ts";
 
 const IsoTime = z.string();
 
@@ -164,6 +165,8 @@ export const ConversationSummary = z.object({
   peer: User.nullable().optional(),
   /** The receipt watermarks of the user's own messages here (the `status` event's four numbers). */
   status: StatusWatermarks.optional(),
+  /** This user's pinned/archived/muted/unread/deleted state of the chat (README "Chat list state"). */
+  listState: ChatListState.optional(),
 });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;
 

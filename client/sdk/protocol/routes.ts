@@ -91,6 +91,10 @@ export const ROUTES = {
   subscribePush: { method: "POST", path: "/v1/push/subscriptions" },
   unsubscribePush: { method: "DELETE", path: "/v1/push/subscriptions" },
   mute: { method: "PUT", path: "/v1/conversations/:id/mute" },
+  /** Pin, archive, mark unread (README "Chat list state"). */
+  setListState: { method: "PATCH", path: "/v1/conversations/:id/list-state" },
+  /** Delete a chat for me: gone from my list until a newer message. */
+  clearChat: { method: "POST", path: "/v1/conversations/:id/clear" },
   notifications: { method: "GET", path: "/v1/me/notifications" },
   setNotifications: { method: "PUT", path: "/v1/me/notifications" },
 } as const satisfies Record<string, Route>;

@@ -35,10 +35,12 @@ import { MessageActions } from "./message-actions.ts";
 import { BlockActions } from "./block-actions.ts";
 import { GroupSettingsActions } from "./group-settings-actions.ts";
 import { InviteActions } from "./invite-actions.ts";
+import { ChatListActions } from "./chat-list-actions.ts";
 import { ProfileActions } from "./profile-actions.ts";
 import type { SessionPort } from "./session-port.ts";
 import { syncUrl } from "./url-state.ts";
 import { keepChatList, restoreChatList } from "./offline-snapshot.ts";
+import { keepFailedSends, restoreFailedSends } from "./failed-sends.ts";
 import { showUnreadInTab } from "./unread-badge.ts";
 
 /** Messages per history page (the server's default). */
@@ -60,6 +62,7 @@ export class Controller implements SessionPort {
   readonly blocks = new BlockActions(this);
   readonly groupSettings = new GroupSettingsActions(this);
   readonly invites = new InviteActions(this);
+  readonly chatList = new ChatListActions(this);
   private readonly idb: IndexedDbStore;
   private readonly cleanups: Array<() => void> = [];
   private readonly readSent = new Map<string, number>();
@@ -120,7 +123,12 @@ export class Controller implements SessionPort {
     const receipts = await this.idb.loadReceipts().catch(() => ({}));
     this.update((s) => ({ ...s, receipts }));
     await restoreChatList(this.idb, this.store);
-    this.cleanups.push(keepChatList(this.idb, this.store), showUnreadInTab(this.store));
+    await restoreFailedSends(this.idb, this.store);
+    this.cleanups.push(
+      keepChatList(this.idb, this.store),
+      keepFailedSends(this.idb, this.store),
+      showUnreadInTab(this.store),
+    );
     this.wireClient();
     this.wireWindow();
     void this.refreshChats();
@@ -456,6 +464,18 @@ export class Controller implements SessionPort {
     const peer = state.chats[conversationId]?.peerId;
     if (peer) void this.refreshPresence([peer]);
     this.markActiveRead();
+    // Opening a chat I marked unread reads it, on every device.
+    if (state.chats[conversationId]?.listState?.markedUnread)
+      void this.chatList.change(conversationId, { unread: false });
+  }
+
+  /** Opens a chat at one of its messages (a search result): once its newest page is in, scrolls there. */
+  async openAt(conversationId: string, seq: number): Promise<void> {
+    this.openChat(conversationId);
+    for (let i = 0; i < 100 && this.store.get().threads[conversationId]?.loadingOlder; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => requestAnimationFrame(r));
+    await this.extras.jumpTo(conversationId, seq);
   }
 
   /** Starts (or reopens) a direct chat with `user`. */

@@ -1,6 +1,7 @@
 /** Group administration: create, add and remove members, roles, rename, leave. */
 import { ApiError, isMediaType } from "../lib/sdk.ts";
 import { describeFile, rememberLocal } from "../lib/media.ts";
+import { placeGroup } from "../state/reducers.ts";
 import type { SessionPort } from "./session-port.ts";
 
 export class GroupActions {
@@ -9,23 +10,7 @@ export class GroupActions {
   async create(name: string, memberIds: string[]): Promise<boolean> {
     try {
       const conversation = await this.app.api.createGroup(name, memberIds);
-      this.app.update((s) => ({
-        ...s,
-        details: { ...s.details, [conversation.id]: conversation },
-        chats: {
-          ...s.chats,
-          [conversation.id]: s.chats[conversation.id] ?? {
-            id: conversation.id,
-            type: "group",
-            name: conversation.name,
-            peerId: null,
-            lastMessage: null,
-            unreadCount: 0,
-            updatedAt: conversation.createdAt,
-            active: true,
-          },
-        },
-      }));
+      this.app.update((s) => placeGroup(s, conversation, conversation.createdAt));
       this.app.openChat(conversation.id);
       return true;
     } catch (error) {

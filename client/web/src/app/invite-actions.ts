@@ -3,6 +3,7 @@
  * (`/#invite=<token>`, the `url` the server answers), sees the group and joins.
  */
 import { ApiError, type Invite, type InvitePreview } from "../lib/sdk.ts";
+import { placeGroup } from "../state/reducers.ts";
 import type { SessionPort } from "./session-port.ts";
 
 const HASH = /^#invite=([0-9a-f]{32}[A-Za-z0-9_-]+)$/;
@@ -49,23 +50,7 @@ export class InviteActions {
     try {
       const conversation = await this.app.api.joinInvite(token);
       // Shown at once; the chat list (last message, unread) follows from the server.
-      this.app.update((s) => ({
-        ...s,
-        details: { ...s.details, [conversation.id]: conversation },
-        chats: {
-          ...s.chats,
-          [conversation.id]: s.chats[conversation.id] ?? {
-            id: conversation.id,
-            type: "group",
-            name: conversation.name,
-            peerId: null,
-            lastMessage: null,
-            unreadCount: 0,
-            updatedAt: new Date().toISOString(),
-            active: true,
-          },
-        },
-      }));
+      this.app.update((s) => placeGroup(s, conversation, new Date().toISOString()));
       this.app.scheduleChatsRefresh();
       this.app.openChat(conversation.id);
       return true;

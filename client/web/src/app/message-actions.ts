@@ -102,7 +102,7 @@ export class MessageActions {
         clientId,
         conversationId,
         text,
-        file: { url: objectUrl, type: file.type, name: file.name },
+        file: { url: objectUrl, type: file.type, name: file.name, blob: file },
         progress: 0,
         queuedAt: Date.now(),
       }),
@@ -147,6 +147,16 @@ export class MessageActions {
   /** Forgets a send the server refused (shown with its error). */
   discardFailed(clientId: string): void {
     this.app.update((s) => discardLocalSend(s, clientId));
+  }
+
+  /** Tries a refused upload again with the file kept for it (also after a reload: app/failed-sends.ts). */
+  retryFailed(clientId: string): void {
+    const send = this.app.state().local.find((p) => p.clientId === clientId);
+    const blob = send?.file?.blob;
+    if (!send || !send.file || !blob) return;
+    this.discardFailed(clientId);
+    const file = new File([blob], send.file.name, { type: send.file.type });
+    void this.sendMedia(send.conversationId, file, send.text ?? "", !isMediaType(send.file.type));
   }
 
   typing(conversationId: string): void {

@@ -19,7 +19,8 @@ export interface SessionPort {
   isViewing(conversationId: string): boolean;
   /** A short message at the bottom of the screen. */
   toast(text: string): void;
-  openChat(conversationId: string): void;
+  /** Opens a chat, or closes the open one (null). */
+  openChat(conversationId: string | null): void;
   /** Refetches a conversation's members and roles. */
   refreshDetails(conversationId: string): Promise<void>;
   /** Refetches the chat list soon (coalesced). */

@@ -1,8 +1,15 @@
-/** One chat in the list: avatar (with online dot), name, time, last message with my ticks, unread badge. */
+/**
+ * One chat in the list: avatar (with online dot), name, time, last message with my ticks, unread
+ * badge, pinned/muted marks, and its options menu (./ChatRowMenu.tsx).
+ */
+import { useState } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
+import { isMuted, listStateOf } from "../lib/sdk.ts";
 import { listTime, previewText } from "../lib/format.ts";
 import { chatTitle, nameOf, pendingIn, tickFor } from "../state/selectors.ts";
 import { Avatar } from "./Avatar.tsx";
+import { ChatRowMenu } from "./ChatRowMenu.tsx";
+import { MutedIcon, PinIcon } from "./icons.tsx";
 import { Ticks } from "./Ticks.tsx";
 
 /** Read by screen readers between the row's parts, so its name is "Bob, 12:05, Hello", not "Bob12:05Hello". */
@@ -22,7 +29,14 @@ export function ChatRow({ id }: { id: string }) {
   const meId = useApp((s) => s.me.id);
   const users = useApp((s) => s.users);
   const name = (uid: string) => nameOf(controller.store.get(), uid);
+  const [menuSignal, setMenuSignal] = useState(0);
   if (!chat) return null;
+  const listState = listStateOf(chat);
+  const muted = isMuted(listState, Date.now());
+  const openMenu = (e: Event) => {
+    e.preventDefault();
+    setMenuSignal((n) => n + 1);
+  };
 
   const typers = Object.keys(typing ?? {}).filter((u) => u !== meId);
   const last = chat.lastMessage;
@@ -42,12 +56,17 @@ export function ChatRow({ id }: { id: string }) {
   const time = queued ? new Date(queued.queuedAt).toISOString() : (last?.sentAt ?? chat.updatedAt);
 
   return (
-    <li>
+    <li class="chat-row-item">
       <button
         type="button"
         class={`chat-row ${active ? "active" : ""}`}
         aria-current={active ? "true" : undefined}
+        aria-keyshortcuts="Shift+F10"
         onClick={() => controller.openChat(id)}
+        onContextMenu={openMenu}
+        onKeyDown={(e) => {
+          if (e.key === "ContextMenu" || (e.key === "F10" && e.shiftKey)) openMenu(e);
+        }}
       >
         <Avatar
           name={title}
@@ -77,15 +96,21 @@ export function ChatRow({ id }: { id: string }) {
                 </>
               )}
             </span>
+            {muted && <MutedIcon class="chat-row-mark" label="Muted" />}
+            {listState.pinnedAt && <PinIcon class="chat-row-mark" label="Pinned" />}
             {chat.unreadCount > 0 && <Comma />}
             {chat.unreadCount > 0 && (
               <span class="badge" aria-label={`${chat.unreadCount} unread message${chat.unreadCount === 1 ? "" : "s"}`}>
                 {chat.unreadCount}
               </span>
             )}
+            {chat.unreadCount === 0 && listState.markedUnread && (
+              <span class="badge badge-dot" role="img" aria-label="Marked unread" />
+            )}
           </span>
         </span>
       </button>
+      <ChatRowMenu chat={chat} title={title} openSignal={menuSignal} />
     </li>
   );
 }

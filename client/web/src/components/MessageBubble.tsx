@@ -1,6 +1,6 @@
 /**
- * One message. Text is rendered as a text node (JSX escapes it; nothing here ever sets HTML), so a
- * message like `<img onerror=…>` shows as the characters it is.
+ * One message. Text is rendered as elements and text nodes (./RichText.tsx: formatting and links;
+ * nothing here ever sets HTML), so a message like `<img onerror=…>` shows as the characters it is.
  */
 import { useApp, useController } from "../app/context.ts";
 import { DELETED_TEXT, systemText, timeOfDay } from "../lib/format.ts";
@@ -10,6 +10,7 @@ import type { LocalSend } from "../state/types.ts";
 import { BlockIcon, ClockIcon } from "./icons.tsx";
 import { DocumentCard } from "./DocumentCard.tsx";
 import { MediaContent } from "./MediaContent.tsx";
+import { RichText } from "./RichText.tsx";
 import { VoicePlayer } from "./VoiceNote.tsx";
 import { QuoteBlock, ReactionChips, useExtraMenu } from "./MessageExtras.tsx";
 import { MessageMenu, type MenuItem } from "./MessageMenu.tsx";
@@ -77,7 +78,7 @@ export function MessageBubble({ message: m, conversationId, mine, senderName, on
             )}
             {m.text && (
               <p class="text" dir="auto">
-                {m.text}
+                <RichText text={m.text} />
               </p>
             )}
           </>
@@ -99,7 +100,10 @@ export function MessageBubble({ message: m, conversationId, mine, senderName, on
 export function PendingBubble({ send }: { send: LocalSend }) {
   const controller = useController();
   const items: MenuItem[] = send.error
-    ? [{ label: "Discard", danger: true, run: () => controller.messages.discardFailed(send.clientId) }]
+    ? [
+        ...(send.file?.blob ? [{ label: "Retry", run: () => controller.messages.retryFailed(send.clientId) }] : []),
+        { label: "Discard", danger: true, run: () => controller.messages.discardFailed(send.clientId) },
+      ]
     : [];
   const at = new Date(send.queuedAt).toISOString();
   return (

@@ -3,6 +3,7 @@
  * scrolls to the original), the "Forwarded" and "edited" labels, the reaction chips (counts, and who
  * in the tooltip), and the menu entries with their dialogs. Text is rendered as text nodes only.
  */
+import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
 import { DELETED_TEXT } from "../lib/format.ts";
@@ -96,19 +97,54 @@ export function useExtraMenu(m: Message, conversationId: string, mine: boolean) 
   return { items, dialog };
 }
 
-function ReactionPicker({
-  message,
-  conversationId,
-  onClose,
-}: {
+/** What each of the menu's dialogs is given. */
+interface ExtraDialogProps {
   message: Message;
   conversationId: string;
   onClose(): void;
+}
+
+/**
+ * The frame the menu's dialogs share: a titled dialog, its body, and (when `confirm` is given) Cancel
+ * beside the confirming button.
+ */
+function ExtraDialog({
+  title,
+  heading = title,
+  class: cls = "confirm",
+  onClose,
+  confirm,
+  children,
+}: {
+  title: string;
+  heading?: string;
+  class?: string;
+  onClose(): void;
+  confirm?: { label: string; disabled?: boolean; run(): void };
+  children: ComponentChildren;
 }) {
+  return (
+    <Dialog title={title} onClose={onClose} class={cls}>
+      <h2>{heading}</h2>
+      {children}
+      {confirm && (
+        <div class="dialog-actions">
+          <button type="button" class="btn btn-text muted" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="button" class="btn btn-text" disabled={confirm.disabled} onClick={confirm.run}>
+            {confirm.label}
+          </button>
+        </div>
+      )}
+    </Dialog>
+  );
+}
+
+function ReactionPicker({ message, conversationId, onClose }: ExtraDialogProps) {
   const controller = useController();
   return (
-    <Dialog title="React" onClose={onClose} class="confirm">
-      <h2>React</h2>
+    <ExtraDialog title="React" onClose={onClose}>
       <div class="reaction-picker">
         {QUICK_REACTIONS.map((emoji) => (
           <button
@@ -125,19 +161,11 @@ function ReactionPicker({
           </button>
         ))}
       </div>
-    </Dialog>
+    </ExtraDialog>
   );
 }
 
-function EditDialog({
-  message,
-  conversationId,
-  onClose,
-}: {
-  message: Message;
-  conversationId: string;
-  onClose(): void;
-}) {
+function EditDialog({ message, conversationId, onClose }: ExtraDialogProps) {
   const controller = useController();
   const [text, setText] = useState(message.text ?? "");
   const save = async () => {
@@ -146,8 +174,7 @@ function EditDialog({
     if (await controller.extras.edit(conversationId, message.seq, body)) onClose();
   };
   return (
-    <Dialog title="Edit message" onClose={onClose} class="confirm">
-      <h2>Edit message</h2>
+    <ExtraDialog title="Edit message" onClose={onClose} confirm={{ label: "Save", run: () => void save() }}>
       <textarea
         class="edit-text"
         aria-label="Edited text"
@@ -160,27 +187,11 @@ function EditDialog({
           }
         }}
       />
-      <div class="dialog-actions">
-        <button type="button" class="btn btn-text muted" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="button" class="btn btn-text" onClick={() => void save()}>
-          Save
-        </button>
-      </div>
-    </Dialog>
+    </ExtraDialog>
   );
 }
 
-function ForwardDialog({
-  message,
-  conversationId,
-  onClose,
-}: {
-  message: Message;
-  conversationId: string;
-  onClose(): void;
-}) {
+function ForwardDialog({ message, conversationId, onClose }: ExtraDialogProps) {
   const controller = useController();
   // A snapshot when the dialog opens is enough: the list does not need to follow live changes.
   const [state] = useState(() => controller.store.get());
@@ -189,8 +200,20 @@ function ForwardDialog({
   const toggle = (id: string) =>
     setChosen((c) => (c.includes(id) ? c.filter((x) => x !== id) : c.length < MAX_FORWARD_TARGETS ? [...c, id] : c));
   return (
-    <Dialog title="Forward message" onClose={onClose} class="forward-dialog">
-      <h2>Forward to…</h2>
+    <ExtraDialog
+      title="Forward message"
+      heading="Forward to…"
+      class="forward-dialog"
+      onClose={onClose}
+      confirm={{
+        label: "Forward",
+        disabled: chosen.length === 0,
+        run: () => {
+          onClose();
+          void controller.extras.forward({ conversationId, seq: message.seq }, chosen);
+        },
+      }}
+    >
       <p class="muted">Up to {MAX_FORWARD_TARGETS} chats</p>
       <ul class="forward-list">
         {chats.map((c) => (
@@ -207,23 +230,7 @@ function ForwardDialog({
           </li>
         ))}
       </ul>
-      <div class="dialog-actions">
-        <button type="button" class="btn btn-text muted" onClick={onClose}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          class="btn btn-text"
-          disabled={chosen.length === 0}
-          onClick={() => {
-            onClose();
-            void controller.extras.forward({ conversationId, seq: message.seq }, chosen);
-          }}
-        >
-          Forward
-        </button>
-      </div>
-    </Dialog>
+    </ExtraDialog>
   );
 }
 

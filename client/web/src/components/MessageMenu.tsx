@@ -1,4 +1,7 @@
-/** The ⌄ menu on a message: info, delete for me, delete for everyone. Arrow keys move, Escape closes. */
+/**
+ * A ⌄ menu: on a message (info, reply, delete…) and on a chat-list row (mute, pin, archive…). Arrow
+ * keys move, Escape closes and returns focus to the button.
+ */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ChevronDownIcon } from "./icons.tsx";
 
@@ -8,11 +11,24 @@ export interface MenuItem {
   run(): void;
 }
 
-export function MessageMenu({ items, align }: { items: MenuItem[]; align: "left" | "right" }) {
+export interface MessageMenuProps {
+  items: MenuItem[];
+  align: "left" | "right";
+  /** What the button and the menu are called (read by screen readers). */
+  label?: string;
+  /** Set to open the menu from outside (a right click or the context-menu key on the row). */
+  openSignal?: number;
+}
+
+export function MessageMenu({ items, align, label = "Message options", openSignal = 0 }: MessageMenuProps) {
   const [open, setOpen] = useState(false);
   const [up, setUp] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (openSignal > 0) setOpen(true);
+  }, [openSignal]);
 
   useEffect(() => {
     if (!open) return;
@@ -50,7 +66,7 @@ export function MessageMenu({ items, align }: { items: MenuItem[]; align: "left"
         ref={button}
         type="button"
         class="message-menu-button"
-        aria-label="Message options"
+        aria-label={label}
         aria-haspopup="menu"
         aria-expanded={open}
         onClick={() => {
@@ -68,7 +84,7 @@ export function MessageMenu({ items, align }: { items: MenuItem[]; align: "left"
           ref={menu}
           class={`menu menu-${align} ${up ? "menu-up" : ""}`}
           role="menu"
-          aria-label="Message options"
+          aria-label={label}
           onKeyDown={onKeyDown}
         >
           {items.map((item) => (

@@ -1,11 +1,13 @@
 /** The left column: my avatar and actions, the search box, and the chat list or search results. */
 import { useState } from "preact/hooks";
 import { useApp, useController } from "../app/context.ts";
+import { listTime } from "../lib/format.ts";
+import { searchAcrossChats } from "../lib/message-search.ts";
 import { useUserSearch } from "../lib/use-user-search.ts";
-import { chatTitle, sortedChats } from "../state/selectors.ts";
+import { archivedChats, chatTitle, listedChats, sortedChats } from "../state/selectors.ts";
 import { Avatar } from "./Avatar.tsx";
 import { ChatRow } from "./ChatRow.tsx";
-import { CloseIcon, GroupIcon, SearchIcon } from "./icons.tsx";
+import { ArchiveIcon, BackIcon, CloseIcon, GroupIcon, SearchIcon } from "./icons.tsx";
 
 function SidebarHeader() {
   const controller = useController();
@@ -42,6 +44,12 @@ function SearchResults({ query, onDone }: { query: string; onDone(): void }) {
   const needle = query.trim().toLowerCase();
   const matching = chats.filter((c) => chatTitle(state, c).toLowerCase().includes(needle));
   const { users, searching } = useUserSearch(controller.api, query, me.id);
+  const threads = useApp((s) => s.threads);
+  const hits = searchAcrossChats(
+    threads,
+    chats.flatMap((c) => (c.lastMessage ? [c.lastMessage] : [])),
+    query,
+  );
   return (
     <div class="search-results">
       {matching.length > 0 && (
@@ -51,6 +59,45 @@ function SearchResults({ query, onDone }: { query: string; onDone(): void }) {
             {matching.map((c) => (
               <ChatRow key={c.id} id={c.id} />
             ))}
+          </ul>
+        </>
+      )}
+      {hits.length > 0 && (
+        <>
+          <h2 class="section-title">Messages</h2>
+          <ul class="chat-list" aria-label="Messages found">
+            {hits.map(({ conversationId, message }) => {
+              const chat = state.chats[conversationId];
+              const title = chat ? chatTitle(state, chat) : "";
+              return (
+                <li key={`${conversationId}:${message.seq}`}>
+                  <button
+                    type="button"
+                    class="chat-row"
+                    onClick={() => {
+                      onDone();
+                      void controller.openAt(conversationId, message.seq);
+                    }}
+                  >
+                    <span class="chat-row-main">
+                      <span class="chat-row-line">
+                        <span class="chat-row-name">{title}</span>
+                        <span class="visually-hidden">, </span>
+                        <time class="chat-row-time" dateTime={message.sentAt}>
+                          {listTime(message.sentAt)}
+                        </time>
+                      </span>
+                      <span class="chat-row-line">
+                        <span class="visually-hidden">, </span>
+                        <span class="chat-row-preview" dir="auto">
+                          {message.text}
+                        </span>
+                      </span>
+                    </span>
+                  </button>
+                </li>
+              );
+            })}
           </ul>
         </>
       )}
@@ -112,8 +159,55 @@ function moveBetweenRows(e: KeyboardEvent): void {
   else current.closest(".sidebar")?.querySelector<HTMLInputElement>('input[type="search"]')?.focus();
 }
 
+/** The row that opens the Archived list (shown while something is archived). */
+function ArchivedEntry({ count, onOpen }: { count: number; onOpen(): void }) {
+  return (
+    <li>
+      <button type="button" class="chat-row archived-entry" onClick={onOpen}>
+        <span class="archived-entry-icon">
+          <ArchiveIcon />
+        </span>
+        <span class="chat-row-main">
+          <span class="chat-row-line">
+            <span class="chat-row-name">Archived</span>
+            <span class="muted small" aria-label={`${count} chat${count === 1 ? "" : "s"}`}>
+              {count}
+            </span>
+          </span>
+        </span>
+      </button>
+    </li>
+  );
+}
+
+/** The chats I archived; back returns to the main list. */
+function ArchivedList({ onBack }: { onBack(): void }) {
+  const chats = useApp(archivedChats);
+  return (
+    <section aria-label="Archived chats">
+      <div class="archived-header">
+        <button type="button" class="icon-btn" aria-label="Back to chats" onClick={onBack}>
+          <BackIcon />
+        </button>
+        <h2 class="section-title">Archived</h2>
+      </div>
+      {chats.length === 0 ? (
+        <p class="muted pad">No archived chats.</p>
+      ) : (
+        <ul class="chat-list">
+          {chats.map((c) => (
+            <ChatRow key={c.id} id={c.id} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
 export function Sidebar() {
-  const chats = useApp(sortedChats);
+  const chats = useApp(listedChats);
+  const archived = useApp(archivedChats);
+  const [showArchived, setShowArchived] = useState(false);
   const [query, setQuery] = useState("");
   return (
     <>
@@ -146,13 +240,16 @@ export function Sidebar() {
       <nav class="pane-body" aria-label="Chat list" onKeyDown={moveBetweenRows}>
         {query.trim() ? (
           <SearchResults query={query} onDone={() => setQuery("")} />
-        ) : chats.length === 0 ? (
+        ) : showArchived ? (
+          <ArchivedList onBack={() => setShowArchived(false)} />
+        ) : chats.length === 0 && archived.length === 0 ? (
           <div class="empty-list">
             <p>No chats yet.</p>
             <p class="muted">Search for someone by username above to start chatting.</p>
           </div>
         ) : (
           <ul class="chat-list">
+            {archived.length > 0 && <ArchivedEntry count={archived.length} onOpen={() => setShowArchived(true)} />}
             {chats.map((c) => (
               <ChatRow key={c.id} id={c.id} />
             ))}

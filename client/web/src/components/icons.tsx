@@ -111,3 +111,18 @@ export const EmojiIcon = (p: IconProps) => (
     <path d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18.2a8.2 8.2 0 1 1 0-16.4 8.2 8.2 0 0 1 0 16.4zM8.6 11a1.4 1.4 0 1 0 0-2.8 1.4 1.4 0 0 0 0 2.8zm6.8 0a1.4 1.4 0 1 0 0-2.8 1.4 1.4 0 0 0 0 2.8zM12 17.3c2.2 0 4.1-1.4 4.9-3.4H7.1c.8 2 2.7 3.4 4.9 3.4z" />
   </Svg>
 );
+export const PinIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M16 3l5 5-2 1-3.5 3.5.5 4.5-1.5 1.5-4-4L5 19l-1-1 4.5-5.5-4-4L6 7l4.5.5L14 4z" />
+  </Svg>
+);
+export const MutedIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M12 3a5 5 0 00-5 5v4l-2 3h11.6L6.3 4.7l-1.4 1.4 14 14 1.4-1.4-2.3-2.3V15l-1-1.5V8a5 5 0 00-5-5zm-2 15a2 2 0 004 0z" />
+  </Svg>
+);
+export const ArchiveIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M4 4h16l1 3v13H3V7zm1.5 3h13l-.5-1H6zM9 11v2h6v-2z" />
+  </Svg>
+);

@@ -1,4 +1,5 @@
 /** Text for times, sizes and message previews. Pure functions of their inputs (and the browser locale). */
+import { parseRichText, plainText } from "./rich-text.ts";
 import type { Message, Presence, SystemEvent } from "./sdk.ts";
 
 const encoder = new TextEncoder();
@@ -145,6 +146,8 @@ export function previewText(m: Message, name: (id: string) => string): string {
   if (m.deleted) return DELETED_TEXT;
   if (m.system) return systemText(m.system, name);
   const kind = m.media ? (m.media.type.startsWith("video/") ? "Video" : "Photo") : null;
-  if (kind && m.text) return `${kind}: ${m.text}`;
-  return kind ?? m.text ?? "";
+  // As the reader sees it: formatting markers are not shown.
+  const text = m.text === null ? null : plainText(parseRichText(m.text));
+  if (kind && text) return `${kind}: ${text}`;
+  return kind ?? text ?? "";
 }

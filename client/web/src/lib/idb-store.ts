@@ -14,6 +14,17 @@ export interface ChatListSnapshot {
   users: Record<string, User>;
 }
 
+/** A refused send as kept across reloads: the bubble's text, error and file (IndexedDB stores Blobs). */
+export interface StoredFailedSend {
+  clientId: string;
+  conversationId: string;
+  text?: string;
+  mediaId?: string;
+  queuedAt: number;
+  error: string;
+  file?: { name: string; type: string; blob: Blob };
+}
+
 const VERSION = 1;
 const KV = "kv";
 
@@ -92,5 +103,12 @@ export class IndexedDbStore implements ClientStore {
   }
   saveChatList(snapshot: ChatListSnapshot): Promise<void> {
     return this.write("chat-list", snapshot);
+  }
+  /** Sends the server (or the upload) refused, with their files, until discarded (app/failed-sends.ts). */
+  loadFailedSends(): Promise<StoredFailedSend[]> {
+    return this.read<StoredFailedSend[]>("failed-sends", []);
+  }
+  saveFailedSends(sends: StoredFailedSend[]): Promise<void> {
+    return this.write("failed-sends", sends);
   }
 }

@@ -20,3 +20,29 @@ export function searchMessages(items: readonly Message[], query: string): Messag
   }
   return found;
 }
+
+/** A message found across chats: where it is and what it says. */
+export interface ChatHit {
+  conversationId: string;
+  message: Message;
+}
+
+/**
+ * Search across chats, on this device: every message it holds (the chats' loaded history and each
+ * chat's last message), newest first, at most `limit`. Nothing is asked of the server.
+ */
+export function searchAcrossChats(
+  threads: Readonly<Record<string, { items: readonly Message[] }>>,
+  lastMessages: readonly Message[],
+  query: string,
+  limit = 20,
+): ChatHit[] {
+  const bySeq = new Map<string, Message>();
+  for (const m of lastMessages) bySeq.set(`${m.conversationId}:${m.seq}`, m);
+  for (const thread of Object.values(threads))
+    for (const m of thread.items) bySeq.set(`${m.conversationId}:${m.seq}`, m);
+  const all = [...bySeq.values()].sort((a, b) => (a.sentAt < b.sentAt ? -1 : a.sentAt > b.sentAt ? 1 : 0));
+  return searchMessages(all, query)
+    .slice(0, limit)
+    .map((message) => ({ conversationId: message.conversationId, message }));
+}

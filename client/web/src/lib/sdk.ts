@@ -9,6 +9,7 @@ export {
   type PendingSend,
 } from "../../../sdk/index.ts";
 export type { Connection, ConnectionState } from "../../../sdk/index.ts";
+export { archivedList, listStateOf, mainList, shownInList, withNewMessage } from "../../../sdk/index.ts";
 export {
   DEFAULT_HISTORY_PAGE,
   DEFAULT_SERVER_CONFIG,
@@ -19,7 +20,10 @@ export {
   MAX_DOCUMENT_BYTES,
   MAX_FORWARD_TARGETS,
   MAX_DISPLAY_NAME_CHARS,
+  MAX_PINNED_CHATS,
   MAX_PRESENCE_IDS,
+  isMuted,
+  type ChatListState,
   MAX_WAVEFORM_SAMPLES,
   MULTIPART_PART_BYTES,
   MIN_PASSWORD_CHARS,

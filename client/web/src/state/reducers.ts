@@ -3,7 +3,16 @@
  * the controller (app/controller.ts) calls these and performs the side effects they imply.
  * Every transition is idempotent: replays after a reconnect and REST refetches may repeat anything.
  */
-import type { ConversationSummary, Event, Message, PendingSend, User } from "../lib/sdk.ts";
+import { withNewMessage } from "../lib/sdk.ts";
+import type {
+  ChatListState,
+  Conversation,
+  ConversationSummary,
+  Event,
+  Message,
+  PendingSend,
+  User,
+} from "../lib/sdk.ts";
 import { applyEdit, applyReactions, deleteQuotes } from "./message-extras.ts";
 import type { AppState, LocalSend, Receipts, Thread } from "./types.ts";
 
@@ -46,7 +55,8 @@ export function applyMessage(state: AppState, m: Message, viewing: boolean): App
     const fresh = !last || m.seq > last.seq;
     const countsAsUnread = fresh && !viewing && m.senderId !== state.me.id && m.system === null && !m.deleted;
     return {
-      ...chat,
+      // The hub's rule, applied here too: a newer message brings an archived, unmuted chat back.
+      ...(fresh ? withNewMessage(chat, Date.now()) : chat),
       lastMessage: m,
       updatedAt: fresh && m.sentAt > chat.updatedAt ? m.sentAt : chat.updatedAt,
       unreadCount: countsAsUnread ? chat.unreadCount + 1 : chat.unreadCount,
@@ -119,9 +129,11 @@ export function applyEvent(state: AppState, event: Event, viewing: boolean): App
       return { ...state, receipts: { ...state.receipts, [event.conversationId]: receipts } };
     }
     case "read_marker":
-      return patchChat(state, event.conversationId, (chat) =>
+      return patchChat(clearMarkedUnread(state, event.conversationId), event.conversationId, (chat) =>
         chat.unreadCount > 0 && (chat.lastMessage?.seq ?? 0) <= event.upTo ? { ...chat, unreadCount: 0 } : chat,
       );
+    case "chat_state":
+      return setListState(state, event.conversationId, event.state);
     case "profile":
       return applyProfile(state, event.user);
     case "blocked":
@@ -133,6 +145,53 @@ export function applyEvent(state: AppState, event: Event, viewing: boolean): App
     case "messages_expired":
       return expire(state, event.conversationId, event.seqs);
   }
+}
+
+/**
+ * My pinned/archived/muted/unread/deleted state of a chat (a `chat_state` event, or a REST answer).
+ * A chat deleted for me loses the messages it had up to then, and an unread count with them.
+ */
+export function setListState(state: AppState, conversationId: string, listState: ChatListState): AppState {
+  const cleared = listState.clearedUpTo;
+  let next = patchChat(state, conversationId, (chat) => {
+    const wasCleared = chat.listState?.clearedUpTo ?? null;
+    const newlyCleared = cleared !== null && cleared !== wasCleared;
+    return { ...chat, listState, unreadCount: newlyCleared ? 0 : chat.unreadCount };
+  });
+  if (cleared !== null)
+    next = patchThread(next, conversationId, (t) =>
+      t.items.some((m) => m.seq <= cleared) ? { ...t, items: t.items.filter((m) => m.seq > cleared) } : t,
+    );
+  return next;
+}
+
+/** Opened or read on some device: no longer marked unread. */
+export function clearMarkedUnread(state: AppState, conversationId: string): AppState {
+  return patchChat(state, conversationId, (chat) =>
+    chat.listState?.markedUnread ? { ...chat, listState: { ...chat.listState, markedUnread: false } } : chat,
+  );
+}
+
+/**
+ * A group I just created or joined: its details, and a chat-list row until the server's list (last
+ * message, unread count) replaces it. A row already there is kept.
+ */
+export function placeGroup(state: AppState, conversation: Conversation, at: string): AppState {
+  const row: ConversationSummary = state.chats[conversation.id] ?? {
+    id: conversation.id,
+    type: "group",
+    name: conversation.name,
+    peerId: null,
+    lastMessage: null,
+    unreadCount: 0,
+    updatedAt: at,
+    active: true,
+  };
+  return {
+    ...state,
+    details: { ...state.details, [conversation.id]: conversation },
+    chats: { ...state.chats, [conversation.id]: row },
+  };
 }
 
 /** I blocked or unblocked someone (here, on another device, or the list as loaded). */
@@ -202,9 +261,12 @@ export function addHistory(
   older: boolean,
 ): AppState {
   const thread = state.threads[conversationId];
-  const items = mergeMessages(older ? (thread?.items ?? []) : [], [...page, ...(older ? [] : (thread?.items ?? []))]);
+  // Deleted for me: what the chat held up to then never shows again on this device.
+  const cleared = state.chats[conversationId]?.listState?.clearedUpTo ?? 0;
+  const kept = cleared > 0 ? page.filter((m) => m.seq > cleared) : page;
+  const items = mergeMessages(older ? (thread?.items ?? []) : [], [...kept, ...(older ? [] : (thread?.items ?? []))]);
   const first = items[0];
-  const hasOlder = page.length >= limit && first !== undefined && first.seq > 1;
+  const hasOlder = page.length >= limit && first !== undefined && first.seq > Math.max(1, cleared + 1);
   return {
     ...state,
     threads: { ...state.threads, [conversationId]: { items, hasOlder, loadingOlder: false } },

@@ -1,5 +1,5 @@
 /** Derived views of the state. Memoised where a component would otherwise get a new array each render. */
-import type { ConversationSummary, Message } from "../lib/sdk.ts";
+import { archivedList, mainList, type ConversationSummary, type Message } from "../lib/sdk.ts";
 import type { AppState, LocalSend, Receipts } from "./types.ts";
 
 export type Tick = "pending" | "sent" | "delivered" | "read" | "failed";
@@ -22,6 +22,28 @@ export function sortedChats(state: AppState): ConversationSummary[] {
     );
   }
   return sorted;
+}
+
+let mainFor: AppState["chats"] | null = null;
+let main: ConversationSummary[] = [];
+/** The chat list as shown: pinned on top, then by activity; not archived, not deleted for me. */
+export function listedChats(state: AppState): ConversationSummary[] {
+  if (state.chats !== mainFor) {
+    mainFor = state.chats;
+    main = mainList(Object.values(state.chats));
+  }
+  return main;
+}
+
+let archivedFor: AppState["chats"] | null = null;
+let archived: ConversationSummary[] = [];
+/** The Archived list, newest activity first. */
+export function archivedChats(state: AppState): ConversationSummary[] {
+  if (state.chats !== archivedFor) {
+    archivedFor = state.chats;
+    archived = archivedList(Object.values(state.chats));
+  }
+  return archived;
 }
 
 /** The name a chat shows: the group's name, or the other person's. */

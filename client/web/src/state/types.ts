@@ -38,8 +38,8 @@ export interface LocalSend {
   text?: string;
   /** Set once the upload finished (or after a reload, when only the id survived). */
   mediaId?: string;
-  /** What the bubble shows while the file uploads. */
-  file?: { url: string; type: string; name: string };
+  /** What the bubble shows while the file uploads; `blob` = the file itself, kept to retry a refused upload. */
+  file?: { url: string; type: string; name: string; blob?: Blob };
   /** 0–1 while uploading; undefined when there is nothing to upload. */
   progress?: number;
   queuedAt: number;

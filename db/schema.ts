@@ -24,6 +24,11 @@ export const users = pgTable("users", {
   pictureMediaId: text("picture_media_id"),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  /**
+   * Set when the account was deleted (README "Deleting an account"): the row stays so others' chats
+   * still name someone, as "Deleted account" with no username, about or picture.
+   */
+  deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }),
 });
 
 export const credentials = pgTable("credentials", {

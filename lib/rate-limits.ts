@@ -116,6 +116,11 @@ export const INVITES_PER_USER: RateRule = { name: "invite_user", limit: 20, wind
  */
 export const PASSWORD_CHANGES_PER_USER: RateRule = { name: "password_change_user", limit: 5, windowSeconds: 60 };
 /**
+ * Account deletions per user (`DELETE /v1/me`): 5 / 60 s. Each checks the password (argon2id), so,
+ * like a password change, it must not be a faster way to guess it than login.
+ */
+export const ACCOUNT_DELETIONS_PER_USER: RateRule = { name: "account_delete_user", limit: 5, windowSeconds: 60 };
+/**
  * Edits and reactions per user (`PATCH …/messages/:seq`, `PUT`/`DELETE …/reaction`): 60 / 60 s, one
  * bucket. Each fans an event out to every member of the chat (up to 200 hubs) outside the send
  * limits; a person taps a handful of reactions a minute, and a flood of them is spam.
@@ -144,6 +149,7 @@ export const ALL_RATE_RULES: readonly RateRule[] = [
   BLOCKS_PER_USER,
   INVITES_PER_USER,
   PASSWORD_CHANGES_PER_USER,
+  ACCOUNT_DELETIONS_PER_USER,
   MESSAGE_CHANGES_PER_USER,
 ];
 

@@ -25,6 +25,7 @@ import { configRoutes } from "./routes/config.ts";
 import { blockRoutes } from "./routes/blocks.ts";
 import { inviteRoutes } from "./routes/invites.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
+import { accountRoutes } from "./routes/account.ts";
 import { scheduled } from "./jobs/media-sweep.ts";
 
 const app = new Hono<AppEnv>();
@@ -58,6 +59,7 @@ app.route("/", pushRoutes);
 app.route("/", blockRoutes);
 app.route("/", inviteRoutes);
 app.route("/", sessionRoutes);
+app.route("/", accountRoutes);
 
 app.notFound((c) => errorResponse(new AppError("not_found", "no such route"), c.get("requestId")));
 app.onError((error, c) => {

@@ -437,6 +437,13 @@ export class Api {
       newPassword,
     });
   }
+  /**
+   * Deletes my account for good: every group left, profile "Deleted account", every session ended.
+   * 401 `invalid_credentials` if `password` is wrong; nothing changes then.
+   */
+  async deleteAccount(password: string): Promise<void> {
+    await this.request(ROUTES.deleteAccount.method, ROUTES.deleteAccount.path, null, { password });
+  }
   /** A new invite link for a group (admins; the previous link stops working). */
   createInvite(id: string) {
     return this.request(

@@ -61,6 +61,7 @@ export function publicUser(user: UserRecord): User {
     about: user.about,
     pictureUrl: user.pictureMediaId === null ? null : profilePictureUrl(user.id, user.pictureMediaId),
     createdAt: user.createdAt.toISOString(),
+    ...(user.deletedAt ? { deleted: true as const } : {}),
   };
 }
 

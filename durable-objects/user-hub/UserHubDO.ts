@@ -33,6 +33,7 @@ import type { FrameHandler, SendRequest } from "./frames.ts";
 import type { ConversationCalls } from "./conversation-calls.ts";
 import { wireHub } from "./parts.ts";
 import type { HubBlocks } from "./blocks.ts";
+import type { HubAccountDeletion } from "./account-deletion.ts";
 import type { HubPresence } from "./presence.ts";
 import type { HubProfiles } from "./profiles.ts";
 import type { HubPush } from "./push.ts";
@@ -71,6 +72,8 @@ export class UserHubDO extends DurableObject<Env> {
   private readonly profileFanout: Drain;
   private readonly sockets: HubSockets;
   private readonly conversations: ConversationCalls;
+  private readonly deletion: HubAccountDeletion;
+  private readonly accountDeletion: Drain;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -85,6 +88,7 @@ export class UserHubDO extends DurableObject<Env> {
     ({ presence: this.presenceState, push: this.push, profiles: this.profiles, blocks: this.blocks } = parts);
     ({ receipts: this.receipts, pushes: this.pushes, profileFanout: this.profileFanout } = parts);
     this.conversations = parts.conversations;
+    ({ deletion: this.deletion, accountDeletion: this.accountDeletion } = parts);
     // Keep-alives are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     void ctx.blockConcurrencyWhile(async () => {
@@ -231,6 +235,19 @@ export class UserHubDO extends DurableObject<Env> {
     return sockets.length;
   }
 
+  /**
+   * Deletes this account (README "Deleting an account"; the Worker checked the password): closes
+   * every socket at once, then works the job (./account-deletion.ts) until the account's own rows
+   * are done. True once they are (username free, sessions ended); false = still queued, retried by
+   * the alarm; calling again is harmless.
+   */
+  async deleteAccount(): Promise<boolean> {
+    this.deletion.begin(Date.now());
+    this.alarms.schedule(Date.now() + SAFETY_NET_MS);
+    await this.accountDeletion.run();
+    return this.deletion.accountDone;
+  }
+
   /** This user's presence record (the source of truth behind the Redis copy). */
   async presence(): Promise<PresenceRecord> {
     return this.presenceState.record();
@@ -309,6 +326,7 @@ export class UserHubDO extends DurableObject<Env> {
     await this.receipts.run();
     await this.pushes.run();
     await this.profileFanout.run();
+    if (this.deletion.started) await this.accountDeletion.run();
   }
 
   // ---- frames ----------------------------------------------------------------------------------------

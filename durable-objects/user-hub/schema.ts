@@ -70,4 +70,8 @@ export const HUB_MIGRATIONS = [
   `CREATE TABLE dead_letters (
      id INTEGER PRIMARY KEY AUTOINCREMENT, queue TEXT NOT NULL, item TEXT NOT NULL, error TEXT NOT NULL,
      at INTEGER NOT NULL)`,
+  // ---- account deletion (account-deletion.ts): the job's items, each retried until done ----
+  `CREATE TABLE deletion_queue (
+     item TEXT PRIMARY KEY, attempts INTEGER NOT NULL DEFAULT 0, refusals INTEGER NOT NULL DEFAULT 0,
+     due INTEGER NOT NULL DEFAULT 0)`,
 ] as const;

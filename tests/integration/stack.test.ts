@@ -37,6 +37,7 @@ describe("local stack", () => {
         media: expect.any(Number),
         fanout: expect.any(Number),
         profile: expect.any(Number),
+        deletion: expect.any(Number),
       });
     else expect(deadLetters).toBeUndefined();
   });

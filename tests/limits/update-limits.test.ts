@@ -88,6 +88,7 @@ describe("profile updates", () => {
       displayName: "Editor",
       about: "",
       pictureMediaId: null,
+      deletedAt: null,
       createdAt: new Date("2026-11-26T00:00:00Z"),
     });
     const token = await tokenFor(userId);

@@ -15,8 +15,13 @@ export const User = z.object({
   about: z.string(),
   pictureUrl: z.string().nullable(),
   createdAt: IsoTime,
+  /** Set once the account was deleted: the profile reads "Deleted account", with no username or picture. */
+  deleted: z.literal(true).optional(),
 });
 export type User = z.infer<typeof User>;
+
+/** What a deleted account's profile shows (its username is free again). */
+export const DELETED_ACCOUNT_NAME = "Deleted account";
 
 export const Role = z.enum(["admin", "member"]);
 export type Role = z.infer<typeof Role>;

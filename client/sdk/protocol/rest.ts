@@ -109,6 +109,10 @@ export const ChangePasswordBody = z.strictObject({
 });
 export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
 
+/** `DELETE /v1/me`: the account's password confirms an irreversible deletion. */
+export const DeleteAccountBody = z.strictObject({ password: z.string().max(MAX_PASSWORD_CHARS) });
+export type DeleteAccountBody = z.infer<typeof DeleteAccountBody>;
+
 /** `DELETE /v1/me/sessions?others=true`: the flag is required, so a bare DELETE ends nothing by accident. */
 export const EndOtherSessionsQuery = z.strictObject({ others: z.literal("true") });
 

@@ -34,6 +34,8 @@ export const ROUTES = {
   endOtherSessions: { method: "DELETE", path: "/v1/me/sessions" },
   /** Change my password (needs the current one); every other session ends. */
   changePassword: { method: "POST", path: "/v1/me/password" },
+  /** Delete my account for good, confirmed with my password (README "Deleting an account"). */
+  deleteAccount: { method: "DELETE", path: "/v1/me" },
   /** The people I blocked; block and unblock one (README "Blocking"). */
   blocked: { method: "GET", path: "/v1/me/blocked" },
   block: { method: "PUT", path: "/v1/me/blocked/:userId" },

@@ -29,6 +29,10 @@ export const users = pgTable("users", {
    * still name someone, as "Deleted account" with no username, about or picture.
    */
   deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }),
+  /** Who sees the picture and about (README "Privacy"): carried with every profile read, cached with it. */
+  profileVisibility: text("profile_visibility", { enum: ["everyone", "contacts", "nobody"] })
+    .notNull()
+    .default("everyone"),
 });
 
 export const credentials = pgTable("credentials", {

@@ -17,6 +17,7 @@
 import { and, eq, gt, inArray, isNull, ne, sql } from "drizzle-orm";
 import { DELETED_ACCOUNT_NAME } from "../client/sdk/protocol/index.ts";
 import { AppError } from "../lib/errors.ts";
+import type { ProfileVisibility } from "../lib/profile-visibility.ts";
 import { newId } from "../lib/ids.ts";
 import { MAX_SEARCH_RESULTS } from "../client/sdk/protocol/index.ts";
 import { withShards, type Db, type DbEnv, type ShardSet } from "./connection.ts";
@@ -42,6 +43,8 @@ export interface UserRecord {
   createdAt: Date;
   /** Set once the account was deleted (`deleteAccount`). */
   deletedAt: Date | null;
+  /** Who sees the picture and about (lib/profile-visibility.ts). */
+  profileVisibility: ProfileVisibility;
 }
 
 /** What `deleteAccount` did: the profile as others now see it, and the sessions to end. */
@@ -56,6 +59,8 @@ export interface ProfilePatch {
   displayName?: string;
   about?: string;
   pictureMediaId?: string | null;
+  /** Not part of `PATCH /v1/me`: `PUT /v1/me/privacy {profile}` changes it, versioned like the rest. */
+  profileVisibility?: ProfileVisibility;
 }
 
 /** A login: the token names it (`sid`); logout sets `revokedAt`; it ends at `expiresAt` regardless. */
@@ -80,6 +85,7 @@ const userColumns = {
   pictureMediaId: users.pictureMediaId,
   createdAt: users.createdAt,
   deletedAt: users.deletedAt,
+  profileVisibility: users.profileVisibility,
 };
 
 /** `%`, `_` and `\` are LIKE metacharacters; escaped, the prefix matches only itself. */
@@ -226,6 +232,7 @@ export class UserStore {
         ...(patch.displayName !== undefined ? { displayName: patch.displayName } : {}),
         ...(patch.about !== undefined ? { about: patch.about } : {}),
         ...(patch.pictureMediaId !== undefined ? { pictureMediaId: patch.pictureMediaId } : {}),
+        ...(patch.profileVisibility !== undefined ? { profileVisibility: patch.profileVisibility } : {}),
         // The profile's version (profile events keep the highest): it must grow in the order the
         // writes land on the row. now() is each transaction's start, and two racing updates can take
         // the row lock in the other order, leaving the last write with the older stamp. Computed
@@ -359,10 +366,7 @@ export class UserStore {
    */
   async deleteAccount(userId: string): Promise<DeletedAccount | null> {
     const db = this.userDb(userId);
-    const [row] = await db
-      .select({ username: users.username })
-      .from(users)
-      .where(eq(users.id, userId));
+    const [row] = await db.select({ username: users.username }).from(users).where(eq(users.id, userId));
     if (!row) return null;
     if (row.username !== "") {
       const lower = row.username.toLowerCase();

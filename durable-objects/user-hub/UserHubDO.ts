@@ -22,6 +22,7 @@ import {
   type User,
 } from "../../client/sdk/protocol/index.ts";
 import type { PresenceRecord, PresenceVisibility } from "../../lib/presence.ts";
+import type { ProfileVisibility } from "../../lib/profile-visibility.ts";
 import type { Result } from "../../lib/result.ts";
 import { WS_TICKET_TTL_SECONDS } from "../../lib/ws-ticket.ts";
 import type { Alarm } from "../shared/alarm.ts";
@@ -201,9 +202,12 @@ export class UserHubDO extends DurableObject<Env> {
     return this.store.chatList();
   }
 
-  /** This user changed their public profile (after the Postgres write); `version` orders changes. */
-  async profileChanged(user: User, version: number): Promise<void> {
-    this.profiles.changed(user, version);
+  /**
+   * This user changed their public profile (after the Postgres write); `version` orders changes,
+   * `visibility` is who sees the picture and about (the row's, written with it).
+   */
+  async profileChanged(user: User, version: number, visibility?: ProfileVisibility): Promise<void> {
+    this.profiles.changed(user, version, visibility);
   }
 
   /** Someone this user chats with changed their profile (their hub); logged if newer than known. */

@@ -89,6 +89,7 @@ describe("profile updates", () => {
       about: "",
       pictureMediaId: null,
       deletedAt: null,
+      profileVisibility: "everyone",
       createdAt: new Date("2026-11-26T00:00:00Z"),
     });
     const token = await tokenFor(userId);

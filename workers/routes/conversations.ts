@@ -35,6 +35,7 @@ import { valid } from "../lib/validate.ts";
 import { directConversationId, groupConversationId } from "../lib/conversation-ids.ts";
 import { requireOwnPicture } from "../../db/pictures.ts";
 import { publicUser } from "../../db/cache/profile-cache.ts";
+import { hideProfileDetails, profileShown } from "../../lib/profile-visibility.ts";
 import { refuseBlockedAdds } from "../lib/blocks.ts";
 import { privateReaders } from "../lib/privacy.ts";
 import { requireUser } from "../middleware/auth.ts";
@@ -245,7 +246,13 @@ async function readProfiles(
       (store) => store.getUsers(ids),
       (p) => ctx.waitUntil(p),
     );
-    return new Map([...found].map(([id, record]) => [id, publicUser(record)]));
+    // Direct-chat peers: contacts of the reader by definition, so only "nobody" hides details.
+    return new Map(
+      [...found].map(([id, record]) => [
+        id,
+        profileShown(record.profileVisibility, true) ? publicUser(record) : hideProfileDetails(publicUser(record)),
+      ]),
+    );
   } catch {
     return new Map();
   }

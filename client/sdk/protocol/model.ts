@@ -198,6 +198,11 @@ export const Privacy = z.object({
   presence: z.enum(["everyone", "contacts", "nobody"]),
   /** Optional: servers before read-receipt privacy do not send it (then it is on). */
   readReceipts: z.boolean().optional(),
+  /**
+   * Who sees my profile picture and about: everyone, people I have a direct chat with, or nobody.
+   * Optional: servers before profile privacy do not send it (then it is everyone).
+   */
+  profile: z.enum(["everyone", "contacts", "nobody"]).optional(),
 });
 export type Privacy = z.infer<typeof Privacy>;
 

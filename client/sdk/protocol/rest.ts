@@ -232,7 +232,7 @@ export type Audience = z.infer<typeof Audience>;
  * others' (groups always show reads; delivered ticks are unaffected).
  */
 export const PrivacyBody = z
-  .strictObject({ presence: Audience.optional(), readReceipts: z.boolean().optional() })
+  .strictObject({ presence: Audience.optional(), readReceipts: z.boolean().optional(), profile: Audience.optional() })
   .refine((b) => Object.keys(b).length > 0, "nothing to update");
 export type PrivacyBody = z.infer<typeof PrivacyBody>;
 

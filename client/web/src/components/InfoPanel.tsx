@@ -34,7 +34,8 @@ function ContactInfo({ userId }: { userId: string }) {
       <div class="profile-hero">
         <Avatar name={user.displayName} seed={user.id} pictureUrl={user.pictureUrl} size="xl" />
         <h3>{user.displayName}</h3>
-        <p class="muted">@{user.username}</p>
+        {/* A deleted account has no username any more. */}
+        {user.username && <p class="muted">@{user.username}</p>}
         {presenceText(presence) && <p class="muted">{presenceText(presence)}</p>}
       </div>
       <section class="info-section">

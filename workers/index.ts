@@ -26,6 +26,7 @@ import { blockRoutes } from "./routes/blocks.ts";
 import { inviteRoutes } from "./routes/invites.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
 import { accountRoutes } from "./routes/account.ts";
+import { reportRoutes } from "./routes/reports.ts";
 import { scheduled } from "./jobs/media-sweep.ts";
 
 const app = new Hono<AppEnv>();
@@ -60,6 +61,7 @@ app.route("/", blockRoutes);
 app.route("/", inviteRoutes);
 app.route("/", sessionRoutes);
 app.route("/", accountRoutes);
+app.route("/", reportRoutes);
 
 app.notFound((c) => errorResponse(new AppError("not_found", "no such route"), c.get("requestId")));
 app.onError((error, c) => {

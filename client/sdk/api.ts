@@ -24,6 +24,7 @@ import {
   type EditMessageBody,
   type ErrorCode,
   type PrivacyBody,
+  type ReportBody,
   type MessageRef,
   type ReactionBody,
   type SendMessageBody,
@@ -436,6 +437,18 @@ export class Api {
       currentPassword,
       newPassword,
     });
+  }
+  /**
+   * Reports a person, a chat, or messages of a chat (`seqs`), with a reason. The server keeps the
+   * messages as I see them now, for an operator. Blocking is separate (`block`).
+   */
+  report(body: ReportBody) {
+    return this.request(
+      ROUTES.report.method,
+      ROUTES.report.path,
+      z.object({ report: z.object({ id: z.string() }) }),
+      body,
+    ).then((r) => r.report);
   }
   /**
    * Deletes my account for good: every group left, profile "Deleted account", every session ended.

@@ -206,6 +206,24 @@ export const Privacy = z.object({
 });
 export type Privacy = z.infer<typeof Privacy>;
 
+/**
+ * A report as the operator sees it (README "Reports"): who reported whom or which chat, why, and
+ * the messages as the reporter saw them when reporting.
+ */
+export const Report = z.object({
+  id: z.string(),
+  reporterId: z.string(),
+  userId: z.string().nullable(),
+  conversationId: z.string().nullable(),
+  reason: z.string(),
+  messages: z.array(Message),
+  createdAt: IsoTime,
+  resolvedAt: IsoTime.nullable(),
+  resolution: z.enum(["dismissed", "actioned"]).nullable(),
+  note: z.string().nullable(),
+});
+export type Report = z.infer<typeof Report>;
+
 /** A group's invite link (admins; README "Invite links"): a new token each time one is made. */
 export const Invite = z.object({ token: z.string(), url: z.string() });
 export type Invite = z.infer<typeof Invite>;

@@ -6,6 +6,7 @@ import { MAX_DISPLAY_NAME_CHARS, type Member, type User } from "../lib/sdk.ts";
 import { chatTitle } from "../state/selectors.ts";
 import { Avatar } from "./Avatar.tsx";
 import { BlockToggle } from "./BlockToggle.tsx";
+import { ReportContact } from "./ReportContact.tsx";
 import { GroupSettings } from "./GroupSettings.tsx";
 import { ConfirmRemoveMember } from "./ConfirmRemoveMember.tsx";
 import { CloseIcon } from "./icons.tsx";
@@ -43,6 +44,7 @@ function ContactInfo({ userId }: { userId: string }) {
         <p>{user.about || "Hey there! I'm using Edge Messenger."}</p>
       </section>
       <BlockToggle userId={user.id} name={user.displayName} />
+      <ReportContact userId={user.id} name={user.displayName} />
     </div>
   );
 }

@@ -90,8 +90,7 @@ export class HubAccountDeletion {
       this.startedCache = null; // re-read after the commit (a rolled-back transaction must not stick)
       this.host.forgetPush();
       const items = [ACCOUNT_ITEM, ...this.host.activeGroups().map((id) => GROUP_PREFIX + id)];
-      for (const item of items)
-        this.host.sql.exec("INSERT OR IGNORE INTO deletion_queue (item) VALUES (?)", item);
+      for (const item of items) this.host.sql.exec("INSERT OR IGNORE INTO deletion_queue (item) VALUES (?)", item);
     });
     this.host.closeSockets();
   }

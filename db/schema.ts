@@ -12,6 +12,8 @@
  * | media        | media id                   | a download's lookup touches one shard             |
  * | media_refs   | media id                   | beside its media row, so counting the references  |
  * |              |                            | and deleting at zero is one transaction           |
+ * | reports      | report id                  | resolving one touches one shard; the operator's   |
+ * |              |                            | list is rare and fans out to all shards           |
  */
 import { sql } from "drizzle-orm";
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
@@ -24,6 +26,15 @@ export const users = pgTable("users", {
   pictureMediaId: text("picture_media_id"),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  /**
+   * Set when the account was deleted (README "Deleting an account"): the row stays so others' chats
+   * still name someone, as "Deleted account" with no username, about or picture.
+   */
+  deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }),
+  /** Who sees the picture and about (README "Privacy"): carried with every profile read, cached with it. */
+  profileVisibility: text("profile_visibility", { enum: ["everyone", "contacts", "nobody"] })
+    .notNull()
+    .default("everyone"),
 });
 
 export const credentials = pgTable("credentials", {
@@ -189,4 +200,32 @@ export const mediaRefs = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.mediaId, t.conversationId, t.seq] })],
+);
+
+/**
+ * What users reported (README "Reports"), for an operator: who reported whom or which chat, why,
+ * and the reported messages as the reporter saw them (`messages`, the protocol's `Message[]`), kept
+ * even if they are deleted or edited later.
+ */
+export const reports = pgTable(
+  "reports",
+  {
+    id: text("id").primaryKey(),
+    reporterId: text("reporter_id").notNull(),
+    userId: text("user_id"),
+    conversationId: text("conversation_id"),
+    reason: text("reason").notNull(),
+    messages: jsonb("messages").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true, mode: "date" }),
+    resolution: text("resolution", { enum: ["dismissed", "actioned"] }),
+    note: text("note"),
+  },
+  // The operator's queue, newest first per status: open reports are a small partial index.
+  (t) => [
+    index("reports_open_idx")
+      .on(t.createdAt)
+      .where(sql`${t.resolvedAt} IS NULL`),
+    index("reports_created_idx").on(t.createdAt),
+  ],
 );

@@ -12,6 +12,7 @@ export const shardKey = {
   user: (userId: string) => `user:${userId}`,
   username: (usernameLower: string) => `username:${usernameLower}`,
   conversation: (conversationId: string) => `conversation:${conversationId}`,
+  report: (reportId: string) => `report:${reportId}`,
 };
 
 const FNV_OFFSET = 0xcbf29ce484222325n;

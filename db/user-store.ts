@@ -15,7 +15,9 @@
  * (a name pointing at no user), which `createUser` takes over once it is old enough.
  */
 import { and, eq, gt, inArray, isNull, ne, sql } from "drizzle-orm";
+import { DELETED_ACCOUNT_NAME } from "../client/sdk/protocol/index.ts";
 import { AppError } from "../lib/errors.ts";
+import type { ProfileVisibility } from "../lib/profile-visibility.ts";
 import { newId } from "../lib/ids.ts";
 import { MAX_SEARCH_RESULTS } from "../client/sdk/protocol/index.ts";
 import { withShards, type Db, type DbEnv, type ShardSet } from "./connection.ts";
@@ -39,6 +41,17 @@ export interface UserRecord {
   about: string;
   pictureMediaId: string | null;
   createdAt: Date;
+  /** Set once the account was deleted (`deleteAccount`). */
+  deletedAt: Date | null;
+  /** Who sees the picture and about (lib/profile-visibility.ts). */
+  profileVisibility: ProfileVisibility;
+}
+
+/** What `deleteAccount` did: the profile as others now see it, and the sessions to end. */
+export interface DeletedAccount {
+  user: VersionedUser;
+  /** Every session the user had (live or not): their cache entries and sockets are ended. */
+  sessionIds: string[];
 }
 
 /** The fields `PATCH /v1/me` may change; absent = unchanged, `pictureMediaId: null` = remove. */
@@ -46,6 +59,8 @@ export interface ProfilePatch {
   displayName?: string;
   about?: string;
   pictureMediaId?: string | null;
+  /** Not part of `PATCH /v1/me`: `PUT /v1/me/privacy {profile}` changes it, versioned like the rest. */
+  profileVisibility?: ProfileVisibility;
 }
 
 /** A login: the token names it (`sid`); logout sets `revokedAt`; it ends at `expiresAt` regardless. */
@@ -69,6 +84,8 @@ const userColumns = {
   about: users.about,
   pictureMediaId: users.pictureMediaId,
   createdAt: users.createdAt,
+  deletedAt: users.deletedAt,
+  profileVisibility: users.profileVisibility,
 };
 
 /** `%`, `_` and `\` are LIKE metacharacters; escaped, the prefix matches only itself. */
@@ -215,6 +232,7 @@ export class UserStore {
         ...(patch.displayName !== undefined ? { displayName: patch.displayName } : {}),
         ...(patch.about !== undefined ? { about: patch.about } : {}),
         ...(patch.pictureMediaId !== undefined ? { pictureMediaId: patch.pictureMediaId } : {}),
+        ...(patch.profileVisibility !== undefined ? { profileVisibility: patch.profileVisibility } : {}),
         // The profile's version (profile events keep the highest): it must grow in the order the
         // writes land on the row. now() is each transaction's start, and two racing updates can take
         // the row lock in the other order, leaving the last write with the older stamp. Computed
@@ -336,6 +354,52 @@ export class UserStore {
       .update(credentials)
       .set({ passwordHash: hash, updatedAt: sql`now()` })
       .where(eq(credentials.userId, userId));
+  }
+
+  /**
+   * Deletes an account (README "Deleting an account"); null if there is no such user. Idempotent, so
+   * a job that died half-way runs it again: first the username claim is released (on its own shard,
+   * conditional on this user, so a name someone took since is never touched), then, in one
+   * transaction on the user's shard, the credentials go, every session is revoked and the profile
+   * becomes "Deleted account" with no username (the claim's name is read from it, so the claim is
+   * released before the row forgets it). The row stays: others' chats still name this id.
+   */
+  async deleteAccount(userId: string): Promise<DeletedAccount | null> {
+    const db = this.userDb(userId);
+    const [row] = await db.select({ username: users.username }).from(users).where(eq(users.id, userId));
+    if (!row) return null;
+    if (row.username !== "") {
+      const lower = row.username.toLowerCase();
+      await this.nameDb(lower)
+        .delete(usernames)
+        .where(and(eq(usernames.usernameLower, lower), eq(usernames.userId, userId)));
+    }
+    return db.transaction(async (tx) => {
+      await tx.delete(credentials).where(eq(credentials.userId, userId));
+      const all = await tx
+        .update(sessions)
+        .set({ revokedAt: sql`coalesce(${sessions.revokedAt}, now())` })
+        .where(eq(sessions.userId, userId))
+        .returning({ id: sessions.id });
+      const [user] = await tx
+        .update(users)
+        .set({
+          username: "",
+          displayName: DELETED_ACCOUNT_NAME,
+          about: "",
+          pictureMediaId: null,
+          deletedAt: sql`coalesce(${users.deletedAt}, now())`,
+          // Versioned like `updateProfile`, so the "Deleted account" profile beats every earlier one.
+          updatedAt: sql`greatest(clock_timestamp(), ${users.updatedAt} + interval '1 microsecond')`,
+        })
+        .where(eq(users.id, userId))
+        .returning({
+          ...userColumns,
+          version: sql<string>`(extract(epoch from ${users.updatedAt}) * 1000000)::bigint::text`,
+        });
+      if (!user) throw new Error("update of users returned no row");
+      return { user: { ...user, version: Number(user.version) }, sessionIds: all.map((s) => s.id) };
+    });
   }
 
   /** Revokes the session; true if it was live until now. Revoking twice is harmless. */

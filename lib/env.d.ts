@@ -48,6 +48,12 @@ interface DeployConfig {
    * the check queries every shard. `GET /health` (liveness) needs nothing.
    */
   HEALTH_SECRET?: string;
+  /**
+   * Bearer secret of the report queue (`/v1/operator/reports…`; README "Reports"): ≥ 32 random
+   * characters, required where DEPLOY_ENV=production (`/health/ready` says "misconfigured" without
+   * it). Unset elsewhere = those paths are 404; `npm run dev` and test stacks generate one per run.
+   */
+  OPERATOR_SECRET?: string;
 }
 
 /** The Worker's and objects' `Env` (global) and the test runtime's `Cloudflare.Env` both carry it. */

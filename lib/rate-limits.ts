@@ -118,6 +118,16 @@ export const INVITES_PER_USER: RateRule = { name: "invite_user", limit: 20, wind
  */
 export const PASSWORD_CHANGES_PER_USER: RateRule = { name: "password_change_user", limit: 5, windowSeconds: 60 };
 /**
+ * Account deletions per user (`DELETE /v1/me`): 5 / 60 s. Each checks the password (argon2id), so,
+ * like a password change, it must not be a faster way to guess it than login.
+ */
+export const ACCOUNT_DELETIONS_PER_USER: RateRule = { name: "account_delete_user", limit: 5, windowSeconds: 60 };
+/**
+ * Reports per user (`POST /v1/reports`): 20 / hour. Each reads history and writes a row an operator
+ * must look at; a flood of reports is abuse of the operators, not safety.
+ */
+export const REPORTS_PER_USER: RateRule = { name: "report_user", limit: 20, windowSeconds: 3600 };
+/**
  * Edits and reactions per user (`PATCH …/messages/:seq`, `PUT`/`DELETE …/reaction`): 60 / 60 s, one
  * bucket. Each fans an event out to every member of the chat (up to 200 hubs) outside the send
  * limits; a person taps a handful of reactions a minute, and a flood of them is spam.
@@ -146,6 +156,8 @@ export const ALL_RATE_RULES: readonly RateRule[] = [
   BLOCKS_PER_USER,
   INVITES_PER_USER,
   PASSWORD_CHANGES_PER_USER,
+  ACCOUNT_DELETIONS_PER_USER,
+  REPORTS_PER_USER,
   MESSAGE_CHANGES_PER_USER,
 ];
 

@@ -97,6 +97,8 @@ async function main(): Promise<void> {
       ...devVapidKeys(resolve(DATA, "vapid.json")),
       // GET /health/ready's bearer secret: HEALTH_SECRET from the environment, else random per run.
       ...(process.env.HEALTH_SECRET ? { HEALTH_SECRET: process.env.HEALTH_SECRET } : {}),
+      // The report queue's bearer secret (README "Reports"): OPERATOR_SECRET from the environment, else random per run.
+      ...(process.env.OPERATOR_SECRET ? { OPERATOR_SECRET: process.env.OPERATOR_SECRET } : {}),
     },
     echoWrangler: true,
   });

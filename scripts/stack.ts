@@ -72,6 +72,8 @@ export interface Stack {
   baseUrl: string;
   /** Bearer secret of `GET /health/ready` on this stack (the `HEALTH_SECRET` var). */
   healthSecret: string;
+  /** Bearer secret of the report queue on this stack (the `OPERATOR_SECRET` var). */
+  operatorSecret: string;
   shardUrls: string[];
   redisRest: { url: string; token: string } | null;
   redisUrl: string | null;
@@ -145,6 +147,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       PASSWORD_PEPPER:
         options.passwordPepper ?? createHmac("sha256", authSecret).update("local password pepper").digest("base64url"),
       HEALTH_SECRET: options.vars?.HEALTH_SECRET ?? randomBytes(18).toString("base64url"),
+      // The report queue's bearer secret (README "Reports"): generated per stack unless given.
+      OPERATOR_SECRET: options.vars?.OPERATOR_SECRET ?? randomBytes(24).toString("base64url"),
       ...(redisRest ? { UPSTASH_REDIS_REST_URL: redisRest.url, UPSTASH_REDIS_REST_TOKEN: redisRest.token } : {}),
     };
     const worker = new WranglerProcess({ ...options, port, vars });
@@ -155,6 +159,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return {
       baseUrl: worker.baseUrl,
       healthSecret: vars.HEALTH_SECRET ?? "",
+      operatorSecret: vars.OPERATOR_SECRET ?? "",
       shardUrls: pg.urls,
       redisRest,
       redisUrl,

@@ -59,6 +59,8 @@ export interface Product {
   baseUrl: string;
   /** Bearer secret of `GET /health/ready` (readiness per dependency). */
   healthSecret: string;
+  /** Bearer secret of the report queue (`/v1/operator/reports…`). */
+  operatorSecret: string;
   /** Postgres shard URLs in shard order (plain TCP, for looking at rows with `pg`). */
   shardUrls: string[];
   /** The Redis behind the shim, or null when caching is off. */
@@ -105,6 +107,7 @@ export async function startProduct(options: ProductOptions = {}): Promise<Produc
   return {
     baseUrl: stack.baseUrl,
     healthSecret: stack.healthSecret,
+    operatorSecret: stack.operatorSecret,
     shardUrls: stack.shardUrls,
     redisUrl: stack.redisUrl,
     redisRest: stack.redisRest,

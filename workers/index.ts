@@ -26,6 +26,8 @@ import { configRoutes } from "./routes/config.ts";
 import { blockRoutes } from "./routes/blocks.ts";
 import { inviteRoutes } from "./routes/invites.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
+import { accountRoutes } from "./routes/account.ts";
+import { reportRoutes } from "./routes/reports.ts";
 import { chatStateRoutes } from "./routes/chat-state.ts";
 import { scheduled } from "./jobs/media-sweep.ts";
 
@@ -61,6 +63,8 @@ app.route("/", pushRoutes);
 app.route("/", blockRoutes);
 app.route("/", inviteRoutes);
 app.route("/", sessionRoutes);
+app.route("/", accountRoutes);
+app.route("/", reportRoutes);
 app.route("/", chatStateRoutes);
 
 app.notFound((c) => errorResponse(new AppError("not_found", "no such route"), c.get("requestId")));

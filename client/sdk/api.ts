@@ -27,6 +27,7 @@ import {
   type EditMessageBody,
   type ErrorCode,
   type PrivacyBody,
+  type ReportBody,
   type MessageRef,
   type ReactionBody,
   type SendMessageBody,
@@ -508,6 +509,25 @@ export class Api {
       currentPassword,
       newPassword,
     });
+  }
+  /**
+   * Reports a person, a chat, or messages of a chat (`seqs`), with a reason. The server keeps the
+   * messages as I see them now, for an operator. Blocking is separate (`block`).
+   */
+  report(body: ReportBody) {
+    return this.request(
+      ROUTES.report.method,
+      ROUTES.report.path,
+      z.object({ report: z.object({ id: z.string() }) }),
+      body,
+    ).then((r) => r.report);
+  }
+  /**
+   * Deletes my account for good: every group left, profile "Deleted account", every session ended.
+   * 401 `invalid_credentials` if `password` is wrong; nothing changes then.
+   */
+  async deleteAccount(password: string): Promise<void> {
+    await this.request(ROUTES.deleteAccount.method, ROUTES.deleteAccount.path, null, { password });
   }
   /** A new invite link for a group (admins; the previous link stops working). */
   createInvite(id: string) {

@@ -5,7 +5,7 @@
  */
 import type { Redis } from "@upstash/redis/cloudflare";
 
-export const DEAD_LETTER_QUEUES = ["archive", "media", "fanout", "profile"] as const;
+export const DEAD_LETTER_QUEUES = ["archive", "media", "fanout", "profile", "deletion"] as const;
 export type DeadLetterQueue = (typeof DEAD_LETTER_QUEUES)[number];
 
 const key = (queue: DeadLetterQueue) => `deadletters:v1:${queue}`;

@@ -1,8 +1,9 @@
 /**
  * Redis in front of Postgres for the two hottest reads of the accounts feature:
  *
- * - `profile:v1:<userId>` → the public `User` JSON, 10 min. Profiles are read on every chat list and
- *   message render and change rarely; a write deletes the key.
+ * - `profile:v2:<userId>` → `{ user, visibility }`: the public `User` and who may see its picture and
+ *   about, 10 min. Profiles are read on every chat list and message render and change rarely; a write
+ *   deletes the key.
  * - `session:v1:<sessionId>` → `"live"` for 60 s, or `"revoked"` after logout. Every authenticated
  *   call checks its session; the cache spares a Postgres round trip on most of them.
  *
@@ -22,7 +23,9 @@
  */
 import { profilePictureUrl } from "../pictures.ts";
 import type { Redis } from "@upstash/redis/cloudflare";
-import { User } from "../../client/sdk/protocol/index.ts";
+import { Audience, User } from "../../client/sdk/protocol/index.ts";
+import { z } from "zod";
+import type { ProfileVisibility } from "../../lib/profile-visibility.ts";
 import type { UserRecord } from "../user-store.ts";
 import { redisFromEnv } from "./redis.ts";
 import { log } from "../../lib/log.ts";
@@ -47,8 +50,15 @@ let skipReadsUntil = 0;
 const LIVE = "live";
 const REVOKED = "revoked";
 
-/** Redis key of a cached public profile; `v1` changes if the cached shape ever does. */
-export const profileKey = (userId: string): string => `profile:v1:${userId}`;
+/** Redis key of a cached public profile; the version changes with the cached shape (v2: with visibility). */
+export const profileKey = (userId: string): string => `profile:v2:${userId}`;
+
+/** A public profile with who may see its picture and about (lib/profile-visibility.ts). */
+export interface ProfileView {
+  user: User;
+  visibility: ProfileVisibility;
+}
+const CachedView = z.object({ user: User, visibility: Audience });
 /** Redis key of a session's liveness ("live" or a "revoked" tombstone). */
 export const sessionKey = (sessionId: string): string => `session:v1:${sessionId}`;
 
@@ -61,6 +71,7 @@ export function publicUser(user: UserRecord): User {
     about: user.about,
     pictureUrl: user.pictureMediaId === null ? null : profilePictureUrl(user.id, user.pictureMediaId),
     createdAt: user.createdAt.toISOString(),
+    ...(user.deletedAt ? { deleted: true as const } : {}),
   };
 }
 
@@ -104,18 +115,23 @@ export class ProfileCache {
    * cached. Null when `load` finds no user (not cached: ids are unguessable, so misses are rare).
    */
   async getProfile(userId: string, load: () => Promise<UserRecord | null>): Promise<User | null> {
+    return (await this.getProfileView(userId, load))?.user ?? null;
+  }
+
+  /** `getProfile` with the owner's profile visibility, for reads by someone else. */
+  async getProfileView(userId: string, load: () => Promise<UserRecord | null>): Promise<ProfileView | null> {
     const cached = await this.attempt("profile.get", (r) => r.get<unknown>(profileKey(userId)));
     // Validate what comes back: a value written by another version, or by hand, must not reach clients.
-    const parsed = User.safeParse(typeof cached === "string" ? safeJson(cached) : cached);
-    if (parsed.success && parsed.data.id === userId) return parsed.data;
+    const parsed = CachedView.safeParse(typeof cached === "string" ? safeJson(cached) : cached);
+    if (parsed.success && parsed.data.user.id === userId) return parsed.data;
 
     const record = await load();
     if (!record) return null;
-    const user = publicUser(record);
+    const view: ProfileView = { user: publicUser(record), visibility: record.profileVisibility };
     await this.attempt("profile.set", (r) =>
-      r.set(profileKey(userId), JSON.stringify(user), { ex: PROFILE_CACHE_TTL_SECONDS }),
+      r.set(profileKey(userId), JSON.stringify(view), { ex: PROFILE_CACHE_TTL_SECONDS }),
     );
-    return user;
+    return view;
   }
 
   /** Drops the cached profile after a change, so the next read sees it. */

@@ -23,6 +23,7 @@ import {
   type User,
 } from "../../client/sdk/protocol/index.ts";
 import type { PresenceRecord, PresenceVisibility } from "../../lib/presence.ts";
+import type { ProfileVisibility } from "../../lib/profile-visibility.ts";
 import type { Result } from "../../lib/result.ts";
 import { WS_TICKET_TTL_SECONDS } from "../../lib/ws-ticket.ts";
 import type { Alarm } from "../shared/alarm.ts";
@@ -35,6 +36,7 @@ import type { ConversationCalls } from "./conversation-calls.ts";
 import { wireHub } from "./parts.ts";
 import type { HubBlocks } from "./blocks.ts";
 import type { ChatStateChange, HubChatState } from "./chat-state.ts";
+import type { HubAccountDeletion } from "./account-deletion.ts";
 import type { HubPresence } from "./presence.ts";
 import type { HubProfiles } from "./profiles.ts";
 import type { HubPush } from "./push.ts";
@@ -79,6 +81,8 @@ export class UserHubDO extends DurableObject<Env> {
   private readonly profileFanout: Drain;
   private readonly sockets: HubSockets;
   private readonly conversations: ConversationCalls;
+  private readonly deletion: HubAccountDeletion;
+  private readonly accountDeletion: Drain;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -94,6 +98,7 @@ export class UserHubDO extends DurableObject<Env> {
     ({ receipts: this.receipts, pushes: this.pushes, profileFanout: this.profileFanout } = parts);
     this.conversations = parts.conversations;
     this.chatState = parts.chatState;
+    ({ deletion: this.deletion, accountDeletion: this.accountDeletion } = parts);
     // Keep-alives are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     void ctx.blockConcurrencyWhile(async () => {
@@ -224,9 +229,12 @@ export class UserHubDO extends DurableObject<Env> {
     return this.store.chatList();
   }
 
-  /** This user changed their public profile (after the Postgres write); `version` orders changes. */
-  async profileChanged(user: User, version: number): Promise<void> {
-    this.profiles.changed(user, version);
+  /**
+   * This user changed their public profile (after the Postgres write); `version` orders changes,
+   * `visibility` is who sees the picture and about (the row's, written with it).
+   */
+  async profileChanged(user: User, version: number, visibility?: ProfileVisibility): Promise<void> {
+    this.profiles.changed(user, version, visibility);
   }
 
   /** Someone this user chats with changed their profile (their hub); logged if newer than known. */
@@ -256,6 +264,19 @@ export class UserHubDO extends DurableObject<Env> {
     for (const ws of sockets) this.sockets.close(ws, CLOSE_CODES.unauthorized, "logged out");
     this.write(() => sockets.forEach((ws) => this.presenceState.socketGone(ws)));
     return sockets.length;
+  }
+
+  /**
+   * Deletes this account (README "Deleting an account"; the Worker checked the password): closes
+   * every socket at once, then works the job (./account-deletion.ts) until the account's own rows
+   * are done. True once they are (username free, sessions ended); false = still queued, retried by
+   * the alarm; calling again is harmless.
+   */
+  async deleteAccount(): Promise<boolean> {
+    this.deletion.begin(Date.now());
+    this.alarms.schedule(Date.now() + SAFETY_NET_MS);
+    await this.accountDeletion.run();
+    return this.deletion.accountDone;
   }
 
   /** This user's presence record (the source of truth behind the Redis copy). */
@@ -336,6 +357,7 @@ export class UserHubDO extends DurableObject<Env> {
     await this.receipts.run();
     await this.pushes.run();
     await this.profileFanout.run();
+    if (this.deletion.started) await this.accountDeletion.run();
   }
 
   // ---- frames ----------------------------------------------------------------------------------------

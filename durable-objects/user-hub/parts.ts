@@ -14,6 +14,10 @@ import { ConversationCalls } from "./conversation-calls.ts";
 import { HubBlocks } from "./blocks.ts";
 import { HubChatState } from "./chat-state.ts";
 import { ChatStateStore } from "./chat-state-store.ts";
+import { HubAccountDeletion } from "./account-deletion.ts";
+import { deleteAccountRows } from "../../db/account-rows.ts";
+import { ProfileCache } from "../../db/cache/profile-cache.ts";
+import { CLOSE_CODES } from "../../client/sdk/protocol/index.ts";
 import { reportDelivered } from "./delivered-receipts.ts";
 import { EventLog, asEvent } from "./event-log.ts";
 import { forwardContent } from "./forward-source.ts";
@@ -47,10 +51,12 @@ export interface HubParts {
   profiles: HubProfiles;
   blocks: HubBlocks;
   chatState: HubChatState;
+  deletion: HubAccountDeletion;
   /** Background jobs: delivered receipts to conversations, push notifications, profile fan-out. */
   receipts: Drain;
   pushes: Drain;
   profileFanout: Drain;
+  accountDeletion: Drain;
 }
 
 export function wireHub(ctx: DurableObjectState, env: Env, hooks: HubHooks): HubParts {
@@ -123,6 +129,30 @@ export function wireHub(ctx: DurableObjectState, env: Env, hooks: HubHooks): Hub
       () => reportDelivered(store, (id, upTo) => conversations.call(id, (c) => c.markDelivered(hooks.userId(), upTo))),
       schedule,
     ),
+    deletion: new HubAccountDeletion({
+      userId: hooks.userId,
+      sql: ctx.storage.sql,
+      transaction: (write) => hooks.write(write),
+      activeGroups: () =>
+        store
+          .chatList()
+          .filter((c) => c.type === "group" && c.active !== false)
+          .map((c) => c.id),
+      forgetPush: () => store.pushEndpoints().forEach((endpoint) => push.unsubscribe(endpoint)),
+      closeSockets: () => sockets.all().forEach((ws) => sockets.close(ws, CLOSE_CODES.unauthorized, "account deleted")),
+      deleteRows: () => deleteAccountRows(env, hooks.userId(), (p) => ctx.waitUntil(p)),
+      endSessions: async (ids) => {
+        const cache = ProfileCache.fromEnv(env);
+        await Promise.all([cache.invalidateProfile(hooks.userId()), ...ids.map((id) => cache.revokeSession(id))]);
+      },
+      announce: (user, version) => parts.profiles.changed(user, version),
+      leaveGroup: (id) => env.CONVERSATION.getByName(id).removeMember(hooks.userId(), hooks.userId()),
+      setAside: () => {
+        const redis = redisFromEnv(env);
+        if (redis) ctx.waitUntil(countDeadLetter(redis, "deletion").catch(() => undefined));
+      },
+    }),
+    accountDeletion: new Drain("account deletion", () => parts.deletion.pass(), schedule),
     pushes: new Drain("push", () => push.pass(), schedule),
     profileFanout: new Drain("profile fan-out", () => parts.profiles.pass(), schedule),
     frames: new FrameHandler({

@@ -27,6 +27,16 @@ import { isRefusedByHub, REFUSALS_BEFORE_ISOLATING } from "../shared/isolate.ts"
 import { backoffMs, forEachBounded } from "../shared/bounded.ts";
 import type { PassOutcome } from "../shared/drain.ts";
 import type { HubStore, ProfileQueueRow } from "./store.ts";
+import {
+  deliveredProfileVersion,
+  hideProfileDetails,
+  isProfileVisibility,
+  profileShown,
+  type ProfileVisibility,
+} from "../../lib/profile-visibility.ts";
+
+/** The hub's settings key for the user's profile visibility (absent = everyone). */
+const VISIBILITY_KEY = "profile_visibility";
 
 /** Group member lists fetched per pass: one Conversation DO call each. */
 const GROUPS_PER_PASS = 20;
@@ -59,12 +69,15 @@ export class HubProfiles {
   ) {}
 
   /** The user's own profile changed (told by the Worker after the Postgres write). */
-  changed(user: User, version: number): void {
+  changed(user: User, version: number, visibility?: ProfileVisibility): void {
     const me = this.host.userId();
     if (user.id !== me) throw new Error("a hub only announces its own user's profile");
     const fresh = this.host.transaction(() => {
       const event = this.keep(user, version);
       if (!event) return null; // a retry, or older than what we already announced
+      // Kept with the profile it came with: deliveries show each peer what they may see.
+      if (visibility !== undefined)
+        this.store.setSetting(VISIBILITY_KEY, visibility === "everyone" ? null : visibility);
       this.store.queueProfileFanout(version, me);
       return event;
     });
@@ -142,11 +155,17 @@ export class HubProfiles {
     const told: Array<QueueRow & { ok: boolean; sent: number; refused?: string }> = [];
     if (own) {
       const user = JSON.parse(own.body) as User;
+      // Profile visibility (lib/profile-visibility.ts): each peer gets the copy they may see.
+      const stored = this.store.setting(VISIBILITY_KEY);
+      const visibility: ProfileVisibility = isProfileVisibility(stored) ? stored : "everyone";
+      const contacts = visibility === "contacts" ? new Set(this.store.directPeers()) : null;
+      const hidden = hideProfileDetails(user);
       await forEachBounded(hubs, CONCURRENCY, async (h) => {
         // Blocked people see no profile changes; an unblock queues the newest for them (./blocks.ts).
         if (this.store.isBlock("out", h.key)) return void told.push({ ...h, ok: true, sent: own.version });
+        const shown = profileShown(visibility, contacts?.has(h.key) ?? false);
         try {
-          await this.host.hub(h.key).peerProfile(user, own.version);
+          await this.host.hub(h.key).peerProfile(shown ? user : hidden, deliveredProfileVersion(own.version, shown));
           told.push({ ...h, ok: true, sent: own.version });
         } catch (error) {
           // Refused by the peer hub's own code, again and again: set aside, not retried forever.

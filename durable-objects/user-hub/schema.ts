@@ -76,4 +76,8 @@ export const HUB_MIGRATIONS = [
   `ALTER TABLE chats ADD COLUMN archived INTEGER NOT NULL DEFAULT 0`,
   `ALTER TABLE chats ADD COLUMN marked_unread INTEGER NOT NULL DEFAULT 0`,
   `ALTER TABLE chats ADD COLUMN cleared_upto INTEGER`,
+  // ---- account deletion (account-deletion.ts): the job's items, each retried until done ----
+  `CREATE TABLE deletion_queue (
+     item TEXT PRIMARY KEY, attempts INTEGER NOT NULL DEFAULT 0, refusals INTEGER NOT NULL DEFAULT 0,
+     due INTEGER NOT NULL DEFAULT 0)`,
 ] as const;

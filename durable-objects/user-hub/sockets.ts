@@ -91,6 +91,11 @@ export class HubSockets {
       .filter((ws) => ws !== closing && ws.readyState === 1 && this.state(ws).deviceId !== null);
   }
 
+  /** Every socket of the user, hello said or not. */
+  all(): WebSocket[] {
+    return this.ctx.getWebSockets();
+  }
+
   /** Every socket opened with `sessionId`. */
   ofSession(sessionId: string): WebSocket[] {
     return this.ctx.getWebSockets().filter((ws) => this.state(ws).sessionId === sessionId);

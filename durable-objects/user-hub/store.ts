@@ -654,6 +654,14 @@ export class HubStore {
     this.subscriptions = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_subscriptions").one().n;
   }
 
+  /** Every push subscription's endpoint (account deletion forgets them all). */
+  pushEndpoints(): string[] {
+    return this.sql
+      .exec<{ endpoint: string }>("SELECT endpoint FROM push_subscriptions")
+      .toArray()
+      .map((r) => r.endpoint);
+  }
+
   unsubscribe(endpoint: string): void {
     this.sql.exec("DELETE FROM push_subscriptions WHERE endpoint = ?", endpoint);
     this.sql.exec("DELETE FROM push_outbox WHERE endpoint = ?", endpoint);

@@ -435,7 +435,7 @@ describe("profile cache", () => {
     async () => {
       const alice = await register("alice", "Alice");
       const bob = await register("bob");
-      const key = `profile:v1:${alice.id}`;
+      const key = `profile:v2:${alice.id}`;
       const readName = async () =>
         (await api("GET", `/v1/users/${alice.id}`, { token: bob.token })).json.user?.displayName;
 
@@ -445,14 +445,18 @@ describe("profile cache", () => {
         expect(await readName()).toBe("Alice");
         return redis?.get(key);
       });
-      const cached = JSON.parse(cachedCopy) as { displayName: string };
-      expect(cached.displayName).toBe("Alice");
+      const cached = JSON.parse(cachedCopy) as { user: { displayName: string }; visibility: string };
+      expect(cached).toMatchObject({ user: { displayName: "Alice" }, visibility: "everyone" });
       const ttl = (await redis?.ttl(key)) ?? 0;
       expect(ttl).toBeGreaterThan(500);
       expect(ttl).toBeLessThanOrEqual(600);
 
       // Change only the cached copy: a read that shows it came from Redis, not Postgres.
-      await redis?.set(key, JSON.stringify({ ...cached, displayName: "From Redis" }), "KEEPTTL");
+      await redis?.set(
+        key,
+        JSON.stringify({ ...cached, user: { ...cached.user, displayName: "From Redis" } }),
+        "KEEPTTL",
+      );
       await eventually(async () => ((await readName()) === "From Redis" ? true : null));
 
       const patched = await api("PATCH", "/v1/me", { token: alice.token, body: { displayName: "Alice L." } });
@@ -465,7 +469,12 @@ describe("profile cache", () => {
 
   it.skipIf(!redisUrl)("ignores a corrupt cache entry and answers from Postgres", async () => {
     const alice = await register("alice", "Alice");
-    await redis?.set(`profile:v1:${alice.id}`, '{"id":"u_someone_else","displayName":"Mallory"}', "EX", 600);
+    await redis?.set(
+      `profile:v2:${alice.id}`,
+      '{"user":{"id":"u_someone_else","displayName":"Mallory"},"visibility":"everyone"}',
+      "EX",
+      600,
+    );
     const reply = await api("GET", `/v1/users/${alice.id}`, { token: alice.token });
     expect(reply.json.user).toMatchObject({ id: alice.id, displayName: "Alice" });
   });

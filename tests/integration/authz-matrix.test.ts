@@ -250,6 +250,24 @@ const ROUTES: Record<string, Entry> = {
     }),
     expect: { nonMember: 401, removed: 401, member: 401, sender: 401, admin: 401 },
   },
+  // A wrong password: 401 for everyone, nothing deleted (account-deletion.test.ts deletes for real).
+  "DELETE /v1/me": {
+    scope: "self",
+    call: () => ({ method: "DELETE", path: "/v1/me", body: { password: "not-the-password" } }),
+    expect: { nonMember: 401, removed: 401, member: 401, sender: 401, admin: 401 },
+  },
+  // Reporting a chat reads its history as the reporter: a non-member gets the "does not exist" 404.
+  "POST /v1/reports": {
+    scope: "conversation",
+    call: (id) => ({ method: "POST", path: "/v1/reports", body: { conversationId: id, reason: "matrix" } }),
+    expect: { removed: notServerError, member: 201, sender: 201, admin: 201 },
+  },
+  // The report queue answers only OPERATOR_SECRET, which no caller here holds: 404 for all.
+  "GET /v1/operator/reports": { scope: "dev", call: () => ({ method: "GET", path: "/v1/operator/reports" }) },
+  "POST /v1/operator/reports/:id/resolve": {
+    scope: "dev",
+    call: () => ({ method: "POST", path: "/v1/operator/reports/r_x/resolve", body: { resolution: "dismissed" } }),
+  },
   "GET /v1/me/blocked": { scope: "self", call: () => ({ method: "GET", path: "/v1/me/blocked" }) },
   // Blocking acts on the caller's own list: anyone signed in may block anyone (a stranger included).
   "PUT /v1/me/blocked/:userId": {

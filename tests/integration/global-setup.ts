@@ -101,6 +101,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   project.provide("baseUrl", product.baseUrl);
   project.provide("healthSecret", product.healthSecret);
+  project.provide("operatorSecret", product.operatorSecret);
   project.provide("shardUrls", product.shardUrls);
   project.provide("redisRest", product.redisRest);
   project.provide("redisUrl", product.redisUrl);

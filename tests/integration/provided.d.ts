@@ -7,6 +7,8 @@ declare module "vitest" {
     baseUrl: string;
     /** Bearer secret of `GET /health/ready` on the stack. */
     healthSecret: string;
+    /** Bearer secret of the report queue on the stack. */
+    operatorSecret: string;
     /** Postgres shard URLs in shard order (plain TCP; use `pg` to look at rows directly). */
     shardUrls: string[];
     /** The Upstash REST shim the Worker uses, or null when no Redis was reachable (caching off). */

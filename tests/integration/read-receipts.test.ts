@@ -70,6 +70,10 @@ describe("read receipts off", () => {
       expect(failed).toBeInstanceOf(ApiError);
       expect((failed as ApiError).code).toBe("invalid_request");
     }
-    expect(await alice.client.api.privacySettings()).toEqual({ presence: "everyone", readReceipts: true });
+    expect(await alice.client.api.privacySettings()).toEqual({
+      presence: "everyone",
+      readReceipts: true,
+      profile: "everyone",
+    });
   });
 });

@@ -28,6 +28,7 @@ describe("local stack", () => {
       redis: redisRest ? "ok" : "off",
       r2: "ok",
       push: "ok",
+      reports: "ok",
     });
     // Rows the queues set aside for good, counted in Redis (absent without Redis).
     const { deadLetters } = body as unknown as { deadLetters?: Record<string, number> };
@@ -37,6 +38,7 @@ describe("local stack", () => {
         media: expect.any(Number),
         fanout: expect.any(Number),
         profile: expect.any(Number),
+        deletion: expect.any(Number),
       });
     else expect(deadLetters).toBeUndefined();
   });

@@ -88,6 +88,8 @@ describe("profile updates", () => {
       displayName: "Editor",
       about: "",
       pictureMediaId: null,
+      deletedAt: null,
+      profileVisibility: "everyone",
       createdAt: new Date("2026-11-26T00:00:00Z"),
     });
     const token = await tokenFor(userId);

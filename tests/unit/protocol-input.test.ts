@@ -52,7 +52,14 @@ const SAMPLES: Record<string, unknown[]> = {
     { disappearingSeconds: 86400 },
   ],
   PresenceQuery: [{ ids: "u_bob,u_carol" }],
-  PrivacyBody: [{ presence: "contacts" }, { readReceipts: false }],
+  PrivacyBody: [{ presence: "contacts" }, { readReceipts: false }, { profile: "nobody" }],
+  DeleteAccountBody: [{ password: "correct horse" }],
+  ReportBody: [
+    { userId: "u_bob", reason: "spam" },
+    { conversationId: "d_1", seqs: [1, 2], reason: "harassment" },
+  ],
+  OperatorReportsQuery: [{ status: "open", limit: "10" }],
+  ResolveReportBody: [{ resolution: "actioned", note: "warned" }],
   ChangePasswordBody: [{ currentPassword: "correct horse", newPassword: "a-brand-new-pass-7" }],
   ChatListStateBody: [{ pinned: true }, { archived: false, unread: true }],
   EndOtherSessionsQuery: [{ others: "true" }],
@@ -82,7 +89,7 @@ const SAMPLES: Record<string, unknown[]> = {
 };
 
 /** Strings that are only hashed and compared, never stored: refusing them could lock an account out. */
-const EXEMPT = new Set(["LoginBody.password", "ChangePasswordBody.currentPassword"]);
+const EXEMPT = new Set(["LoginBody.password", "ChangePasswordBody.currentPassword", "DeleteAccountBody.password"]);
 
 const protocol = { ...protocolIndex, ...mediaProtocol };
 const schemas = protocol as unknown as Record<string, z.ZodType>;

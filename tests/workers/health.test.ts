@@ -11,6 +11,8 @@ import app from "../../workers/index.ts";
 import { worker } from "./bindings.ts";
 
 const BASE = "https://messenger.test";
+/** A report-queue secret long enough for production (this test's only). */
+const OPERATOR = "operator-secret-for-the-health-test-0123456789";
 const get = (path: string, headers: Record<string, string> = {}) =>
   worker.fetch(new Request(`${BASE}${path}`, { headers }));
 
@@ -40,7 +42,10 @@ describe("health", () => {
   it("reports each configured dependency to the holder of the secret", async () => {
     const res = await get("/health/ready", { authorization: `Bearer ${env.HEALTH_SECRET ?? ""}` });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: "ok", checks: { redis: "off", r2: "ok", push: "off" } });
+    expect(await res.json()).toEqual({
+      status: "ok",
+      checks: { redis: "off", r2: "ok", push: "off", reports: "off" },
+    });
     expect(res.headers.get("cache-control")).toBe("no-store");
   });
 
@@ -63,15 +68,34 @@ describe("health", () => {
       { VAPID_SUBJECT: "mailto:push@localhost" },
       { VAPID_SUBJECT: "ops@example.org" },
     ]) {
-      const { status, body } = await ready({ DEPLOY_ENV: "production", ...subject });
+      const { status, body } = await ready({ DEPLOY_ENV: "production", OPERATOR_SECRET: OPERATOR, ...subject });
       expect(status, JSON.stringify(subject)).toBe(503);
       expect(body.checks.push).toBe("misconfigured");
       expect(body.problems).toEqual({ push: expect.stringContaining("VAPID_SUBJECT") });
     }
-    const good = await ready({ DEPLOY_ENV: "production", VAPID_SUBJECT: "mailto:ops@messenger.app" });
-    expect(good).toEqual({ status: 200, body: { status: "ok", checks: { redis: "off", r2: "ok", push: "ok" } } });
+    const good = await ready({
+      DEPLOY_ENV: "production",
+      OPERATOR_SECRET: OPERATOR,
+      VAPID_SUBJECT: "mailto:ops@messenger.app",
+    });
+    expect(good).toEqual({
+      status: 200,
+      body: { status: "ok", checks: { redis: "off", r2: "ok", push: "ok", reports: "ok" } },
+    });
     // Outside production a local contact is fine (`npm run dev`, the tests).
     expect((await ready({ VAPID_SUBJECT: "mailto:dev@localhost" })).status).toBe(200);
+
+    // Production without a long OPERATOR_SECRET: reports cannot be reviewed, so not ready.
+    for (const secret of <Record<string, string>[]>[{}, { OPERATOR_SECRET: "short" }]) {
+      const { status, body } = await ready({
+        DEPLOY_ENV: "production",
+        VAPID_SUBJECT: "mailto:ops@messenger.app",
+        ...secret,
+      });
+      expect(status, JSON.stringify(secret)).toBe(503);
+      expect(body.checks.reports).toBe("misconfigured");
+      expect(body.problems).toEqual({ reports: expect.stringContaining("OPERATOR_SECRET") });
+    }
   });
 });
 

@@ -16,7 +16,7 @@ import { publicUser } from "../../db/cache/profile-cache.ts";
 
 export async function announceProfile(env: Env, user: VersionedUser): Promise<void> {
   try {
-    await env.USER_HUB.getByName(user.id).profileChanged(publicUser(user), user.version);
+    await env.USER_HUB.getByName(user.id).profileChanged(publicUser(user), user.version, user.profileVisibility);
   } catch (error) {
     log("warn", "profile change not announced", { userId: user.id, error });
   }

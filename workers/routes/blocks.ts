@@ -11,6 +11,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { Id, ROUTES, type User } from "../../client/sdk/protocol/index.ts";
 import { publicUser } from "../../db/cache/profile-cache.ts";
+import { profilesAsSeenBy } from "../lib/profile-views.ts";
 import { withUserStore } from "../../db/user-store.ts";
 import { AppError } from "../../lib/errors.ts";
 import { BLOCKS_PER_USER } from "../../lib/rate-limits.ts";
@@ -44,10 +45,11 @@ export const blockRoutes = new Hono<AppEnv>()
       (store) => store.getUsers(ids),
       (p) => c.executionCtx.waitUntil(p),
     );
-    const users = ids.flatMap((id) => {
+    const views = ids.flatMap((id) => {
       const row = found.get(id);
-      return row ? [publicUser(row)] : [];
+      return row ? [{ user: publicUser(row), visibility: row.profileVisibility }] : [];
     });
+    const users = await profilesAsSeenBy(c.env, c.get("userId"), views);
     return c.json({ users } satisfies { users: User[] });
   })
 

@@ -26,8 +26,7 @@ import {
   type Message,
   type User,
 } from "../../client/sdk/protocol/index.ts";
-import { withShards } from "../../db/connection.ts";
-import { HistoryStore } from "../../db/history-store.ts";
+import { historyPage } from "../lib/history-page.ts";
 import { withUserStore } from "../../db/user-store.ts";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../../lib/errors.ts";
@@ -36,6 +35,7 @@ import { valid } from "../lib/validate.ts";
 import { directConversationId, groupConversationId } from "../lib/conversation-ids.ts";
 import { requireOwnPicture } from "../../db/pictures.ts";
 import { publicUser } from "../../db/cache/profile-cache.ts";
+import { hideProfileDetails, profileShown } from "../../lib/profile-visibility.ts";
 import { refuseBlockedAdds } from "../lib/blocks.ts";
 import { privateReaders } from "../lib/privacy.ts";
 import { requireUser } from "../middleware/auth.ts";
@@ -110,32 +110,11 @@ export const conversationRoutes = new Hono<AppEnv>()
   .get(ROUTES.history.path, requireUser, valid("param", IdParam), valid("query", HistoryQuery), async (c) => {
     const { id } = c.req.valid("param");
     const query = c.req.valid("query");
-    const plan = unwrap(
-      await conversation(c.env, id).history(c.get("userId"), {
-        before: query.before,
-        limit: query.limit ?? DEFAULT_HISTORY_PAGE,
-      }),
-    );
-    let older: Message[] = [];
-    if (plan.archive) {
-      const { before, minSeq, limit } = plan.archive;
-      const hidden = new Set(plan.hidden);
-      const rows = await withShards(
-        c.env,
-        (shards) => new HistoryStore(shards),
-        (store) => store.page(id, { before, minSeq, limit: limit + hidden.size }),
-        (p) => c.executionCtx.waitUntil(p),
-      ).catch(() => {
-        throw new AppError("unavailable", "older history is temporarily unavailable");
-      });
-      // Reactions live in the conversation's object, archived messages' too: the plan carries them.
-      const reactions = plan.reactions ?? {};
-      older = rows
-        .filter((m) => !hidden.has(m.seq))
-        .slice(-limit)
-        .map((m) => (!m.deleted && reactions[m.seq] ? { ...m, reactions: reactions[m.seq] } : m));
-    }
-    return c.json({ messages: [...older, ...plan.messages] });
+    const messages = await historyPage(c.env, c.executionCtx, id, c.get("userId"), {
+      before: query.before,
+      limit: query.limit ?? DEFAULT_HISTORY_PAGE,
+    });
+    return c.json({ messages });
   })
 
   .post(ROUTES.sendMessage.path, requireUser, valid("param", IdParam), valid("json", SendMessageBody), async (c) => {
@@ -251,7 +230,13 @@ async function readProfiles(
       (store) => store.getUsers(ids),
       (p) => ctx.waitUntil(p),
     );
-    return new Map([...found].map(([id, record]) => [id, publicUser(record)]));
+    // Direct-chat peers: contacts of the reader by definition, so only "nobody" hides details.
+    return new Map(
+      [...found].map(([id, record]) => [
+        id,
+        profileShown(record.profileVisibility, true) ? publicUser(record) : hideProfileDetails(publicUser(record)),
+      ]),
+    );
   } catch {
     return new Map();
   }

@@ -5,7 +5,8 @@
  *   so an uptime probe or a stranger can call it as often as they like without it costing a query
  *   per shard (at ~1,200 shards one readiness check is ~1,200 queries).
  * - `GET /health/ready`: readiness, one check per dependency (each Postgres shard, Redis, R2) and
- *   `push` ("misconfigured", with the reason in `problems.push`, when VAPID_SUBJECT is refused), for
+ *   `push` ("misconfigured", with the reason in `problems.push`, when VAPID_SUBJECT is refused) and
+ *   `reports` (likewise when production lacks OPERATOR_SECRET), for
  *   operators and deploy scripts only: `Authorization: Bearer <HEALTH_SECRET>`. Without the variable,
  *   or with any other credential, it is the same 404 as an unknown path, so it cannot be found, let
  *   alone used to make the Worker fan out to every database.
@@ -19,7 +20,7 @@ import { readDeadLetters } from "../../db/cache/dead-letters.ts";
 import { ROUTES } from "../../client/sdk/protocol/index.ts";
 import { AppError } from "../../lib/errors.ts";
 import { bearerToken } from "../middleware/auth.ts";
-import { timingSafeEqual } from "../../lib/bytes.ts";
+import { operatorProblem, presentsSecret } from "../../lib/bearer-secret.ts";
 import { vapidProblem } from "../../lib/webpush/keys.ts";
 
 /** Each readiness check gets this long: a hung dependency is "down", not a hung request. */
@@ -33,7 +34,7 @@ export const healthRoutes = new Hono<AppEnv>()
   .get(ROUTES.health.path, (c) => c.json({ status: "ok" }))
 
   .get(ROUTES.healthReady.path, async (c) => {
-    if (!(await presentsHealthSecret(c.env.HEALTH_SECRET, bearerToken(c)))) {
+    if (!(await presentsSecret(c.env.HEALTH_SECRET, bearerToken(c)))) {
       throw new AppError("not_found", "no such route");
     }
     const checks: Record<string, Check> = {};
@@ -58,6 +59,9 @@ export const healthRoutes = new Hono<AppEnv>()
     // Configuration, not a dependency: a deploy whose pushes could never arrive is not ready.
     const pushProblem = vapidProblem(c.env);
     checks.push = pushProblem ? "misconfigured" : c.env.VAPID_PUBLIC_KEY && c.env.VAPID_PRIVATE_KEY ? "ok" : "off";
+    // The report queue (README "Reports"): required in production, like a usable VAPID_SUBJECT.
+    const reportsProblem = operatorProblem(c.env);
+    checks.reports = reportsProblem ? "misconfigured" : c.env.OPERATOR_SECRET ? "ok" : "off";
     const healthy = Object.values(checks).every((v) => v !== "down" && v !== "misconfigured");
     // Rows the objects' queues set aside for good (counted in Redis): not unhealthy, but to look at.
     const deadLetters = redis && checks.redis === "ok" ? await readDeadLetters(redis).catch(() => null) : null;
@@ -65,7 +69,14 @@ export const healthRoutes = new Hono<AppEnv>()
       {
         status: healthy ? "ok" : "degraded",
         checks,
-        ...(pushProblem ? { problems: { push: pushProblem } } : {}),
+        ...(pushProblem || reportsProblem
+          ? {
+              problems: {
+                ...(pushProblem ? { push: pushProblem } : {}),
+                ...(reportsProblem ? { reports: reportsProblem } : {}),
+              },
+            }
+          : {}),
         ...(deadLetters ? { deadLetters } : {}),
       },
       healthy ? 200 : 503,
@@ -86,14 +97,4 @@ async function probe(call: () => Promise<unknown>): Promise<Check> {
   } finally {
     if (timer !== undefined) clearTimeout(timer);
   }
-}
-
-const utf8 = new TextEncoder();
-const digest = async (text: string) => new Uint8Array(await crypto.subtle.digest("SHA-256", utf8.encode(text)));
-
-/** Whether `authorization` is `Bearer <secret>` for a configured secret; compared in constant time. */
-async function presentsHealthSecret(secret: string | undefined, presented: string | null): Promise<boolean> {
-  if (!secret || presented === null) return false;
-  // Digests first: equal lengths, so the comparison time says nothing about the secret.
-  return timingSafeEqual(await digest(presented), await digest(secret));
 }

@@ -35,6 +35,7 @@ import { byUser, rateLimit } from "../middleware/rate-limit.ts";
 import { UPLOADS_PER_USER } from "../../lib/rate-limits.ts";
 import { withUserStore } from "../../db/user-store.ts";
 import { ProfileCache } from "../../db/cache/profile-cache.ts";
+import { profilesAsSeenBy } from "../lib/profile-views.ts";
 import { isPictureOf } from "../../db/pictures.ts";
 
 const notFound = () => new AppError("not_found", "media not found");
@@ -142,9 +143,14 @@ export const mediaRoutes = new Hono<AppEnv>()
         ? false
         : withUserStore(
             c.env,
-            (store) => ProfileCache.fromEnv(c.env).getProfile(profileOf, () => store.getUser(profileOf)),
+            (store) => ProfileCache.fromEnv(c.env).getProfileView(profileOf, () => store.getUser(profileOf)),
             (p) => c.executionCtx.waitUntil(p),
-          ).then((user) => isPictureOf(user?.pictureUrl ?? null, id)),
+          ).then(async (view) => {
+            if (!view || !isPictureOf(view.user.pictureUrl, id)) return false;
+            // Profile visibility (README "Privacy"): the picture as its owner's profile shows it to this viewer.
+            const [seen] = await profilesAsSeenBy(c.env, userId, [view]);
+            return isPictureOf(seen?.pictureUrl ?? null, id);
+          }),
     ]);
     if (!record || record.deletedAt !== null) throw notFound();
     const allowed =

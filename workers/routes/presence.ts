@@ -14,7 +14,7 @@ import { redisFromEnv } from "../../db/cache/redis.ts";
 import { valid } from "../lib/validate.ts";
 import { withUserStore } from "../../db/user-store.ts";
 import { log } from "../../lib/log.ts";
-import { privacyOf, setReadReceipts } from "../lib/privacy.ts";
+import { privacyOf, setProfileVisibility, setReadReceipts } from "../lib/privacy.ts";
 import { requireUser } from "../middleware/auth.ts";
 import { byUser, rateLimit } from "../middleware/rate-limit.ts";
 import { PRESENCE_PER_USER } from "../../lib/rate-limits.ts";
@@ -62,7 +62,7 @@ export const presenceRoutes = new Hono<AppEnv>()
   )
 
   .get(ROUTES.privacy.path, requireUser, async (c) => {
-    return c.json({ privacy: await privacyOf(c.env, c.get("userId")) });
+    return c.json({ privacy: await privacyOf(c.env, c.get("userId"), (p) => c.executionCtx.waitUntil(p)) });
   })
 
   .put(ROUTES.setPrivacy.path, requireUser, valid("json", PrivacyBody), async (c) => {
@@ -70,7 +70,9 @@ export const presenceRoutes = new Hono<AppEnv>()
     const body = c.req.valid("json");
     if (body.presence !== undefined) await c.env.USER_HUB.getByName(me).setPresenceVisibility(body.presence);
     if (body.readReceipts !== undefined) await setReadReceipts(c.env, me, body.readReceipts);
-    return c.json({ privacy: await privacyOf(c.env, me) });
+    if (body.profile !== undefined)
+      await setProfileVisibility(c.env, me, body.profile, (p) => c.executionCtx.waitUntil(p));
+    return c.json({ privacy: await privacyOf(c.env, me, (p) => c.executionCtx.waitUntil(p)) });
   });
 
 /**

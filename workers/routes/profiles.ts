@@ -19,7 +19,7 @@ import type { AppEnv } from "../env.ts";
 import { AppError } from "../../lib/errors.ts";
 import { ProfileCache, publicUser } from "../../db/cache/profile-cache.ts";
 import { requireOwnPicture } from "../../db/pictures.ts";
-import { asSeenByBlocked } from "../lib/blocks.ts";
+import { profilesAsSeenBy } from "../lib/profile-views.ts";
 import { announceProfile } from "../lib/profile-events.ts";
 import { valid } from "../lib/validate.ts";
 import { requireUser } from "../middleware/auth.ts";
@@ -68,16 +68,15 @@ export const profileRoutes = new Hono<AppEnv>()
 
   .get(ROUTES.user.path, requireUser, valid("param", UserParam), async (c) => {
     const { id } = c.req.valid("param");
-    const user = await withUserStore(
+    const view = await withUserStore(
       c.env,
-      (store) => ProfileCache.fromEnv(c.env).getProfile(id, () => store.getUser(id)),
+      (store) => ProfileCache.fromEnv(c.env).getProfileView(id, () => store.getUser(id)),
       (p) => c.executionCtx.waitUntil(p),
     );
-    if (!user) throw new AppError("not_found", "no such user");
-    const me = c.get("userId");
-    if (id !== me && (await c.env.USER_HUB.getByName(me).viewer()).blockedBy.includes(id))
-      return c.json({ user: asSeenByBlocked(user) } satisfies { user: User });
-    return c.json({ user } satisfies { user: User });
+    if (!view) throw new AppError("not_found", "no such user");
+    // Blocks and profile visibility (README "Blocking", "Privacy").
+    const [user] = await profilesAsSeenBy(c.env, c.get("userId"), [view], { checkBlocks: true });
+    return c.json({ user: user ?? view.user } satisfies { user: User });
   })
 
   .get(
@@ -92,6 +91,11 @@ export const profileRoutes = new Hono<AppEnv>()
         (store) => store.searchByPrefix(q),
         (p) => c.executionCtx.waitUntil(p),
       );
-      return c.json({ users: found.map(publicUser) } satisfies { users: User[] });
+      const users = await profilesAsSeenBy(
+        c.env,
+        c.get("userId"),
+        found.map((record) => ({ user: publicUser(record), visibility: record.profileVisibility })),
+      );
+      return c.json({ users } satisfies { users: User[] });
     },
   );

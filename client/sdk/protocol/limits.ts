@@ -79,3 +79,11 @@ export const DISAPPEARING_TIMERS = [0, 86_400, 604_800, 7_776_000] as const;
 export const MAX_EXPIRIES_PER_PASS = 500;
 /** Max characters of a document's file name: longer than any file system allows in one component. */
 export const MAX_FILENAME_CHARS = 255;
+/** Max characters of a report's reason: a sentence or two for the operator. */
+export const MAX_REPORT_REASON_CHARS = 500;
+/** Messages one report may name: a conversation's worth of context, not its history. */
+export const MAX_REPORTED_MESSAGES = 20;
+/** A report of a whole chat keeps this many of its latest messages (as the reporter saw them). */
+export const REPORT_CONTEXT_MESSAGES = 5;
+/** Reports an operator page lists at most. */
+export const MAX_REPORTS_PAGE = 100;

@@ -16,8 +16,13 @@ export const User = z.object({
   about: z.string(),
   pictureUrl: z.string().nullable(),
   createdAt: IsoTime,
+  /** Set once the account was deleted: the profile reads "Deleted account", with no username or picture. */
+  deleted: z.literal(true).optional(),
 });
 export type User = z.infer<typeof User>;
+
+/** What a deleted account's profile shows (its username is free again). */
+export const DELETED_ACCOUNT_NAME = "Deleted account";
 
 export const Role = z.enum(["admin", "member"]);
 export type Role = z.infer<typeof Role>;
@@ -202,8 +207,31 @@ export const Privacy = z.object({
   presence: z.enum(["everyone", "contacts", "nobody"]),
   /** Optional: servers before read-receipt privacy do not send it (then it is on). */
   readReceipts: z.boolean().optional(),
+  /**
+   * Who sees my profile picture and about: everyone, people I have a direct chat with, or nobody.
+   * Optional: servers before profile privacy do not send it (then it is everyone).
+   */
+  profile: z.enum(["everyone", "contacts", "nobody"]).optional(),
 });
 export type Privacy = z.infer<typeof Privacy>;
+
+/**
+ * A report as the operator sees it (README "Reports"): who reported whom or which chat, why, and
+ * the messages as the reporter saw them when reporting.
+ */
+export const Report = z.object({
+  id: z.string(),
+  reporterId: z.string(),
+  userId: z.string().nullable(),
+  conversationId: z.string().nullable(),
+  reason: z.string(),
+  messages: z.array(Message),
+  createdAt: IsoTime,
+  resolvedAt: IsoTime.nullable(),
+  resolution: z.enum(["dismissed", "actioned"]).nullable(),
+  note: z.string().nullable(),
+});
+export type Report = z.infer<typeof Report>;
 
 /** A group's invite link (admins; README "Invite links"): a new token each time one is made. */
 export const Invite = z.object({ token: z.string(), url: z.string() });

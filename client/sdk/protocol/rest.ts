@@ -17,6 +17,9 @@ import {
   MAX_MEDIA_BYTES,
   MAX_PASSWORD_CHARS,
   MAX_PRESENCE_IDS,
+  MAX_REPORT_REASON_CHARS,
+  MAX_REPORTED_MESSAGES,
+  MAX_REPORTS_PAGE,
   MAX_SEARCH_QUERY_CHARS,
   MAX_TEXT_BYTES,
   MIN_PASSWORD_CHARS,
@@ -109,6 +112,38 @@ export const ChangePasswordBody = z.strictObject({
   newPassword: Password,
 });
 export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
+
+/**
+ * `POST /v1/reports` (README "Reports"): a person, a chat, or messages of a chat (`seqs`, which need
+ * `conversationId`), with the reporter's reason. At least one of `userId` and `conversationId`.
+ */
+export const ReportBody = z
+  .strictObject({
+    userId: Id.optional(),
+    conversationId: Id.optional(),
+    seqs: z.array(Seq).min(1).max(MAX_REPORTED_MESSAGES).optional(),
+    reason: humanLine(MAX_REPORT_REASON_CHARS).refine((r) => r.length > 0, "a reason is required"),
+  })
+  .refine((b) => b.userId !== undefined || b.conversationId !== undefined, "name a user or a conversation")
+  .refine((b) => b.seqs === undefined || b.conversationId !== undefined, "seqs need a conversationId");
+export type ReportBody = z.infer<typeof ReportBody>;
+
+/** `GET /v1/operator/reports?status=open|resolved&limit=`: newest first. */
+export const OperatorReportsQuery = z.strictObject({
+  status: z.enum(["open", "resolved"]).default("open"),
+  limit: z.coerce.number().int().min(1).max(MAX_REPORTS_PAGE).default(50),
+});
+
+/** `POST /v1/operator/reports/:id/resolve`: what the operator decided, and a note for the record. */
+export const ResolveReportBody = z.strictObject({
+  resolution: z.enum(["dismissed", "actioned"]),
+  note: humanLine(MAX_REPORT_REASON_CHARS).optional(),
+});
+export type ResolveReportBody = z.infer<typeof ResolveReportBody>;
+
+/** `DELETE /v1/me`: the account's password confirms an irreversible deletion. */
+export const DeleteAccountBody = z.strictObject({ password: z.string().max(MAX_PASSWORD_CHARS) });
+export type DeleteAccountBody = z.infer<typeof DeleteAccountBody>;
 
 /** `DELETE /v1/me/sessions?others=true`: the flag is required, so a bare DELETE ends nothing by accident. */
 export const EndOtherSessionsQuery = z.strictObject({ others: z.literal("true") });
@@ -231,7 +266,7 @@ export type Audience = z.infer<typeof Audience>;
  * others' (groups always show reads; delivered ticks are unaffected).
  */
 export const PrivacyBody = z
-  .strictObject({ presence: Audience.optional(), readReceipts: z.boolean().optional() })
+  .strictObject({ presence: Audience.optional(), readReceipts: z.boolean().optional(), profile: Audience.optional() })
   .refine((b) => Object.keys(b).length > 0, "nothing to update");
 export type PrivacyBody = z.infer<typeof PrivacyBody>;
 

@@ -34,10 +34,17 @@ export const ROUTES = {
   endOtherSessions: { method: "DELETE", path: "/v1/me/sessions" },
   /** Change my password (needs the current one); every other session ends. */
   changePassword: { method: "POST", path: "/v1/me/password" },
+  /** Delete my account for good, confirmed with my password (README "Deleting an account"). */
+  deleteAccount: { method: "DELETE", path: "/v1/me" },
   /** The people I blocked; block and unblock one (README "Blocking"). */
   blocked: { method: "GET", path: "/v1/me/blocked" },
   block: { method: "PUT", path: "/v1/me/blocked/:userId" },
   unblock: { method: "DELETE", path: "/v1/me/blocked/:userId" },
+  /** Report a person, a chat or messages, with a reason (README "Reports"). */
+  report: { method: "POST", path: "/v1/reports" },
+  /** Operators only (`Authorization: Bearer <OPERATOR_SECRET>`), not called by the SDK: list and resolve reports. */
+  operatorReports: { method: "GET", path: "/v1/operator/reports" },
+  resolveReport: { method: "POST", path: "/v1/operator/reports/:id/resolve" },
   /** `?ids=a,b,c` (≤ 200). */
   presence: { method: "GET", path: "/v1/presence" },
 

@@ -210,4 +210,34 @@ describe("profile fan-out decisions, in Node", () => {
     hub.received({ ...user("Older"), id: "bob" }, 19);
     expect(JSON.parse(store.profile("bob")?.body ?? "{}")).toMatchObject({ displayName: "New" });
   });
+
+  it("sends the picture and about only to whom alice's profile visibility shows them", async () => {
+    const { store, hub, peerHub } = profiles();
+    const detailed = { ...user("Alice"), about: "at the beach", pictureUrl: "/v1/media/m_1?u=alice" };
+
+    // "contacts": bob (direct chat) gets the details, carol (a group only) does not.
+    hub.changed(detailed, 10, "contacts");
+    store.queueProfileFor("carol", 10);
+    const sentTo: string[] = [];
+    peerHub(async (u, v) => {
+      const shown = u.about !== "" && u.pictureUrl !== null;
+      sentTo.push(`${shown ? "shown" : u.about === "" && u.pictureUrl === null ? "hidden" : "partial"}@${v}`);
+    });
+    await hub.pass();
+    expect(sentTo.sort()).toEqual(["hidden@20", "shown@21"]);
+
+    // "nobody": a new version, hidden for everyone, and it beats the shown copy bob holds.
+    sentTo.length = 0;
+    hub.changed(detailed, 11, "nobody");
+    await hub.pass();
+    expect(sentTo).toEqual(["hidden@22"]); // 22 > 21: bob's hub replaces the shown copy
+  });
+
+  it("replaces a peer's hidden copy with the shown copy of the same version once they are a contact", () => {
+    const { store, hub } = profiles();
+    hub.received({ ...user("Bob"), id: "bob", about: "" }, 40);
+    hub.received({ ...user("Bob"), id: "bob", about: "hi" }, 41);
+    hub.received({ ...user("Bob"), id: "bob", about: "" }, 40); // a late hidden copy changes nothing
+    expect(JSON.parse(store.profile("bob")?.body ?? "{}")).toMatchObject({ about: "hi" });
+  });
 });

@@ -557,6 +557,17 @@ export class Controller implements SessionPort {
     await this.signedOut();
   }
 
+  /**
+   * Deletes my account for good (the server checks `password`; a wrong one throws
+   * `invalid_credentials` and nothing changes), then signs this browser out and forgets its data.
+   */
+  async deleteAccount(password: string): Promise<void> {
+    await this.api.deleteAccount(password);
+    // The server already forgot the subscriptions; this drops the browser's own.
+    await this.notifications.disable().catch(() => undefined);
+    await this.signedOut();
+  }
+
   private async signedOut(): Promise<void> {
     if (this.stopped) return;
     const id = this.me.id;

@@ -7,6 +7,7 @@ import { chatTitle } from "../state/selectors.ts";
 import { Avatar } from "./Avatar.tsx";
 import { BlockToggle } from "./BlockToggle.tsx";
 import { DisappearingSetting } from "./DisappearingSetting.tsx";
+import { ReportContact } from "./ReportContact.tsx";
 import { GroupSettings } from "./GroupSettings.tsx";
 import { ConfirmRemoveMember } from "./ConfirmRemoveMember.tsx";
 import { CloseIcon } from "./icons.tsx";
@@ -36,7 +37,8 @@ function ContactInfo({ userId, conversationId }: { userId: string; conversationI
       <div class="profile-hero">
         <Avatar name={user.displayName} seed={user.id} pictureUrl={user.pictureUrl} size="xl" />
         <h3>{user.displayName}</h3>
-        <p class="muted">@{user.username}</p>
+        {/* A deleted account has no username any more. */}
+        {user.username && <p class="muted">@{user.username}</p>}
         {presenceText(presence) && <p class="muted">{presenceText(presence)}</p>}
       </div>
       <section class="info-section">
@@ -45,6 +47,7 @@ function ContactInfo({ userId, conversationId }: { userId: string; conversationI
       </section>
       <DisappearingSetting id={conversationId} mayChange={active} />
       <BlockToggle userId={user.id} name={user.displayName} />
+      <ReportContact userId={user.id} name={user.displayName} />
     </div>
   );
 }

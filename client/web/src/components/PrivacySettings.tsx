@@ -1,7 +1,7 @@
 /**
  * Notifications and privacy, in the profile drawer: turn on push for this browser (a click, as
  * browsers require for the permission prompt), choose whether notifications show the text, and who
- * sees my online state and last seen.
+ * sees my online state and last seen, and who sees my profile photo and about.
  */
 import { useEffect, useState } from "preact/hooks";
 import { z } from "zod";
@@ -17,6 +17,7 @@ export function PrivacySettings() {
   const [push, setPush] = useState<PushState>(() => controller.notifications.state());
   const [previews, setPreviews] = useState<boolean | null>(null);
   const [visibility, setVisibility] = useState<Visibility | null>(null);
+  const [profile, setProfile] = useState<Visibility | null>(null);
 
   useEffect(() => {
     const api = controller.api;
@@ -24,7 +25,13 @@ export function PrivacySettings() {
       (r) => setPreviews(r.previews),
       () => setPreviews(null),
     );
-    void api.privacy().then(setVisibility, () => setVisibility(null));
+    void api.privacySettings().then(
+      (p) => {
+        setVisibility(p.presence);
+        setProfile(p.profile ?? "everyone");
+      },
+      () => setVisibility(null),
+    );
   }, [controller]);
 
   return (
@@ -61,6 +68,22 @@ export function PrivacySettings() {
             onChange={(e) => {
               const next = Visibility.parse(e.currentTarget.value);
               void controller.api.setPrivacy(next).then(() => setVisibility(next));
+            }}
+          >
+            <option value="everyone">Everyone</option>
+            <option value="contacts">People I chat with</option>
+            <option value="nobody">Nobody</option>
+          </select>
+        </label>
+      )}
+      {profile !== null && (
+        <label class="field">
+          Who can see my profile photo and about
+          <select
+            value={profile}
+            onChange={(e) => {
+              const next = Visibility.parse(e.currentTarget.value);
+              void controller.api.setPrivacy({ profile: next }).then((p) => setProfile(p.profile ?? next));
             }}
           >
             <option value="everyone">Everyone</option>

@@ -4,6 +4,7 @@ import { useApp, useController } from "../app/context.ts";
 import { MAX_ABOUT_CHARS, MAX_DISPLAY_NAME_CHARS } from "../lib/sdk.ts";
 import { Avatar } from "./Avatar.tsx";
 import { BlockedContacts } from "./BlockedContacts.tsx";
+import { DeleteAccount } from "./DeleteAccount.tsx";
 import { DevicesSettings } from "./DevicesSettings.tsx";
 import { PasswordChange } from "./PasswordChange.tsx";
 import { PrivacySettings } from "./PrivacySettings.tsx";
@@ -101,6 +102,7 @@ export function ProfilePanel() {
         <BlockedContacts />
         <DevicesSettings />
         <PasswordChange />
+        <DeleteAccount />
         <button type="button" class="btn btn-text danger logout" onClick={() => void controller.logout()}>
           <LogoutIcon /> Log out
         </button>

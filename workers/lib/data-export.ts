@@ -33,12 +33,24 @@ export async function setExportStatus(env: Env, userId: string, id: string, stat
   await env.MEDIA.put(statusKey(userId, id), "", { customMetadata: { status } });
 }
 
+/**
+ * A build still `preparing` this long after it started was lost (its isolate ended before it could
+ * say `failed`): it reads as `failed`, so a client stops polling and starts another.
+ */
+export const EXPORT_STALE_MS = 15 * 60_000;
+
 /** The status of the user's export `id`, or null when the user has no such export. */
-export async function exportStatus(env: Env, userId: string, id: string): Promise<ExportStatus | null> {
+export async function exportStatus(
+  env: Env,
+  userId: string,
+  id: string,
+  now = Date.now(),
+): Promise<ExportStatus | null> {
   const head = await env.MEDIA.head(statusKey(userId, id));
   if (!head) return null;
   const status = head.customMetadata?.status;
-  return status === "ready" || status === "failed" ? status : "preparing";
+  if (status === "ready" || status === "failed") return status;
+  return now - head.uploaded.getTime() > EXPORT_STALE_MS ? "failed" : "preparing";
 }
 
 /** Every message of `conversationId` that `userId` can see, oldest first. */

@@ -98,3 +98,24 @@ export async function runExport(env: Env, ctx: Ctx, userId: string, id: string):
     await setExportStatus(env, userId, id, "failed").catch(() => undefined);
   }
 }
+
+/** Exports (archive and status) are deleted by the Cron sweep once this old: a day to download them. */
+export const EXPORT_MAX_AGE_MS = 24 * 3600_000;
+/** Objects listed per page, and pages per sweep run: a backlog is worked off over several runs. */
+const SWEEP_PAGE = 1000;
+const SWEEP_MAX_PAGES = 10;
+
+/** Deletes every export object older than EXPORT_MAX_AGE_MS; answers how many it deleted. */
+export async function sweepExports(env: Env, now = Date.now()): Promise<number> {
+  let cursor: string | undefined;
+  let deleted = 0;
+  for (let page = 0; page < SWEEP_MAX_PAGES; page++) {
+    const listed = await env.MEDIA.list({ prefix: "exports/", limit: SWEEP_PAGE, cursor });
+    const old = listed.objects.filter((o) => now - o.uploaded.getTime() > EXPORT_MAX_AGE_MS).map((o) => o.key);
+    if (old.length > 0) await env.MEDIA.delete(old);
+    deleted += old.length;
+    if (!listed.truncated) break;
+    cursor = listed.cursor;
+  }
+  return deleted;
+}

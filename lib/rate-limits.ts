@@ -123,6 +123,11 @@ export const PASSWORD_CHANGES_PER_USER: RateRule = { name: "password_change_user
  */
 export const ACCOUNT_DELETIONS_PER_USER: RateRule = { name: "account_delete_user", limit: 5, windowSeconds: 60 };
 /**
+ * Data exports per user (`POST /v1/me/export`): 3 / day. Each reads the whole history of every chat
+ * and writes an archive to R2; a person needs one now and then, not a stream of them.
+ */
+export const EXPORTS_PER_USER: RateRule = { name: "export_user", limit: 3, windowSeconds: 86400 };
+/**
  * Reports per user (`POST /v1/reports`): 20 / hour. Each reads history and writes a row an operator
  * must look at; a flood of reports is abuse of the operators, not safety.
  */
@@ -157,6 +162,7 @@ export const ALL_RATE_RULES: readonly RateRule[] = [
   INVITES_PER_USER,
   PASSWORD_CHANGES_PER_USER,
   ACCOUNT_DELETIONS_PER_USER,
+  EXPORTS_PER_USER,
   REPORTS_PER_USER,
   MESSAGE_CHANGES_PER_USER,
 ];

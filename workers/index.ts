@@ -28,6 +28,7 @@ import { inviteRoutes } from "./routes/invites.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
 import { accountRoutes } from "./routes/account.ts";
 import { reportRoutes } from "./routes/reports.ts";
+import { dataExportRoutes } from "./routes/data-export.ts";
 import { chatStateRoutes } from "./routes/chat-state.ts";
 import { scheduled } from "./jobs/media-sweep.ts";
 
@@ -65,6 +66,7 @@ app.route("/", inviteRoutes);
 app.route("/", sessionRoutes);
 app.route("/", accountRoutes);
 app.route("/", reportRoutes);
+app.route("/", dataExportRoutes);
 app.route("/", chatStateRoutes);
 
 app.notFound((c) => errorResponse(new AppError("not_found", "no such route"), c.get("requestId")));

@@ -5,6 +5,9 @@
 import { z } from "zod";
 import {
   ChatListStateAnswer,
+  DataArchive,
+  ExportAnswer,
+  type DataExport,
   Conversation,
   ConversationSummary,
   Invite,
@@ -528,6 +531,33 @@ export class Api {
    */
   async deleteAccount(password: string): Promise<void> {
     await this.request(ROUTES.deleteAccount.method, ROUTES.deleteAccount.path, null, { password });
+  }
+  /** Starts "Export my data": the archive is prepared in the background; poll it with `dataExport`. */
+  startExport(): Promise<DataExport> {
+    return this.request(ROUTES.startExport.method, ROUTES.startExport.path, ExportAnswer).then((r) => r.export);
+  }
+  /**
+   * My export `id`: `{ export }` while it is preparing (or failed), `{ export, file }` once ready —
+   * `file` is the archive as served (a `messenger-export.json` attachment), `archive` its parsed content.
+   * 404 `not_found` for an id that is not mine.
+   */
+  async dataExport(id: string): Promise<{ export: DataExport; file?: Blob; archive?: DataArchive }> {
+    const headers: Record<string, string> = {};
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.baseUrl}${pathTo(ROUTES.dataExport.path, { id })}`, {
+        method: ROUTES.dataExport.method,
+        headers,
+      });
+    } catch (error) {
+      throw new ApiError(0, "network", String(error));
+    }
+    if (!res.ok) throw Api.errorFrom(res.status, await res.text().catch(() => ""), res.headers.get("retry-after"));
+    if (res.status === 202) return ExportAnswer.parse(await res.json());
+    const text = await res.text();
+    const archive = DataArchive.parse(JSON.parse(text));
+    return { export: { id, status: "ready" }, file: new Blob([text], { type: "application/json" }), archive };
   }
   /** A new invite link for a group (admins; the previous link stops working). */
   createInvite(id: string) {

@@ -256,6 +256,18 @@ const ROUTES: Record<string, Entry> = {
     call: () => ({ method: "DELETE", path: "/v1/me", body: { password: "not-the-password" } }),
     expect: { nonMember: 401, removed: 401, member: 401, sender: 401, admin: 401 },
   },
+  // Starting an export is the caller's own (202); export-data.test.ts reads a real one.
+  "POST /v1/me/export": {
+    scope: "self",
+    call: () => ({ method: "POST", path: "/v1/me/export" }),
+    expect: { nonMember: 202, removed: 202, member: 202, sender: 202, admin: 202 },
+  },
+  // An export id that is not the caller's is the 404 of a made-up one.
+  "GET /v1/me/export/:id": {
+    scope: "self",
+    call: () => ({ method: "GET", path: "/v1/me/export/x_doesnotexist" }),
+    expect: { nonMember: 404, removed: 404, member: 404, sender: 404, admin: 404 },
+  },
   // Reporting a chat reads its history as the reporter: a non-member gets the "does not exist" 404.
   "POST /v1/reports": {
     scope: "conversation",

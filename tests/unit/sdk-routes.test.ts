@@ -74,6 +74,8 @@ describe("SDK paths", () => {
       api.endOtherSessions(),
       api.changePassword("old-password-1", "new-password-1"),
       api.deleteAccount("old-password-1"),
+      api.startExport(),
+      api.dataExport("x_1"),
       api.createInvite("g_1"),
       api.revokeInvite("g_1"),
       api.invitePreview("0123456789abcdef0123456789abcdefg_1"),

@@ -16,6 +16,7 @@ import { ShardSet, withShards } from "../../db/connection.ts";
 import { markUnsent, removeTombstones, tombstones } from "../../db/media-sweep.ts";
 import { removeUploads, staleUploads } from "../../db/media-uploads.ts";
 import { errorSummary, log } from "../../lib/log.ts";
+import { sweepExports } from "../lib/data-export.ts";
 
 /** Media without a reference is swept once its upload is this old (24 h): time enough to send it. */
 export const MEDIA_SWEEP_MIN_AGE_SECONDS = 24 * 3600;
@@ -159,6 +160,12 @@ async function sweepShard(
 
 /** The Worker's `scheduled` handler (wired in workers/index.ts): every Cron Trigger runs the sweep. */
 export async function scheduled(controller: ScheduledController, env: Env): Promise<void> {
-  // Awaited rather than handed to waitUntil: the invocation's outcome is the sweep's outcome.
-  await sweepMedia(env, controller.cron);
+  // Awaited rather than handed to waitUntil: the invocation's outcome is the sweep's outcome. Data
+  // exports older than a day go in the same run (README "Exporting my data").
+  const [media, exports] = await Promise.allSettled([sweepMedia(env, controller.cron), sweepExports(env)]);
+  if (exports.status === "fulfilled") {
+    if (exports.value > 0) log("info", "export sweep", { deleted: exports.value });
+  } else log("error", "export sweep failed", { error: exports.reason });
+  if (media.status === "rejected") throw media.reason;
+  if (exports.status === "rejected") throw exports.reason;
 }

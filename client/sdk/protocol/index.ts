@@ -16,3 +16,4 @@ export * from "./voice.ts";
 export * from "./disappearing.ts";
 export * from "./uploads.ts";
 export * from "./chat-state.ts";
+export * from "./data-export.ts";

@@ -36,6 +36,9 @@ export const ROUTES = {
   changePassword: { method: "POST", path: "/v1/me/password" },
   /** Delete my account for good, confirmed with my password (README "Deleting an account"). */
   deleteAccount: { method: "DELETE", path: "/v1/me" },
+  /** "Export my data": start an archive, then poll it (202 while preparing, 200 the archive). */
+  startExport: { method: "POST", path: "/v1/me/export" },
+  dataExport: { method: "GET", path: "/v1/me/export/:id" },
   /** The people I blocked; block and unblock one (README "Blocking"). */
   blocked: { method: "GET", path: "/v1/me/blocked" },
   block: { method: "PUT", path: "/v1/me/blocked/:userId" },

@@ -5,6 +5,7 @@ import { MAX_ABOUT_CHARS, MAX_DISPLAY_NAME_CHARS } from "../lib/sdk.ts";
 import { Avatar } from "./Avatar.tsx";
 import { BlockedContacts } from "./BlockedContacts.tsx";
 import { DeleteAccount } from "./DeleteAccount.tsx";
+import { ExportData } from "./ExportData.tsx";
 import { DevicesSettings } from "./DevicesSettings.tsx";
 import { PasswordChange } from "./PasswordChange.tsx";
 import { PrivacySettings } from "./PrivacySettings.tsx";
@@ -102,6 +103,7 @@ export function ProfilePanel() {
         <BlockedContacts />
         <DevicesSettings />
         <PasswordChange />
+        <ExportData />
         <DeleteAccount />
         <button type="button" class="btn btn-text danger logout" onClick={() => void controller.logout()}>
           <LogoutIcon /> Log out

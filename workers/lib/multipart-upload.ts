@@ -44,6 +44,11 @@ export async function storePart(
   if (part === 1) {
     const check = policy.check(meta.declaredType, concat(head.chunks, head.bytes).subarray(0, SNIFF_BYTES));
     if (!check.ok) {
+      // Read the rest of the part (at most its declared length) before answering: a client still
+      // sending when the server stops reading sees its connection closed, not the 415.
+      let left = length - head.bytes;
+      for (let chunk = await reader.next(); chunk !== null && left > 0; chunk = await reader.next())
+        left -= chunk.byteLength;
       await drop();
       throw new AppError("unsupported_media_type", check.reason);
     }

@@ -309,6 +309,11 @@ export class ConversationStore {
     this.sql.exec("INSERT OR IGNORE INTO deleted_seqs (seq) VALUES (?)", seq);
     const version = existing ? existing.version + 1 : 1_000_000;
     this.sql.exec("INSERT OR REPLACE INTO archive_outbox (seq, version) VALUES (?, ?)", seq, version);
+    return this.releaseMedia(seq);
+  }
+
+  /** Ends `seq`'s media references here and queues their release (the global count may free R2). */
+  private releaseMedia(seq: number): string[] {
     const media = this.sql
       .exec<{ media_id: string }>("SELECT media_id FROM media_refs WHERE seq = ?", seq)
       .toArray()
@@ -654,12 +659,7 @@ export class ConversationStore {
    * reply quoting it shows "deleted". The idempotency key stays (a late retry does not resend it).
    */
   expireMessage(seq: number): void {
-    const media = this.sql
-      .exec<{ media_id: string }>("SELECT media_id FROM media_refs WHERE seq = ?", seq)
-      .toArray()
-      .map((r) => r.media_id);
-    for (const mediaId of media) this.queueMediaJob(mediaId, seq, "remove");
-    this.sql.exec("DELETE FROM media_refs WHERE seq = ?", seq);
+    this.releaseMedia(seq);
     this.sql.exec("DELETE FROM messages WHERE seq = ?", seq);
     this.sql.exec("DELETE FROM expiring WHERE seq = ?", seq);
     this.sql.exec("DELETE FROM reactions WHERE seq = ?", seq);

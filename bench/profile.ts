@@ -121,6 +121,7 @@ async function main(): Promise<void> {
     inspector.close();
 
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+    mkdirSync(resolve(".data"), { recursive: true }); // a fresh checkout with state in memory has none
     writeFileSync(resolve(`.data/profile-${stamp}.cpuprofile`), JSON.stringify(profile));
     copyFileSync(newestBundle(), resolve(`.data/profile-${stamp}.bundle.js`));
     console.log(`\n${summary}; profile: .data/profile-${stamp}.cpuprofile\n`);

@@ -35,7 +35,8 @@ function configureDriver(proxy: string | undefined): void {
 
 export class ShardSet {
   readonly urls: string[];
-  private readonly pools = new Map<number, { pool: Pool; db: Db }>();
+  /** `ending`: set by `close()`; a connection dropping after that is the close itself, not news. */
+  private readonly pools = new Map<number, { pool: Pool; db: Db; ending: boolean }>();
 
   constructor(env: DbEnv) {
     this.urls = shardUrls(env);
@@ -71,9 +72,12 @@ export class ShardSet {
     const pool = new Pool({ connectionString: url, max: 1 });
     // A dropped connection surfaces as an 'error' event; unhandled, it would throw in the isolate.
     // The query that was using it fails on its own and its caller retries.
-    pool.on("error", (error: Error) => log("warn", "postgres connection lost", { shard: i, error }));
     const db = drizzle({ client: pool, schema });
-    this.pools.set(i, { pool, db });
+    const entry = { pool, db, ending: false };
+    pool.on("error", (error: Error) => {
+      if (!entry.ending) log("warn", "postgres connection lost", { shard: i, error });
+    });
+    this.pools.set(i, entry);
     return db;
   }
 
@@ -81,6 +85,7 @@ export class ShardSet {
   async close(): Promise<void> {
     const open = [...this.pools.values()];
     this.pools.clear();
+    for (const entry of open) entry.ending = true;
     await Promise.allSettled(open.map(({ pool }) => pool.end()));
   }
 }

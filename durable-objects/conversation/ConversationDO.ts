@@ -57,8 +57,16 @@ const SAFETY_NET_MS = 30_000;
 /** Fan-out waits up to this long run on a timer while the object is awake; longer ones on the alarm. */
 const TIMER_WAIT_MS = 2_000;
 const DEFAULT_HOT_WINDOW = 1_000;
-/** Archive batches are written at most this often per conversation (a busy chat's alarm rings more). */
+/**
+ * Archive pacing. Each pass opens a Postgres connection, and that costs more than the rows it
+ * writes: a quiet chat (a message every few seconds, most chats) writes a batch at most every
+ * ARCHIVE_QUIET_INTERVAL_MS, so one connection carries several messages instead of one each. A chat
+ * with ARCHIVE_BUSY_ROWS queued since the last pass goes every ARCHIVE_INTERVAL_MS. Nothing waits on
+ * the archive: history reads the hot window first, and the window is trimmed only once archived.
+ */
 const ARCHIVE_INTERVAL_MS = 2_000;
+const ARCHIVE_QUIET_INTERVAL_MS = 10_000;
+const ARCHIVE_BUSY_ROWS = 20;
 
 export class ConversationDO extends DurableObject<Env> {
   private readonly store: ConversationStore;
@@ -286,10 +294,11 @@ export class ConversationDO extends DurableObject<Env> {
     await this.fanout.run();
     // Fan-out progress is stored lazily; with no write to carry it, the alarm stores it.
     if (this.store.hasUnflushedFanout) this.write(() => this.store.flushFanout());
-    // Postgres is written in batches at most every ARCHIVE_INTERVAL_MS, however often the alarm rings.
-    const archiveDue = this.archivedAt + ARCHIVE_INTERVAL_MS;
+    // Postgres is written in batches (see ARCHIVE_INTERVAL_MS), however often the alarm rings.
+    const archiveDue = this.archiveDue();
     if (Date.now() < archiveDue) return this.alarms.schedule(archiveDue);
     this.archivedAt = Date.now();
+    this.store.archiveQueuedSincePass = 0;
     await this.archive.run();
     await this.mediaJobs.run();
   }
@@ -323,11 +332,17 @@ export class ConversationDO extends DurableObject<Env> {
 
   /** After a committed write: arm the safety-net alarm and start fan-out without delaying the answer. */
   private committed(): void {
-    // The alarm also runs the archive and media references (at most every ARCHIVE_INTERVAL_MS):
-    // a change is archived within that, and the fan-out's safety net is covered by the same alarm.
+    // The alarm also runs the archive and media references (paced by `archiveDue`): a change is
+    // archived by then, and the fan-out's safety net is covered by the same alarm.
     const now = Date.now();
-    this.alarms.schedule(Math.min(now + SAFETY_NET_MS, Math.max(now, this.archivedAt + ARCHIVE_INTERVAL_MS)));
+    this.alarms.schedule(Math.min(now + SAFETY_NET_MS, Math.max(now, this.archiveDue())));
     this.ctx.waitUntil(this.fanout.run());
+  }
+
+  /** When the next archive pass may run: soon for a busy chat, later for a quiet one (see ARCHIVE_INTERVAL_MS). */
+  private archiveDue(): number {
+    const busy = this.store.archiveQueuedSincePass >= ARCHIVE_BUSY_ROWS;
+    return this.archivedAt + (busy ? ARCHIVE_INTERVAL_MS : ARCHIVE_QUIET_INTERVAL_MS);
   }
 
   /** Removes the disappearing messages whose time came, and asks the alarm for the next deadline. */

@@ -77,6 +77,11 @@ export class ConversationStore {
   private countersDirty = false;
   private readonly fanoutDirty = new Set<string>();
   private fanoutFlushedAt = 0;
+  /**
+   * Rows queued for the archive since its last pass began (in memory, approximate after a wake):
+   * paces the archive, nothing more (ConversationDO `archiveDue`).
+   */
+  archiveQueuedSincePass = 0;
   /** The earliest deadline of a disappearing message, or null: kept so a send never reads it. */
   private nextExpiryAt: number | null = null;
 
@@ -279,6 +284,7 @@ export class ConversationStore {
       row.sent_at,
     );
     this.sql.exec("INSERT INTO archive_outbox (seq, version) VALUES (?, 0)", row.seq);
+    this.archiveQueuedSincePass++;
     if (row.system === null) this.senders.set(row.sender_id, row.seq);
   }
 
@@ -309,6 +315,7 @@ export class ConversationStore {
     this.sql.exec("INSERT OR IGNORE INTO deleted_seqs (seq) VALUES (?)", seq);
     const version = existing ? existing.version + 1 : 1_000_000;
     this.sql.exec("INSERT OR REPLACE INTO archive_outbox (seq, version) VALUES (?, ?)", seq, version);
+    this.archiveQueuedSincePass++;
     return this.releaseMedia(seq);
   }
 
@@ -628,6 +635,7 @@ export class ConversationStore {
     this.sql.exec("UPDATE messages SET text = ?, edited_at = ?, version = version + 1 WHERE seq = ?", text, now, seq);
     const version = this.sql.exec<{ version: number }>("SELECT version FROM messages WHERE seq = ?", seq).one().version;
     this.sql.exec("INSERT OR REPLACE INTO archive_outbox (seq, version) VALUES (?, ?)", seq, version);
+    this.archiveQueuedSincePass++;
   }
 
   // ---- disappearing messages (./disappearing.ts) -----------------------------------------------------------

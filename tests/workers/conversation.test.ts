@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../client/sdk/protocol/index.ts";
 
@@ -101,6 +101,24 @@ describe("Conversation DO", () => {
     expect(s3.ok && s3.value).toMatchObject({ delivered: "all", read: "all" });
     expect(s2.ok && s2.value.recipients[0]?.readAt).not.toBeNull();
     expect(await conv("d_rcpt").messageStatus("bob", 2)).toMatchObject({ ok: false, error: { code: "forbidden" } });
+  });
+
+  it("archives a quiet chat about every 10 s, one batch for several messages, and a busy one every 2 s", async () => {
+    await openDirect("d_pace", "alice", "bob");
+    await send("d_pace", "alice", "p0", "first");
+    // A fresh object archives at once (the alarm is due now; it may ring before the test runs it).
+    const alarm = () => runInDurableObject(conv("d_pace"), (_, state) => state.storage.getAlarm());
+    const dueNow = async () => ((await alarm()) ?? Infinity) <= Date.now() + 1_000;
+    for (let i = 0; i < 50 && (await dueNow()); i++) await runDurableObjectAlarm(conv("d_pace"));
+    expect(await dueNow()).toBe(false);
+    const passAt = Date.now();
+    const alarmIn = async () => ((await alarm()) ?? Infinity) - passAt;
+    await send("d_pace", "alice", "p1", "quiet");
+    expect(await alarmIn()).toBeGreaterThan(8_000);
+    expect(await alarmIn()).toBeLessThanOrEqual(10_500);
+    // Twenty messages since the last pass: a busy chat, archived within 2 s of it.
+    for (let i = 2; i <= 20; i++) await send("d_pace", i % 2 ? "alice" : "bob", `p${i}`, "busy");
+    expect(await alarmIn()).toBeLessThanOrEqual(2_500);
   });
 
   it("fans out every message to both members' hubs, and retries from the alarm", async () => {

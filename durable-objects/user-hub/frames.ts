@@ -43,6 +43,8 @@ export interface FrameHost {
   userId(): string;
   hello(ws: WebSocket, deviceId: string, cursor: number): void;
   ack(deviceId: string, cursor: number): void;
+  /** The conversation took this user's read up to `upTo`: reading lifts delivered there too. */
+  readTaken(conversationId: string, upTo: number): void;
   send(ws: WebSocket, frame: ServerFrame): void;
   /** Calls a conversation; a failed call becomes `unavailable`. */
   conversation<T>(conversationId: string, call: (c: ConversationStub) => Promise<Result<T>>): Promise<Result<T>>;
@@ -89,6 +91,7 @@ export class FrameHandler {
       case "read": {
         const result = await this.host.conversation(frame.conversationId, (c) => c.markRead(me, frame.upTo));
         if (!result.ok) return this.error(ws, result.error.code, result.error.message, frame.id);
+        this.host.readTaken(frame.conversationId, frame.upTo);
         if (frame.id) this.host.send(ws, { type: "ok", id: frame.id });
         return;
       }

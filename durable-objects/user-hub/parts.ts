@@ -159,6 +159,7 @@ export function wireHub(ctx: DurableObjectState, env: Env, hooks: HubHooks): Hub
       userId: hooks.userId,
       hello: (ws, deviceId, cursor) => hooks.hello(ws, deviceId, cursor),
       ack: (deviceId, cursor) => hooks.ack(deviceId, cursor),
+      readTaken: (conversationId, upTo) => store.receiptCoveredByRead(conversationId, upTo),
       send: (ws, frame) => sockets.send(ws, JSON.stringify(frame)),
       conversation: (id, call) => conversations.call(id, call),
       resolveMedia: (mediaId, conversationId) =>

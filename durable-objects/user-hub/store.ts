@@ -324,6 +324,16 @@ export class HubStore {
     this.receiptsDirty.add(conversationId);
   }
 
+  /**
+   * The user read `conversationId` up to `upTo` (the conversation took it): a read lifts the
+   * delivered watermark with it, so a receipt owed up to there is settled without a call of its own.
+   * Only when it covers everything owed: a receipt above the read still goes as it would have.
+   */
+  receiptCoveredByRead(conversationId: string, upTo: number): void {
+    const r = this.receipts.get(conversationId);
+    if (r && r.acked_upto > r.reported_upto && r.acked_upto <= upTo) this.receiptReported(conversationId, r.acked_upto);
+  }
+
   /** A report failed: its retry time is stored at once (it must survive an eviction); rare. */
   receiptFailed(conversationId: string, failures: number, due: number): void {
     const r = this.receipts.get(conversationId);

@@ -105,6 +105,38 @@ describe("UserHub DO", () => {
     }
   });
 
+  it("lets a read that covers an acked message settle its delivered receipt, with no call of its own", async () => {
+    await chat("d_readrcpt", "rr_alice", "rr_bob");
+    const calls = await recordConversationCalls("markDelivered", "d_readrcpt");
+    try {
+      const bob = await openDevice("rr_bob");
+      bob.send({ type: "hello", v: 1, deviceId: "b1", cursor: 0 });
+      await bob.next(isType("synced"));
+      const sent = await conv("d_readrcpt").send("rr_alice", { clientId: "one", text: "one" });
+      const seq = sent.ok ? sent.value.message.seq : 0;
+      await bob.until((fs) => messageSeqs(fs).includes(seq));
+      // Acked, then read at once (an open chat): the read carries delivered with it.
+      bob.send({ type: "ack", cursor: eventsOf(bob.frames).at(-1)!.cursor });
+      bob.send({ type: "read", id: "r1", conversationId: "d_readrcpt", upTo: seq });
+      await bob.next((f): f is Extract<ServerFrame, { type: "ok" }> => f.type === "ok" && f.id === "r1");
+      await new Promise((resolve) => setTimeout(resolve, 600)); // past the receipt's wait
+      expect(calls.calls).toEqual([]);
+      const status = await conv("d_readrcpt").messageStatus("rr_alice", seq);
+      expect(status.ok && status.value.recipients).toEqual([
+        { userId: "rr_bob", deliveredAt: expect.any(String), readAt: expect.any(String) },
+      ]);
+      // A message acked and not read still reports its receipt by its own call.
+      const next = await conv("d_readrcpt").send("rr_alice", { clientId: "two", text: "two" });
+      const seq2 = next.ok ? next.value.message.seq : 0;
+      await bob.until((fs) => messageSeqs(fs).includes(seq2));
+      bob.send({ type: "ack", cursor: eventsOf(bob.frames).at(-1)!.cursor });
+      for (let i = 0; i < 100 && calls.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(calls.calls).toEqual([["rr_bob", seq2]]);
+    } finally {
+      calls.restore();
+    }
+  });
+
   it("keeps hibernated sockets working after the object is evicted", async () => {
     await chat("d_evict", "e_alice", "e_bob");
     const bob = await openDevice("e_bob");

@@ -4,7 +4,7 @@
  * drives both the same way. Frames are parsed with plain JSON.parse on both sides: the client's own
  * cost must stay small and equal, since it shares the machine's two cores with workerd.
  */
-import { ACK_INTERVAL_MS } from "../client/sdk/protocol/index.ts";
+import { ACK_DEFERRED_MS, ACK_INTERVAL_MS } from "../client/sdk/protocol/index.ts";
 import { openSocket } from "./lib.ts";
 
 /** A send not answered by then counts as an error (a socket that died would otherwise stall its sender). */
@@ -98,23 +98,29 @@ export async function productPeer(
   let cursor = device.cursor;
   const pending = new Map<string, (ok: boolean) => void>();
   // Acks are paced as the SDK paces them (client/sdk/connection.ts): at once when quiet, else at
-  // most every ACK_INTERVAL_MS, the last one covering everything received.
+  // most every ACK_INTERVAL_MS, the last one covering everything received; a frame holding only
+  // ticks, read markers and this user's own messages waits up to ACK_DEFERRED_MS for another ack.
   let ackedAt = 0;
   let ackTimer: ReturnType<typeof setTimeout> | null = null;
+  let ackDueAt = 0;
   const sendAck = () => {
+    if (ackTimer) clearTimeout(ackTimer);
+    ackTimer = null;
     ackedAt = Date.now();
     if (ws.readyState === 1) ws.send(JSON.stringify({ type: "ack", cursor }));
   };
-  const ackUpTo = (to: number) => {
+  const ackUpTo = (to: number, prompt: boolean) => {
     if (to <= cursor) return;
     cursor = to;
-    if (ackTimer) return;
-    const wait = ackedAt + ACK_INTERVAL_MS - Date.now();
-    if (wait <= 0) return sendAck();
-    ackTimer = setTimeout(() => {
-      ackTimer = null;
-      sendAck();
-    }, wait);
+    const now = Date.now();
+    const due = prompt ? Math.max(now, ackedAt + ACK_INTERVAL_MS) : now + ACK_DEFERRED_MS;
+    if (ackTimer) {
+      if (ackDueAt <= due) return;
+      clearTimeout(ackTimer);
+    }
+    if (due <= now) return sendAck();
+    ackDueAt = due;
+    ackTimer = setTimeout(sendAck, due - now);
   };
   let synced: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (synced = resolve));
@@ -124,18 +130,23 @@ export async function productPeer(
     switch (frame.type) {
       case "events": {
         let last = cursor;
+        let prompt = false;
         for (const event of frame.events ?? []) {
           if (event.cursor <= cursor) continue; // a replayed event this device already has
           last = Math.max(last, event.cursor);
           const m = event.message;
+          if (
+            event.kind === "message" ? m?.senderId !== userId : event.kind !== "status" && event.kind !== "read_marker"
+          )
+            prompt = true;
           if (event.kind === "message" && m && m.conversationId === conversationId && m.senderId !== userId)
             on.delivered(m.clientId, at);
         }
-        ackUpTo(last);
+        ackUpTo(last, prompt);
         break;
       }
       case "synced":
-        ackUpTo(frame.cursor ?? 0);
+        ackUpTo(frame.cursor ?? 0, true);
         synced();
         break;
       case "sent":

@@ -12,6 +12,7 @@ import { Emitter } from "./emitter.ts";
 import { MemoryStore, type ClientStore, type PendingSend } from "./store.ts";
 import {
   Event as EventSchema,
+  ACK_DEFERRED_MS,
   ACK_INTERVAL_MS,
   CLOSE_CODES,
   PROTOCOL_VERSION,
@@ -115,6 +116,10 @@ export class Connection extends Emitter<ConnectionEvents> {
   private ackedCursor = 0;
   private lastAckAt = 0;
   private ackTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the held-back ack goes out (meaningful while `ackTimer` is set). */
+  private ackDueAt = 0;
+  /** This socket's user (from `welcome`): their own messages coming back need no prompt ack. */
+  private userId: string | null = null;
   private loaded: Promise<void> | null = null;
   private stopped = false;
   private requestCounter = 0;
@@ -309,7 +314,7 @@ export class Connection extends Emitter<ConnectionEvents> {
     }
     if (this.cursor > before) {
       await this.store.saveCursor(this.cursor);
-      this.ackStored();
+      this.ackStored(true);
     }
   }
 
@@ -325,6 +330,7 @@ export class Connection extends Emitter<ConnectionEvents> {
     const frame = parsed.data;
     switch (frame.type) {
       case "welcome":
+        this.userId = frame.userId;
         return;
       case "events": {
         const fresh = frame.events.filter((e) => e.cursor > this.cursor);
@@ -335,7 +341,7 @@ export class Connection extends Emitter<ConnectionEvents> {
           if (event.kind === "profile") this.emit("profile", event.user);
         }
         await this.store.saveCursor(this.cursor);
-        this.ackStored();
+        this.ackStored(fresh.some((e) => this.awaitsAck(e)));
         return;
       }
       case "synced":
@@ -428,19 +434,38 @@ export class Connection extends Emitter<ConnectionEvents> {
   /**
    * Acks what is stored: at once when the stream is quiet, else at most once per ACK_INTERVAL_MS,
    * the last ack covering everything stored — a busy stream costs the hub a few acks a second, not
-   * one per frame, and delivered ticks wait at most that long.
+   * one per frame, and delivered ticks wait at most that long. When nothing stored awaits an ack
+   * (`prompt` false), it waits up to ACK_DEFERRED_MS for one that does to carry it.
    */
-  private ackStored(): void {
-    if (this.ackTimer) return; // the pending ack will carry the newest cursor
-    const wait = this.lastAckAt + ACK_INTERVAL_MS - Date.now();
-    if (wait <= 0) return this.sendAck();
+  private ackStored(prompt: boolean): void {
+    const now = Date.now();
+    const due = prompt ? Math.max(now, this.lastAckAt + ACK_INTERVAL_MS) : now + ACK_DEFERRED_MS;
+    if (this.ackTimer) {
+      if (this.ackDueAt <= due) return; // the pending ack will carry the newest cursor
+      clearTimeout(this.ackTimer);
+      this.ackTimer = null;
+    }
+    if (due <= now) return this.sendAck();
+    this.ackDueAt = due;
     this.ackTimer = setTimeout(() => {
       this.ackTimer = null;
       this.sendAck();
-    }, wait);
+    }, due - now);
+  }
+
+  /**
+   * Whether someone waits on this event's ack: a message from another user (its sender's delivered
+   * tick, a push the hub holds back until a device has it) or anything this SDK does not treat as
+   * mere bookkeeping. Ticks, read markers and one's own messages only move this device's cursor.
+   */
+  private awaitsAck(e: Event): boolean {
+    if (e.kind === "status" || e.kind === "read_marker") return false;
+    return !(e.kind === "message" && this.userId !== null && e.message.senderId === this.userId);
   }
 
   private sendAck(): void {
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
     if (!this.ws || this.ws.readyState !== 1) return; // the next `synced` acks it
     this.lastAckAt = Date.now();
     this.ackedCursor = this.cursor;

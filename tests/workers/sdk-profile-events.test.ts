@@ -4,32 +4,8 @@
  * moves the cursor past the unknown one instead of dropping the whole frame.
  */
 import { describe, expect, it } from "vitest";
-import { Connection } from "../../client/sdk/connection.ts";
 import type { Event as LogEvent, User } from "../../client/sdk/protocol/index.ts";
-
-/** A WebSocket stand-in: records what the SDK sends, lets the test play the server. */
-class ScriptedSocket extends EventTarget {
-  static last: ScriptedSocket | null = null;
-  readyState = 0;
-  readonly sent: unknown[] = [];
-  constructor() {
-    super();
-    ScriptedSocket.last = this;
-    queueMicrotask(() => {
-      this.readyState = 1;
-      this.dispatchEvent(new Event("open"));
-    });
-  }
-  send(text: string): void {
-    this.sent.push(JSON.parse(text));
-  }
-  close(): void {
-    this.readyState = 3;
-  }
-  serve(frame: unknown): void {
-    this.dispatchEvent(new MessageEvent("message", { data: JSON.stringify(frame) }));
-  }
-}
+import { connected } from "./scripted-socket.ts";
 
 const bob: User = {
   id: "u_bob",
@@ -39,22 +15,6 @@ const bob: User = {
   pictureUrl: null,
   createdAt: "2026-11-26T00:00:00.000Z",
 };
-
-async function connected(): Promise<{ connection: Connection; socket: ScriptedSocket }> {
-  const connection = new Connection({
-    url: "ws://test/v1/ws",
-    ticket: async () => "t",
-    deviceId: "d1",
-    WebSocket: ScriptedSocket as unknown as typeof WebSocket,
-  });
-  const ready = connection.connect();
-  while (!ScriptedSocket.last || ScriptedSocket.last.readyState !== 1) await new Promise((r) => setTimeout(r, 1));
-  const socket = ScriptedSocket.last;
-  socket.serve({ type: "welcome", v: 1, userId: "u_alice", head: 0 });
-  socket.serve({ type: "synced", cursor: 0, reset: false });
-  await ready;
-  return { connection, socket };
-}
 
 const settle = () => new Promise((r) => setTimeout(r, 10));
 

@@ -24,11 +24,12 @@ export const FANOUT_CONCURRENCY = 200;
 /**
  * A sender's own message goes back to their hub (for their other devices and their chat list), but
  * the sending device already has it from `sent`; receipts of their messages and their own read
- * markers only move ticks and unread counts. When that is all a hub is owed, it waits up to this
- * long to travel with the next events: a busy chat costs each hub about one delivery per message
- * from others, not three more per own message (echo, delivered, read).
+ * markers only move ticks and unread counts. When that is all a hub is owed, it waits a little
+ * (./store.ts LAZY_DELAY_MS, READ_MARKER_DELAY_MS) to travel with the next events: a busy chat costs
+ * each hub about one delivery per message from others, not three more per own message (echo,
+ * delivered, read).
  */
-export const LAZY_DELAY_MS = 250;
+export { LAZY_DELAY_MS, READ_MARKER_DELAY_MS } from "./store.ts";
 
 /** One event as a hub receives it: its number in this conversation and its body as JSON. */
 export interface WireEvent {
@@ -36,7 +37,7 @@ export interface WireEvent {
   json: string;
 }
 
-type Outgoing = WireEvent & { lazyFor: string | null };
+type Outgoing = WireEvent & { lazyFor: string | null; lazyMs: number };
 
 export interface HubDeliver {
   /**
@@ -76,9 +77,11 @@ export async function fanoutPass(
     const events = eventsFor(store.events, m.user_id, m.fanout_ev, upper);
     // Only what may wait is waiting: hold it back a little (anything else ends the wait).
     if (m.fanout_failures === 0 && events.length > 0 && events.every((e) => e.lazyFor === m.user_id)) {
-      const at = m.fanout_due === 0 ? now + LAZY_DELAY_MS : m.fanout_due;
+      // The shortest wait wins: a tick queued behind a read marker does not wait the marker's time.
+      const wait = Math.min(...events.map((e) => e.lazyMs));
+      const at = m.fanout_due === 0 ? now + wait : Math.min(m.fanout_due, now + wait);
       if (at > now) {
-        if (m.fanout_due === 0)
+        if (at !== m.fanout_due)
           store.setFanout(m.user_id, { fanout_ev: m.fanout_ev, fanout_due: at, fanout_failures: 0 });
         dueAt = Math.min(dueAt ?? at, at);
         continue;
@@ -142,7 +145,8 @@ function eventsFor(events: readonly PendingEvent[], userId: string, after: numbe
   for (let i = lo; i < events.length && out.length < FANOUT_BATCH; i++) {
     const e = events[i] as PendingEvent;
     if (e.ev > upper) break;
-    if (e.target === null || e.target === userId) out.push({ ev: e.ev, json: e.json, lazyFor: e.lazyFor });
+    if (e.target === null || e.target === userId)
+      out.push({ ev: e.ev, json: e.json, lazyFor: e.lazyFor, lazyMs: e.lazyMs });
   }
   return out;
 }

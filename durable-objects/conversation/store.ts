@@ -23,7 +23,18 @@ export interface PendingEvent {
   json: string;
   /** The member whose hub may get this a little later, with their next events (./fanout.ts). */
   lazyFor: string | null;
+  /** How long it may wait for company, when `lazyFor` is set. */
+  lazyMs: number;
 }
+
+/**
+ * How long an event that only the member it is for may get late waits to travel with their next
+ * events (./fanout.ts): their own message coming back or a tick a quarter second; their own read
+ * marker, which only moves the unread count on their other devices, up to two seconds (an open
+ * chat reads every message, and most of those markers then ride with the next message).
+ */
+export const LAZY_DELAY_MS = 250;
+export const READ_MARKER_DELAY_MS = 2_000;
 
 /** How often fan-out progress is stored with an ordinary write (the alarm stores the rest). */
 const FANOUT_FLUSH_MS = 1_000;
@@ -68,6 +79,12 @@ function lazyFor(target: string | null, body: EventBody): string | null {
   return body.kind === "message" && body.message.system === null ? body.message.senderId : null;
 }
 
+/** An event's place in the fan-out queue, with how long it may wait (see LAZY_DELAY_MS). */
+function pending(ev: number, target: string | null, json: string, body: EventBody): PendingEvent {
+  const lazyMs = body.kind === "read_marker" ? READ_MARKER_DELAY_MS : LAZY_DELAY_MS;
+  return { ev, target, json, lazyFor: lazyFor(target, body), lazyMs };
+}
+
 export class ConversationStore {
   private metaRow: MetaRow | null = null;
   private readonly memberRows = new Map<string, MemberRow>();
@@ -97,12 +114,7 @@ export class ConversationStore {
     this.pendingEvents = this.sql
       .exec<EventRow>("SELECT ev, target, body FROM events ORDER BY ev")
       .toArray()
-      .map((r) => ({
-        ev: r.ev,
-        target: r.target,
-        json: r.body,
-        lazyFor: lazyFor(r.target, JSON.parse(r.body) as EventBody),
-      }));
+      .map((r) => pending(r.ev, r.target, r.body, JSON.parse(r.body) as EventBody));
     this.senders.clear();
     for (const r of this.sql
       .exec<{ sender_id: string; last: number }>("SELECT sender_id, MAX(seq) AS last FROM sends GROUP BY sender_id")
@@ -252,7 +264,7 @@ export class ConversationStore {
     this.countersDirty = true;
     const json = JSON.stringify(body);
     this.sql.exec("INSERT INTO events (ev, target, body) VALUES (?, ?, ?)", ev, target, json);
-    this.pendingEvents.push({ ev, target, json, lazyFor: lazyFor(target, body) });
+    this.pendingEvents.push(pending(ev, target, json, body));
     return ev;
   }
 

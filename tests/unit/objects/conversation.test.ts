@@ -8,6 +8,7 @@ import type { EventBody } from "../../../client/sdk/protocol/index.ts";
 import type { ConversationContext } from "../../../durable-objects/conversation/context.ts";
 import {
   LAZY_DELAY_MS,
+  READ_MARKER_DELAY_MS,
   REFUSALS_BEFORE_ISOLATING,
   fanoutPass,
   type WireEvent,
@@ -54,7 +55,7 @@ function harness(): Harness {
       for (let i = 0; i < 10; i++) if (!(await fanoutPass(store, hub)).more) return;
     },
     settle: async () => {
-      const later = Date.now() + LAZY_DELAY_MS + 1;
+      const later = Date.now() + READ_MARKER_DELAY_MS + 1; // the longest a lazy event waits
       for (const at of [Date.now(), later, later]) await fanoutPass(store, hub, at);
     },
   };
@@ -83,6 +84,33 @@ describe("a direct conversation, in Node", () => {
     expect(second.ok && second.value.message.seq).toBe(2);
     expect(retry.ok && retry.value).toMatchObject({ duplicate: true, message: { seq: 1, text: "hi" } });
     expect(h.store.meta?.last_seq).toBe(2);
+  });
+
+  it("holds a reader's own read marker back up to READ_MARKER_DELAY_MS, and lets a message take it sooner", async () => {
+    const sent = messages.send(h.ctx, "alice", { clientId: "c1", text: "one" }, admitAll);
+    const seq = sent.ok ? sent.value.message.seq : 0;
+    await h.settle();
+    h.delivered.clear();
+    moveWatermark(h.ctx, "bob", seq, "read");
+    const now = Date.now();
+    await fanoutPass(h.store, h.hub, now);
+    expect(h.delivered.size).toBe(0); // both wait: bob's marker and alice's tick
+    await fanoutPass(h.store, h.hub, now + LAZY_DELAY_MS + 1);
+    expect(kinds(h.delivered.get("alice"))).toEqual(["status"]);
+    expect(h.delivered.has("bob")).toBe(false); // his other devices' unread count can wait
+    await fanoutPass(h.store, h.hub, now + READ_MARKER_DELAY_MS + 1);
+    expect(kinds(h.delivered.get("bob"))).toEqual(["read_marker"]);
+
+    // Within the wait, alice's next message carries bob's marker along at once.
+    const two = messages.send(h.ctx, "alice", { clientId: "c2", text: "two" }, admitAll);
+    await fanoutPass(h.store, h.hub, Date.now());
+    h.delivered.clear();
+    moveWatermark(h.ctx, "bob", two.ok ? two.value.message.seq : 0, "read");
+    await fanoutPass(h.store, h.hub, Date.now());
+    expect(h.delivered.has("bob")).toBe(false);
+    messages.send(h.ctx, "alice", { clientId: "c3", text: "three" }, admitAll);
+    await fanoutPass(h.store, h.hub, Date.now());
+    expect(kinds(h.delivered.get("bob"))).toEqual(["read_marker", "message"]);
   });
 
   it("fans every event out to each member once, in order, and commits nothing while doing it", async () => {

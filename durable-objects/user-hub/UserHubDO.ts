@@ -92,6 +92,7 @@ export class UserHubDO extends DurableObject<Env> {
       kick: (job) => this.kick(job),
       hello: (ws, deviceId, cursor) => this.hello(ws, deviceId, cursor),
       ack: (deviceId, cursor) => this.ack(deviceId, cursor),
+      readTaken: (conversationId, upTo) => this.readTaken(conversationId, upTo),
     });
     ({ store: this.store, log: this.log, alarms: this.alarms, frames: this.frames, sockets: this.sockets } = parts);
     ({ presence: this.presenceState, push: this.push, profiles: this.profiles, blocks: this.blocks } = parts);
@@ -394,6 +395,18 @@ export class UserHubDO extends DurableObject<Env> {
   }
 
   /**
+   * A read lifts delivered in its conversation, so it settles a receipt owed there (./store.ts);
+   * with nothing else owed, the report timer has nothing to do and need not wake the object.
+   */
+  private readTaken(conversationId: string, upTo: number): void {
+    this.store.receiptCoveredByRead(conversationId, upTo);
+    if (this.reportTimer !== null && this.store.nextReceiptDue() === null) {
+      clearTimeout(this.reportTimer);
+      this.reportTimer = null;
+    }
+  }
+
+  /**
    * Reports delivered receipts after RECEIPT_DELAY_MS (GROUP_RECEIPT_DELAY_MS when only groups are
    * owed) unless the conversations' next deliveries took them first (`deliver` answers with them):
    * in a busy chat a receipt costs no call of its own.
@@ -427,11 +440,17 @@ export class UserHubDO extends DurableObject<Env> {
   /** One storage transaction; on failure the hot state is reloaded so memory never runs ahead. */
   private write<T>(fn: () => T): T {
     try {
-      return this.ctx.storage.transactionSync(() => {
+      const result = this.ctx.storage.transactionSync(() => {
         const result = fn();
         this.store.persistLazy(Date.now());
         return result;
       });
+      // A write that took every lazy change along leaves the persist timer nothing to do.
+      if (this.persistTimer !== null && !this.store.hasLazyWrites) {
+        clearTimeout(this.persistTimer);
+        this.persistTimer = null;
+      }
+      return result;
     } catch (error) {
       this.store.load();
       this.log.wake();

@@ -52,7 +52,7 @@ export const ACK_INTERVAL_MS = 50;
  * coming back (no delivered receipt, no pending push) — is acked at most this late, or sooner with
  * the next ack that is not deferred: in a quiet chat that halves the frames a device sends its hub.
  */
-export const ACK_DEFERRED_MS = 5_000;
+export const ACK_DEFERRED_MS = 30_000;
 /**
  * Sockets and devices one user may hold at once. Phones, desktops and a few tabs fit well below;
  * past it the oldest socket (or the oldest device's sockets) closes with CLOSE_CODES.replaced, so a

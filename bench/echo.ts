@@ -12,6 +12,11 @@ export interface EchoFigures {
   perSecond: number;
   /** workerd CPU time per echoed frame during the throughput phase. */
   cpuMsPerFrame: number;
+  /**
+   * workerd CPU time per frame echoed on its own, 10 ms apart: what chat traffic looks like to the
+   * runtime (each frame wakes it), the floor under every frame, RPC and timer of a quiet chat.
+   */
+  cpuMsPerLoneFrame: number;
 }
 
 export async function benchEcho(
@@ -35,6 +40,17 @@ export async function benchEcho(
     });
     samples.push(performance.now() - t0);
   }
+  // Lone frames: one at a time with a pause between, so each one finds the runtime idle.
+  const lone = 200;
+  const loneBefore = workerdCpuMs(port);
+  for (let i = 0; i < lone; i++) {
+    await new Promise<void>((r) => {
+      waiter = r;
+      ws.send(`{"type":"echo","i":${i}}`);
+    });
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const cpuMsPerLoneFrame = (workerdCpuMs(port) - loneBefore) / lone;
   // Throughput: keep `window` frames in flight for a fixed time.
   received = 0;
   let sent = 0;
@@ -51,7 +67,7 @@ export async function benchEcho(
   const perSecond = received / (opts.throughputMs / 1000);
   const cpuMsPerFrame = (workerdCpuMs(port) - cpuBefore) / Math.max(1, received);
   ws.close();
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99), perSecond, cpuMsPerFrame };
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), perSecond, cpuMsPerFrame, cpuMsPerLoneFrame };
 }
 
 export function echoRows(e: EchoFigures): Row[] {
@@ -60,5 +76,11 @@ export function echoRows(e: EchoFigures): Row[] {
     { scenario: "baseline: bare DO echo", metric: "round trip p99", value: e.p99, unit: "ms" },
     { scenario: "baseline: bare DO echo", metric: "frames/s (window)", value: e.perSecond, unit: "/s" },
     { scenario: "baseline: bare DO echo", metric: "workerd CPU per frame", value: e.cpuMsPerFrame, unit: "ms" },
+    {
+      scenario: "baseline: bare DO echo",
+      metric: "workerd CPU per lone frame (10 ms apart)",
+      value: e.cpuMsPerLoneFrame,
+      unit: "ms",
+    },
   ];
 }

@@ -295,8 +295,7 @@ export class ConversationStore {
       row.seq,
       row.sent_at,
     );
-    this.sql.exec("INSERT INTO archive_outbox (seq, version) VALUES (?, 0)", row.seq);
-    this.archiveQueuedSincePass++;
+    this.queueForArchive(row.seq, 0);
     if (row.system === null) this.senders.set(row.sender_id, row.seq);
   }
 
@@ -326,8 +325,7 @@ export class ConversationStore {
     }
     this.sql.exec("INSERT OR IGNORE INTO deleted_seqs (seq) VALUES (?)", seq);
     const version = existing ? existing.version + 1 : 1_000_000;
-    this.sql.exec("INSERT OR REPLACE INTO archive_outbox (seq, version) VALUES (?, ?)", seq, version);
-    this.archiveQueuedSincePass++;
+    this.queueForArchive(seq, version);
     return this.releaseMedia(seq);
   }
 
@@ -517,6 +515,12 @@ export class ConversationStore {
 
   // ---- archive outbox ------------------------------------------------------------------------------------
 
+  /** Queues `seq` at `version` for the archive (a newer version replaces one not yet written). */
+  private queueForArchive(seq: number, version: number): void {
+    this.sql.exec("INSERT OR REPLACE INTO archive_outbox (seq, version) VALUES (?, ?)", seq, version);
+    this.archiveQueuedSincePass++;
+  }
+
   /** The oldest `limit` messages waiting for the archive, with the version to write. */
   archiveBatch(limit: number): Array<MessageRow & { outbox_version: number }> {
     return this.sql
@@ -646,8 +650,7 @@ export class ConversationStore {
   editText(seq: number, text: string, now: number): void {
     this.sql.exec("UPDATE messages SET text = ?, edited_at = ?, version = version + 1 WHERE seq = ?", text, now, seq);
     const version = this.sql.exec<{ version: number }>("SELECT version FROM messages WHERE seq = ?", seq).one().version;
-    this.sql.exec("INSERT OR REPLACE INTO archive_outbox (seq, version) VALUES (?, ?)", seq, version);
-    this.archiveQueuedSincePass++;
+    this.queueForArchive(seq, version);
   }
 
   // ---- disappearing messages (./disappearing.ts) -----------------------------------------------------------

@@ -97,28 +97,25 @@ export async function productPeer(
   const ws = await openSocket(`${baseUrl.replace(/^http/, "ws")}/v1/ws`, ["messenger.v1", `ticket.${ticket}`]);
   let cursor = device.cursor;
   const pending = new Map<string, (ok: boolean) => void>();
-  // Acks are paced as the SDK paces them (client/sdk/connection.ts): at once when quiet, else at
-  // most every ACK_INTERVAL_MS, the last one covering everything received; a frame holding only
+  // Acks are paced as the SDK paces them (client/sdk/connection.ts): ACK_INTERVAL_MS after the first
+  // event not yet acked, the one ack covering everything received by then; a frame holding only
   // ticks, read markers and this user's own messages waits up to ACK_DEFERRED_MS for another ack.
-  let ackedAt = 0;
+  // (These peers never read, so no read carries an ack early.)
   let ackTimer: ReturnType<typeof setTimeout> | null = null;
   let ackDueAt = 0;
   const sendAck = () => {
-    if (ackTimer) clearTimeout(ackTimer);
     ackTimer = null;
-    ackedAt = Date.now();
     if (ws.readyState === 1) ws.send(JSON.stringify({ type: "ack", cursor }));
   };
   const ackUpTo = (to: number, prompt: boolean) => {
     if (to <= cursor) return;
     cursor = to;
     const now = Date.now();
-    const due = prompt ? Math.max(now, ackedAt + ACK_INTERVAL_MS) : now + ACK_DEFERRED_MS;
+    const due = now + (prompt ? ACK_INTERVAL_MS : ACK_DEFERRED_MS);
     if (ackTimer) {
       if (ackDueAt <= due) return;
       clearTimeout(ackTimer);
     }
-    if (due <= now) return sendAck();
     ackDueAt = due;
     ackTimer = setTimeout(sendAck, due - now);
   };

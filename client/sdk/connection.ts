@@ -112,9 +112,12 @@ export class Connection extends Emitter<ConnectionEvents> {
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private connectTimer: ReturnType<typeof setTimeout> | null = null;
   private lastFrameAt = 0;
-  /** The cursor last acked on a socket, and when; `ackTimer` holds back the next ack. */
+  /**
+   * The cursor last saved to the store (an ack never covers more: `cursor` runs ahead while a frame's
+   * events are emitted) and the one last acked on a socket; `ackTimer` holds back the next ack.
+   */
+  private storedCursor = 0;
   private ackedCursor = 0;
-  private lastAckAt = 0;
   private ackTimer: ReturnType<typeof setTimeout> | null = null;
   /** When the held-back ack goes out (meaningful while `ackTimer` is set). */
   private ackDueAt = 0;
@@ -138,6 +141,7 @@ export class Connection extends Emitter<ConnectionEvents> {
     this.stopped = false;
     this.loaded ??= (async () => {
       this.cursor = await this.store.loadCursor();
+      this.storedCursor = this.cursor;
       this.outbox = await this.store.loadOutbox();
       this.emit("outbox", [...this.outbox]);
     })();
@@ -199,8 +203,12 @@ export class Connection extends Emitter<ConnectionEvents> {
     return this.outbox;
   }
 
-  /** Marks everything up to `upTo` read. */
+  /**
+   * Marks everything up to `upTo` read. A held-back ack goes just ahead of it: the hub takes both
+   * frames in one burst, and its delivered receipt is not left waiting behind the read.
+   */
   read(conversationId: string, upTo: number): Promise<void> {
+    if (this.ackTimer) this.sendAck();
     return this.request({ type: "read", conversationId, upTo });
   }
 
@@ -313,7 +321,7 @@ export class Connection extends Emitter<ConnectionEvents> {
       if (event.data.kind === "profile") this.emit("profile", event.data.user);
     }
     if (this.cursor > before) {
-      await this.store.saveCursor(this.cursor);
+      await this.saveCursor();
       this.ackStored(true);
     }
   }
@@ -340,7 +348,7 @@ export class Connection extends Emitter<ConnectionEvents> {
           this.emit("event", event);
           if (event.kind === "profile") this.emit("profile", event.user);
         }
-        await this.store.saveCursor(this.cursor);
+        await this.saveCursor();
         this.ackStored(fresh.some((e) => this.awaitsAck(e)));
         return;
       }
@@ -348,9 +356,12 @@ export class Connection extends Emitter<ConnectionEvents> {
         if (frame.reset) {
           this.cursor = frame.cursor;
           await this.store.saveCursor(this.cursor);
+          // The device starts over at the hub's head, which may be below what it had: ack from there.
+          this.storedCursor = this.cursor;
+          this.ackedCursor = -1;
         }
         // Whatever is stored but not yet acked (a reset, or an ack lost with the last socket).
-        if (this.cursor > this.ackedCursor) this.sendAck();
+        this.sendAck();
         this.attempts = 0;
         this.setState("live");
         this.emit("synced", { cursor: frame.cursor, reset: frame.reset });
@@ -432,20 +443,19 @@ export class Connection extends Emitter<ConnectionEvents> {
   }
 
   /**
-   * Acks what is stored: at once when the stream is quiet, else at most once per ACK_INTERVAL_MS,
-   * the last ack covering everything stored — a busy stream costs the hub a few acks a second, not
-   * one per frame, and delivered ticks wait at most that long. When nothing stored awaits an ack
-   * (`prompt` false), it waits up to ACK_DEFERRED_MS for one that does to carry it.
+   * Acks what is stored, at most ACK_INTERVAL_MS after the first event not yet acked arrived, the
+   * one ack covering everything stored by then: each ack is a hub turn, and an open chat's read
+   * (see `read`) carries the held ack along, so a message read on arrival costs the hub one burst of
+   * frames, not two wake-ups. When nothing stored awaits an ack (`prompt` false), it waits up to
+   * ACK_DEFERRED_MS for one that does to carry it.
    */
   private ackStored(prompt: boolean): void {
     const now = Date.now();
-    const due = prompt ? Math.max(now, this.lastAckAt + ACK_INTERVAL_MS) : now + ACK_DEFERRED_MS;
+    const due = now + (prompt ? ACK_INTERVAL_MS : ACK_DEFERRED_MS);
     if (this.ackTimer) {
       if (this.ackDueAt <= due) return; // the pending ack will carry the newest cursor
       clearTimeout(this.ackTimer);
-      this.ackTimer = null;
     }
-    if (due <= now) return this.sendAck();
     this.ackDueAt = due;
     this.ackTimer = setTimeout(() => {
       this.ackTimer = null;
@@ -463,13 +473,19 @@ export class Connection extends Emitter<ConnectionEvents> {
     return !(e.kind === "message" && this.userId !== null && e.message.senderId === this.userId);
   }
 
+  private async saveCursor(): Promise<void> {
+    const cursor = this.cursor;
+    await this.store.saveCursor(cursor);
+    this.storedCursor = Math.max(this.storedCursor, cursor);
+  }
+
   private sendAck(): void {
     if (this.ackTimer) clearTimeout(this.ackTimer);
     this.ackTimer = null;
     if (!this.ws || this.ws.readyState !== 1) return; // the next `synced` acks it
-    this.lastAckAt = Date.now();
-    this.ackedCursor = this.cursor;
-    this.write({ type: "ack", cursor: this.cursor });
+    if (this.storedCursor <= this.ackedCursor) return;
+    this.ackedCursor = this.storedCursor;
+    this.write({ type: "ack", cursor: this.storedCursor });
   }
 
   private write(frame: ClientFrame): void {

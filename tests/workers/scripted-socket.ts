@@ -2,7 +2,7 @@
  * A WebSocket stand-in for SDK tests: records what the SDK sends and lets the test play the server.
  * `connected()` gives a Connection that said hello and was told it is synced, as user `u_alice`.
  */
-import { Connection } from "../../client/sdk/connection.ts";
+import { Connection, type ConnectionOptions } from "../../client/sdk/connection.ts";
 
 /** A WebSocket stand-in: records what the SDK sends, lets the test play the server. */
 export class ScriptedSocket extends EventTarget {
@@ -28,12 +28,15 @@ export class ScriptedSocket extends EventTarget {
   }
 }
 
-export async function connected(): Promise<{ connection: Connection; socket: ScriptedSocket }> {
+export async function connected(
+  options: Partial<ConnectionOptions> = {},
+): Promise<{ connection: Connection; socket: ScriptedSocket }> {
   const connection = new Connection({
     url: "ws://test/v1/ws",
     ticket: async () => "t",
     deviceId: "d1",
     WebSocket: ScriptedSocket as unknown as typeof WebSocket,
+    ...options,
   });
   const ready = connection.connect();
   while (!ScriptedSocket.last || ScriptedSocket.last.readyState !== 1) await new Promise((r) => setTimeout(r, 1));

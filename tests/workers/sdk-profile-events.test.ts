@@ -4,7 +4,7 @@
  * moves the cursor past the unknown one instead of dropping the whole frame.
  */
 import { describe, expect, it } from "vitest";
-import type { Event as LogEvent, User } from "../../client/sdk/protocol/index.ts";
+import { ACK_INTERVAL_MS, type Event as LogEvent, type User } from "../../client/sdk/protocol/index.ts";
 import { connected } from "./scripted-socket.ts";
 
 const bob: User = {
@@ -16,7 +16,8 @@ const bob: User = {
   createdAt: "2026-11-26T00:00:00.000Z",
 };
 
-const settle = () => new Promise((r) => setTimeout(r, 10));
+/** Long enough for the held-back ack to go out. */
+const settle = () => new Promise((r) => setTimeout(r, ACK_INTERVAL_MS + 20));
 
 describe("SDK profile events", () => {
   it("emits a typed profile event beside the log event", async () => {

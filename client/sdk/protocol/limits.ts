@@ -43,10 +43,11 @@ export const MAX_SEARCH_RESULTS = 20;
 /** Presence lookups take at most this many ids (README "Limits"). */
 export const MAX_PRESENCE_IDS = 200;
 /**
- * While events stream in, a device acks what it stored at most this often (at once when quiet): the
- * hub takes one turn per ack, and delivered ticks wait at most this long.
+ * A device acks what it stored this long after the first event not yet acked arrived (sooner when
+ * it reads the chat): every ack is a hub turn, so a busy stream costs a few acks a second and a
+ * message read on arrival shares its ack's burst; delivered ticks wait at most this long.
  */
-export const ACK_INTERVAL_MS = 50;
+export const ACK_INTERVAL_MS = 250;
 /**
  * A frame nobody waits on the ack of — only status ticks, read markers and the user's own messages
  * coming back (no delivered receipt, no pending push) — is acked at most this late, or sooner with

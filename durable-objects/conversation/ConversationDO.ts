@@ -25,6 +25,7 @@ import { deleteWindowSeconds, disappearingTestSeconds } from "../../lib/config.t
 import { SENDS_PER_CONVERSATION, TokenBuckets, rateLimitsEnabled } from "../../lib/rate-limits.ts";
 import { err, ok, type Result } from "../../lib/result.ts";
 import { Alarm } from "../shared/alarm.ts";
+import { WakeTimer } from "../shared/wake-timer.ts";
 import { Batch } from "../shared/batch.ts";
 import { Drain } from "../shared/drain.ts";
 import { migrate } from "../shared/migrations.ts";
@@ -73,6 +74,8 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly context: ConversationContext;
   private readonly alarms: Alarm;
   private readonly fanout: Drain;
+  /** Runs the fan-out when held-back events fall due (one timer, however many passes ask). */
+  private readonly fanoutTimer = new WakeTimer(() => void this.fanout.run());
   private readonly archive: Drain;
   private readonly mediaJobs: Drain;
   /** When the archive last ran (in memory: after a wake it runs at the first alarm). */
@@ -326,7 +329,7 @@ export class ConversationDO extends DurableObject<Env> {
   private scheduleFanout(at: number): void {
     const wait = at - Date.now();
     if (wait > TIMER_WAIT_MS) return this.alarms.schedule(at);
-    setTimeout(() => void this.fanout.run(), Math.max(0, wait));
+    this.fanoutTimer.schedule(at);
     this.alarms.schedule(at + SAFETY_NET_MS);
   }
 

@@ -10,6 +10,7 @@ import {
   LAZY_DELAY_MS,
   READ_MARKER_DELAY_MS,
   REFUSALS_BEFORE_ISOLATING,
+  TAKE_ALONG,
   fanoutPass,
   type WireEvent,
 } from "../../../durable-objects/conversation/fanout.ts";
@@ -95,11 +96,9 @@ describe("a direct conversation, in Node", () => {
     const now = Date.now();
     await fanoutPass(h.store, h.hub, now);
     expect(h.delivered.size).toBe(0); // both wait: bob's marker and alice's tick
-    await fanoutPass(h.store, h.hub, now + LAZY_DELAY_MS + 1);
-    expect(kinds(h.delivered.get("alice"))).toEqual(["status"]);
-    expect(h.delivered.has("bob")).toBe(false); // his other devices' unread count can wait
     await fanoutPass(h.store, h.hub, now + READ_MARKER_DELAY_MS + 1);
     expect(kinds(h.delivered.get("bob"))).toEqual(["read_marker"]);
+    expect(kinds(h.delivered.get("alice"))).toEqual(["status"]);
 
     // Within the wait, alice's next message carries bob's marker along at once.
     const two = messages.send(h.ctx, "alice", { clientId: "c2", text: "two" }, admitAll);
@@ -111,6 +110,22 @@ describe("a direct conversation, in Node", () => {
     messages.send(h.ctx, "alice", { clientId: "c3", text: "three" }, admitAll);
     await fanoutPass(h.store, h.hub, Date.now());
     expect(kinds(h.delivered.get("bob"))).toEqual(["read_marker", "message"]);
+  });
+
+  it("sends a held read marker along with the ticks whose wait ran out, instead of waking again for it", async () => {
+    const sent = messages.send(h.ctx, "alice", { clientId: "c1", text: "one" }, admitAll);
+    await h.settle();
+    h.delivered.clear();
+    moveWatermark(h.ctx, "bob", sent.ok ? sent.value.message.seq : 0, "read");
+    const now = Date.now();
+    const held = await fanoutPass(h.store, h.hub, now);
+    expect(held.dueAt).toBe(now + LAZY_DELAY_MS); // the ticks' wait, not the marker's
+    const woke = await fanoutPass(h.store, h.hub, now + LAZY_DELAY_MS + 1);
+    expect(kinds(h.delivered.get("alice"))).toEqual(["status"]);
+    expect(kinds(h.delivered.get("bob"))).toEqual(["read_marker"]);
+    expect(woke.dueAt ?? null).toBeNull(); // nothing left to wake for
+    await h.settle();
+    expect(h.delivered.get("bob")).toHaveLength(1); // and nothing twice
   });
 
   it("fans every event out to each member once, in order, and commits nothing while doing it", async () => {
@@ -293,6 +308,29 @@ describe("a group, in Node", () => {
     expect(statuses.map((e) => e.body)).toEqual([
       { kind: "status", conversationId: "g_acks", deliveredSome: seq, deliveredAll: seq, readSome: 0, readAll: 0 },
     ]);
+  });
+
+  it("keeps a group's read markers for its next message when the sender's ticks go out", async () => {
+    const h = harness();
+    const readers = ["r1", "r2", "r3", "r4"];
+    messages.open(h.ctx, { id: "g_reads", type: "group", creatorId: "owner", memberIds: readers, name: "R" }, () => {});
+    const sent = messages.send(h.ctx, "owner", { clientId: "c1", text: "hi all" }, admitAll);
+    await h.settle();
+    h.delivered.clear();
+    moveWatermarks(
+      h.ctx,
+      readers.map((userId) => ({ userId, upTo: sent.ok ? sent.value.message.seq : 0, kind: "read" as const })),
+    );
+    const now = Date.now();
+    await fanoutPass(h.store, h.hub, now);
+    await fanoutPass(h.store, h.hub, now + LAZY_DELAY_MS + 1);
+    expect(kinds(h.delivered.get("owner"))).toEqual(["status"]);
+    // More readers than a pass takes along (TAKE_ALONG): each would be a call of its own now.
+    expect(readers.length).toBeGreaterThan(TAKE_ALONG);
+    expect(readers.filter((r) => h.delivered.has(r))).toEqual([]);
+    messages.send(h.ctx, "owner", { clientId: "c2", text: "again" }, admitAll);
+    await fanoutPass(h.store, h.hub, Date.now());
+    for (const r of readers) expect(kinds(h.delivered.get(r))).toEqual(["read_marker", "message"]);
   });
 
   it("sets aside an event a hub keeps refusing, and the member gets everything else in order", async () => {

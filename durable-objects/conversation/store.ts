@@ -99,6 +99,11 @@ export class ConversationStore {
    * paces the archive, nothing more (ConversationDO `archiveDue`).
    */
   archiveQueuedSincePass = 0;
+  /**
+   * Content was removed (deleted for everyone, or a disappearing message's time came) and Postgres
+   * still holds it: the archive then runs as soon as a busy chat's would, not at the quiet pace.
+   */
+  archiveUrgent = false;
   /** The earliest deadline of a disappearing message, or null: kept so a send never reads it. */
   private nextExpiryAt: number | null = null;
 
@@ -326,6 +331,7 @@ export class ConversationStore {
     this.sql.exec("INSERT OR IGNORE INTO deleted_seqs (seq) VALUES (?)", seq);
     const version = existing ? existing.version + 1 : 1_000_000;
     this.queueForArchive(seq, version);
+    this.archiveUrgent = true;
     return this.releaseMedia(seq);
   }
 
@@ -690,6 +696,7 @@ export class ConversationStore {
     this.sql.exec("DELETE FROM archive_outbox WHERE seq = ?", seq);
     this.sql.exec("INSERT OR IGNORE INTO deleted_seqs (seq) VALUES (?)", seq);
     this.sql.exec("INSERT OR IGNORE INTO archive_removals (seq) VALUES (?)", seq);
+    this.archiveUrgent = true;
   }
 
   /** After a pass of `expireMessage`s: the next deadline, from the indexes. */

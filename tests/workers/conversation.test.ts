@@ -103,7 +103,7 @@ describe("Conversation DO", () => {
     expect(await conv("d_rcpt").messageStatus("bob", 2)).toMatchObject({ ok: false, error: { code: "forbidden" } });
   });
 
-  it("archives a quiet chat about every 10 s, one batch for several messages, and a busy one every 2 s", async () => {
+  it("archives a quiet chat about every 30 s, one batch for several messages, and a busy one every 2 s", async () => {
     await openDirect("d_pace", "alice", "bob");
     await send("d_pace", "alice", "p0", "first");
     // A fresh object archives at once (the alarm is due now; it may ring before the test runs it).
@@ -114,11 +114,25 @@ describe("Conversation DO", () => {
     const passAt = Date.now();
     const alarmIn = async () => ((await alarm()) ?? Infinity) - passAt;
     await send("d_pace", "alice", "p1", "quiet");
-    expect(await alarmIn()).toBeGreaterThan(8_000);
-    expect(await alarmIn()).toBeLessThanOrEqual(10_500);
+    expect(await alarmIn()).toBeGreaterThan(25_000);
+    expect(await alarmIn()).toBeLessThanOrEqual(30_500);
     // Twenty messages since the last pass: a busy chat, archived within 2 s of it.
     for (let i = 2; i <= 20; i++) await send("d_pace", i % 2 ? "alice" : "bob", `p${i}`, "busy");
     expect(await alarmIn()).toBeLessThanOrEqual(2_500);
+  });
+
+  it("takes a message deleted for everyone out of the archive at a busy chat's pace, not the quiet one", async () => {
+    await openDirect("d_gone", "alice", "bob");
+    await send("d_gone", "alice", "g0", "first");
+    const alarm = () => runInDurableObject(conv("d_gone"), (_, state) => state.storage.getAlarm());
+    const dueNow = async () => ((await alarm()) ?? Infinity) <= Date.now() + 1_000;
+    for (let i = 0; i < 50 && (await dueNow()); i++) await runDurableObjectAlarm(conv("d_gone"));
+    const passAt = Date.now();
+    const alarmIn = async () => ((await alarm()) ?? Infinity) - passAt;
+    const oops = await send("d_gone", "alice", "g1", "not for the archive");
+    expect(await alarmIn()).toBeGreaterThan(25_000); // quiet: the text would wait ~30 s
+    expect((await conv("d_gone").deleteMessage("alice", oops.seq, "everyone")).ok).toBe(true);
+    expect(await alarmIn()).toBeLessThanOrEqual(2_500); // its tombstone replaces it within ~2 s
   });
 
   it("fans out every message to both members' hubs, and retries from the alarm", async () => {

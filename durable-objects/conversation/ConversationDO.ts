@@ -59,6 +59,12 @@ const SAFETY_NET_MS = 30_000;
 const TIMER_WAIT_MS = 2_000;
 const DEFAULT_HOT_WINDOW = 1_000;
 /**
+ * How long a read or delivered receipt waits for others to join its transaction: a group's members
+ * read a message within a few ms of each other (each on their own device), and each transaction
+ * is a commit and a fan-out pass over every member. A lone read is answered this much later.
+ */
+const RECEIPT_WINDOW_MS = 25;
+/**
  * Archive pacing. Each pass opens a Postgres connection, and that costs more than the rows it
  * writes (~3 ms of CPU locally): a quiet chat (a message every few seconds, most chats) writes a
  * batch at most every ARCHIVE_QUIET_INTERVAL_MS — the safety-net alarm's own time, so the one alarm a
@@ -84,8 +90,14 @@ export class ConversationDO extends DurableObject<Env> {
   private archivedAt = 0;
   /** Sends per conversation, all members together: exact here, the object is single-threaded. */
   private readonly sendLimit = new TokenBuckets(SENDS_PER_CONVERSATION, 1);
-  /** Receipts that arrive together are applied in one transaction (../shared/batch.ts). */
-  private readonly receipts = new Batch<WatermarkMove, Result<null>>((moves) => moveWatermarks(this.context, moves));
+  /**
+   * Receipts that arrive within RECEIPT_WINDOW_MS of each other are applied in one transaction, one
+   * fan-out pass and at most one status event per sender (../shared/batch.ts).
+   */
+  private readonly receipts = new Batch<WatermarkMove, Result<null>>(
+    (moves) => moveWatermarks(this.context, moves),
+    RECEIPT_WINDOW_MS,
+  );
   /** Who was recently offline, for typing only: in memory, rebuilt from hub answers after a wake. */
   private readonly typingRelay: TypingRelay;
 

@@ -135,6 +135,38 @@ describe("Conversation DO", () => {
     expect(await alarmIn()).toBeLessThanOrEqual(2_500); // its tombstone replaces it within ~2 s
   });
 
+  it("applies a group's reads that arrive a few ms apart together: the sender's ticks move once", async () => {
+    const readers = ["gr_1", "gr_2", "gr_3", "gr_4"];
+    const open = await conv("g_reads").open({
+      id: "g_reads",
+      type: "group",
+      creatorId: "gr_owner",
+      memberIds: readers,
+      name: "Readers",
+    });
+    expect(open.ok).toBe(true);
+    const { seq } = await send("g_reads", "gr_owner", "r1", "read me");
+    const statuses = () =>
+      runInDurableObject(conv("g_reads"), (_, state) =>
+        state.storage.sql
+          .exec<{ body: string }>("SELECT body FROM events WHERE target = 'gr_owner' ORDER BY ev")
+          .toArray()
+          .map((r) => JSON.parse(r.body) as { kind: string; readSome: number; readAll: number })
+          .filter((b) => b.kind === "status"),
+      );
+    const before = (await statuses()).length;
+    // Each reader on their own device, a few ms after the previous one.
+    const answers: Promise<unknown>[] = [];
+    for (const reader of readers) {
+      answers.push(conv("g_reads").markRead(reader, seq));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect((await Promise.all(answers)).every((r) => (r as { ok: boolean }).ok)).toBe(true);
+    const after = (await statuses()).slice(before);
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ readSome: seq, readAll: seq });
+  });
+
   it("fans out every message to both members' hubs, and retries from the alarm", async () => {
     await openDirect("d_fan", "fan_alice", "fan_bob");
     for (let i = 1; i <= 5; i++) await send("d_fan", "fan_alice", `m${i}`, `m${i}`);

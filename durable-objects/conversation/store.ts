@@ -120,11 +120,15 @@ export class ConversationStore {
       .exec<EventRow>("SELECT ev, target, body FROM events ORDER BY ev")
       .toArray()
       .map((r) => pending(r.ev, r.target, r.body, JSON.parse(r.body) as EventBody));
+    // Each member's newest send, one index lookup apiece: a wake costs a few reads per member, not a
+    // scan of every idempotency key the chat ever kept (GROUP BY over `sends` read them all).
     this.senders.clear();
-    for (const r of this.sql
-      .exec<{ sender_id: string; last: number }>("SELECT sender_id, MAX(seq) AS last FROM sends GROUP BY sender_id")
-      .toArray())
-      this.senders.set(r.sender_id, r.last);
+    for (const userId of this.memberRows.keys()) {
+      const { last } = this.sql
+        .exec<{ last: number | null }>("SELECT MAX(seq) AS last FROM sends WHERE sender_id = ?", userId)
+        .one();
+      if (last !== null) this.senders.set(userId, last);
+    }
     this.countersDirty = false;
     this.fanoutDirty.clear();
     this.nextExpiryAt = this.readNextExpiry();

@@ -128,6 +128,27 @@ describe("a direct conversation, in Node", () => {
     expect(h.delivered.get("bob")).toHaveLength(1); // and nothing twice
   });
 
+  it("wakes without reading the chat's history: each member's last send comes from the index", async () => {
+    for (let i = 0; i < 30; i++)
+      messages.send(h.ctx, i % 3 ? "alice" : "bob", { clientId: `w${i}`, text: "x" }, admitAll);
+    const before = new Map(h.store.lastSent());
+    h.storage.sql.log.length = 0;
+    h.storage.sql.recording = true;
+    h.store.load(); // what the object does when it wakes
+    h.storage.sql.recording = false;
+    expect(new Map(h.store.lastSent())).toEqual(before);
+    expect(before.get("alice")).toBeGreaterThan(before.get("bob") ?? 0);
+    // Tables that grow with the chat's history are searched through an index, never scanned.
+    const plans = h.storage.sql.log.flatMap((query) =>
+      (
+        h.storage.sql.db
+          .prepare(`EXPLAIN QUERY PLAN ${query}`)
+          .all(...Array.from(query.matchAll(/\?/g), () => "alice")) as Array<{ detail: string }>
+      ).map((r) => r.detail),
+    );
+    expect(plans.filter((d) => /^SCAN (sends|messages|receipt_steps|archive_outbox)\b/.test(d))).toEqual([]);
+  });
+
   it("fans every event out to each member once, in order, and commits nothing while doing it", async () => {
     messages.send(h.ctx, "alice", { clientId: "c1", text: "one" }, admitAll);
     messages.send(h.ctx, "alice", { clientId: "c2", text: "two" }, admitAll);

@@ -67,8 +67,12 @@ type Device = { acked: number; seenAt: number };
 export class HubStore {
   private head = 0;
   private oldest = 1;
-  /** Rows in the log (cursors have gaps after a lease, so the cap counts rows). */
-  private rows = 0;
+  /**
+   * Rows in the log (cursors have gaps after a lease, so the cap counts rows), or null until a trim
+   * needs it: counting reads the whole log (up to MAX_LOG_EVENTS rows), which no wake should pay for
+   * while the cursor span alone shows the log is under the cap.
+   */
+  private rows: number | null = null;
   /** Cursors up to this one may have been shown to devices; stored in `settings` (CURSOR_LEASE). */
   private leased = 0;
   /** When device cursors and receipts were last stored (`persistLazy`). */
@@ -93,9 +97,9 @@ export class HubStore {
     // sqlite_sequence survives trimming; MAX(cursor) would not after the log is emptied.
     this.head =
       this.sql.exec<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'log'").toArray()[0]?.seq ?? 0;
-    const log = this.sql.exec<{ c: number | null; n: number }>("SELECT MIN(cursor) AS c, COUNT(*) AS n FROM log").one();
+    const log = this.sql.exec<{ c: number | null }>("SELECT MIN(cursor) AS c FROM log").one();
     this.oldest = log.c ?? this.head + 1;
-    this.rows = log.n;
+    this.rows = null;
     this.inbox.clear();
     this.receipts.clear();
     this.receiptsStored.clear();
@@ -155,7 +159,7 @@ export class HubStore {
     );
     inserted.toArray();
     if (inserted.rowsWritten === 0) return null;
-    this.rows++;
+    if (this.rows !== null) this.rows++;
     if (this.oldest > cursor) this.oldest = cursor;
     return cursor;
   }
@@ -230,13 +234,21 @@ export class HubStore {
     for (const d of this.devices.values()) if (d.seenAt >= now - DEVICE_BACKLOG_MS) floor = Math.min(floor, d.acked);
     if (floor === Number.POSITIVE_INFINITY) floor = 0;
     // Trimmed in steps: a DELETE per ack was a statement on every ack for one row each time.
-    const excess = this.rows - MAX_LOG_EVENTS;
-    if (excess >= TRIM_STEP) floor = Math.max(floor, this.cursorOfRow(excess));
+    // The cursor span bounds the rows from above: only a span past the cap needs them counted.
+    if (this.head - this.oldest + 1 - MAX_LOG_EVENTS >= TRIM_STEP) {
+      const excess = this.rowCount() - MAX_LOG_EVENTS;
+      if (excess >= TRIM_STEP) floor = Math.max(floor, this.cursorOfRow(excess));
+    }
     if (floor - this.oldest + 1 < TRIM_STEP) return;
     const deleted = this.sql.exec("DELETE FROM log WHERE cursor <= ?", floor);
     deleted.toArray();
-    this.rows -= deleted.rowsWritten;
+    if (this.rows !== null) this.rows -= deleted.rowsWritten;
     this.oldest = floor + 1;
+  }
+
+  private rowCount(): number {
+    this.rows ??= this.logSize();
+    return this.rows;
   }
 
   /** The cursor of the log's `n`th oldest row (1-based). */

@@ -111,6 +111,37 @@ describe("the hub's event log, in Node", () => {
     expect(h.store.logSize()).toBe(0);
   });
 
+  it("caps an absent device's backlog at MAX_LOG_EVENTS rows, also after the hub woke", () => {
+    const h = hub();
+    h.store.deviceSeen("tablet", Date.now()); // acks nothing, ever
+    const batch = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => wire(from + i, { kind: "message", message: message(from + i, "bob") }));
+    for (let ev = 1; ev <= MAX_LOG_EVENTS; ev += 1000) h.deliver(batch(ev, 1000));
+    h.storage.transactionSync(() => h.store.persistLazy(Date.now(), true));
+    expect(h.store.logSize()).toBe(MAX_LOG_EVENTS); // at the cap: kept
+    h.store.load(); // a wake in between: the count is not carried over
+    h.log.wake();
+    h.deliver(batch(MAX_LOG_EVENTS + 1, TRIM_STEP));
+    h.storage.transactionSync(() => h.store.persistLazy(Date.now(), true));
+    expect(h.store.logSize()).toBe(MAX_LOG_EVENTS);
+    expect(h.store.oldestCursor).toBe(TRIM_STEP + 1);
+  });
+
+  it("wakes without reading the whole log", () => {
+    const h = hub();
+    h.deliver(Array.from({ length: 50 }, (_, i) => wire(i + 1, { kind: "message", message: message(i + 1, "bob") })));
+    h.storage.sql.log.length = 0;
+    h.storage.sql.recording = true;
+    h.store.load();
+    h.storage.sql.recording = false;
+    expect(h.store.headCursor).toBe(50);
+    expect(h.store.oldestCursor).toBe(1);
+    const plans = h.storage.sql.log.flatMap((query) =>
+      (h.storage.sql.db.prepare(`EXPLAIN QUERY PLAN ${query}`).all() as Array<{ detail: string }>).map((r) => r.detail),
+    );
+    expect(plans.filter((d) => /^SCAN log\b/.test(d))).toEqual([]);
+  });
+
   it("reads the log back for events delivered before the hub woke", () => {
     const h = hub();
     h.store.deviceSeen("phone", Date.now());

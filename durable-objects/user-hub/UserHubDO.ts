@@ -110,9 +110,14 @@ export class UserHubDO extends DurableObject<Env> {
     });
   }
 
+  /** The user (the object's name), read from the runtime once: the modules ask for it on every event. */
+  private ownerId: string | null = null;
+
   private get userId(): string {
+    if (this.ownerId !== null) return this.ownerId;
     const name = this.ctx.id.name;
     if (!name) throw new Error("UserHub must be addressed by name (the user id)");
+    this.ownerId = name;
     return name;
   }
 

@@ -272,9 +272,13 @@ export class ConversationDO extends DurableObject<Env> {
     return this.receipts.add({ userId, upTo, kind: "delivered" });
   }
 
-  /** `userId` has seen everything up to `upTo` (opened the chat). Read lifts delivered. */
-  async markRead(userId: string, upTo: number): Promise<Result<null>> {
-    return this.receipts.add({ userId, upTo, kind: "read" });
+  /**
+   * `userId` has seen everything up to `upTo` (opened the chat). Read lifts delivered. `markerLogged`:
+   * their hub logged the read marker for their devices itself (a read over the socket), so none is
+   * sent back to them.
+   */
+  async markRead(userId: string, upTo: number, markerLogged = false): Promise<Result<null>> {
+    return this.receipts.add({ userId, upTo, kind: "read", markerLogged });
   }
 
   /** The "message info" screen: each recipient's delivered/read time and the aggregates. */

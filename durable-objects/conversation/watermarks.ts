@@ -20,6 +20,8 @@ export interface WatermarkMove {
   userId: string;
   upTo: number;
   kind: "delivered" | "read";
+  /** A read whose marker the reader's hub logged itself: no read_marker event goes back to them. */
+  markerLogged?: boolean;
 }
 
 /** Moves `userId`'s delivered or read watermark up to `upTo` (read lifts delivered too). */
@@ -43,7 +45,7 @@ export function moveWatermarks(ctx: ConversationContext, moves: readonly Waterma
   const results: Result<null>[] = [];
   const apply: Array<() => void> = [];
   const now = Date.now();
-  for (const { userId, upTo, kind } of moves) {
+  for (const { userId, upTo, kind, markerLogged } of moves) {
     const m = meta ? store.member(userId) : null;
     if (!meta || !m) {
       results.push(err("not_found", NOT_FOUND));
@@ -58,7 +60,7 @@ export function moveWatermarks(ctx: ConversationContext, moves: readonly Waterma
       if (kind === "read") {
         store.updateMember(userId, { read_upto: next, read_at: now });
         store.recordReceiptStep(userId, "read", next, now);
-        store.appendEvent(userId, { kind: "read_marker", conversationId: meta.id, upTo: next });
+        if (!markerLogged) store.appendEvent(userId, { kind: "read_marker", conversationId: meta.id, upTo: next });
       }
       if (next > m.delivered_upto) {
         store.updateMember(userId, { delivered_upto: next, delivered_at: now });

@@ -16,6 +16,7 @@ import {
   PROTOCOL_VERSION,
   type ChatListState,
   type ConversationSummary,
+  type EventBody,
   type Message,
   type Presence,
   type PushSubscriptionBody,
@@ -92,6 +93,7 @@ export class UserHubDO extends DurableObject<Env> {
       kick: (job) => this.kick(job),
       hello: (ws, deviceId, cursor) => this.hello(ws, deviceId, cursor),
       ack: (deviceId, cursor) => this.ack(deviceId, cursor),
+      readHere: (conversationId, upTo) => this.readHere(conversationId, upTo),
       readTaken: (conversationId, upTo) => this.readTaken(conversationId, upTo),
     });
     ({ store: this.store, log: this.log, alarms: this.alarms, frames: this.frames, sockets: this.sockets } = parts);
@@ -397,6 +399,29 @@ export class UserHubDO extends DurableObject<Env> {
     if (this.store.hasPendingPushes) this.write(() => this.push.onAck(cursor));
     this.persistSoon();
     this.reportSoon();
+  }
+
+  /**
+   * A read from one of this user's devices: the read marker their devices (and the chat list) need
+   * is logged here, before the conversation is told, so the conversation sends none back — one
+   * delivery fewer per read. Up to the newest message this hub has of the chat (a device cannot have
+   * read past it); nothing new when the chat already shows it read (a retried read). The marker
+   * stands if the conversation call then fails: the user did read, and the retry finds it here.
+   */
+  private readHere(conversationId: string, upTo: number): boolean {
+    const chat = this.store.chatReadState(conversationId);
+    if (!chat || !chat.active) return false;
+    const target = Math.min(upTo, chat.lastSeq);
+    if (target <= chat.readUpto) return true;
+    const now = Date.now();
+    const body: EventBody = { kind: "read_marker", conversationId, upTo: target };
+    const event = this.write(() => {
+      const logged = this.log.appendOwn(`read:${conversationId}:${target}`, body, now, conversationId);
+      if (logged) applyToChatList(this.store, this.userId, conversationId, body, now);
+      return logged;
+    });
+    if (event) this.sockets.broadcast(eventsFrame([event]));
+    return true;
   }
 
   /**

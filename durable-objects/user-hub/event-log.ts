@@ -105,10 +105,13 @@ export class EventLog {
     return fresh;
   }
 
-  /** Appends an event that belongs to no conversation (a profile change) under its own key. */
-  appendOwn(key: string, body: EventBody, now: number): LoggedEvent | null {
+  /**
+   * Appends an event this hub makes itself (a profile change, the user's own read marker) under its
+   * own key; `conversationId` when it is about one.
+   */
+  appendOwn(key: string, body: EventBody, now: number, conversationId = ""): LoggedEvent | null {
     const json = JSON.stringify(body);
-    const cursor = this.store.appendLog(key, "", now, json);
+    const cursor = this.store.appendLog(key, conversationId, now, json);
     return cursor === null ? null : { cursor, at: now, json, body };
   }
 

@@ -43,6 +43,12 @@ export interface FrameHost {
   userId(): string;
   hello(ws: WebSocket, deviceId: string, cursor: number): void;
   ack(deviceId: string, cursor: number): void;
+  /**
+   * Logs this user's read of `conversationId` up to `upTo` for their devices (the read marker) before
+   * the conversation hears of it; false when this hub cannot (no such chat here, or the user left
+   * it), and the conversation's own read marker must reach them instead.
+   */
+  readHere(conversationId: string, upTo: number): boolean;
   /** The conversation took this user's read up to `upTo`: reading lifts delivered there too. */
   readTaken(conversationId: string, upTo: number): void;
   send(ws: WebSocket, frame: ServerFrame): void;
@@ -89,7 +95,11 @@ export class FrameHandler {
       case "send":
         return this.sendMessage(ws, frame);
       case "read": {
-        const result = await this.host.conversation(frame.conversationId, (c) => c.markRead(me, frame.upTo));
+        // The reader's own devices learn the read from this hub, at once and without a delivery back.
+        const markerLogged = this.host.readHere(frame.conversationId, frame.upTo);
+        const result = await this.host.conversation(frame.conversationId, (c) =>
+          c.markRead(me, frame.upTo, markerLogged),
+        );
         if (!result.ok) return this.error(ws, result.error.code, result.error.message, frame.id);
         this.host.readTaken(frame.conversationId, frame.upTo);
         if (frame.id) this.host.send(ws, { type: "ok", id: frame.id });

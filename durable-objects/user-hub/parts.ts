@@ -37,6 +37,8 @@ export interface HubHooks {
   kick(job: Drain): void;
   hello(ws: WebSocket, deviceId: string, cursor: number): void;
   ack(deviceId: string, cursor: number): void;
+  /** Logs this user's read marker here first (see FrameHost `readHere`). */
+  readHere(conversationId: string, upTo: number): boolean;
   /** The conversation took this user's read up to `upTo`. */
   readTaken(conversationId: string, upTo: number): void;
 }
@@ -161,6 +163,7 @@ export function wireHub(ctx: DurableObjectState, env: Env, hooks: HubHooks): Hub
       userId: hooks.userId,
       hello: (ws, deviceId, cursor) => hooks.hello(ws, deviceId, cursor),
       ack: (deviceId, cursor) => hooks.ack(deviceId, cursor),
+      readHere: (conversationId, upTo) => hooks.readHere(conversationId, upTo),
       readTaken: (conversationId, upTo) => hooks.readTaken(conversationId, upTo),
       send: (ws, frame) => sockets.send(ws, JSON.stringify(frame)),
       conversation: (id, call) => conversations.call(id, call),

@@ -570,6 +570,17 @@ export class HubStore {
     return this.sql.exec("SELECT 1 FROM chats WHERE conversation_id = ?", conversationId).toArray().length > 0;
   }
 
+  /** What a read needs to know of a chat: its newest message here, how far it is read, whether the user is in it. */
+  chatReadState(conversationId: string): { lastSeq: number; readUpto: number; active: boolean } | null {
+    const row = this.sql
+      .exec<{ last_seq: number; read_upto: number; active: number }>(
+        "SELECT last_seq, read_upto, active FROM chats WHERE conversation_id = ?",
+        conversationId,
+      )
+      .toArray()[0];
+    return row ? { lastSeq: row.last_seq, readUpto: row.read_upto, active: row.active === 1 } : null;
+  }
+
   chat(conversationId: string): { type: string; name: string | null } | null {
     return (
       this.sql

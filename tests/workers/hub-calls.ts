@@ -9,7 +9,7 @@ import { runInDurableObject } from "cloudflare:test";
 type Method = (this: { ctx: DurableObjectState }, ...args: unknown[]) => Promise<unknown>;
 
 export async function recordHubCalls(
-  method: "typing" | "presence",
+  method: "typing" | "presence" | "deliver",
   anyHubUser: string,
 ): Promise<{ calls: string[]; restore: () => void }> {
   const proto = await runInDurableObject(

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Event, ServerFrame } from "../../client/sdk/protocol/index.ts";
-import { recordConversationCalls } from "./hub-calls.ts";
+import { recordConversationCalls, recordHubCalls } from "./hub-calls.ts";
 import { isType, openDevice } from "./hub-socket.ts";
 
 const conv = (id: string) => env.CONVERSATION.getByName(id);
@@ -134,6 +134,38 @@ describe("UserHub DO", () => {
       expect(calls.calls).toEqual([["rr_bob", seq2]]);
     } finally {
       calls.restore();
+    }
+  });
+
+  it("logs a reader's read marker for their other devices itself: the conversation delivers none back", async () => {
+    await chat("d_readmark", "rm_alice", "rm_bob");
+    const phone = await openDevice("rm_bob");
+    const laptop = await openDevice("rm_bob");
+    phone.send({ type: "hello", v: 1, deviceId: "phone", cursor: 0 });
+    laptop.send({ type: "hello", v: 1, deviceId: "laptop", cursor: 0 });
+    await phone.next(isType("synced"));
+    await laptop.next(isType("synced"));
+    const sent = await conv("d_readmark").send("rm_alice", { clientId: "one", text: "one" });
+    const seq = sent.ok ? sent.value.message.seq : 0;
+    await phone.until((fs) => messageSeqs(fs).includes(seq));
+    await laptop.until((fs) => messageSeqs(fs).includes(seq));
+    const delivers = await recordHubCalls("deliver", "rm_bob");
+    try {
+      phone.send({ type: "read", id: "r1", conversationId: "d_readmark", upTo: seq });
+      await phone.next((f): f is Extract<ServerFrame, { type: "ok" }> => f.type === "ok" && f.id === "r1");
+      const markers = (frames: ServerFrame[]) => eventsOf(frames).filter((e) => e.kind === "read_marker");
+      await laptop.until((fs) => markers(fs).length > 0);
+      await new Promise((resolve) => setTimeout(resolve, 2_500)); // past any held-back marker's wait
+      expect(markers(laptop.frames)).toMatchObject([{ kind: "read_marker", conversationId: "d_readmark", upTo: seq }]);
+      expect(markers(phone.frames)).toHaveLength(1);
+      expect(delivers.calls.filter((user) => user === "rm_bob")).toEqual([]);
+      expect(delivers.calls).toContain("rm_alice"); // her read tick still goes out
+      const list = await env.USER_HUB.getByName("rm_bob").chatList();
+      expect(list[0]).toMatchObject({ id: "d_readmark", unreadCount: 0 });
+      const status = await conv("d_readmark").messageStatus("rm_alice", seq);
+      expect(status.ok && status.value.read).toBe("all");
+    } finally {
+      delivers.restore();
     }
   });
 

@@ -26,6 +26,15 @@ export function disappearingTestSeconds(env: Pick<Env, "DEPLOY_ENV" | "DISAPPEAR
   return Number.isFinite(configured) && configured > 0 ? configured : null;
 }
 
+/** Default of `archiveQuietMs`: the conversation's safety-net alarm, so one alarm does both jobs. */
+export const DEFAULT_ARCHIVE_QUIET_SECONDS = 30;
+
+/** How long a quiet chat's new messages wait to be archived to Postgres together, in ms. */
+export function archiveQuietMs(env: Pick<Env, "ARCHIVE_QUIET_SECONDS">): number {
+  const configured = Number(env.ARCHIVE_QUIET_SECONDS);
+  return (Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_ARCHIVE_QUIET_SECONDS) * 1000;
+}
+
 /** What clients need to know of this deploy's limits. */
 export function serverConfig(env: ConfigEnv): ServerConfig {
   return { ...DEFAULT_SERVER_CONFIG, deleteForEveryoneWindowSeconds: deleteWindowSeconds(env) };

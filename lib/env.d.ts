@@ -26,6 +26,11 @@ interface DeployConfig {
    * (so a test sees one go). Ignored where DEPLOY_ENV=production.
    */
   DISAPPEARING_TEST_SECONDS?: string;
+  /**
+   * How long a quiet chat's new messages wait to reach Postgres together (seconds, default 30): each
+   * archive pass opens its own connection. Test stacks lower it to see the archive sooner.
+   */
+  ARCHIVE_QUIET_SECONDS?: string;
   /** Postgres shards, comma-separated, in shard order (secret in production: Neon URLs). */
   DATABASE_URLS?: string;
   /** A single Postgres, when there is one shard. */

@@ -21,7 +21,7 @@ import type {
 } from "../../client/sdk/protocol/index.ts";
 import { countDeadLetter, type DeadLetterQueue } from "../../db/cache/dead-letters.ts";
 import { redisFromEnv } from "../../db/cache/redis.ts";
-import { deleteWindowSeconds, disappearingTestSeconds } from "../../lib/config.ts";
+import { archiveQuietMs, deleteWindowSeconds, disappearingTestSeconds } from "../../lib/config.ts";
 import { SENDS_PER_CONVERSATION, TokenBuckets, rateLimitsEnabled } from "../../lib/rate-limits.ts";
 import { err, ok, type Result } from "../../lib/result.ts";
 import { Alarm } from "../shared/alarm.ts";
@@ -67,14 +67,14 @@ const RECEIPT_WINDOW_MS = 25;
 /**
  * Archive pacing. Each pass opens a Postgres connection, and that costs more than the rows it
  * writes (~3 ms of CPU locally): a quiet chat (a message every few seconds, most chats) writes a
- * batch at most every ARCHIVE_QUIET_INTERVAL_MS — the safety-net alarm's own time, so the one alarm a
- * write arms does both — and one connection carries several messages instead of one each. A chat
+ * batch at most every `ARCHIVE_QUIET_SECONDS` (lib/config.ts; by default 30 s, the safety-net
+ * alarm's own time, so the one alarm a write arms does both) and one connection carries several
+ * messages instead of one each. A chat
  * with ARCHIVE_BUSY_ROWS queued since the last pass, or with removed content still in Postgres (a
  * delete for everyone, a disappearing message), goes every ARCHIVE_INTERVAL_MS. Nothing waits on
  * the archive: history reads the hot window first, and the window is trimmed only once archived.
  */
 const ARCHIVE_INTERVAL_MS = 2_000;
-const ARCHIVE_QUIET_INTERVAL_MS = SAFETY_NET_MS;
 const ARCHIVE_BUSY_ROWS = 20;
 
 export class ConversationDO extends DurableObject<Env> {
@@ -86,6 +86,8 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly fanoutTimer = new WakeTimer(() => void this.fanout.run());
   private readonly archive: Drain;
   private readonly mediaJobs: Drain;
+  /** How long a quiet chat's messages wait for their archive pass (see ARCHIVE_INTERVAL_MS). */
+  private readonly archiveQuietMs: number;
   /** When the archive last ran (in memory: after a wake it runs at the first alarm). */
   private archivedAt = 0;
   /** Sends per conversation, all members together: exact here, the object is single-threaded. */
@@ -107,6 +109,7 @@ export class ConversationDO extends DurableObject<Env> {
     this.alarms = new Alarm(ctx.storage);
     const schedule = (at: number) => this.alarms.schedule(at);
     const hot = Number(env.HOT_WINDOW_MESSAGES ?? DEFAULT_HOT_WINDOW) || DEFAULT_HOT_WINDOW;
+    this.archiveQuietMs = archiveQuietMs(env);
     // Set-aside rows are counted in Redis for `/health/ready` (best effort).
     const setAside = (queue: DeadLetterQueue) => {
       const redis = redisFromEnv(env);
@@ -364,7 +367,7 @@ export class ConversationDO extends DurableObject<Env> {
   /** When the next archive pass may run: soon for a busy chat, later for a quiet one (see ARCHIVE_INTERVAL_MS). */
   private archiveDue(): number {
     const busy = this.store.archiveQueuedSincePass >= ARCHIVE_BUSY_ROWS || this.store.archiveUrgent;
-    return this.archivedAt + (busy ? ARCHIVE_INTERVAL_MS : ARCHIVE_QUIET_INTERVAL_MS);
+    return this.archivedAt + (busy ? ARCHIVE_INTERVAL_MS : this.archiveQuietMs);
   }
 
   /** Removes the disappearing messages whose time came, and asks the alarm for the next deadline. */

@@ -84,8 +84,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // PASSWORD_TEST_COST=1 for the same reason (tests/workers/passwords.test.ts runs the full cost).
     // DISAPPEARING_TEST_SECONDS: a disappearing message lasts 15 s here, whatever its chat's timer
     // (long enough to be seen archived first; tests/integration/disappearing.test.ts).
+    // ARCHIVE_QUIET_SECONDS=5: a quiet chat's messages reach Postgres within ~5 s, not 30 (tests read it).
     vars: {
       HOT_WINDOW_MESSAGES: "20",
+      ARCHIVE_QUIET_SECONDS: "5",
       RATE_LIMITS: "off",
       PUSH_ALLOW_INSECURE: "1",
       PASSWORD_TEST_COST: "1",

@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SERVER_CONFIG, ServerConfig } from "../../client/sdk/protocol/index.ts";
-import { deleteWindowSeconds, serverConfig } from "../../lib/config.ts";
+import { archiveQuietMs, DEFAULT_ARCHIVE_QUIET_SECONDS, deleteWindowSeconds, serverConfig } from "../../lib/config.ts";
 import { worker } from "./bindings.ts";
 
 describe("GET /v1/config", () => {
@@ -23,5 +23,13 @@ describe("GET /v1/config", () => {
     expect(deleteWindowSeconds({ DELETE_FOR_EVERYONE_WINDOW_SECONDS: "soon" })).toBe(
       DEFAULT_SERVER_CONFIG.deleteForEveryoneWindowSeconds,
     );
+  });
+
+  it("paces a quiet chat's archive by ARCHIVE_QUIET_SECONDS, 30 s when unset or unusable", () => {
+    expect(archiveQuietMs({})).toBe(DEFAULT_ARCHIVE_QUIET_SECONDS * 1000);
+    expect(DEFAULT_ARCHIVE_QUIET_SECONDS).toBe(30);
+    expect(archiveQuietMs({ ARCHIVE_QUIET_SECONDS: "5" })).toBe(5_000);
+    expect(archiveQuietMs({ ARCHIVE_QUIET_SECONDS: "0" })).toBe(30_000);
+    expect(archiveQuietMs({ ARCHIVE_QUIET_SECONDS: "later" })).toBe(30_000);
   });
 });

@@ -59,7 +59,7 @@ const SAFETY_NET_MS = 30_000;
 const TIMER_WAIT_MS = 2_000;
 const DEFAULT_HOT_WINDOW = 1_000;
 /**
- * How long a read or delivered receipt waits for others to join its transaction: a group's members
+ * How long a group's read or delivered receipt waits for others to join its transaction: its members
  * read a message within a few ms of each other (each on their own device), and each transaction
  * is a commit and a fan-out pass over every member. A lone read is answered this much later.
  */
@@ -98,7 +98,8 @@ export class ConversationDO extends DurableObject<Env> {
    */
   private readonly receipts = new Batch<WatermarkMove, Result<null>>(
     (moves) => moveWatermarks(this.context, moves),
-    RECEIPT_WINDOW_MS,
+    // A direct chat has one reader: nobody to wait for, and a timer would be a wake-up of its own.
+    () => (this.store.meta?.type === "group" ? RECEIPT_WINDOW_MS : 0),
   );
   /** Who was recently offline, for typing only: in memory, rebuilt from hub answers after a wake. */
   private readonly typingRelay: TypingRelay;

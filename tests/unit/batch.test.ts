@@ -11,7 +11,10 @@ describe("Batch", () => {
 
   it("applies the calls of one window together and answers each", async () => {
     const applied: number[][] = [];
-    const batch = new Batch<number, string>((items) => (applied.push([...items]), items.map((n) => `r${n}`)), 25);
+    const batch = new Batch<number, string>(
+      (items) => (applied.push([...items]), items.map((n) => `r${n}`)),
+      () => 25,
+    );
     const first = batch.add(1);
     await vi.advanceTimersByTimeAsync(10);
     const second = batch.add(2);

@@ -45,3 +45,11 @@ export const isType =
   <K extends ServerFrame["type"]>(type: K) =>
   (f: ServerFrame): f is Extract<ServerFrame, { type: K }> =>
     f.type === type;
+
+/** A device of `userId` that said hello as `deviceId` (from `cursor`) and was told it is synced. */
+export async function syncedDevice(userId: string, deviceId: string, cursor = 0): Promise<TestDevice> {
+  const device = await openDevice(userId);
+  device.send({ type: "hello", v: 1, deviceId, cursor });
+  await device.next(isType("synced"));
+  return device;
+}

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ServerFrame } from "../../client/sdk/protocol/index.ts";
-import { isType, openDevice } from "./hub-socket.ts";
+import { isType, openDevice, syncedDevice } from "./hub-socket.ts";
 
 const hub = (id: string) => env.USER_HUB.getByName(id);
 
@@ -69,12 +69,8 @@ describe("Presence and typing", () => {
 
   it("relays typing to the other member's devices only, without storing it", async () => {
     await chat("d_typing", "t_alice", "t_bob");
-    const alice = await openDevice("t_alice");
-    const bob = await openDevice("t_bob");
-    alice.send({ type: "hello", v: 1, deviceId: "a", cursor: 0 });
-    bob.send({ type: "hello", v: 1, deviceId: "b", cursor: 0 });
-    await alice.next(isType("synced"));
-    await bob.next(isType("synced"));
+    const alice = await syncedDevice("t_alice", "a");
+    const bob = await syncedDevice("t_bob", "b");
     const headBefore = (await hub("t_bob").stats()).head;
     alice.send({ type: "typing", conversationId: "d_typing", typing: true });
     const typing = await bob.next(isType("typing"));

@@ -3,7 +3,7 @@ import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Event, ServerFrame } from "../../client/sdk/protocol/index.ts";
 import { recordConversationCalls, recordHubCalls } from "./hub-calls.ts";
-import { isType, openDevice } from "./hub-socket.ts";
+import { isType, openDevice, syncedDevice } from "./hub-socket.ts";
 
 const conv = (id: string) => env.CONVERSATION.getByName(id);
 
@@ -35,12 +35,8 @@ describe("UserHub DO", () => {
 
   it("pushes new messages live to every device of the recipient", async () => {
     await chat("d_live", "l_alice", "l_bob");
-    const phone = await openDevice("l_bob");
-    const laptop = await openDevice("l_bob");
-    phone.send({ type: "hello", v: 1, deviceId: "phone", cursor: 0 });
-    laptop.send({ type: "hello", v: 1, deviceId: "laptop", cursor: 0 });
-    await phone.next(isType("synced"));
-    await laptop.next(isType("synced"));
+    const phone = await syncedDevice("l_bob", "phone");
+    const laptop = await syncedDevice("l_bob", "laptop");
     await conv("d_live").send("l_alice", { clientId: "hi", text: "hi bob" });
     await phone.until((fs) => messageSeqs(fs).includes(1));
     await laptop.until((fs) => messageSeqs(fs).includes(1));
@@ -139,12 +135,8 @@ describe("UserHub DO", () => {
 
   it("logs a reader's read marker for their other devices itself: the conversation delivers none back", async () => {
     await chat("d_readmark", "rm_alice", "rm_bob");
-    const phone = await openDevice("rm_bob");
-    const laptop = await openDevice("rm_bob");
-    phone.send({ type: "hello", v: 1, deviceId: "phone", cursor: 0 });
-    laptop.send({ type: "hello", v: 1, deviceId: "laptop", cursor: 0 });
-    await phone.next(isType("synced"));
-    await laptop.next(isType("synced"));
+    const phone = await syncedDevice("rm_bob", "phone");
+    const laptop = await syncedDevice("rm_bob", "laptop");
     const sent = await conv("d_readmark").send("rm_alice", { clientId: "one", text: "one" });
     const seq = sent.ok ? sent.value.message.seq : 0;
     await phone.until((fs) => messageSeqs(fs).includes(seq));

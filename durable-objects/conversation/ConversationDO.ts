@@ -69,10 +69,10 @@ const RECEIPT_WINDOW_MS = 25;
  * writes (~3 ms of CPU locally): a quiet chat (a message every few seconds, most chats) writes a
  * batch at most every `ARCHIVE_QUIET_SECONDS` (lib/config.ts; by default 30 s, the safety-net
  * alarm's own time, so the one alarm a write arms does both) and one connection carries several
- * messages instead of one each. A chat
- * with ARCHIVE_BUSY_ROWS queued since the last pass, or with removed content still in Postgres (a
- * delete for everyone, a disappearing message), goes every ARCHIVE_INTERVAL_MS. Nothing waits on
- * the archive: history reads the hot window first, and the window is trimmed only once archived.
+ * messages instead of one each. A chat with ARCHIVE_BUSY_ROWS queued since the last pass, or with
+ * removed content still in Postgres (a delete for everyone, a disappearing message), goes every
+ * ARCHIVE_INTERVAL_MS. Nothing waits on the archive: history reads the hot window first, and the
+ * window is trimmed only once archived.
  */
 const ARCHIVE_INTERVAL_MS = 2_000;
 const ARCHIVE_BUSY_ROWS = 20;

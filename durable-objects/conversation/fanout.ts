@@ -33,9 +33,10 @@ export { LAZY_DELAY_MS, READ_MARKER_DELAY_MS } from "./store.ts";
 
 /**
  * Held-back members taken along when a timer wakes the conversation for another member's held-back
- * events: a direct chat's read marker then leaves with the ticks the sender was owed, instead of
- * waking the object again ~2 s later. Each is one more hub call (~0.1–0.2 ms) against a wake-up of
- * its own (~0.5 ms); a group's readers are more than that and usually ride with its next message.
+ * events: a direct chat's read marker (a REST read; socket reads are logged by the reader's hub)
+ * then leaves with the ticks the sender was owed, instead of waking the object again ~2 s later.
+ * Each is one more hub call (~0.1–0.2 ms) against a wake-up of its own (~0.5 ms); a group's readers
+ * are more than that and usually ride with its next message.
  */
 export const TAKE_ALONG = 2;
 

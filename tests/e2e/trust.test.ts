@@ -144,6 +144,9 @@ describe("web client, trust", () => {
       await alice.context.setOffline(true);
       await visible(alice.page.getByRole("status").filter({ hasText: "You're offline" }));
       await sendText(alice.page, "Typed on the train");
+      // The bubble shows once the SDK has the message in IndexedDB: only then would a person expect
+      // it to survive a reload (a loaded CI machine can take longer than any fixed wait to get there).
+      await visible(bubble(alice.page, "Typed on the train").getByRole("img", { name: "Pending" }));
       await new Promise((r) => setTimeout(r, 1_200)); // the chat list snapshot is saved within a second
       await alice.page.reload();
       await visible(alice.page.getByRole("heading", { name: "Chats" }));

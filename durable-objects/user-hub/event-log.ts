@@ -68,7 +68,7 @@ export class EventLog {
    * Appends a conversation's events, each once (`plan`, then `append`). Call inside a transaction;
    * returns the events that are new, in order.
    */
-  appendConversation(conversationId: string, events: readonly DeliveredEvent[], now: number): LoggedEvent[] {
+  appendConversation(conversationId: string, events: readonly DeliveredEvent[], now: number): readonly LoggedEvent[] {
     return this.append(conversationId, this.plan(conversationId, events, now));
   }
 
@@ -90,19 +90,17 @@ export class EventLog {
     return planned;
   }
 
-  /** Stores a plan made in this turn; returns the events stored, in order. Call inside a transaction. */
-  append(conversationId: string, planned: readonly PlannedEvent[]): LoggedEvent[] {
-    const fresh: LoggedEvent[] = [];
-    for (const { ev, cursor, at, json, body } of planned) {
-      if (this.store.appendLog(`${conversationId}:${ev}`, conversationId, at, json, cursor) === null) continue;
+  /** Stores a plan made in this turn; returns its events, now logged. Call inside a transaction. */
+  append(conversationId: string, planned: readonly PlannedEvent[]): readonly LoggedEvent[] {
+    for (const { cursor, at, json, body } of planned) {
+      this.store.appendLog(conversationId, at, json, cursor);
       if (body.kind === "message" && body.message.senderId !== this.userId()) {
         this.fromOthers.set(cursor, { conversationId, seq: body.message.seq });
       }
-      fresh.push({ cursor, at, json, body });
     }
     const last = planned[planned.length - 1];
     if (last) this.store.setInboxEv(conversationId, last.ev);
-    return fresh;
+    return planned;
   }
 
   /**
@@ -111,7 +109,7 @@ export class EventLog {
    */
   appendOwn(key: string, body: EventBody, now: number, conversationId = ""): LoggedEvent | null {
     const json = JSON.stringify(body);
-    const cursor = this.store.appendLog(key, conversationId, now, json);
+    const cursor = this.store.appendOwnLog(key, conversationId, now, json);
     return cursor === null ? null : { cursor, at: now, json, body };
   }
 

@@ -2,8 +2,7 @@
  * The UserHub DO's SQLite schema: one object per user, holding what that user's devices need.
  */
 export const HUB_MIGRATIONS = [
-  // The user's append-only event log. AUTOINCREMENT: a cursor is never reused after trimming.
-  // key = "<conversationId>:<ev>" makes a redelivered event a no-op.
+  // The user's append-only event log (rebuilt without AUTOINCREMENT and conversation keys below).
   `CREATE TABLE log (
      cursor INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE,
      conversation_id TEXT NOT NULL, at INTEGER NOT NULL, body TEXT NOT NULL)`,
@@ -80,4 +79,18 @@ export const HUB_MIGRATIONS = [
   `CREATE TABLE deletion_queue (
      item TEXT PRIMARY KEY, attempts INTEGER NOT NULL DEFAULT 0, refusals INTEGER NOT NULL DEFAULT 0,
      due INTEGER NOT NULL DEFAULT 0)`,
+  // ---- the log without AUTOINCREMENT and without a key per conversation event ----
+  // Every delivered event paid for a sqlite_sequence update and a unique text index it did not need:
+  // the `inbox` watermark already makes a redelivery a no-op. Only the hub's own events (read
+  // markers, profiles, chat state) keep a key; the store hands out cursors itself (./store.ts) and
+  // trimming keeps the newest row, so MAX(cursor) is the head after a wake. The old sequence is kept
+  // in `settings` for a log that was trimmed empty before this step.
+  `CREATE TABLE log_v2 (
+     cursor INTEGER PRIMARY KEY, key TEXT, conversation_id TEXT NOT NULL, at INTEGER NOT NULL, body TEXT NOT NULL)`,
+  `INSERT INTO log_v2 (cursor, key, conversation_id, at, body) SELECT cursor, key, conversation_id, at, body FROM log`,
+  `INSERT INTO settings (key, value) SELECT 'log_sequence', CAST(seq AS TEXT) FROM sqlite_sequence WHERE name = 'log'
+     ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  `DROP TABLE log`,
+  `ALTER TABLE log_v2 RENAME TO log`,
+  `CREATE UNIQUE INDEX log_own_keys ON log (key) WHERE key IS NOT NULL`,
 ] as const;

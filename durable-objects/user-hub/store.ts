@@ -31,6 +31,8 @@ export const CURSOR_LEASE = 1_024;
 export const LAZY_PIGGYBACK_MS = 1_000;
 /** The `settings` key of the cursor lease. */
 const LEASE_KEY = "cursor_lease";
+/** The `settings` key of the head of a log from before the rebuild (./schema.ts), when it had one. */
+const OLD_SEQUENCE_KEY = "log_sequence";
 
 export type LogRow = { cursor: number; conversation_id: string; at: number; body: string };
 export type ChatRow = {
@@ -67,6 +69,8 @@ type Device = { acked: number; seenAt: number };
 export class HubStore {
   private head = 0;
   private oldest = 1;
+  /** The newest cursor with a row: trimming keeps it, so MAX(cursor) finds the head after a wake. */
+  private newest = 0;
   /**
    * Rows in the log (cursors have gaps after a lease, so the cap counts rows), or null until a trim
    * needs it: counting reads the whole log (up to MAX_LOG_EVENTS rows), which no wake should pay for
@@ -94,11 +98,12 @@ export class HubStore {
 
   /** (Re)reads the hot state: on wake, and after a failed transaction. */
   load(): void {
-    // sqlite_sequence survives trimming; MAX(cursor) would not after the log is emptied.
-    this.head =
-      this.sql.exec<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'log'").toArray()[0]?.seq ?? 0;
-    const log = this.sql.exec<{ c: number | null }>("SELECT MIN(cursor) AS c FROM log").one();
-    this.oldest = log.c ?? this.head + 1;
+    // Trimming never removes the newest row, so it is the head (or a cursor nobody was shown above
+    // it: an own event whose key was already there, which may be handed out again).
+    // (MIN and MAX apart: each is one step down the primary key, together they scan the table.)
+    this.newest = this.sql.exec<{ c: number | null }>("SELECT MAX(cursor) AS c FROM log").one().c ?? 0;
+    this.head = this.newest;
+    this.oldest = this.sql.exec<{ c: number | null }>("SELECT MIN(cursor) AS c FROM log").one().c ?? this.head + 1;
     this.rows = null;
     this.inbox.clear();
     this.receipts.clear();
@@ -123,7 +128,7 @@ export class HubStore {
       this.settings.set(s.key, s.value);
     // Cursors a lost write had shown to devices are never reused: the log resumes above the lease.
     this.leased = Number(this.settings.get(LEASE_KEY) ?? 0);
-    this.head = Math.max(this.head, this.leased);
+    this.head = Math.max(this.head, this.leased, Number(this.settings.get(OLD_SEQUENCE_KEY) ?? 0));
     if (this.oldest > this.head) this.oldest = this.head + 1;
     this.subscriptions = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_subscriptions").one().n;
     this.pendingPushes = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM push_pending").one().n;
@@ -142,15 +147,32 @@ export class HubStore {
   }
 
   /**
-   * Appends a body under its idempotency key at `cursor` (the next one unless a plan chose it); the
-   * cursor, or null if the key is already there (the cursor is spent either way: a planned frame may
-   * have shown it). Call inside a transaction.
+   * Appends a conversation's event at `cursor` (planned after the head; the `inbox` watermark has
+   * already dropped repeats, so it needs no key). Call inside a transaction.
    */
-  appendLog(key: string, conversationId: string, at: number, json: string, cursor = this.head + 1): number | null {
-    if (cursor <= this.head) throw new Error(`log cursor ${cursor} is not after the head ${this.head}`);
-    this.head = cursor;
+  appendLog(conversationId: string, at: number, json: string, cursor: number): void {
+    this.advanceHead(cursor);
+    this.sql.exec(
+      "INSERT INTO log (cursor, conversation_id, at, body) VALUES (?, ?, ?, ?)",
+      cursor,
+      conversationId,
+      at,
+      json,
+    );
+    this.rowAdded(cursor);
+  }
+
+  /**
+   * Appends an event the hub makes itself under its idempotency key at the next cursor; the cursor,
+   * or null if the key is already there (nothing was shown at that cursor, so it may be reused after
+   * a wake). Call inside a transaction.
+   */
+  appendOwnLog(key: string, conversationId: string, at: number, json: string): number | null {
+    const cursor = this.head + 1;
+    this.advanceHead(cursor);
     const inserted = this.sql.exec(
-      "INSERT INTO log (cursor, key, conversation_id, at, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+      `INSERT INTO log (cursor, key, conversation_id, at, body) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (key) WHERE key IS NOT NULL DO NOTHING`,
       cursor,
       key,
       conversationId,
@@ -159,9 +181,19 @@ export class HubStore {
     );
     inserted.toArray();
     if (inserted.rowsWritten === 0) return null;
+    this.rowAdded(cursor);
+    return cursor;
+  }
+
+  private advanceHead(cursor: number): void {
+    if (cursor <= this.head) throw new Error(`log cursor ${cursor} is not after the head ${this.head}`);
+    this.head = cursor;
+  }
+
+  private rowAdded(cursor: number): void {
     if (this.rows !== null) this.rows++;
     if (this.oldest > cursor) this.oldest = cursor;
-    return cursor;
+    this.newest = cursor;
   }
 
   /** Whether frames carrying cursors up to `cursor` may leave before their rows are stored. */
@@ -239,6 +271,7 @@ export class HubStore {
       const excess = this.rowCount() - MAX_LOG_EVENTS;
       if (excess >= TRIM_STEP) floor = Math.max(floor, this.cursorOfRow(excess));
     }
+    floor = Math.min(floor, this.newest - 1); // the newest row stays: it is the head after a wake
     if (floor - this.oldest + 1 < TRIM_STEP) return;
     const deleted = this.sql.exec("DELETE FROM log WHERE cursor <= ?", floor);
     deleted.toArray();

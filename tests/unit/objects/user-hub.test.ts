@@ -98,7 +98,7 @@ describe("the hub's event log, in Node", () => {
     expect(h.store.receiptsDue(Date.now()).map((r) => [r.conversation_id, r.acked_upto])).toEqual([["d_1", 3]]);
   });
 
-  it("trims what every device acked, in steps of TRIM_STEP rows", () => {
+  it("trims what every device acked, in steps of TRIM_STEP rows, keeping the newest", () => {
     const h = hub();
     h.store.deviceSeen("phone", Date.now());
     const events = (from: number, n: number) =>
@@ -107,8 +107,61 @@ describe("the hub's event log, in Node", () => {
     h.storage.transactionSync(() => (h.log.ack("phone", 3, Date.now()), h.store.persistLazy(Date.now())));
     expect(h.store.logSize()).toBe(3); // fewer than a step: kept for now
     h.deliver(events(4, TRIM_STEP));
-    h.storage.transactionSync(() => (h.log.ack("phone", 3 + TRIM_STEP, Date.now()), h.store.persistLazy(Date.now())));
-    expect(h.store.logSize()).toBe(0);
+    h.deliver(events(4 + TRIM_STEP, 1));
+    h.storage.transactionSync(() => (h.log.ack("phone", 4 + TRIM_STEP, Date.now()), h.store.persistLazy(Date.now())));
+    expect(h.store.logSize()).toBe(1); // the newest row: the head after a wake
+    expect(h.store.oldestCursor).toBe(4 + TRIM_STEP);
+  });
+
+  it("hands out no cursor twice after every device acked everything and the hub woke", () => {
+    const h = hub();
+    h.store.deviceSeen("phone", Date.now());
+    const events = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => wire(from + i, { kind: "message", message: message(from + i, "bob") }));
+    h.deliver(events(1, 2 * TRIM_STEP));
+    h.storage.transactionSync(() => (h.log.ack("phone", 2 * TRIM_STEP, Date.now()), h.store.persistLazy(Date.now())));
+    h.store.load();
+    h.log.wake();
+    expect(h.store.headCursor).toBe(2 * TRIM_STEP);
+    expect(h.deliver(events(2 * TRIM_STEP + 1, 1)).map((e) => e.cursor)).toEqual([2 * TRIM_STEP + 1]);
+    // The phone is up to date: its cursor is neither ahead of the log nor behind what was trimmed.
+    expect(h.log.replay(2 * TRIM_STEP, () => undefined).reset).toBe(false);
+  });
+
+  it("keys only the hub's own events: a conversation's repeat is dropped by its watermark", () => {
+    const h = hub();
+    h.deliver([1, 2, 3].map((ev) => wire(ev, { kind: "message", message: message(ev, "bob") })));
+    const own: EventBody = { kind: "read_marker", conversationId: "d_1", upTo: 3 };
+    expect(h.storage.transactionSync(() => h.log.appendOwn("read:d_1:3", own, Date.now(), "d_1"))?.cursor).toBe(4);
+    expect(h.storage.transactionSync(() => h.log.appendOwn("read:d_1:3", own, Date.now(), "d_1"))).toBeNull();
+    const keyed = h.storage.sql.exec<{ key: string }>("SELECT key FROM log WHERE key IS NOT NULL").toArray();
+    expect(keyed.map((r) => r.key)).toEqual(["read:d_1:3"]);
+    expect(h.deliver([wire(3, { kind: "message", message: message(3, "bob") })])).toEqual([]);
+  });
+
+  it("rebuilds a log made before the rebuild, keeping its rows, keys and head", () => {
+    const storage = new NodeStorage();
+    const before = HUB_MIGRATIONS.indexOf(HUB_MIGRATIONS.find((m) => m.startsWith("CREATE TABLE log_v2"))!);
+    migrate(storage.storage, HUB_MIGRATIONS.slice(0, before));
+    const sql = storage.sql;
+    for (let ev = 1; ev <= 5; ev++)
+      sql.exec("INSERT INTO log (key, conversation_id, at, body) VALUES (?, 'd_1', 0, '{}')", `d_1:${ev}`);
+    sql.exec("DELETE FROM log WHERE cursor <= 3");
+    sql.exec("INSERT INTO log (key, conversation_id, at, body) VALUES ('profile:me:1', '', 0, '{}')");
+    sql.exec("DELETE FROM log WHERE cursor = 6"); // trimmed empty of what followed: only the sequence knows 6
+    migrate(storage.storage, HUB_MIGRATIONS);
+    const store = new HubStore(storage.sqlStorage);
+    store.load();
+    expect(store.headCursor).toBe(6);
+    expect(store.oldestCursor).toBe(4);
+    expect(
+      sql
+        .exec<{ cursor: number }>("SELECT cursor FROM log ORDER BY cursor")
+        .toArray()
+        .map((r) => r.cursor),
+    ).toEqual([4, 5]);
+    expect(storage.transactionSync(() => store.appendOwnLog("profile:me:2", "", 0, "{}"))).toBe(7);
+    expect(storage.transactionSync(() => store.appendOwnLog("profile:me:2", "", 0, "{}"))).toBeNull();
   });
 
   it("caps an absent device's backlog at MAX_LOG_EVENTS rows, also after the hub woke", () => {
@@ -161,11 +214,12 @@ describe("the hub's event log, in Node", () => {
     );
     const event = earlier[earlier.length - 1]!;
     h.deliver(earlier);
-    h.storage.transactionSync(() => (h.log.ack("phone", TRIM_STEP, Date.now()), h.store.persistLazy(Date.now())));
-    expect(h.store.logSize()).toBe(0);
+    h.deliver([wire(TRIM_STEP + 1, { kind: "message", message: message(TRIM_STEP + 1, "bob") })]);
+    h.storage.transactionSync(() => (h.log.ack("phone", TRIM_STEP + 1, Date.now()), h.store.persistLazy(Date.now())));
+    expect(h.store.logSize()).toBe(1); // only the newest row stays
     // The conversation did not store that the hub has this ev (it keeps that lazily) and sends it again.
-    const next = wire(TRIM_STEP + 1, { kind: "message", message: message(TRIM_STEP + 1, "bob") });
-    expect(h.deliver([event, next]).map((e) => e.cursor)).toEqual([TRIM_STEP + 1]);
+    const next = wire(TRIM_STEP + 2, { kind: "message", message: message(TRIM_STEP + 2, "bob") });
+    expect(h.deliver([event, next]).map((e) => e.cursor)).toEqual([TRIM_STEP + 2]);
   });
 
   it("takes an ack without a statement, and stores it with the next write in a few", () => {

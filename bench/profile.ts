@@ -36,6 +36,16 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
+/** The sampling interval asked of the profiler, in µs. */
+const SAMPLING_INTERVAL_US = 250;
+/**
+ * workerd samples only while the isolate runs, so the time since the previous sample of the first
+ * sample after an idle stretch holds the whole stretch: counted as it is, idle time showed up as self
+ * time of whatever starts a turn (a turn's first SQL statement, the frame handler, an RPC call site).
+ * A sample counts for at most this long; the rest is reported as time outside the isolate.
+ */
+const MAX_SAMPLE_US = 4 * SAMPLING_INTERVAL_US;
+
 /** wrangler's inspector proxy accepts DevTools origins only. */
 const DEVTOOLS_ORIGIN = "https://devtools.devprod.cloudflare.dev";
 const seconds = Number(process.env.PROFILE_SECONDS ?? 20);
@@ -76,7 +86,7 @@ async function main(): Promise<void> {
     }
     const inspector = await connectInspector(inspectorPort);
     await inspector.call("Profiler.enable");
-    await inspector.call("Profiler.setSamplingInterval", { interval: 250 });
+    await inspector.call("Profiler.setSamplingInterval", { interval: SAMPLING_INTERVAL_US });
     let summary: string;
     if (scenario === "mixed") {
       await inspector.call("Profiler.start");
@@ -187,8 +197,11 @@ function printTop(profile: CpuProfile, count: number): void {
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();
   let total = 0;
+  let outside = 0;
   profile.samples.forEach((sample, i) => {
-    const dt = profile.timeDeltas[i] ?? 0;
+    const gap = profile.timeDeltas[i] ?? 0;
+    const dt = Math.min(gap, MAX_SAMPLE_US);
+    outside += gap - dt;
     total += dt;
     const leaf = nodes.get(sample);
     if (!leaf) return;
@@ -207,6 +220,7 @@ function printTop(profile: CpuProfile, count: number): void {
       console.log(`${(us / 1000).toFixed(0).padStart(7)} ms ${((100 * us) / total).toFixed(1).padStart(5)} %  ${name}`);
     console.log("");
   };
+  console.log(`${(outside / 1000).toFixed(0)} ms between turns (not in the isolate) left out of the tables\n`);
   print("self time", self);
   print("inclusive time", inclusive);
 }

@@ -37,29 +37,31 @@ export class HistoryStore {
   /**
    * Upserts a batch of one conversation's messages. Idempotent: replaying a batch, or an older
    * version arriving after a newer one, leaves the newest version in place.
+   *
+   * One statement of fixed text with a column array per field (`unnest`; `sql.param` binds an array
+   * as one parameter): the query builder spent per row and column (~5 % of a busy 1:1 chat's CPU);
+   * this costs the same for any batch size.
    */
   async upsert(conversationId: string, rows: readonly ArchivedMessage[]): Promise<void> {
     if (rows.length === 0) return;
     const db = this.shards.for(shardKey.conversation(conversationId));
-    await db
-      .insert(messages)
-      .values(rows.map(toRow))
-      .onConflictDoUpdate({
-        target: [messages.conversationId, messages.seq],
-        set: {
-          text: sql`excluded.text`,
-          media: sql`excluded.media`,
-          system: sql`excluded.system`,
-          deletedAt: sql`excluded.deleted_at`,
-          version: sql`excluded.version`,
-          replyTo: sql`excluded.reply_to`,
-          replyToSeq: sql`excluded.reply_to_seq`,
-          forwarded: sql`excluded.forwarded`,
-          editedAt: sql`excluded.edited_at`,
-          expiresAt: sql`excluded.expires_at`,
-        },
-        setWhere: sql`${messages.version} < excluded.version`,
-      });
+    const c = columnsOf(rows);
+    await db.execute(sql`
+      INSERT INTO messages (conversation_id, seq, client_id, sender_id, text, media, system, sent_at, deleted_at,
+        version, reply_to, reply_to_seq, forwarded, edited_at, expires_at)
+      SELECT ${conversationId}, r.seq, r.client_id, r.sender_id, r.text, r.media::jsonb, r.system::jsonb, r.sent_at,
+        r.deleted_at, r.version, r.reply_to::jsonb, r.reply_to_seq, r.forwarded, r.edited_at, r.expires_at
+      FROM unnest(${sql.param(c.seq)}::bigint[], ${sql.param(c.clientId)}::text[], ${sql.param(c.senderId)}::text[], ${sql.param(c.text)}::text[],
+        ${sql.param(c.media)}::text[], ${sql.param(c.system)}::text[], ${sql.param(c.sentAt)}::timestamptz[], ${sql.param(c.deletedAt)}::timestamptz[],
+        ${sql.param(c.version)}::integer[], ${sql.param(c.replyTo)}::text[], ${sql.param(c.replyToSeq)}::bigint[], ${sql.param(c.forwarded)}::boolean[],
+        ${sql.param(c.editedAt)}::timestamptz[], ${sql.param(c.expiresAt)}::timestamptz[])
+        AS r(seq, client_id, sender_id, text, media, system, sent_at, deleted_at, version, reply_to, reply_to_seq,
+          forwarded, edited_at, expires_at)
+      ON CONFLICT (conversation_id, seq) DO UPDATE SET
+        text = excluded.text, media = excluded.media, system = excluded.system, deleted_at = excluded.deleted_at,
+        version = excluded.version, reply_to = excluded.reply_to, reply_to_seq = excluded.reply_to_seq,
+        forwarded = excluded.forwarded, edited_at = excluded.edited_at, expires_at = excluded.expires_at
+      WHERE messages.version < excluded.version`);
   }
 
   /** Removes disappearing messages whose time came (idempotent: a replay deletes nothing more). */
@@ -106,19 +108,31 @@ export class HistoryStore {
   }
 }
 
-/** The row of an archived message: the quote without its read-time `deleted` flag. */
-function toRow(r: ArchivedMessage): typeof messages.$inferInsert {
-  const { replyTo, forwarded, editedAt, expiresAt, ...rest } = r;
-  const quote = replyTo
-    ? { seq: replyTo.seq, senderId: replyTo.senderId, snippet: replyTo.snippet, mediaType: replyTo.mediaType ?? null }
-    : null;
+/**
+ * A batch as one array per column, as `upsert` binds them: JSON columns as text (cast in SQL), times
+ * as ISO strings, and a reply's quote without its read-time `deleted` flag.
+ */
+function columnsOf(rows: readonly ArchivedMessage[]) {
+  const json = (value: unknown) => (value == null ? null : JSON.stringify(value));
+  const time = (value: Date | string | null | undefined) =>
+    value == null ? null : typeof value === "string" ? value : value.toISOString();
+  const quoteOf = ({ replyTo: q }: ArchivedMessage) =>
+    q ? { seq: q.seq, senderId: q.senderId, snippet: q.snippet, mediaType: q.mediaType ?? null } : null;
   return {
-    ...rest,
-    replyTo: quote,
-    replyToSeq: quote?.seq ?? null,
-    forwarded: forwarded ?? false,
-    editedAt: editedAt ? new Date(editedAt) : null,
-    expiresAt: expiresAt ? new Date(expiresAt) : null,
+    seq: rows.map((r) => r.seq),
+    clientId: rows.map((r) => r.clientId),
+    senderId: rows.map((r) => r.senderId),
+    text: rows.map((r) => r.text),
+    media: rows.map((r) => json(r.media)),
+    system: rows.map((r) => json(r.system)),
+    sentAt: rows.map((r) => time(r.sentAt)),
+    deletedAt: rows.map((r) => time(r.deletedAt)),
+    version: rows.map((r) => r.version),
+    replyTo: rows.map((r) => json(quoteOf(r))),
+    replyToSeq: rows.map((r) => r.replyTo?.seq ?? null),
+    forwarded: rows.map((r) => r.forwarded ?? false),
+    editedAt: rows.map((r) => time(r.editedAt)),
+    expiresAt: rows.map((r) => time(r.expiresAt)),
   };
 }
 

@@ -93,4 +93,14 @@ export const HUB_MIGRATIONS = [
   `DROP TABLE log`,
   `ALTER TABLE log_v2 RENAME TO log`,
   `CREATE UNIQUE INDEX log_own_keys ON log (key) WHERE key IS NOT NULL`,
+  // ---- fewer pages per delivery: each page a transaction dirties is a WAL frame at its commit ----
+  // The newest event logged per conversation lives in the chat's row, which a delivery updates
+  // anyway; `inbox` keeps what was there before, and events for a chat without a row yet.
+  `ALTER TABLE chats ADD COLUMN inbox_ev INTEGER NOT NULL DEFAULT 0`,
+  // Unread messages clustered by their key: one b-tree page per insert, not a table and an index.
+  `CREATE TABLE unread_v2 (conversation_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (conversation_id, seq))
+     WITHOUT ROWID`,
+  `INSERT INTO unread_v2 (conversation_id, seq) SELECT conversation_id, seq FROM unread`,
+  `DROP TABLE unread`,
+  `ALTER TABLE unread_v2 RENAME TO unread`,
 ] as const;

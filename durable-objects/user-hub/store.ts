@@ -216,20 +216,30 @@ export class HubStore {
   inboxEv(conversationId: string): number {
     let ev = this.inbox.get(conversationId);
     if (ev === undefined) {
+      // The chat's row holds it since the rebuild (./schema.ts); `inbox` what came before, or first.
       ev =
-        this.sql.exec<{ ev: number }>("SELECT ev FROM inbox WHERE conversation_id = ?", conversationId).toArray()[0]
-          ?.ev ?? 0;
+        this.sql
+          .exec<{ ev: number | null }>(
+            `SELECT MAX(ev) AS ev FROM (SELECT inbox_ev AS ev FROM chats WHERE conversation_id = ?1
+               UNION ALL SELECT ev FROM inbox WHERE conversation_id = ?1)`,
+            conversationId,
+          )
+          .one().ev ?? 0;
       this.inbox.set(conversationId, ev);
     }
     return ev;
   }
 
+  /** Stores the newest event logged of `conversationId`: in its chat row, or `inbox` when it has none yet. */
   setInboxEv(conversationId: string, ev: number): void {
-    this.sql.exec(
-      "INSERT INTO inbox (conversation_id, ev) VALUES (?, ?) ON CONFLICT (conversation_id) DO UPDATE SET ev = excluded.ev",
-      conversationId,
-      ev,
-    );
+    const updated = this.sql.exec("UPDATE chats SET inbox_ev = ? WHERE conversation_id = ?", ev, conversationId);
+    updated.toArray();
+    if (updated.rowsWritten === 0)
+      this.sql.exec(
+        "INSERT INTO inbox (conversation_id, ev) VALUES (?, ?) ON CONFLICT (conversation_id) DO UPDATE SET ev = excluded.ev",
+        conversationId,
+        ev,
+      );
     this.inbox.set(conversationId, ev);
   }
 

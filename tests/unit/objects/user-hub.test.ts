@@ -299,26 +299,33 @@ describe("the hub's event log, in Node", () => {
   it("stores a delivery in four statements; acks and receipts ride along at most once a second", () => {
     const h = hub();
     const t0 = Date.now();
-    const msg = (seq: number) => wire(seq, { kind: "message", message: message(seq, "bob") });
-    const deliver = (seq: number, at: number) =>
+    const chat: EventBody = {
+      kind: "conversation",
+      conversation: { id: "d_1", type: "direct", name: null, peerId: "bob", active: true },
+    };
+    // ev 1 (cursor 1) opens the chat; message `seq` is ev and cursor seq + 1.
+    const msg = (seq: number) => wire(seq + 1, { kind: "message", message: message(seq, "bob") });
+    const deliver = (seq: number, at: number, events = [msg(seq)]) =>
       h.storage.transactionSync(() => {
-        const fresh = h.log.appendConversation("d_1", [msg(seq)], at);
+        const fresh = h.log.appendConversation("d_1", events, at);
         for (const e of fresh) applyToChatList(h.store, ME, "d_1", e.body, at);
         h.store.persistLazy(at);
       });
     h.store.deviceSeen("phone", t0);
-    deliver(1, t0);
-    h.log.ack("phone", 1, t0);
+    deliver(1, t0, [wire(1, chat), msg(1)]);
+    h.log.ack("phone", 2, t0);
     expect(h.store.claimReceipt("d_1", t0)).toBe(1); // rode back on a delivery's answer
     h.storage.sql.recording = true;
     deliver(2, t0);
     // The first lazy store: the device's cursor; the receipt was owed and reported in between, so no row.
     expect(h.storage.sql.log.slice(4)).toEqual(["UPDATE devices SET acked = ?, seen_at = ? WHERE device_id = ?"]);
-    h.log.ack("phone", 2, t0 + 5);
+    h.log.ack("phone", 3, t0 + 5);
     h.storage.sql.log.length = 0;
     deliver(3, t0 + 10);
-    // Log row, inbox, chat row, unread; the new ack waits for a write a second after the last store.
+    // Log row, inbox watermark and last message (the chat's row), unread; the new ack waits for a
+    // write a second after the last store.
     expect(h.storage.sql.log).toHaveLength(4);
+    expect(h.storage.sql.log.filter((q) => /\binbox\b/.test(q))).toEqual([]);
     expect(h.store.hasLazyWrites).toBe(true);
     h.storage.sql.log.length = 0;
     deliver(4, t0 + LAZY_PIGGYBACK_MS);
@@ -327,8 +334,31 @@ describe("the hub's event log, in Node", () => {
       expect.stringMatching(/^INSERT INTO receipts/),
     ]);
     h.store.load();
-    expect(h.store.acked("phone")).toBe(2);
+    expect(h.store.acked("phone")).toBe(3);
     expect(h.store.receiptsDue(t0 + LAZY_PIGGYBACK_MS).map((r) => r.acked_upto)).toEqual([2]);
+  });
+
+  it("keeps unread messages in one b-tree and each chat's watermark in its row, across a wake", () => {
+    const h = hub();
+    const table = (name: string) =>
+      h.storage.sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE name = ?", name).one().sql;
+    expect(table("unread")).toMatch(/WITHOUT ROWID/);
+    const chat: EventBody = {
+      kind: "conversation",
+      conversation: { id: "d_1", type: "direct", name: null, peerId: "bob", active: true },
+    };
+    h.deliver([wire(1, chat), wire(2, { kind: "message", message: message(1, "bob") })]);
+    h.deliver([wire(3, { kind: "message", message: message(2, "bob") })]);
+    // The chat's first delivery came before its row: `inbox` took that one, the row the next.
+    expect(h.storage.sql.exec("SELECT conversation_id, ev FROM inbox").toArray()).toEqual([
+      { conversation_id: "d_1", ev: 2 },
+    ]);
+    expect(h.storage.sql.exec("SELECT inbox_ev FROM chats").one()).toEqual({ inbox_ev: 3 });
+    h.store.load();
+    h.log.wake();
+    expect(h.deliver([wire(3, { kind: "message", message: message(2, "bob") })])).toEqual([]);
+    expect(h.deliver([wire(4, { kind: "message", message: message(3, "bob") })]).map((e) => e.cursor)).toEqual([4]);
+    expect(h.store.chatList()[0]).toMatchObject({ id: "d_1", unreadCount: 3 });
   });
 
   it("caps an absent device's backlog by rows, not by cursor distance (leases leave gaps)", () => {

@@ -204,12 +204,12 @@ export class Connection extends Emitter<ConnectionEvents> {
   }
 
   /**
-   * Marks everything up to `upTo` read. A held-back ack goes just ahead of it: the hub takes both
-   * frames in one burst, and its delivered receipt is not left waiting behind the read.
+   * Marks everything up to `upTo` read. A held-back ack rides in the same frame (`ack`): the hub
+   * takes both in one turn, and its delivered receipt is not left waiting behind the read.
    */
   read(conversationId: string, upTo: number): Promise<void> {
-    if (this.ackTimer) this.sendAck();
-    return this.request({ type: "read", conversationId, upTo });
+    const ack = this.state === "live" && this.ackTimer ? this.takeAck() : null;
+    return this.request({ type: "read", conversationId, upTo, ...(ack !== null ? { ack } : {}) });
   }
 
   deleteMessage(conversationId: string, seq: number, scope: "me" | "everyone"): Promise<void> {
@@ -229,7 +229,7 @@ export class Connection extends Emitter<ConnectionEvents> {
 
   private request(
     frame:
-      | { type: "read"; conversationId: string; upTo: number }
+      | { type: "read"; conversationId: string; upTo: number; ack?: number }
       | { type: "delete"; conversationId: string; seq: number; for: "me" | "everyone" },
   ): Promise<void> {
     if (this.state !== "live") return Promise.reject(new SendError("unavailable", "not connected"));
@@ -480,12 +480,21 @@ export class Connection extends Emitter<ConnectionEvents> {
   }
 
   private sendAck(): void {
+    const cursor = this.takeAck();
+    if (cursor !== null) this.write({ type: "ack", cursor });
+  }
+
+  /**
+   * The cursor to ack now (what is stored and not yet acked), counted as acked, or null. Only while
+   * a socket is open: otherwise the next `synced` acks it.
+   */
+  private takeAck(): number | null {
     if (this.ackTimer) clearTimeout(this.ackTimer);
     this.ackTimer = null;
-    if (!this.ws || this.ws.readyState !== 1) return; // the next `synced` acks it
-    if (this.storedCursor <= this.ackedCursor) return;
+    if (!this.ws || this.ws.readyState !== 1) return null;
+    if (this.storedCursor <= this.ackedCursor) return null;
     this.ackedCursor = this.storedCursor;
-    this.write({ type: "ack", cursor: this.storedCursor });
+    return this.storedCursor;
   }
 
   private write(frame: ClientFrame): void {

@@ -95,6 +95,8 @@ export class FrameHandler {
       case "send":
         return this.sendMessage(ws, frame);
       case "read": {
+        // The device's held ack rides in the frame: the same as an `ack` just before it.
+        if (frame.ack !== undefined) this.host.ack(state.deviceId, frame.ack);
         // The reader's own devices learn the read from this hub, at once and without a delivery back.
         const markerLogged = this.host.readHere(frame.conversationId, frame.upTo);
         const result = await this.host.conversation(frame.conversationId, (c) =>

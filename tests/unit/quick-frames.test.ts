@@ -31,6 +31,8 @@ const TYPICAL: Record<string, unknown>[] = [
   { type: "send", id: "f3", conversationId: "d_1", clientId: "c-3", text: "re", replyTo: 7 },
   { type: "read", conversationId: "d_1", upTo: 1 },
   { type: "read", id: "r1", conversationId: "d_1", upTo: Number.MAX_SAFE_INTEGER },
+  { type: "read", id: "r2", conversationId: "d_1", upTo: 3, ack: 0 },
+  { type: "read", id: "r3", conversationId: "d_1", upTo: 3, ack: Number.MAX_SAFE_INTEGER },
   { type: "typing", conversationId: "g_2", typing: false },
   { type: "ping" },
 ];
@@ -82,6 +84,7 @@ const KEYS = [
   "replyTo",
   "upTo",
   "cursor",
+  "ack",
   "typing",
   "extra",
 ];

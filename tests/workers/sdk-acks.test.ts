@@ -1,7 +1,7 @@
 /**
  * How the SDK acks what it stored, against a scripted socket: a message from someone else is acked
- * ACK_INTERVAL_MS after it arrived, in one ack with whatever came meanwhile, or sooner, just ahead of
- * a read; ticks, read markers and the user's own messages coming back wait up to ACK_DEFERRED_MS for
+ * ACK_INTERVAL_MS after it arrived, in one ack with whatever came meanwhile, or sooner, inside a read
+ * frame; ticks, read markers and the user's own messages coming back wait up to ACK_DEFERRED_MS for
  * an ack that is not deferred to carry them; an ack never covers what is not yet stored.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -55,18 +55,15 @@ describe("SDK acks", () => {
     connection.close();
   });
 
-  it("sends a held ack just ahead of a read, so both reach the hub together", async () => {
+  it("carries a held ack in the read frame, so the hub takes both in one turn", async () => {
     const { connection, socket } = await connected();
     fake();
     socket.serve({ type: "events", events: [{ cursor: 1, at, kind: "message", message: message(1, "u_bob") }] });
     await vi.advanceTimersByTimeAsync(5);
     void connection.read("d_ab", 1).catch(() => undefined);
-    expect(socket.sent.slice(-2)).toMatchObject([
-      { type: "ack", cursor: 1 },
-      { type: "read", conversationId: "d_ab", upTo: 1 },
-    ]);
+    expect(socket.sent.slice(-1)).toMatchObject([{ type: "read", conversationId: "d_ab", upTo: 1, ack: 1 }]);
     await vi.advanceTimersByTimeAsync(ACK_INTERVAL_MS * 2);
-    expect(acks(socket.sent)).toHaveLength(1); // the timer went with it
+    expect(acks(socket.sent)).toEqual([]); // the timer went with it
     connection.close();
   });
 
@@ -74,6 +71,7 @@ describe("SDK acks", () => {
     const { connection, socket } = await connected();
     void connection.read("d_ab", 1).catch(() => undefined);
     expect(types(socket.sent).slice(-1)).toEqual(["read"]);
+    expect(socket.sent.slice(-1)[0]).not.toHaveProperty("ack");
     expect(acks(socket.sent)).toEqual([]);
     connection.close();
   });
@@ -119,7 +117,7 @@ describe("SDK acks", () => {
     await vi.advanceTimersByTimeAsync(5);
     expect(connection.cursor).toBe(2);
     void connection.read("d_ab", 2).catch(() => undefined);
-    expect(acks(socket.sent)).toEqual([{ type: "ack", cursor: 1 }]);
+    expect(socket.sent.slice(-1)).toMatchObject([{ type: "read", upTo: 2, ack: 1 }]);
     connection.close();
   });
 });

@@ -161,6 +161,27 @@ describe("UserHub DO", () => {
     }
   });
 
+  it("takes the ack a read frame carries: messages of other chats the device holds turn delivered", async () => {
+    await chat("d_ackread_x", "ar_alice", "ar_bob");
+    await chat("d_ackread_y", "ar_carol", "ar_bob");
+    const phone = await syncedDevice("ar_bob", "phone");
+    await conv("d_ackread_x").send("ar_alice", { clientId: "x1", text: "in x" });
+    await conv("d_ackread_y").send("ar_carol", { clientId: "y1", text: "in y" });
+    await phone.until((fs) => messageSeqs(fs).length === 2);
+    const cursor = eventsOf(phone.frames).at(-1)!.cursor;
+    // No `ack` frame at all: only the read of y, carrying the device's ack of both chats.
+    phone.send({ type: "read", id: "r1", conversationId: "d_ackread_y", upTo: 1, ack: cursor });
+    await phone.next((f): f is Extract<ServerFrame, { type: "ok" }> => f.type === "ok" && f.id === "r1");
+    const deliveredInX = async () => {
+      const status = await conv("d_ackread_x").messageStatus("ar_alice", 1);
+      return status.ok ? status.value.delivered : null;
+    };
+    for (let i = 0; i < 50 && (await deliveredInX()) !== "all"; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await deliveredInX()).toBe("all");
+    const inY = await conv("d_ackread_y").messageStatus("ar_carol", 1);
+    expect(inY.ok && inY.value.read).toBe("all");
+  });
+
   it("keeps hibernated sockets working after the object is evicted", async () => {
     await chat("d_evict", "e_alice", "e_bob");
     const bob = await openDevice("e_bob");

@@ -52,8 +52,18 @@ export const ClientFrame = z.discriminatedUnion("type", [
     replyTo: Seq.optional(),
     forwardOf: MessageRef.optional(),
   }),
-  /** The user has seen everything up to `upTo` in this conversation (opening the chat). */
-  z.strictObject({ type: z.literal("read"), id: FrameId.optional(), conversationId: Id, upTo: Seq }),
+  /**
+   * The user has seen everything up to `upTo` in this conversation (opening the chat). `ack`: the
+   * device's held-back ack (as an `ack` frame's `cursor`), taken first — one frame, one hub turn, where
+   * a message read on arrival used to cost two.
+   */
+  z.strictObject({
+    type: z.literal("read"),
+    id: FrameId.optional(),
+    conversationId: Id,
+    upTo: Seq,
+    ack: Cursor.optional(),
+  }),
   /** Delete one message for me (every device of mine) or for everyone (sender, within the window). */
   z.strictObject({
     type: z.literal("delete"),

@@ -26,7 +26,7 @@ function onlyKeys(frame: object, allowed: readonly string[]): boolean {
 }
 
 const SEND_KEYS = ["type", "id", "conversationId", "clientId", "text", "mediaId", "replyTo"] as const;
-const READ_KEYS = ["type", "id", "conversationId", "upTo"] as const;
+const READ_KEYS = ["type", "id", "conversationId", "upTo", "ack"] as const;
 const TYPING_KEYS = ["type", "conversationId", "typing"] as const;
 
 /** `json` as a frame when it is certainly a valid one of the hot types, else null (ask the schema). */
@@ -56,11 +56,13 @@ export function quickClientFrame(json: unknown): ClientFrame | null {
     case "read": {
       if (!onlyKeys(f, READ_KEYS) || !isId(f.conversationId) || !isSeq(f.upTo)) return null;
       if (f.id !== undefined && !isLine(f.id, MAX_FRAME_ID_CHARS)) return null;
+      if (f.ack !== undefined && !isCursor(f.ack)) return null;
       return {
         type: "read",
         conversationId: f.conversationId,
         upTo: f.upTo,
         ...(f.id !== undefined ? { id: f.id } : {}),
+        ...(f.ack !== undefined ? { ack: f.ack } : {}),
       };
     }
     case "typing":

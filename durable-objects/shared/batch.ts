@@ -1,10 +1,12 @@
 /**
  * Group commit for calls that arrive together: each call waits for a flush that applies every call
  * queued since the last one in a single pass (for an object: one transaction, one commit), then gets
- * its own answer. The flush runs `windowMs()` after the first call of a batch (0: the next turn of
- * the event loop), so calls already queued at the object (200 hubs reporting receipts at once), or
- * arriving within the window (a group's readers, each reading a few ms after the other), join it; a
- * lone call waits that long. Answers leave after the flush's write, behind the output gate as usual.
+ * its own answer. The flush runs `windowMs()` after the first call of a batch, so calls arriving
+ * within the window (a group's readers, each reading a few ms after the other; 200 hubs reporting
+ * receipts at once) join it; a lone call waits that long. A window of 0 applies the call at once,
+ * in the caller's turn: a timer, even of 0 ms, is a turn of its own for the object (its own event,
+ * its own commit), which is what a lone call should not pay. Answers leave after the write, behind
+ * the output gate as usual.
  */
 export class Batch<T, R> {
   private queued: Array<{ item: T; resolve: (result: R) => void; reject: (error: unknown) => void }> = [];
@@ -12,16 +14,18 @@ export class Batch<T, R> {
 
   constructor(
     private readonly apply: (items: readonly T[]) => R[],
-    /** How long a batch stays open after its first call (ms), asked when a batch opens. */
-    private readonly windowMs: () => number = () => 0,
+    /** How long a batch stays open after its first call (ms; 0: no batch), asked when one opens. */
+    private readonly windowMs: () => number,
   ) {}
 
   add(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queued.push({ item, resolve, reject });
       if (this.scheduled) return;
+      const windowMs = this.windowMs();
+      if (windowMs <= 0) return this.flush();
       this.scheduled = true;
-      setTimeout(() => this.flush(), this.windowMs());
+      setTimeout(() => this.flush(), windowMs);
     });
   }
 

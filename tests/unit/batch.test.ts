@@ -31,17 +31,41 @@ describe("Batch", () => {
 
   it("rejects every call of a window whose apply threw, and the next window starts clean", async () => {
     let fail = true;
-    const batch = new Batch<number, number>((items) => {
-      if (fail) throw new Error("write failed");
-      return [...items];
-    });
+    const batch = new Batch<number, number>(
+      (items) => {
+        if (fail) throw new Error("write failed");
+        return [...items];
+      },
+      () => 25,
+    );
     const a = batch.add(1).catch((e: Error) => e.message);
     const b = batch.add(2).catch((e: Error) => e.message);
-    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(25);
     expect(await Promise.all([a, b])).toEqual(["write failed", "write failed"]);
     fail = false;
     const c = batch.add(3);
-    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(25);
     expect(await c).toBe(3);
+  });
+
+  it("applies a call at once, in the caller's turn, when the window is 0 (no timer of its own)", async () => {
+    const applied: number[][] = [];
+    let fail = false;
+    const batch = new Batch<number, string>(
+      (items) => {
+        if (fail) throw new Error("write failed");
+        applied.push([...items]);
+        return items.map((n) => `r${n}`);
+      },
+      () => 0,
+    );
+    const first = batch.add(1);
+    expect(applied).toEqual([[1]]); // before any timer could run
+    const second = batch.add(2);
+    expect(applied).toEqual([[1], [2]]);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(await Promise.all([first, second])).toEqual(["r1", "r2"]);
+    fail = true;
+    await expect(batch.add(3)).rejects.toThrow("write failed");
   });
 });

@@ -123,10 +123,8 @@ export class ConversationDO extends DurableObject<Env> {
           this.store,
           (u) => env.USER_HUB.getByName(u),
           Date.now(),
-          (receipts) => {
-            // Joined with any other receipts of this turn: one transaction (../shared/batch.ts).
-            for (const r of receipts) void this.receipts.add({ ...r, kind: "delivered" });
-          },
+          // A pass's receipts go in one batch: one transaction, even when applied at once.
+          (receipts) => void this.receipts.addAll(receipts.map((r) => ({ ...r, kind: "delivered" as const }))),
           () => setAside("fanout"),
         ),
       (at) => this.scheduleFanout(at),

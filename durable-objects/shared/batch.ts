@@ -19,14 +19,23 @@ export class Batch<T, R> {
   ) {}
 
   add(item: T): Promise<R> {
-    return new Promise<R>((resolve, reject) => {
-      this.queued.push({ item, resolve, reject });
-      if (this.scheduled) return;
+    return this.addAll([item])[0] as Promise<R>;
+  }
+
+  /** Several calls known together (the receipts of one fan-out pass): one batch, whatever the window. */
+  addAll(items: readonly T[]): Promise<R>[] {
+    const answers = items.map(
+      (item) => new Promise<R>((resolve, reject) => this.queued.push({ item, resolve, reject })),
+    );
+    if (!this.scheduled && this.queued.length > 0) {
       const windowMs = this.windowMs();
-      if (windowMs <= 0) return this.flush();
-      this.scheduled = true;
-      setTimeout(() => this.flush(), windowMs);
-    });
+      if (windowMs <= 0) this.flush();
+      else {
+        this.scheduled = true;
+        setTimeout(() => this.flush(), windowMs);
+      }
+    }
+    return answers;
   }
 
   private flush(): void {

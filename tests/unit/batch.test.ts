@@ -65,7 +65,10 @@ describe("Batch", () => {
     expect(applied).toEqual([[1], [2]]);
     expect(vi.getTimerCount()).toBe(0);
     expect(await Promise.all([first, second])).toEqual(["r1", "r2"]);
+    const together = batch.addAll([3, 4]);
+    expect(applied).toEqual([[1], [2], [3, 4]]); // known together: one apply
+    expect(await Promise.all(together)).toEqual(["r3", "r4"]);
     fail = true;
-    await expect(batch.add(3)).rejects.toThrow("write failed");
+    await expect(batch.add(5)).rejects.toThrow("write failed");
   });
 });

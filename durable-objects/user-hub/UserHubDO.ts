@@ -415,11 +415,13 @@ export class UserHubDO extends DurableObject<Env> {
     if (target <= chat.readUpto) return true;
     const now = Date.now();
     const body: EventBody = { kind: "read_marker", conversationId, upTo: target };
+    // The ack a read frame carries is stored with the marker: this write happens anyway, and the
+    // persist timer it leaves nothing to would be a turn of its own (LAZY_PERSIST_MS later).
     const event = this.write(() => {
       const logged = this.log.appendOwn(`read:${conversationId}:${target}`, body, now, conversationId);
       if (logged) applyToChatList(this.store, this.userId, conversationId, body, now);
       return logged;
-    });
+    }, true);
     if (event) this.sockets.broadcast(eventsFrame([event]));
     return true;
   }
@@ -468,11 +470,11 @@ export class UserHubDO extends DurableObject<Env> {
   // ---- internals -------------------------------------------------------------------------------------
 
   /** One storage transaction; on failure the hot state is reloaded so memory never runs ahead. */
-  private write<T>(fn: () => T): T {
+  private write<T>(fn: () => T, storeLazy = false): T {
     try {
       const result = this.ctx.storage.transactionSync(() => {
         const result = fn();
-        this.store.persistLazy(Date.now());
+        this.store.persistLazy(Date.now(), storeLazy);
         return result;
       });
       // A write that took every lazy change along leaves the persist timer nothing to do.

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Event, ServerFrame } from "../../client/sdk/protocol/index.ts";
 import { recordConversationCalls, recordHubCalls } from "./hub-calls.ts";
@@ -180,6 +180,27 @@ describe("UserHub DO", () => {
     expect(await deliveredInX()).toBe("all");
     const inY = await conv("d_ackread_y").messageStatus("ar_carol", 1);
     expect(inY.ok && inY.value.read).toBe("all");
+  });
+
+  it("stores a read's ack with the read marker's write, not with a persist timer seconds later", async () => {
+    await chat("d_ackstore", "as_alice", "as_bob");
+    const phone = await syncedDevice("as_bob", "phone");
+    const storedAck = () =>
+      runInDurableObject(env.USER_HUB.getByName("as_bob"), (_, state) =>
+        state.storage.sql.exec<{ acked: number }>("SELECT acked FROM devices WHERE device_id = 'phone'").one(),
+      );
+    await conv("d_ackstore").send("as_alice", { clientId: "m1", text: "one" });
+    await phone.until((fs) => messageSeqs(fs).includes(1));
+    phone.send({ type: "ack", cursor: eventsOf(phone.frames).at(-1)!.cursor });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // This delivery's write stores that ack (acks ride with writes at most once a second)...
+    await conv("d_ackstore").send("as_alice", { clientId: "m2", text: "two" });
+    await phone.until((fs) => messageSeqs(fs).includes(2));
+    const cursor = eventsOf(phone.frames).at(-1)!.cursor;
+    // ...and the read's, well within that second, stores the one it carries all the same.
+    phone.send({ type: "read", id: "r1", conversationId: "d_ackstore", upTo: 2, ack: cursor });
+    await phone.next((f): f is Extract<ServerFrame, { type: "ok" }> => f.type === "ok" && f.id === "r1");
+    expect((await storedAck()).acked).toBe(cursor);
   });
 
   it("keeps hibernated sockets working after the object is evicted", async () => {

@@ -49,4 +49,42 @@ describe("web client, group settings", () => {
     },
     TEST_MS,
   );
+
+  it(
+    "keeps a switched setting as alice left it while it saves, though a message arrives meanwhile",
+    async () => {
+      const alice = await person("Alice");
+      const bob = await person("Bob");
+      await alice.page.getByRole("button", { name: "New group" }).click();
+      await alice.page.getByRole("searchbox", { name: "Search people by username" }).fill(bob.username);
+      await alice.page.getByRole("checkbox", { name: /Bob/ }).check();
+      await alice.page.getByRole("button", { name: "Next" }).click();
+      await alice.page.getByRole("textbox", { name: "Group name" }).fill("Slow lane");
+      await alice.page.getByRole("button", { name: "Create group" }).click();
+      await hasText(conversationTitle(alice.page), "Slow lane");
+      await sendText(alice.page, "Hello");
+      await openChat(bob.page, "Slow lane");
+      await visible(bubble(bob.page, "Hello"));
+      await alice.page.getByRole("button", { name: /Slow lane: group info/ }).click();
+      const info = alice.page.getByRole("region", { name: "Group info" });
+
+      // The save waits until bob's message has re-rendered alice's screen.
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await alice.page.route("**/v1/conversations/*", async (route) => {
+        if (route.request().method() === "PATCH") await held;
+        await route.continue();
+      });
+      const setting = info.getByRole("checkbox", { name: "Only admins can send messages" });
+      await setting.check();
+      await sendText(bob.page, "Meanwhile");
+      await visible(bubble(alice.page, "Meanwhile"));
+      expect(await setting.isChecked()).toBe(true);
+      release();
+      await visible(bob.page.getByText("Only admins can send messages to this group."));
+      expect(await setting.isChecked()).toBe(true);
+      await alice.page.unroute("**/v1/conversations/*");
+    },
+    TEST_MS,
+  );
 });

@@ -9,11 +9,23 @@ import { InviteLinkSection } from "./InviteLinkSection.tsx";
 
 const utf8 = new TextEncoder();
 
+type Setting = "onlyAdminsSend" | "onlyAdminsEdit";
+
 export function GroupSettings({ id, amAdmin, active }: { id: string; amAdmin: boolean; active: boolean }) {
   const controller = useController();
   const details = useApp((s) => s.details[id]);
   const [draft, setDraft] = useState<string | null>(null);
+  // A switched setting shows as switched while it saves: the checkbox is controlled by the group's
+  // state, which changes only with the server's answer, and any render in between (a message, a
+  // tick) would otherwise flip it back under the person's finger. A refusal clears it (and toasts).
+  const [saving, setSaving] = useState<Partial<Record<Setting, boolean>>>({});
   if (!details) return null;
+  const change = (setting: Setting, value: boolean) => {
+    setSaving((s) => ({ ...s, [setting]: value }));
+    void controller.groupSettings
+      .update(id, { [setting]: value })
+      .finally(() => setSaving(({ [setting]: _done, ...rest }) => rest));
+  };
   const description = details.description ?? "";
   const mayEdit = active && (amAdmin || details.onlyAdminsEdit === false);
   const tooLong = draft !== null && utf8.encode(draft).length > MAX_DESCRIPTION_BYTES;
@@ -66,8 +78,8 @@ export function GroupSettings({ id, amAdmin, active }: { id: string; amAdmin: bo
             <span class="field-row">
               <input
                 type="checkbox"
-                checked={details.onlyAdminsSend === true}
-                onChange={(e) => void controller.groupSettings.update(id, { onlyAdminsSend: e.currentTarget.checked })}
+                checked={saving.onlyAdminsSend ?? details.onlyAdminsSend === true}
+                onChange={(e) => change("onlyAdminsSend", e.currentTarget.checked)}
               />
               Only admins can send messages
             </span>
@@ -76,8 +88,8 @@ export function GroupSettings({ id, amAdmin, active }: { id: string; amAdmin: bo
             <span class="field-row">
               <input
                 type="checkbox"
-                checked={details.onlyAdminsEdit !== false}
-                onChange={(e) => void controller.groupSettings.update(id, { onlyAdminsEdit: e.currentTarget.checked })}
+                checked={saving.onlyAdminsEdit ?? details.onlyAdminsEdit !== false}
+                onChange={(e) => change("onlyAdminsEdit", e.currentTarget.checked)}
               />
               Only admins can edit group info
             </span>

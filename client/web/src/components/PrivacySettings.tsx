@@ -52,8 +52,11 @@ export function PrivacySettings() {
               type="checkbox"
               checked={previews}
               onChange={(e) => {
+                // Shown as switched at once (a render before the answer would flip it back); a
+                // refusal puts it back.
                 const next = e.currentTarget.checked;
-                void controller.notifications.setPreviews(next).then(setPreviews);
+                setPreviews(next);
+                void controller.notifications.setPreviews(next).then(setPreviews, () => setPreviews(!next));
               }}
             />
             Show message text in notifications

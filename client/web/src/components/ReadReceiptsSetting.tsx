@@ -23,10 +23,15 @@ export function ReadReceiptsSetting() {
             type="checkbox"
             checked={on}
             onChange={(e) => {
+              // Shown as switched at once: a render before the answer would flip it back otherwise.
               const next = e.currentTarget.checked;
+              setOn(next);
               void controller.api.setPrivacy({ readReceipts: next }).then(
                 (p) => setOn(p.readReceipts ?? true),
-                () => controller.toast("Couldn't change read receipts"),
+                () => {
+                  setOn(!next);
+                  controller.toast("Couldn't change read receipts");
+                },
               );
             }}
           />

@@ -455,15 +455,18 @@ export class ConversationStore {
     );
   }
 
-  /** Who sent seq `seq`, and when (kept beyond the hot window). */
+  /**
+   * Who sent seq `seq`, and when (kept beyond the hot window). The hot window answers by primary key;
+   * only an older message is looked up in `sends`, which has no index by seq alone (one would cost
+   * every send a page): a reaction, a status or a delete in a chat with a long history no longer
+   * scans every send the chat ever kept.
+   */
   sendBySeq(seq: number): { sender_id: string; client_id: string; sent_at: number } | null {
+    type Sent = { sender_id: string; client_id: string; sent_at: number };
     return (
-      this.sql
-        .exec<{ sender_id: string; client_id: string; sent_at: number }>(
-          "SELECT sender_id, client_id, sent_at FROM sends WHERE seq = ?",
-          seq,
-        )
-        .toArray()[0] ?? null
+      this.sql.exec<Sent>("SELECT sender_id, client_id, sent_at FROM messages WHERE seq = ?", seq).toArray()[0] ??
+      this.sql.exec<Sent>("SELECT sender_id, client_id, sent_at FROM sends WHERE seq = ?", seq).toArray()[0] ??
+      null
     );
   }
 

@@ -149,6 +149,22 @@ describe("a direct conversation, in Node", () => {
     expect(plans.filter((d) => /^SCAN (sends|messages|receipt_steps|archive_outbox)\b/.test(d))).toEqual([]);
   });
 
+  it("finds who sent a message of the hot window by its key, without scanning every send", () => {
+    for (let i = 0; i < 30; i++)
+      messages.send(h.ctx, i % 3 ? "alice" : "bob", { clientId: `s${i}`, text: "x" }, admitAll);
+    h.storage.sql.log.length = 0;
+    h.storage.sql.recording = true;
+    const sent = h.store.sendBySeq(4);
+    h.storage.sql.recording = false;
+    expect(sent).toMatchObject({ sender_id: "bob", client_id: "s3" });
+    const plans = h.storage.sql.log.flatMap((query) =>
+      (h.storage.sql.db.prepare(`EXPLAIN QUERY PLAN ${query}`).all(4) as Array<{ detail: string }>).map(
+        (r) => r.detail,
+      ),
+    );
+    expect(plans.filter((d) => /^SCAN sends\b/.test(d))).toEqual([]);
+  });
+
   it("fans every event out to each member once, in order, and commits nothing while doing it", async () => {
     messages.send(h.ctx, "alice", { clientId: "c1", text: "one" }, admitAll);
     messages.send(h.ctx, "alice", { clientId: "c2", text: "two" }, admitAll);

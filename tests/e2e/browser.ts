@@ -135,6 +135,19 @@ export async function startChatWith(me: Person, other: Person): Promise<void> {
   await hasText(conversationTitle(me.page), other.name);
 }
 
+/** Creates a group named `name` with `others` from the New group screen; the group is then open. */
+export async function startGroupWith(me: Person, others: readonly Person[], name: string): Promise<void> {
+  await me.page.getByRole("button", { name: "New group" }).click();
+  for (const other of others) {
+    await me.page.getByRole("searchbox", { name: "Search people by username" }).fill(other.username);
+    await me.page.getByRole("checkbox", { name: new RegExp(other.name) }).check();
+  }
+  await me.page.getByRole("button", { name: "Next" }).click();
+  await me.page.getByRole("textbox", { name: "Group name" }).fill(name);
+  await me.page.getByRole("button", { name: "Create group" }).click();
+  await hasText(conversationTitle(me.page), name);
+}
+
 export function conversationTitle(page: Page): Locator {
   return page.locator(".conversation-title");
 }

@@ -4,7 +4,7 @@
  * alice's messages go on; turning it off gives him his composer back.
  */
 import { describe, expect, it } from "vitest";
-import { bubble, conversationTitle, hasText, openChat, sendText, visible } from "./browser.ts";
+import { bubble, openChat, sendText, startGroupWith, visible } from "./browser.ts";
 import { browserSuite } from "./suite.ts";
 
 const TEST_MS = 120_000;
@@ -16,13 +16,7 @@ describe("web client, group settings", () => {
     async () => {
       const alice = await person("Alice");
       const bob = await person("Bob");
-      await alice.page.getByRole("button", { name: "New group" }).click();
-      await alice.page.getByRole("searchbox", { name: "Search people by username" }).fill(bob.username);
-      await alice.page.getByRole("checkbox", { name: /Bob/ }).check();
-      await alice.page.getByRole("button", { name: "Next" }).click();
-      await alice.page.getByRole("textbox", { name: "Group name" }).fill("Announcements");
-      await alice.page.getByRole("button", { name: "Create group" }).click();
-      await hasText(conversationTitle(alice.page), "Announcements");
+      await startGroupWith(alice, [bob], "Announcements");
       await sendText(alice.page, "Welcome");
       await openChat(bob.page, "Announcements");
       await visible(bubble(bob.page, "Welcome"));
@@ -55,13 +49,7 @@ describe("web client, group settings", () => {
     async () => {
       const alice = await person("Alice");
       const bob = await person("Bob");
-      await alice.page.getByRole("button", { name: "New group" }).click();
-      await alice.page.getByRole("searchbox", { name: "Search people by username" }).fill(bob.username);
-      await alice.page.getByRole("checkbox", { name: /Bob/ }).check();
-      await alice.page.getByRole("button", { name: "Next" }).click();
-      await alice.page.getByRole("textbox", { name: "Group name" }).fill("Slow lane");
-      await alice.page.getByRole("button", { name: "Create group" }).click();
-      await hasText(conversationTitle(alice.page), "Slow lane");
+      await startGroupWith(alice, [bob], "Slow lane");
       await sendText(alice.page, "Hello");
       await openChat(bob.page, "Slow lane");
       await visible(bubble(bob.page, "Hello"));

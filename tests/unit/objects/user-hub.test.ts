@@ -35,6 +35,11 @@ function message(seq: number, senderId: string, text = `m${seq}`): Message {
 }
 
 const wire = (ev: number, body: EventBody) => ({ ev, json: JSON.stringify(body) });
+/** The event that opens the direct chat d_1 with bob (it creates the chat's row). */
+const OPENED: EventBody = {
+  kind: "conversation",
+  conversation: { id: "d_1", type: "direct", name: null, peerId: "bob", active: true },
+};
 
 function hub() {
   const storage = new NodeStorage();
@@ -55,11 +60,7 @@ function hub() {
 describe("the hub's event log, in Node", () => {
   it("stores each conversation event once and builds the protocol's events frame from the stored JSON", () => {
     const h = hub();
-    const conversation: EventBody = {
-      kind: "conversation",
-      conversation: { id: "d_1", type: "direct", name: null, peerId: "bob", active: true },
-    };
-    const first = h.deliver([wire(1, conversation), wire(2, { kind: "message", message: message(1, "bob") })]);
+    const first = h.deliver([wire(1, OPENED), wire(2, { kind: "message", message: message(1, "bob") })]);
     const again = h.deliver([wire(2, { kind: "message", message: message(1, "bob") })]);
     expect(first.map((e) => e.cursor)).toEqual([1, 2]);
     expect(again).toEqual([]);
@@ -299,10 +300,6 @@ describe("the hub's event log, in Node", () => {
   it("stores a delivery in four statements; acks and receipts ride along at most once a second", () => {
     const h = hub();
     const t0 = Date.now();
-    const chat: EventBody = {
-      kind: "conversation",
-      conversation: { id: "d_1", type: "direct", name: null, peerId: "bob", active: true },
-    };
     // ev 1 (cursor 1) opens the chat; message `seq` is ev and cursor seq + 1.
     const msg = (seq: number) => wire(seq + 1, { kind: "message", message: message(seq, "bob") });
     const deliver = (seq: number, at: number, events = [msg(seq)]) =>
@@ -312,7 +309,7 @@ describe("the hub's event log, in Node", () => {
         h.store.persistLazy(at);
       });
     h.store.deviceSeen("phone", t0);
-    deliver(1, t0, [wire(1, chat), msg(1)]);
+    deliver(1, t0, [wire(1, OPENED), msg(1)]);
     h.log.ack("phone", 2, t0);
     expect(h.store.claimReceipt("d_1", t0)).toBe(1); // rode back on a delivery's answer
     h.storage.sql.recording = true;
@@ -343,11 +340,7 @@ describe("the hub's event log, in Node", () => {
     const table = (name: string) =>
       h.storage.sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE name = ?", name).one().sql;
     expect(table("unread")).toMatch(/WITHOUT ROWID/);
-    const chat: EventBody = {
-      kind: "conversation",
-      conversation: { id: "d_1", type: "direct", name: null, peerId: "bob", active: true },
-    };
-    h.deliver([wire(1, chat), wire(2, { kind: "message", message: message(1, "bob") })]);
+    h.deliver([wire(1, OPENED), wire(2, { kind: "message", message: message(1, "bob") })]);
     h.deliver([wire(3, { kind: "message", message: message(2, "bob") })]);
     // The chat's first delivery came before its row: `inbox` took that one, the row the next.
     expect(h.storage.sql.exec("SELECT conversation_id, ev FROM inbox").toArray()).toEqual([

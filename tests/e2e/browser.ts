@@ -95,6 +95,41 @@ export async function openApp(
   return { context, page, dialogs, cspViolations };
 }
 
+/**
+ * Takes `p`'s computer off the network, or puts it back. Chromium's offline emulation fails the
+ * page's HTTP requests and fires `offline`, but it does not cover WebSockets (playwright#4910): a
+ * socket the app opens while "offline" would connect and send what the test typed offline. So
+ * sockets are routed through the test too and refused while offline; refused sockets and requests
+ * that finished while offline (caches included) are recorded for a failing test to show.
+ */
+export async function setNetwork(p: Person, online: boolean): Promise<void> {
+  let state = networks.get(p.context);
+  if (!state) {
+    const installed = { offline: false, leaks: [] as string[] };
+    state = installed;
+    networks.set(p.context, installed);
+    await p.context.routeWebSocket(/.*/, (ws) => {
+      if (installed.offline) {
+        installed.leaks.push(`socket refused: ${ws.url()}`);
+        return ws.close({ code: 1001, reason: "offline" });
+      }
+      ws.connectToServer();
+    });
+    p.context.on("requestfinished", (request) => {
+      if (installed.offline) installed.leaks.push(`finished while offline: ${request.method()} ${request.url()}`);
+    });
+  }
+  state.offline = !online;
+  await p.context.setOffline(!online);
+}
+
+/** What got through while `p` was offline (see setNetwork). */
+export function offlineLeaks(p: Person): readonly string[] {
+  return networks.get(p.context)?.leaks ?? [];
+}
+
+const networks = new WeakMap<BrowserContext, { offline: boolean; leaks: string[] }>();
+
 /** Registers `name` through the sign-up form of `page` (on the login screen) and waits for the chat list. */
 export async function register(page: Page, name: string): Promise<{ username: string; password: string }> {
   const username = `${name.toLowerCase().replace(/[^a-z0-9]/g, "")}_${RUN}_${++counter}`;

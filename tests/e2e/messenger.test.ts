@@ -13,6 +13,7 @@ import {
   openApp,
   openChat,
   sendText,
+  setNetwork,
   startChatWith,
   tick,
   until,
@@ -44,7 +45,7 @@ describe("web client", () => {
       alice.page.on("load", () => aliceNavigations++);
 
       // Bob's computer is offline: alice's message is stored (✓) but not delivered.
-      await bob.context.setOffline(true);
+      await setNetwork(bob, false);
       await visible(bob.page.getByRole("status").filter({ hasText: "You're offline" }));
       await startChatWith(alice, bob);
       await sendText(alice.page, "Hi Bob, are you there?");
@@ -54,7 +55,7 @@ describe("web client", () => {
       expect(await tick(sent).getAttribute("aria-label")).toBe("Sent");
 
       // Bob comes back: his page receives it (✓✓) while he is still on the chat list.
-      await bob.context.setOffline(false);
+      await setNetwork(bob, true);
       await visible(bob.page.getByRole("button", { name: /^Alice.*1 unread message/ }));
       await until("alice's tick", () => tick(sent).getAttribute("aria-label"), "Delivered");
       await new Promise((r) => setTimeout(r, 1_000));
@@ -88,7 +89,7 @@ describe("web client", () => {
       await openChat(bob.page, "Alice");
       await visible(bubble(bob.page, "Before the tunnel"));
 
-      await alice.context.setOffline(true);
+      await setNetwork(alice, false);
       await visible(alice.page.getByRole("status").filter({ hasText: "You're offline" }));
       await sendText(alice.page, "Typed in the tunnel 1");
       await sendText(alice.page, "Typed in the tunnel 2");
@@ -99,7 +100,7 @@ describe("web client", () => {
       await new Promise((r) => setTimeout(r, 1_500));
       expect(await countBubbles(bob, "Typed in the tunnel 1")).toBe(0);
 
-      await alice.context.setOffline(false);
+      await setNetwork(alice, true);
       await visible(bubble(bob.page, "Typed in the tunnel 2"));
       await until(
         "alice's tick",
@@ -129,13 +130,13 @@ describe("web client", () => {
       const bob = await person("Bob");
       await startChatWith(alice, bob);
       await sendText(alice.page, "Hello");
-      await alice.context.setOffline(true);
+      await setNetwork(alice, false);
       await visible(alice.page.getByRole("status").filter({ hasText: "You're offline" }));
       await sendText(alice.page, "Written on the plane");
       await visible(bubble(alice.page, "Written on the plane"));
       await alice.page.close();
 
-      await alice.context.setOffline(false);
+      await setNetwork(alice, true);
       const page = await alice.context.newPage();
       await page.goto("/");
       await openChat(bob.page, "Alice");

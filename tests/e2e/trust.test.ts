@@ -11,8 +11,10 @@ import {
   chatListRow,
   conversationTitle,
   hasText,
+  offlineLeaks,
   openChat,
   sendText,
+  setNetwork,
   startChatWith,
   until,
   visible,
@@ -29,6 +31,26 @@ async function messageMenu(p: Person, text: string, item: string): Promise<void>
   await row.hover();
   await row.getByRole("button", { name: "Message options" }).click();
   await p.page.getByRole("menuitem", { name: item }).click();
+}
+
+/** The outbox each of the page's databases holds (runs in the page). */
+async function storedOutboxes(): Promise<unknown[]> {
+  const found: unknown[] = [];
+  for (const { name } of await indexedDB.databases()) {
+    if (!name) continue;
+    found.push(
+      await new Promise((resolve) => {
+        const open = indexedDB.open(name);
+        open.onerror = () => resolve(`${name}: ${String(open.error)}`);
+        open.onsuccess = () => {
+          const get = open.result.transaction("kv", "readonly").objectStore("kv").get("outbox");
+          get.onsuccess = () => resolve({ [name]: get.result as unknown });
+          get.onerror = () => resolve(`${name}: ${String(get.error)}`);
+        };
+      }),
+    );
+  }
+  return found;
 }
 
 /** The app's service worker controls the page, with the shell cached. */
@@ -141,7 +163,7 @@ describe("web client, trust", () => {
       });
       expect(manifest).toEqual(expect.arrayContaining(["192x192", "512x512"]));
 
-      await alice.context.setOffline(true);
+      await setNetwork(alice, false);
       await visible(alice.page.getByRole("status").filter({ hasText: "You're offline" }));
       await sendText(alice.page, "Typed on the train");
       // The bubble shows once the SDK has the message in IndexedDB: only then would a person expect
@@ -151,10 +173,23 @@ describe("web client, trust", () => {
       await alice.page.reload();
       await visible(alice.page.getByRole("heading", { name: "Chats" }));
       await hasText(conversationTitle(alice.page), "Bob");
-      await visible(bubble(alice.page, "Typed on the train").getByRole("img", { name: "Pending" }));
+      await visible(bubble(alice.page, "Typed on the train").getByRole("img", { name: "Pending" })).catch(
+        async (error: unknown) => {
+          // What the page held and what reached it: enough to tell a lost outbox from a sent message.
+          const outbox = await alice.page.evaluate(storedOutboxes).catch((e: unknown) => String(e));
+          const rows = await alice.page
+            .getByRole("log", { name: "Messages" })
+            .innerText()
+            .catch(() => "(no list)");
+          throw new Error(
+            `${String(error)}\noutbox in IndexedDB: ${JSON.stringify(outbox)}\nmessages shown: ${rows}\n` +
+              `while offline: ${JSON.stringify(offlineLeaks(alice))}`,
+          );
+        },
+      );
       await visible(chatListRow(alice.page, /^Bob/));
 
-      await alice.context.setOffline(false);
+      await setNetwork(alice, true);
       await until(
         "sent after reconnecting",
         () =>
@@ -233,9 +268,9 @@ describe("web client, trust", () => {
       await sendText(alice.page, "Are you there?");
       const subtitle = alice.page.locator(".conversation-subtitle");
       await hasText(subtitle, "online");
-      await alice.context.setOffline(true);
+      await setNetwork(alice, false);
       await hasText(subtitle, "waiting for network…");
-      await alice.context.setOffline(false);
+      await setNetwork(alice, true);
       await hasText(subtitle, "online", 30_000);
     },
     TEST_MS,

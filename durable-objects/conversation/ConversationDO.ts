@@ -88,7 +88,10 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly mediaJobs: Drain;
   /** How long a quiet chat's messages wait for their archive pass (see ARCHIVE_INTERVAL_MS). */
   private readonly archiveQuietMs: number;
-  /** When the archive last ran (in memory: after a wake it runs at the first alarm). */
+  /**
+   * Where the quiet wait counts from: the last archive pass; after a wake, the oldest message still
+   * waiting (or the wake, when none waits). Not stored: the outbox says it well enough.
+   */
   private archivedAt = 0;
   /** Sends per conversation, all members together: exact here, the object is single-threaded. */
   private readonly sendLimit = new TokenBuckets(SENDS_PER_CONVERSATION, 1);
@@ -146,6 +149,9 @@ export class ConversationDO extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, CONVERSATION_MIGRATIONS);
       this.store.load();
+      // Counting from 0 here made every wake archive at once: locally a chat is evicted ~10 s after
+      // its last message, so a quiet chat paid a Postgres connection per message.
+      this.archivedAt = this.store.archiveWaitingSince ?? Date.now();
       await this.alarms.load();
       // Disappearing messages: an alarm no later than the next deadline, whatever happened before.
       this.scheduleExpiry();

@@ -95,7 +95,7 @@ export class ConversationStore {
   private readonly fanoutDirty = new Set<string>();
   private fanoutFlushedAt = 0;
   /**
-   * Rows queued for the archive since its last pass began (in memory, approximate after a wake):
+   * Rows queued for the archive since its last pass began (after a wake: the rows still waiting):
    * paces the archive, nothing more (ConversationDO `archiveDue`).
    */
   archiveQueuedSincePass = 0;
@@ -104,6 +104,12 @@ export class ConversationStore {
    * still holds it: the archive then runs as soon as a busy chat's would, not at the quiet pace.
    */
   archiveUrgent = false;
+  /**
+   * When the oldest message still waiting for the archive was sent, as found by the last `load`
+   * (null: none waited). After a wake the quiet pace counts from here, so a chat the runtime evicts
+   * between messages is archived at that pace, not once per wake.
+   */
+  archiveWaitingSince: number | null = null;
   /** The earliest deadline of a disappearing message, or null: kept so a send never reads it. */
   private nextExpiryAt: number | null = null;
 
@@ -132,6 +138,29 @@ export class ConversationStore {
     this.countersDirty = false;
     this.fanoutDirty.clear();
     this.nextExpiryAt = this.readNextExpiry();
+    this.loadArchiveBacklog();
+  }
+
+  /**
+   * What waits for the archive, by key lookups only (the outbox grows while Postgres is down): its
+   * seq span stands in for the row count (it only paces), and the lowest seq is the oldest message
+   * (an edit re-queues an older one, which then simply goes at the next alarm).
+   */
+  private loadArchiveBacklog(): void {
+    const lo = this.sql.exec<{ seq: number | null }>("SELECT MIN(seq) AS seq FROM archive_outbox").one().seq;
+    const hi = this.sql.exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM archive_outbox").one().seq;
+    this.archiveQueuedSincePass = lo === null || hi === null ? 0 : hi - lo + 1;
+    this.archiveWaitingSince =
+      lo === null
+        ? null
+        : (this.sql.exec<{ sent_at: number }>("SELECT sent_at FROM messages WHERE seq = ?", lo).toArray()[0]?.sent_at ??
+          null);
+    // Removed content still in Postgres: a disappeared message's removal, or the newest tombstone
+    // (a delete for everyone) not yet written over its text.
+    this.archiveUrgent =
+      this.sql.exec("SELECT 1 FROM archive_removals LIMIT 1").toArray().length > 0 ||
+      this.sql.exec("SELECT 1 FROM archive_outbox WHERE seq = (SELECT MAX(seq) FROM deleted_seqs)").toArray().length >
+        0;
   }
 
   // ---- hot state (memory) ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../client/sdk/protocol/index.ts";
+import { ConversationDO } from "../../durable-objects/conversation/ConversationDO.ts";
 
 const conv = (id: string) => env.CONVERSATION.getByName(id);
 
@@ -119,7 +120,6 @@ describe("Conversation DO", () => {
   it("archives a quiet chat about every 30 s, one batch for several messages, and a busy one every 2 s", async () => {
     await openDirect("d_pace", "alice", "bob");
     await send("d_pace", "alice", "p0", "first");
-    // A fresh object archives at once (the alarm is due now; it may ring before the test runs it).
     const { settled, alarmIn } = await afterArchivePass("d_pace");
     expect(settled).toBe(true);
     await send("d_pace", "alice", "p1", "quiet");
@@ -128,6 +128,24 @@ describe("Conversation DO", () => {
     // Twenty messages since the last pass: a busy chat, archived within 2 s of it.
     for (let i = 2; i <= 20; i++) await send("d_pace", i % 2 ? "alice" : "bob", `p${i}`, "busy");
     expect(await alarmIn()).toBeLessThanOrEqual(2_500);
+  });
+
+  it("keeps the quiet pace across a wake: the wait counts from the oldest message not yet archived", async () => {
+    await openDirect("d_woken", "alice", "bob");
+    await send("d_woken", "alice", "w0", "first");
+    await afterArchivePass("d_woken");
+    await send("d_woken", "alice", "w1", "waits");
+    // The runtime evicts a quiet chat between messages; the next one meets a freshly built object.
+    const alarmIn = await runInDurableObject(conv("d_woken"), async (_, state) => {
+      const woken = new ConversationDO(state, env);
+      await new Promise((resolve) => setTimeout(resolve, 10)); // its constructor's load
+      const r = await woken.send("bob", { clientId: "w2", text: "after the wake" });
+      expect(r).toMatchObject({ ok: true });
+      return ((await state.storage.getAlarm()) ?? 0) - Date.now();
+    });
+    // Not at once (a Postgres connection per wake): about 30 s after "waits" was sent.
+    expect(alarmIn).toBeGreaterThan(25_000);
+    expect(alarmIn).toBeLessThanOrEqual(30_500);
   });
 
   it("takes a message deleted for everyone out of the archive at a busy chat's pace, not the quiet one", async () => {

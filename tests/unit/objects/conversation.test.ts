@@ -211,6 +211,25 @@ describe("a direct conversation, in Node", () => {
     expect(reloaded.events.map((e) => (JSON.parse(e.json) as EventBody).kind)).toEqual(["message"]);
   });
 
+  it("wakes knowing what waits for the archive: how much, since when, and whether content was removed", () => {
+    const sentAt = (seq: number) =>
+      h.storage.sql.db.prepare("SELECT sent_at FROM messages WHERE seq = ?").get(seq) as { sent_at: number };
+    for (let i = 1; i <= 3; i++) messages.send(h.ctx, "alice", { clientId: `a${i}`, text: `a${i}` }, admitAll);
+    h.ctx.write(() => h.store.archived(1, 0));
+    const woken = new ConversationStore(h.storage.sqlStorage);
+    woken.load();
+    // Messages 2 and 3 wait, and the quiet pace counts from when 2 was sent (not from the wake).
+    expect(woken.archiveQueuedSincePass).toBe(2);
+    expect(woken.archiveWaitingSince).toBe(sentAt(2).sent_at);
+    expect(woken.archiveUrgent).toBe(false);
+
+    // A delete for everyone not yet written over the text in Postgres: the busy pace after a wake too.
+    expect(messages.deleteMessage(h.ctx, "alice", 1, "everyone").ok).toBe(true);
+    woken.load();
+    expect(woken.archiveWaitingSince).toBe(sentAt(1).sent_at);
+    expect(woken.archiveUrgent).toBe(true);
+  });
+
   it("keeps a send to a handful of statements", () => {
     messages.send(h.ctx, "alice", { clientId: "warm", text: "warm" }, admitAll);
     h.storage.sql.statements = 0;

@@ -26,8 +26,12 @@ export function disappearingTestSeconds(env: Pick<Env, "DEPLOY_ENV" | "DISAPPEAR
   return Number.isFinite(configured) && configured > 0 ? configured : null;
 }
 
-/** Default of `archiveQuietMs`: the conversation's safety-net alarm, so one alarm does both jobs. */
-export const DEFAULT_ARCHIVE_QUIET_SECONDS = 30;
+/**
+ * Default of `archiveQuietMs`. Each archive pass opens a Postgres connection (~10 ms of CPU locally,
+ * several times a message's own cost), and nothing a person sees waits for it: history, search and
+ * exports read the chat's hot window first. Two minutes makes most passes carry many messages.
+ */
+export const DEFAULT_ARCHIVE_QUIET_SECONDS = 120;
 
 /** How long a quiet chat's new messages wait to be archived to Postgres together, in ms. */
 export function archiveQuietMs(env: Pick<Env, "ARCHIVE_QUIET_SECONDS">): number {

@@ -65,11 +65,11 @@ const DEFAULT_HOT_WINDOW = 1_000;
  */
 const RECEIPT_WINDOW_MS = 25;
 /**
- * Archive pacing. Each pass opens a Postgres connection, and that costs more than the rows it
- * writes (~3 ms of CPU locally): a quiet chat (a message every few seconds, most chats) writes a
- * batch at most every `ARCHIVE_QUIET_SECONDS` (lib/config.ts; by default 30 s, the safety-net
- * alarm's own time, so the one alarm a write arms does both) and one connection carries several
- * messages instead of one each. A chat with ARCHIVE_BUSY_ROWS queued since the last pass, or with
+ * Archive pacing. Each pass opens a Postgres connection, and that costs far more than the rows it
+ * writes (~10 ms of CPU locally, a dozen turns of the connection's protocol): a quiet chat (most
+ * chats) writes a batch at most every `ARCHIVE_QUIET_SECONDS` (lib/config.ts, 2 minutes by default)
+ * so one connection carries many messages. The fan-out's safety-net alarm (30 s) rings in between
+ * and leaves the archive alone until its time. A chat with ARCHIVE_BUSY_ROWS waiting, or with
  * removed content still in Postgres (a delete for everyone, a disappearing message), goes every
  * ARCHIVE_INTERVAL_MS. Nothing waits on the archive: history reads the hot window first, and the
  * window is trimmed only once archived.

@@ -25,11 +25,11 @@ describe("GET /v1/config", () => {
     );
   });
 
-  it("paces a quiet chat's archive by ARCHIVE_QUIET_SECONDS, 30 s when unset or unusable", () => {
+  it("paces a quiet chat's archive by ARCHIVE_QUIET_SECONDS, 120 s when unset or unusable", () => {
     expect(archiveQuietMs({})).toBe(DEFAULT_ARCHIVE_QUIET_SECONDS * 1000);
-    expect(DEFAULT_ARCHIVE_QUIET_SECONDS).toBe(30);
+    expect(DEFAULT_ARCHIVE_QUIET_SECONDS).toBe(120);
     expect(archiveQuietMs({ ARCHIVE_QUIET_SECONDS: "5" })).toBe(5_000);
-    expect(archiveQuietMs({ ARCHIVE_QUIET_SECONDS: "0" })).toBe(30_000);
-    expect(archiveQuietMs({ ARCHIVE_QUIET_SECONDS: "later" })).toBe(30_000);
+    expect(archiveQuietMs({ ARCHIVE_QUIET_SECONDS: "0" })).toBe(120_000);
+    expect(archiveQuietMs({ ARCHIVE_QUIET_SECONDS: "later" })).toBe(120_000);
   });
 });

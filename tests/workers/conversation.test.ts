@@ -3,6 +3,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../client/sdk/protocol/index.ts";
 import { ConversationDO } from "../../durable-objects/conversation/ConversationDO.ts";
+import { LAZY_DELAY_MS } from "../../durable-objects/conversation/fanout.ts";
 
 const conv = (id: string) => env.CONVERSATION.getByName(id);
 
@@ -18,17 +19,20 @@ async function send(id: string, userId: string, clientId: string, text: string):
   return r.value.message;
 }
 
+/** How long until the conversation's alarm rings, in ms (Infinity: none set). */
+async function alarmIn(id: string): Promise<number> {
+  const at = await runInDurableObject(conv(id), (_, state) => state.storage.getAlarm());
+  return (at ?? Infinity) - Date.now();
+}
+
 /**
- * Rings a conversation's alarm until none is due (its first archive pass); `settled` says it got
- * there, and `alarmIn()` is how long after that moment the alarm is now set.
+ * Rings the conversation's alarm now, whenever it was set for, once the sender's held-back echo has
+ * gone (until then the fan-out keeps its safety net); how long until the alarm it leaves.
  */
-async function afterArchivePass(id: string): Promise<{ settled: boolean; alarmIn: () => Promise<number> }> {
-  const alarm = () => runInDurableObject(conv(id), (_, state) => state.storage.getAlarm());
-  const dueNow = async () => ((await alarm()) ?? Infinity) <= Date.now() + 1_000;
-  for (let i = 0; i < 50 && (await dueNow()); i++) await runDurableObjectAlarm(conv(id));
-  const settled = !(await dueNow());
-  const passAt = Date.now();
-  return { settled, alarmIn: async () => ((await alarm()) ?? Infinity) - passAt };
+async function ringNow(id: string): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, LAZY_DELAY_MS + 100));
+  await runDurableObjectAlarm(conv(id));
+  return alarmIn(id);
 }
 
 describe("Conversation DO", () => {
@@ -117,45 +121,49 @@ describe("Conversation DO", () => {
     expect(await conv("d_rcpt").messageStatus("bob", 2)).toMatchObject({ ok: false, error: { code: "forbidden" } });
   });
 
-  it("archives a quiet chat about every 30 s, one batch for several messages, and a busy one every 2 s", async () => {
+  it("archives a quiet chat about every 2 minutes, one batch for several messages, and a busy one every 2 s", async () => {
     await openDirect("d_pace", "alice", "bob");
     await send("d_pace", "alice", "p0", "first");
-    const { settled, alarmIn } = await afterArchivePass("d_pace");
-    expect(settled).toBe(true);
+    // The alarm a write arms is the fan-out's safety net; rung, it leaves the archive's own time.
+    expect(await alarmIn("d_pace")).toBeLessThanOrEqual(30_500);
+    expect(await ringNow("d_pace")).toBeGreaterThan(115_000);
     await send("d_pace", "alice", "p1", "quiet");
-    expect(await alarmIn()).toBeGreaterThan(25_000);
-    expect(await alarmIn()).toBeLessThanOrEqual(30_500);
-    // Twenty messages since the last pass: a busy chat, archived within 2 s of it.
+    const withP0 = await ringNow("d_pace"); // p1 goes with p0, two minutes after p0
+    expect(withP0).toBeGreaterThan(110_000);
+    expect(withP0).toBeLessThanOrEqual(120_500);
+    // Twenty messages waiting: a busy chat, archived within 2 s.
     for (let i = 2; i <= 20; i++) await send("d_pace", i % 2 ? "alice" : "bob", `p${i}`, "busy");
-    expect(await alarmIn()).toBeLessThanOrEqual(2_500);
+    expect(await alarmIn("d_pace")).toBeLessThanOrEqual(2_500);
   });
 
   it("keeps the quiet pace across a wake: the wait counts from the oldest message not yet archived", async () => {
     await openDirect("d_woken", "alice", "bob");
-    await send("d_woken", "alice", "w0", "first");
-    await afterArchivePass("d_woken");
-    await send("d_woken", "alice", "w1", "waits");
+    await send("d_woken", "alice", "w0", "waits");
     // The runtime evicts a quiet chat between messages; the next one meets a freshly built object.
-    const alarmIn = await runInDurableObject(conv("d_woken"), async (_, state) => {
+    const alarms = await runInDurableObject(conv("d_woken"), async (_, state) => {
       const woken = new ConversationDO(state, env);
       await new Promise((resolve) => setTimeout(resolve, 10)); // its constructor's load
-      const r = await woken.send("bob", { clientId: "w2", text: "after the wake" });
+      const r = await woken.send("bob", { clientId: "w1", text: "after the wake" });
       expect(r).toMatchObject({ ok: true });
-      return ((await state.storage.getAlarm()) ?? 0) - Date.now();
+      const afterSend = ((await state.storage.getAlarm()) ?? 0) - Date.now();
+      await new Promise((resolve) => setTimeout(resolve, LAZY_DELAY_MS + 100)); // the echo goes
+      await woken.alarm();
+      return { afterSend, afterRing: ((await state.storage.getAlarm()) ?? 0) - Date.now() };
     });
-    // Not at once (a Postgres connection per wake): about 30 s after "waits" was sent.
-    expect(alarmIn).toBeGreaterThan(25_000);
-    expect(alarmIn).toBeLessThanOrEqual(30_500);
+    // Not at once (it was: a Postgres connection per wake), and two minutes after "waits" was sent.
+    expect(alarms.afterSend).toBeGreaterThan(25_000);
+    expect(alarms.afterRing).toBeGreaterThan(110_000);
+    expect(alarms.afterRing).toBeLessThanOrEqual(120_500);
   });
 
   it("takes a message deleted for everyone out of the archive at a busy chat's pace, not the quiet one", async () => {
     await openDirect("d_gone", "alice", "bob");
     await send("d_gone", "alice", "g0", "first");
-    const { alarmIn } = await afterArchivePass("d_gone");
+    await ringNow("d_gone");
     const oops = await send("d_gone", "alice", "g1", "not for the archive");
-    expect(await alarmIn()).toBeGreaterThan(25_000); // quiet: the text would wait ~30 s
+    expect(await alarmIn("d_gone")).toBeGreaterThan(25_000); // quiet: the text would wait
     expect((await conv("d_gone").deleteMessage("alice", oops.seq, "everyone")).ok).toBe(true);
-    expect(await alarmIn()).toBeLessThanOrEqual(2_500); // its tombstone replaces it within ~2 s
+    expect(await alarmIn("d_gone")).toBeLessThanOrEqual(2_500); // its tombstone replaces it within ~2 s
   });
 
   it("applies a group's reads that arrive a few ms apart together: the sender's ticks move once", async () => {

@@ -203,6 +203,28 @@ describe("UserHub DO", () => {
     expect((await storedAck()).acked).toBe(cursor);
   });
 
+  it("arms no receipt timer for an ack that owes nothing: the sender's own echo", async () => {
+    await chat("d_ownack", "oa_alice", "oa_bob");
+    const phone = await syncedDevice("oa_alice", "phone");
+    const sent = await conv("d_ownack").send("oa_alice", { clientId: "mine", text: "mine" });
+    const seq = sent.ok ? sent.value.message.seq : 0;
+    await phone.until((fs) => messageSeqs(fs).includes(seq));
+    phone.send({ type: "ack", cursor: eventsOf(phone.frames).at(-1)!.cursor });
+    const reportArmed = () =>
+      runInDurableObject(
+        env.USER_HUB.getByName("oa_alice"),
+        (hub) => (hub as unknown as { reportTimer: unknown }).reportTimer !== null,
+      );
+    const storedAck = () =>
+      runInDurableObject(env.USER_HUB.getByName("oa_alice"), (hub) =>
+        (hub as unknown as { store: { acked(deviceId: string): number } }).store.acked("phone"),
+      );
+    for (let i = 0; i < 50 && (await storedAck()) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await storedAck()).toBeGreaterThan(0);
+    // Nothing is owed to anyone for one's own message: no wake-up 250 ms later to find that out.
+    expect(await reportArmed()).toBe(false);
+  });
+
   it("keeps hibernated sockets working after the object is evicted", async () => {
     await chat("d_evict", "e_alice", "e_bob");
     const bob = await openDevice("e_bob");

@@ -121,15 +121,20 @@ export class ConversationDO extends DurableObject<Env> {
     };
     this.fanout = new Drain(
       "fan-out",
-      () =>
-        fanoutPass(
+      async () => {
+        const outcome = await fanoutPass(
           this.store,
           (u) => env.USER_HUB.getByName(u),
           Date.now(),
           // A pass's receipts go in one batch: one transaction, even when applied at once.
           (receipts) => void this.receipts.addAll(receipts.map((r) => ({ ...r, kind: "delivered" as const }))),
           () => setAside("fanout"),
-        ),
+        );
+        // Nothing held back any more (a read took a sender's echo along): the timer set for it
+        // would only wake the object to find that out.
+        if (!outcome.more && outcome.dueAt == null) this.fanoutTimer.cancel();
+        return outcome;
+      },
       (at) => this.scheduleFanout(at),
     );
     const archive = postgresArchive(env);

@@ -80,8 +80,8 @@ function lazyFor(target: string | null, body: EventBody): string | null {
 }
 
 /** An event's place in the fan-out queue, with how long it may wait (see LAZY_DELAY_MS). */
-function pending(ev: number, target: string | null, json: string, body: EventBody): PendingEvent {
-  const lazyMs = body.kind === "read_marker" ? READ_MARKER_DELAY_MS : LAZY_DELAY_MS;
+function pending(ev: number, target: string | null, json: string, body: EventBody, waitMs?: number): PendingEvent {
+  const lazyMs = waitMs ?? (body.kind === "read_marker" ? READ_MARKER_DELAY_MS : LAZY_DELAY_MS);
   return { ev, target, json, lazyFor: lazyFor(target, body), lazyMs };
 }
 
@@ -295,14 +295,17 @@ export class ConversationStore {
     return meta.last_seq;
   }
 
-  /** Appends one event for fan-out; `target` null = every member in the conversation at that point. */
-  appendEvent(target: string | null, body: EventBody): number {
+  /**
+   * Appends one event for fan-out; `target` null = every member in the conversation at that point.
+   * `waitMs`: how long it may wait for company instead of its kind's default (0: none).
+   */
+  appendEvent(target: string | null, body: EventBody, waitMs?: number): number {
     const meta = this.requireMeta();
     const ev = ++meta.last_ev;
     this.countersDirty = true;
     const json = JSON.stringify(body);
     this.sql.exec("INSERT INTO events (ev, target, body) VALUES (?, ?, ?)", ev, target, json);
-    this.pendingEvents.push(pending(ev, target, json, body));
+    this.pendingEvents.push(pending(ev, target, json, body, waitMs));
     return ev;
   }
 

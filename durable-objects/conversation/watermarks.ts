@@ -103,7 +103,10 @@ export function emitStatusChanges(ctx: ConversationContext): void {
     const low = before ? Math.min(before.readAll, before.readSome, before.deliveredAll, before.deliveredSome) : 0;
     if (lastSent <= low) continue; // none of their messages is in the range that moved
     store.updateMember(userId, { status_sent: JSON.stringify(view) });
-    store.appendEvent(userId, { kind: "status", conversationId: meta.id, ...view });
+    // Everything they sent is read by everyone: their ticks cannot move again until they send, so
+    // there is no company to wait for, and a timer would be a wake-up of its own.
+    const final = view.readAll >= lastSent;
+    store.appendEvent(userId, { kind: "status", conversationId: meta.id, ...view }, final ? 0 : undefined);
   }
 }
 

@@ -26,6 +26,13 @@ export class WakeTimer {
     );
   }
 
+  /** Nothing waits any more (a run came early and took it): the armed run would find nothing to do. */
+  cancel(): void {
+    if (this.timer === null) return;
+    clearTimeout(this.timer);
+    this.timer = null;
+  }
+
   /** Whether a run is armed (tests, diagnostics). */
   get armed(): boolean {
     return this.timer !== null;

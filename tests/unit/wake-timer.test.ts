@@ -45,4 +45,17 @@ describe("WakeTimer", () => {
     vi.advanceTimersByTime(0);
     expect(runs).toBe(2);
   });
+
+  it("disarms when what it waited for already went, and arms again for the next request", () => {
+    let runs = 0;
+    const timer = new WakeTimer(() => runs++);
+    timer.schedule(1_000_250);
+    timer.cancel();
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(1_000);
+    expect(runs).toBe(0);
+    timer.schedule(Date.now() + 100);
+    vi.advanceTimersByTime(100);
+    expect(runs).toBe(1);
+  });
 });

@@ -1,9 +1,10 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Message } from "../../client/sdk/protocol/index.ts";
 import { ConversationDO } from "../../durable-objects/conversation/ConversationDO.ts";
 import { LAZY_DELAY_MS } from "../../durable-objects/conversation/fanout.ts";
+import { recordHubCalls } from "./hub-calls.ts";
 
 const conv = (id: string) => env.CONVERSATION.getByName(id);
 
@@ -154,6 +155,38 @@ describe("Conversation DO", () => {
     expect(alarms.afterSend).toBeGreaterThan(25_000);
     expect(alarms.afterRing).toBeGreaterThan(110_000);
     expect(alarms.afterRing).toBeLessThanOrEqual(120_500);
+  });
+
+  it("sends a direct chat's read tick at once, with the sender's echo, and leaves no fan-out timer behind", async () => {
+    await openDirect("d_tick", "alice", "bob");
+    await send("d_tick", "alice", "t0", "hello"); // introduces the chat (not held back)
+    await new Promise((resolve) => setTimeout(resolve, LAZY_DELAY_MS + 100));
+    const delivers = await recordHubCalls("deliver", "alice");
+    try {
+      const { seq } = await send("d_tick", "alice", "t1", "read me");
+      await vi.waitUntil(() => delivers.calls.includes("bob"), { timeout: 2_000 });
+      expect(delivers.calls).not.toContain("alice"); // her echo waits for her ticks
+      const read = await conv("d_tick").markRead("bob", seq, true);
+      expect(read.ok).toBe(true);
+      // Bob read everything she sent: her echo and read tick go in the pass the read starts, not
+      // when the echo's wait (LAZY_DELAY_MS after her send) would have run out.
+      const after = await runInDurableObject(conv("d_tick"), async (instance) => {
+        const o = instance as unknown as {
+          fanout: { run(): Promise<void> };
+          fanoutTimer: { armed: boolean };
+          store: { meta: { last_ev: number } | null; member(id: string): { fanout_ev: number } | null };
+        };
+        await o.fanout.run(); // the pass the read started, or one more: either way done after this
+        return {
+          behind: (o.store.meta?.last_ev ?? 0) - (o.store.member("alice")?.fanout_ev ?? 0),
+          armed: o.fanoutTimer.armed,
+        };
+      });
+      expect(after).toEqual({ behind: 0, armed: false });
+      expect(delivers.calls).toContain("alice");
+    } finally {
+      delivers.restore();
+    }
   });
 
   it("takes a message deleted for everyone out of the archive at a busy chat's pace, not the quiet one", async () => {

@@ -92,19 +92,34 @@ describe("a direct conversation, in Node", () => {
     const seq = sent.ok ? sent.value.message.seq : 0;
     await h.settle();
     h.delivered.clear();
+    moveWatermark(h.ctx, "bob", seq, "delivered");
+    await h.settle();
+    h.delivered.clear();
     moveWatermark(h.ctx, "bob", seq, "read");
     const now = Date.now();
     await fanoutPass(h.store, h.hub, now);
+    // Alice's read tick goes at once (everything she sent is read: nothing could join it), and
+    // bob's marker, which could wait, goes along rather than wake the object again for it.
+    expect(kinds(h.delivered.get("alice"))).toEqual(["status"]);
+    expect(kinds(h.delivered.get("bob"))).toEqual(["read_marker"]);
+    h.delivered.clear();
+    messages.send(h.ctx, "alice", { clientId: "c1b", text: "one more" }, admitAll);
+    messages.send(h.ctx, "alice", { clientId: "c1c", text: "and more" }, admitAll);
+    await h.settle();
+    h.delivered.clear();
+    moveWatermark(h.ctx, "bob", seq + 1, "read"); // one of two: alice's ticks may move again
+    await fanoutPass(h.store, h.hub, Date.now());
     expect(h.delivered.size).toBe(0); // both wait: bob's marker and alice's tick
-    await fanoutPass(h.store, h.hub, now + READ_MARKER_DELAY_MS + 1);
+    await fanoutPass(h.store, h.hub, Date.now() + READ_MARKER_DELAY_MS + 1);
     expect(kinds(h.delivered.get("bob"))).toEqual(["read_marker"]);
     expect(kinds(h.delivered.get("alice"))).toEqual(["status"]);
 
     // Within the wait, alice's next message carries bob's marker along at once.
     const two = messages.send(h.ctx, "alice", { clientId: "c2", text: "two" }, admitAll);
+    messages.send(h.ctx, "alice", { clientId: "c2b", text: "two and a bit" }, admitAll);
     await fanoutPass(h.store, h.hub, Date.now());
     h.delivered.clear();
-    moveWatermark(h.ctx, "bob", two.ok ? two.value.message.seq : 0, "read");
+    moveWatermark(h.ctx, "bob", two.ok ? two.value.message.seq : 0, "read"); // not the newest: all wait
     await fanoutPass(h.store, h.hub, Date.now());
     expect(h.delivered.has("bob")).toBe(false);
     messages.send(h.ctx, "alice", { clientId: "c3", text: "three" }, admitAll);
@@ -113,10 +128,11 @@ describe("a direct conversation, in Node", () => {
   });
 
   it("sends a held read marker along with the ticks whose wait ran out, instead of waking again for it", async () => {
-    const sent = messages.send(h.ctx, "alice", { clientId: "c1", text: "one" }, admitAll);
+    messages.send(h.ctx, "alice", { clientId: "c1", text: "one" }, admitAll);
+    messages.send(h.ctx, "alice", { clientId: "c2", text: "two" }, admitAll);
     await h.settle();
     h.delivered.clear();
-    moveWatermark(h.ctx, "bob", sent.ok ? sent.value.message.seq : 0, "read");
+    moveWatermark(h.ctx, "bob", 1, "read"); // one of two: alice's ticks may still move, so they wait
     const now = Date.now();
     const held = await fanoutPass(h.store, h.hub, now);
     expect(held.dueAt).toBe(now + LAZY_DELAY_MS); // the ticks' wait, not the marker's
@@ -126,6 +142,22 @@ describe("a direct conversation, in Node", () => {
     expect(woke.dueAt ?? null).toBeNull(); // nothing left to wake for
     await h.settle();
     expect(h.delivered.get("bob")).toHaveLength(1); // and nothing twice
+  });
+
+  it("sends a sender's ticks at once when a read covers everything they sent: no timer for them", async () => {
+    messages.send(h.ctx, "alice", { clientId: "c0", text: "hello" }, admitAll);
+    await h.settle();
+    h.delivered.clear();
+    const sent = messages.send(h.ctx, "alice", { clientId: "c1", text: "one" }, admitAll);
+    const now = Date.now();
+    await fanoutPass(h.store, h.hub, now);
+    expect(kinds(h.delivered.get("bob"))).toEqual(["message"]);
+    expect(h.delivered.has("alice")).toBe(false); // her echo waits for company
+    moveWatermark(h.ctx, "bob", sent.ok ? sent.value.message.seq : 0, "read");
+    const pass = await fanoutPass(h.store, h.hub, now + 10);
+    // The read is the company: echo and read tick in one delivery, and nothing left to wake for.
+    expect(kinds(h.delivered.get("alice"))).toEqual(["message", "status"]);
+    expect(pass.dueAt ?? null).toBeNull();
   });
 
   it("wakes without reading the chat's history: each member's last send comes from the index", async () => {
@@ -256,9 +288,10 @@ describe("a direct conversation, in Node", () => {
 
   it("holds a sender's ticks and a reader's read marker briefly, to ride with the next message", async () => {
     messages.send(h.ctx, "alice", { clientId: "c1", text: "hi" }, admitAll);
+    messages.send(h.ctx, "alice", { clientId: "c1b", text: "there" }, admitAll);
     await h.settle();
     h.delivered.clear();
-    moveWatermark(h.ctx, "bob", 1, "read");
+    moveWatermark(h.ctx, "bob", 1, "read"); // read one of two: her ticks may move again
     await h.fanout();
     // Alice's "read" tick and Bob's read marker may wait: no hub was called.
     expect(h.delivered.size).toBe(0);

@@ -27,9 +27,9 @@ export function disappearingTestSeconds(env: Pick<Env, "DEPLOY_ENV" | "DISAPPEAR
 }
 
 /**
- * Default of `archiveQuietMs`. Each archive pass opens a Postgres connection (~10 ms of CPU locally,
- * several times a message's own cost), and nothing a person sees waits for it: history, search and
- * exports read the chat's hot window first. Two minutes makes most passes carry many messages.
+ * Default of `archiveQuietMs`. Each archive pass opens a Postgres connection (a dozen protocol turns,
+ * whatever the rows), and nothing a person sees waits for it: history, search and exports read the
+ * chat's hot window first. Two minutes makes most passes carry many messages.
  */
 export const DEFAULT_ARCHIVE_QUIET_SECONDS = 120;
 

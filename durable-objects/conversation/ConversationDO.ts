@@ -66,7 +66,7 @@ const DEFAULT_HOT_WINDOW = 1_000;
 const RECEIPT_WINDOW_MS = 25;
 /**
  * Archive pacing. Each pass opens a Postgres connection, and that costs far more than the rows it
- * writes (~10 ms of CPU locally, a dozen turns of the connection's protocol): a quiet chat (most
+ * writes (a dozen turns of the connection's protocol, each an event of its own): a quiet chat (most
  * chats) writes a batch at most every `ARCHIVE_QUIET_SECONDS` (lib/config.ts, 2 minutes by default)
  * so one connection carries many messages. The fan-out's safety-net alarm (30 s) rings in between
  * and leaves the archive alone until its time. A chat with ARCHIVE_BUSY_ROWS waiting, or with

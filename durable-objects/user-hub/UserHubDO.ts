@@ -398,8 +398,8 @@ export class UserHubDO extends DurableObject<Env> {
     // This device has them: no notification needed (a write only when a burst is pending).
     if (this.store.hasPendingPushes) this.write(() => this.push.onAck(cursor));
     this.persistSoon();
-    // Most acks owe nothing (a sender's own echo and ticks): a timer for them would wake the object
-    // only to find no receipt due.
+    // An ack that owes nothing (a sender's devices acking their own echo and ticks) needs no timer:
+    // it would wake the object only to find no receipt due.
     if (this.store.nextReceiptDue() !== null) this.reportSoon();
   }
 

@@ -14,6 +14,7 @@ import {
   openChat,
   sendText,
   startChatWith,
+  startGroupWith,
   until,
   visible,
   type Person,
@@ -189,13 +190,7 @@ describe("web client, everyday features", () => {
       const carol = await person("Carol");
       await startChatWith(alice, carol);
       await sendText(alice.page, "Hi Carol");
-      await alice.page.getByRole("button", { name: "New group" }).click();
-      await alice.page.getByRole("searchbox", { name: "Search people by username" }).fill(bob.username);
-      await alice.page.getByRole("checkbox", { name: /Bob/ }).check();
-      await alice.page.getByRole("button", { name: "Next" }).click();
-      await alice.page.getByRole("textbox", { name: "Group name" }).fill("Picnic");
-      await alice.page.getByRole("button", { name: "Create group" }).click();
-      await hasText(conversationTitle(alice.page), "Picnic");
+      await startGroupWith(alice, [bob], "Picnic");
 
       await alice.page.getByRole("button", { name: "Picnic: group info" }).click();
       const panel = alice.page.getByRole("region", { name: "Group info" });

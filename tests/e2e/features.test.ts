@@ -5,34 +5,21 @@
 import { describe, expect, it } from "vitest";
 import {
   bubble,
-  conversationTitle,
   hasText,
   openChat,
   recordWebm,
   sendText,
   startChatWith,
+  startGroupWith,
   until,
   visible,
   makePng,
   noisyPng,
-  type Person,
 } from "./browser.ts";
 import { browserSuite } from "./suite.ts";
 
 const TEST_MS = 120_000;
 const { person } = browserSuite();
-
-async function createGroup(owner: Person, name: string, members: Person[]): Promise<void> {
-  await owner.page.getByRole("button", { name: "New group" }).click();
-  for (const other of members) {
-    await owner.page.getByRole("searchbox", { name: "Search people by username" }).fill(other.username);
-    await owner.page.getByRole("checkbox", { name: new RegExp(other.name) }).check();
-  }
-  await owner.page.getByRole("button", { name: "Next" }).click();
-  await owner.page.getByRole("textbox", { name: "Group name" }).fill(name);
-  await owner.page.getByRole("button", { name: "Create group" }).click();
-  await hasText(conversationTitle(owner.page), name);
-}
 
 describe("web client, everyday features", () => {
   it(
@@ -163,7 +150,7 @@ describe("web client, everyday features", () => {
       const alice = await person("Alice");
       const bob = await person("Bob");
       const carol = await person("Carol");
-      await createGroup(alice, "Garden", [bob]);
+      await startGroupWith(alice, [bob], "Garden");
       await sendText(alice.page, "Tomatoes are in");
 
       // Alice adds Carol from the group info.

@@ -3,7 +3,7 @@
  * and joins, and the group opens for her; alice resets the link and the old one no longer works.
  */
 import { describe, it } from "vitest";
-import { bubble, conversationTitle, hasText, sendText, until, visible } from "./browser.ts";
+import { bubble, conversationTitle, hasText, sendText, startGroupWith, until, visible } from "./browser.ts";
 import { browserSuite } from "./suite.ts";
 
 const TEST_MS = 120_000;
@@ -17,13 +17,7 @@ describe("web client, invite links", () => {
       const bob = await person("Bob");
       const carol = await person("Carol");
       const dave = await person("Dave");
-      await alice.page.getByRole("button", { name: "New group" }).click();
-      await alice.page.getByRole("searchbox", { name: "Search people by username" }).fill(bob.username);
-      await alice.page.getByRole("checkbox", { name: /Bob/ }).check();
-      await alice.page.getByRole("button", { name: "Next" }).click();
-      await alice.page.getByRole("textbox", { name: "Group name" }).fill("Hikers");
-      await alice.page.getByRole("button", { name: "Create group" }).click();
-      await hasText(conversationTitle(alice.page), "Hikers");
+      await startGroupWith(alice, [bob], "Hikers");
       await alice.page.getByRole("button", { name: /Hikers: group info/ }).click();
       const info = alice.page.getByRole("region", { name: "Group info" });
       await info.getByRole("button", { name: "Create invite link" }).click();

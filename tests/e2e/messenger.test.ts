@@ -6,7 +6,6 @@
 import { describe, expect, it } from "vitest";
 import {
   bubble,
-  conversationTitle,
   hasText,
   makePng,
   messages,
@@ -15,6 +14,7 @@ import {
   sendText,
   setNetwork,
   startChatWith,
+  startGroupWith,
   tick,
   until,
   visible,
@@ -237,15 +237,7 @@ describe("web client", () => {
       const bob = await person("Bob");
       const carol = await person("Carol");
 
-      await alice.page.getByRole("button", { name: "New group" }).click();
-      for (const other of [bob, carol]) {
-        await alice.page.getByRole("searchbox", { name: "Search people by username" }).fill(other.username);
-        await alice.page.getByRole("checkbox", { name: new RegExp(other.name) }).check();
-      }
-      await alice.page.getByRole("button", { name: "Next" }).click();
-      await alice.page.getByRole("textbox", { name: "Group name" }).fill("Book club");
-      await alice.page.getByRole("button", { name: "Create group" }).click();
-      await hasText(conversationTitle(alice.page), "Book club");
+      await startGroupWith(alice, [bob, carol], "Book club");
 
       await sendText(alice.page, "Chapter 3 tonight?");
       const sent = bubble(alice.page, "Chapter 3 tonight?");

@@ -14,6 +14,7 @@ import {
   openChat,
   sendText,
   startChatWith,
+  startGroupWith,
   tick,
   until,
   visible,
@@ -36,13 +37,7 @@ describe("web client, live profiles and receipts", () => {
       await sendText(alice.page, "Hi Bob");
 
       // A group with both of them, its member list open on alice's screen.
-      await alice.page.getByRole("button", { name: "New group" }).click();
-      await alice.page.getByRole("searchbox", { name: "Search people by username" }).fill(bob.username);
-      await alice.page.getByRole("checkbox", { name: /Bob/ }).check();
-      await alice.page.getByRole("button", { name: "Next" }).click();
-      await alice.page.getByRole("textbox", { name: "Group name" }).fill("Book club");
-      await alice.page.getByRole("button", { name: "Create group" }).click();
-      await hasText(conversationTitle(alice.page), "Book club");
+      await startGroupWith(alice, [bob], "Book club");
       await alice.page.getByRole("button", { name: /Book club: group info/ }).click();
       const info = alice.page.getByRole("region", { name: "Group info" });
       await visible(info.getByText("Bob", { exact: true }));

@@ -11,7 +11,6 @@ import {
   bubble,
   DESKTOP,
   hasText,
-  conversationTitle,
   launchBrowser,
   makePng,
   openApp,
@@ -20,6 +19,7 @@ import {
   sendText,
   signUp,
   startChatWith,
+  startGroupWith,
   tick,
   until,
   visible,
@@ -45,18 +45,6 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: resolve(OUT, `${name}.png`) });
 }
 
-async function createGroup(owner: Person, name: string, members: Person[]): Promise<void> {
-  await owner.page.getByRole("button", { name: "New group" }).click();
-  for (const other of members) {
-    await owner.page.getByRole("searchbox", { name: "Search people by username" }).fill(other.username);
-    await owner.page.getByRole("checkbox", { name: new RegExp(other.name) }).check();
-  }
-  await owner.page.getByRole("button", { name: "Next" }).click();
-  await owner.page.getByRole("textbox", { name: "Group name" }).fill(name);
-  await owner.page.getByRole("button", { name: "Create group" }).click();
-  await hasText(conversationTitle(owner.page), name);
-}
-
 it("captures the main screens at phone and desktop widths", { timeout: 180_000 }, async () => {
   const baseUrl = inject("baseUrl");
   const login = await openApp(browser, baseUrl, PHONE);
@@ -77,7 +65,7 @@ it("captures the main screens at phone and desktop widths", { timeout: 180_000 }
     .click();
 
   // A group with a picture and a conversation between three people.
-  await createGroup(alice, "Weekend trip", [bob, carol]);
+  await startGroupWith(alice, [bob, carol], "Weekend trip");
   await sendText(alice.page, "Who's in for the lake on Saturday?");
   await openChat(bob.page, "Weekend trip");
   await sendText(bob.page, "Count me in! I can drive, there's room for four.");

@@ -16,6 +16,7 @@ import {
   sendText,
   setNetwork,
   startChatWith,
+  startGroupWith,
   until,
   visible,
   type Person,
@@ -211,15 +212,7 @@ describe("web client, trust", () => {
       const alice = await person("Alice");
       const bob = await person("Bob");
       const carol = await person("Carol");
-      await alice.page.getByRole("button", { name: "New group" }).click();
-      for (const other of [bob, carol]) {
-        await alice.page.getByRole("searchbox", { name: "Search people by username" }).fill(other.username);
-        await alice.page.getByRole("checkbox", { name: new RegExp(other.name) }).check();
-      }
-      await alice.page.getByRole("button", { name: "Next" }).click();
-      await alice.page.getByRole("textbox", { name: "Group name" }).fill("Hikers");
-      await alice.page.getByRole("button", { name: "Create group" }).click();
-      await hasText(conversationTitle(alice.page), "Hikers");
+      await startGroupWith(alice, [bob, carol], "Hikers");
       await alice.page.getByRole("button", { name: "Hikers: group info" }).click();
       const panel = alice.page.getByRole("region", { name: "Group info" });
       await visible(panel.getByText("3 members").first());

@@ -30,6 +30,26 @@ export interface MixedOptions {
   groupShare: number;
   /** Users taken offline per second (each stays away 6–9 s, beyond the presence grace). */
   offlinePerSecond: number;
+  /** Called once every chat exists and every device is connected, just before the window opens. */
+  onWindowStart?: () => Promise<void>;
+}
+
+/**
+ * The mixed traffic `npm run bench` runs (and `npm run bench:profile` profiles): 60 users in two 1:1
+ * chats each and four groups of 15, 30 % of sends to groups, a user going offline every 2 s.
+ * `quick` is the smoke run's smaller shape.
+ */
+export type MixedShape = Pick<
+  MixedOptions,
+  "directPerUser" | "groups" | "groupSize" | "groupShare" | "offlinePerSecond"
+> & {
+  users: number;
+};
+
+export function mixedShape(quick: boolean): MixedShape {
+  return quick
+    ? { users: 12, directPerUser: 2, groups: 2, groupSize: 5, groupShare: 0.3, offlinePerSecond: 0.3 }
+    : { users: 60, directPerUser: 2, groups: 4, groupSize: 15, groupShare: 0.3, offlinePerSecond: 0.5 };
 }
 
 export interface MixedFigures {
@@ -94,6 +114,8 @@ export async function benchMixed(users: MixedUser[], opts: MixedOptions): Promis
    * re-sends from its outbox next time, which this scenario's bookkeeping does not follow). */
   const unacked = users.map(() => 0);
   const readTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Per user and chat: the newest message seq that reached the user (what an open chat shows). */
+  const newestSeen = new Map<string, number>();
 
   clients.forEach((client, me) => {
     client.on("event", (e) => {
@@ -107,15 +129,18 @@ export async function benchMixed(users: MixedUser[], opts: MixedOptions): Promis
       received.set(e.message.clientId, got);
       deliveries++;
       if (sent.epochs[me] === epoch[me]) latencies.push(performance.now() - sent.at);
-      // An open chat reads what arrives; reads are coalesced per chat as a client does.
+      // An open chat reads what arrives; reads are coalesced per chat as a client does, up to the
+      // newest message shown when the read goes out (client/web: `markActiveRead`).
       const key = `${me}:${e.message.conversationId}`;
+      newestSeen.set(key, Math.max(newestSeen.get(key) ?? 0, e.message.seq));
       if (!readTimers.has(key)) {
-        const { conversationId, seq } = e.message;
+        const { conversationId } = e.message;
         readTimers.set(
           key,
           setTimeout(() => {
             readTimers.delete(key);
-            if (online[me]) void client.connection?.read(conversationId, seq).catch(() => undefined);
+            const upTo = newestSeen.get(key)!;
+            if (online[me]) void client.connection?.read(conversationId, upTo).catch(() => undefined);
           }, 200),
         );
       }
@@ -125,6 +150,7 @@ export async function benchMixed(users: MixedUser[], opts: MixedOptions): Promis
     client.on("error", () => errorFrames++);
   });
   await Promise.all(clients.map((c) => c.connect()));
+  await opts.onWindowStart?.();
 
   let acked = 0;
   let offlineSpells = 0;

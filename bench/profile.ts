@@ -9,7 +9,9 @@
  * PROFILE_SCENARIO=room1to1|room10|room200 profiles one of the room scenarios instead (product side).
  *
  * Synchronous SQLite runs on the isolate's thread, so a statement's cost shows as self time of the
- * function that called `sql.exec`. PROFILE_SECONDS (20), PROFILE_RATE (10 msg/s) shape the traffic.
+ * function that called `sql.exec`. PROFILE_SECONDS (20), PROFILE_RATE (10 msg/s) shape the traffic;
+ * the users, chats and groups are the bench's (`mixedShape`; BENCH_QUICK=1 for the small one), and
+ * the profile covers the traffic's window, not the making of its chats.
  */
 import { randomBytes } from "node:crypto";
 import { copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
@@ -19,7 +21,7 @@ import WebSocket from "ws";
 import { MessengerClient } from "../client/sdk/index.ts";
 import { scratchDatabases } from "../scripts/postgres.ts";
 import { freePort, startStack } from "../scripts/stack.ts";
-import { benchMixed } from "./mixed.ts";
+import { benchMixed, mixedShape } from "./mixed.ts";
 import { productPeer } from "./peers.ts";
 import { workerdCpuMs } from "./processes.ts";
 import { roomShape, runRoom, type RoomScenario } from "./rooms.ts";
@@ -70,7 +72,8 @@ async function main(): Promise<void> {
   });
   try {
     const scenario = process.env.PROFILE_SCENARIO ?? "mixed";
-    const userCount = scenario === "mixed" ? 12 : roomShape(scenario).members;
+    const mixed = mixedShape(process.env.BENCH_QUICK === "1");
+    const userCount = scenario === "mixed" ? mixed.users : roomShape(scenario).members;
     const users: { token: string; id: string; c: MessengerClient }[] = [];
     for (let i = 0; i < userCount; i += 20) {
       const batch = Array.from({ length: Math.min(20, userCount - i) }, async (_, j) => {
@@ -89,17 +92,18 @@ async function main(): Promise<void> {
     await inspector.call("Profiler.setSamplingInterval", { interval: SAMPLING_INTERVAL_US });
     let summary: string;
     if (scenario === "mixed") {
-      await inspector.call("Profiler.start");
-      log(`mixed traffic: ${rate} msg/s for ${seconds} s, profiling…`);
+      const { users: _, ...shape } = mixed;
+      log(`mixed traffic: ${users.length} users, ${rate} msg/s for ${seconds} s…`);
       const figures = await benchMixed(users, {
         baseUrl: stack.baseUrl,
         seconds,
         messagesPerSecond: rate,
-        directPerUser: 2,
-        groups: 2,
-        groupSize: 5,
-        groupShare: 0.3,
-        offlinePerSecond: 0.3,
+        ...shape,
+        // The window only: creating the chats (each object's first migrations) is not the traffic.
+        onWindowStart: async () => {
+          log("chats made, devices connected: profiling…");
+          await inspector.call("Profiler.start");
+        },
       });
       summary = `${figures.ackedPerSecond.toFixed(1)} acked msg/s, ${figures.cpuMsPerMessage.toFixed(1)} ms workerd CPU per message`;
     } else {

@@ -27,7 +27,7 @@ import { openSocket, printTable, type Row } from "./lib.ts";
 import { closeAll, holdSockets, openHubDevice, socketsPerNode } from "./sockets.ts";
 import { benchMedia } from "./media.ts";
 import { benchOneToOne } from "./messaging.ts";
-import { benchMixed, mixedRows } from "./mixed.ts";
+import { benchMixed, mixedRows, mixedShape } from "./mixed.ts";
 import { startNodes, stopNodes } from "./nodes.ts";
 import { benchRoomScenario, ROOM_SCENARIOS } from "./rooms.ts";
 import { benchStateDir } from "./state-dir.ts";
@@ -194,7 +194,7 @@ async function main(): Promise<void> {
 
     if (only.has("mixed")) {
       // One load point per rate, each with its own users (a new device would replay the last run's events).
-      const perRun = quick ? 12 : 60;
+      const { users: perRun, ...shape } = mixedShape(quick);
       for (const [i, rate] of mixedRates.entries()) {
         const users = others.slice(i * perRun, (i + 1) * perRun).map((o) => ({ token: o.c.api.token!, id: o.id }));
         if (users.length < 4) break;
@@ -203,11 +203,7 @@ async function main(): Promise<void> {
           baseUrl: stack.baseUrl,
           seconds: mixedSeconds,
           messagesPerSecond: rate,
-          directPerUser: 2,
-          groups: quick ? 2 : 4,
-          groupSize: quick ? 5 : 15,
-          groupShare: 0.3,
-          offlinePerSecond: quick ? 0.3 : 0.5,
+          ...shape,
         });
         const errors = mixed.sendErrors + mixed.lost + mixed.duplicated + mixed.errorFrames;
         if (errors > 0) failures.push(`mixed traffic at ${rate}/s had ${errors} errors (must be 0)`);

@@ -17,7 +17,7 @@ import type {
 } from "../../client/sdk/protocol/index.ts";
 import { MAX_GROUP_MEMBERS, MAX_HISTORY_PAGE, MAX_TEXT_BYTES } from "../../client/sdk/protocol/index.ts";
 import { groupPictureUrl, isPictureOf } from "../../db/pictures.ts";
-import { err, ok, type Result, type ResultError } from "../../lib/result.ts";
+import { err, ok, type Result } from "../../lib/result.ts";
 import { iso } from "../../lib/time.ts";
 import { blockedByMe, withheldFrom } from "./blocks.ts";
 import type { ConversationContext } from "./context.ts";
@@ -25,7 +25,6 @@ import { groupFields, refuseNonAdminSend } from "./group-settings.ts";
 import { archivedReactions, quoteFor, withExtras } from "./message-extras.ts";
 import { expiresAt } from "./expiry.ts";
 import { initialPrivateReads } from "./read-privacy.ts";
-import { DuplicateSend } from "./store.ts";
 import {
   NOT_FOUND,
   newMember,
@@ -243,63 +242,26 @@ export function send(
   const meta = store.meta;
   const m = meta ? store.member(userId) : null;
   if (!meta || !m) return err("not_found", NOT_FOUND);
-  // A retry is found by its key: before a refusal (a stored send is answered even if it would be
-  // refused now), and otherwise by the write's own insert of the key (./store.ts `DuplicateSend`),
-  // so a new send pays no lookup.
-  const checked = checkBeforeWrite(ctx, m, input, meta, admit);
-  if (!checked.ok) return earlierOr(ctx, userId, input, checked.error);
-  const reply = checked.value;
-  const now = Date.now();
-  // The recipient blocked the sender: stored and acked, but theirs never (./blocks.ts).
-  const withheld = withheldFrom(meta, userId);
-  const { clientId, text, media, forwarded } = input;
-  let message: Message;
-  try {
-    message = ctx.write(() => {
-      const fields = { senderId: userId, clientId, text, media, reply, forwarded };
-      const stored = appendMessage(ctx, fields, now, withheld === null ? null : userId);
-      if (withheld !== null) store.hide(withheld, stored.seq);
-      return stored;
-    });
-  } catch (error) {
-    const earlier = error instanceof DuplicateSend ? earlierSend(ctx, userId, input) : null;
-    if (!earlier) throw error;
-    return ok({ message: earlier, duplicate: true });
-  }
-  ctx.committed();
-  return ok({ message, duplicate: false });
-}
-
-/**
- * The checks a send passes before its write: what the sender may send here, the quoted message, and
- * last the rate limit (`admit`). Answers with the quote, if any.
- */
-function checkBeforeWrite(
-  ctx: ConversationContext,
-  m: MemberRow,
-  input: SendInput,
-  meta: MetaRow,
-  admit: () => Result<null>,
-): Result<Omit<ReplyQuote, "deleted"> | undefined> {
+  const earlier = earlierSend(ctx, userId, input);
+  if (earlier) return ok({ message: earlier, duplicate: true });
   const refused = refuseSend(m, input, meta);
   if (refused) return err(refused.code, refused.message);
   const quote = input.replyTo === undefined ? undefined : quoteFor(ctx, m, input.replyTo);
   if (quote && !quote.ok) return quote;
   const admitted = admit();
   if (!admitted.ok) return admitted;
-  return ok(quote?.value);
-}
-
-/** A refused send that repeats a stored one is answered with the stored message; otherwise the refusal. */
-function earlierOr(
-  ctx: ConversationContext,
-  userId: string,
-  input: SendInput,
-  refusal: ResultError,
-): Result<{ message: Message; duplicate: boolean }> {
-  const earlier = earlierSend(ctx, userId, input);
-  if (earlier) return ok({ message: earlier, duplicate: true });
-  return { ok: false, error: refusal };
+  const now = Date.now();
+  // The recipient blocked the sender: stored and acked, but theirs never (./blocks.ts).
+  const withheld = withheldFrom(meta, userId);
+  const { clientId, text, media, forwarded } = input;
+  const message = ctx.write(() => {
+    const fields = { senderId: userId, clientId, text, media, reply: quote?.value, forwarded };
+    const stored = appendMessage(ctx, fields, now, withheld === null ? null : userId);
+    if (withheld !== null) store.hide(withheld, stored.seq);
+    return stored;
+  });
+  ctx.committed();
+  return ok({ message, duplicate: false });
 }
 
 /** The original message of an earlier send with the same client id, if any. */

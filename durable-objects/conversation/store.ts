@@ -85,17 +85,6 @@ function pending(ev: number, target: string | null, json: string, body: EventBod
   return { ev, target, json, lazyFor: lazyFor(target, body), lazyMs };
 }
 
-/**
- * Thrown inside a write when a message's sender already used its client id: the transaction rolls
- * back (and the object reloads its hot state), and `send` answers with the earlier message.
- */
-export class DuplicateSend extends Error {
-  constructor() {
-    super("this client id was already sent");
-    this.name = "DuplicateSend";
-  }
-}
-
 export class ConversationStore {
   private metaRow: MetaRow | null = null;
   private readonly memberRows = new Map<string, MemberRow>();
@@ -322,17 +311,6 @@ export class ConversationStore {
 
   /** Stores a new message with its idempotency key; queued for the archive. */
   insertMessage(row: MessageRow): void {
-    // The idempotency key first: a retry's conflicts before anything else is written, and the
-    // caller's transaction rolls back (a send looks for an earlier one only then, not before each).
-    const claimed = this.sql.exec(
-      "INSERT INTO sends (sender_id, client_id, seq, sent_at) VALUES (?, ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING",
-      row.sender_id,
-      row.client_id,
-      row.seq,
-      row.sent_at,
-    );
-    claimed.toArray();
-    if (claimed.rowsWritten === 0) throw new DuplicateSend();
     // A disappearing message carries its deadline in the same INSERT; an ordinary one is unchanged.
     const expiring = row.expires_at !== null;
     this.sql.exec(
@@ -351,6 +329,13 @@ export class ConversationStore {
       ...(expiring ? [row.expires_at] : []),
     );
     if (expiring) this.nextExpiryAt = earliest(this.nextExpiryAt, row.expires_at);
+    this.sql.exec(
+      "INSERT INTO sends (sender_id, client_id, seq, sent_at) VALUES (?, ?, ?, ?)",
+      row.sender_id,
+      row.client_id,
+      row.seq,
+      row.sent_at,
+    );
     this.queueForArchive(row.seq, 0);
     if (row.system === null) this.senders.set(row.sender_id, row.seq);
   }

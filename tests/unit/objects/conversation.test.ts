@@ -279,14 +279,14 @@ describe("a direct conversation, in Node", () => {
     expect(woken.archiveUrgent).toBe(true);
   });
 
-  it("keeps a send to a handful of statements, with no lookup of an earlier one", () => {
+  it("keeps a send to a handful of statements", () => {
     messages.send(h.ctx, "alice", { clientId: "warm", text: "warm" }, admitAll);
     h.storage.sql.statements = 0;
-    h.storage.sql.recording = true;
     messages.send(h.ctx, "alice", { clientId: "c1", text: "hello" }, admitAll);
-    // Send key, message, archive row, event; counters. A retry is found by the key's insert.
-    expect(h.storage.sql.statements).toBeLessThanOrEqual(6);
-    expect(h.storage.sql.log.filter((q) => /^SELECT/i.test(q))).toEqual([]);
+    // Idempotency lookup; message, send key, archive row, event; counters. (Folding the lookup into
+    // the key's insert was measured in session 10: the turn's first statement carries a fixed cost
+    // in workerd, so the insert took over the lookup's time and the send cost the same.)
+    expect(h.storage.sql.statements).toBeLessThanOrEqual(7);
   });
 
   it("moves receipts forward only and tells the sender once per change of their view", async () => {

@@ -113,9 +113,8 @@ export async function benchMixed(users: MixedUser[], opts: MixedOptions): Promis
   /** Sends not yet acknowledged, per user: a user leaves only with none (an app closed mid-send
    * re-sends from its outbox next time, which this scenario's bookkeeping does not follow). */
   const unacked = users.map(() => 0);
-  const readTimers = new Map<string, ReturnType<typeof setTimeout>>();
-  /** Per user and chat: the newest message seq that reached the user (what an open chat shows). */
-  const newestSeen = new Map<string, number>();
+  /** Per user and chat: the read waiting to go out, up to the newest message that arrived meanwhile. */
+  const pendingReads = new Map<string, { timer: ReturnType<typeof setTimeout>; upTo: number }>();
 
   clients.forEach((client, me) => {
     client.on("event", (e) => {
@@ -131,18 +130,17 @@ export async function benchMixed(users: MixedUser[], opts: MixedOptions): Promis
       if (sent.epochs[me] === epoch[me]) latencies.push(performance.now() - sent.at);
       // An open chat reads what arrives; reads are coalesced per chat as a client does, up to the
       // newest message shown when the read goes out (client/web: `markActiveRead`).
-      const key = `${me}:${e.message.conversationId}`;
-      newestSeen.set(key, Math.max(newestSeen.get(key) ?? 0, e.message.seq));
-      if (!readTimers.has(key)) {
-        const { conversationId } = e.message;
-        readTimers.set(
-          key,
-          setTimeout(() => {
-            readTimers.delete(key);
-            const upTo = newestSeen.get(key)!;
-            if (online[me]) void client.connection?.read(conversationId, upTo).catch(() => undefined);
-          }, 200),
-        );
+      const { conversationId, seq } = e.message;
+      const key = `${me}:${conversationId}`;
+      const pending = pendingReads.get(key);
+      if (pending) pending.upTo = Math.max(pending.upTo, seq);
+      else {
+        const timer = setTimeout(() => {
+          const { upTo } = pendingReads.get(key)!;
+          pendingReads.delete(key);
+          if (online[me]) void client.connection?.read(conversationId, upTo).catch(() => undefined);
+        }, 200);
+        pendingReads.set(key, { timer, upTo: seq });
       }
     });
     client.on("presence", () => presenceFrames++);
@@ -228,7 +226,7 @@ export async function benchMixed(users: MixedUser[], opts: MixedOptions): Promis
   const lost = expected();
   await sleep(1_000); // the last reads and their status events
   const cpuMs = workerdCpuMs(port) - cpuBefore;
-  for (const timer of readTimers.values()) clearTimeout(timer);
+  for (const { timer } of pendingReads.values()) clearTimeout(timer);
   for (const c of clients) c.close();
 
   return {

@@ -16,19 +16,12 @@ export function conversationObject(): { storage: NodeStorage; store: Conversatio
   const ctx: ConversationContext = {
     store,
     config: { deleteWindowMs: 60_000, hotWindow: 1000 },
-    // As ConversationDO.write: a failed write reloads the hot state, so memory never runs ahead.
-    write: (fn) => {
-      try {
-        return storage.transactionSync(() => {
-          const result = fn();
-          store.flush();
-          return result;
-        });
-      } catch (error) {
-        store.load();
-        throw error;
-      }
-    },
+    write: (fn) =>
+      storage.transactionSync(() => {
+        const result = fn();
+        store.flush();
+        return result;
+      }),
     committed: () => undefined,
   };
   return { storage, store, ctx };
